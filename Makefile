@@ -1,0 +1,46 @@
+# cityweave: `make run` serves the demo city, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := cityweave/static/vendor
+export CITYWEAVE_DATA ?= $(CURDIR)/var
+
+.PHONY: run test lint format static install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed $(VENDOR)/.built
+
+$(VENDOR)/.built: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)/
+	touch $@
+
+static: $(VENDOR)/.built
+
+run: install
+	$(BIN)/cityweave migrate --noinput
+	$(BIN)/cityweave demo --if-empty
+	$(BIN)/cityweave serve
+
+test: install
+	$(BIN)/pytest -n 2
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy cityweave
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) staticfiles

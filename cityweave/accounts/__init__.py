@@ -1,0 +1,1 @@
+"""People who log in: users (by email) and their personal API tokens."""

@@ -1,0 +1,1 @@
+"""Interactions (dated contacts), commitments (promises) and relationship health."""

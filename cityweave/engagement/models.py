@@ -1,0 +1,90 @@
+"""Dated contacts with stakeholders, and promises made to or by them."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from cityweave.stakeholders.models import Stakeholder
+from cityweave.workspaces.models import Membership, WorkspaceRecord
+
+
+class Interaction(WorkspaceRecord):
+    """A dated contact: a meeting, call, email, event, site visit or social media exchange."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", "Meeting"
+        CALL = "call", "Call"
+        EMAIL = "email", "Email"
+        EVENT = "event", "Event"
+        SITE_VISIT = "site-visit", "Site visit"
+        SOCIAL_MEDIA = "social-media", "Social media"
+        OTHER = "other", "Other"
+
+    occurred_at = models.DateTimeField("when")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.MEETING)
+    summary = models.CharField(max_length=300)
+    notes = models.TextField(blank=True)
+    participants = models.ManyToManyField(Stakeholder, related_name="interactions")
+    members_present = models.ManyToManyField(Membership, blank=True, related_name="interactions")
+    author = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="authored_interactions"
+    )
+    private = models.BooleanField(default=False, help_text="Visible only to its author.")
+    goal = models.ForeignKey(
+        "goals.Goal", null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions"
+    )
+
+    class Meta(WorkspaceRecord.Meta):
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["workspace", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.summary}"
+
+    def clean(self) -> None:
+        if self.goal_id is not None and self.goal is not None and self.goal.workspace_id != self.workspace_id:
+            raise ValidationError({"goal": "No such goal in this workspace."})
+
+
+class Commitment(WorkspaceRecord):
+    """A promise with a due date, owed by us or by them, and whether it was kept."""
+
+    class OwedBy(models.TextChoices):
+        US = "us", "Us"
+        THEM = "them", "Them"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        MISSED = "missed", "Missed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    description = models.CharField(max_length=300)
+    owed_by = models.CharField(max_length=4, choices=OwedBy.choices, default=OwedBy.US)
+    stakeholder = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="commitments")
+    owner = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments"
+    )
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    interaction = models.ForeignKey(
+        Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
+    )
+
+    class Meta(WorkspaceRecord.Meta):
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["workspace", "status", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.stakeholder_id is not None and self.stakeholder.workspace_id != self.workspace_id:
+            errors["stakeholder"] = "No such stakeholder in this workspace."
+        if self.owner_id is not None and self.owner is not None and self.owner.workspace_id != self.workspace_id:
+            errors["owner"] = "The owner must be a member of this workspace."
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,1 @@
+"""SMART networking and partnership goals with dated progress."""

@@ -1,0 +1,1 @@
+"""Stakeholders (the network's nodes), their sectors and tags, and the ties between them."""

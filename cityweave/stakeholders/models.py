@@ -1,0 +1,210 @@
+"""The network's nodes (stakeholders) and edges (ties)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+
+from cityweave.vocabulary import PartnerRole, SectorChoice, ValueType
+from cityweave.workspaces.models import Membership, Workspace, WorkspaceRecord
+
+
+class Sector(models.Model):
+    """A sector a workspace adds to the built-in list (SectorChoice)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="custom_sectors")
+    key = models.SlugField(
+        max_length=50,
+        validators=[RegexValidator(r"^[a-z0-9][a-z0-9-]*$", "Use lowercase letters, digits and hyphens.")],
+    )
+    label = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["label"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "key"], name="sector_key_unique")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self) -> None:
+        if self.key in SectorChoice.values:
+            raise ValidationError({"key": f"“{self.key}” is already a built-in sector."})
+
+
+def sector_choices(workspace: Workspace) -> list[tuple[str, str]]:
+    """The built-in sectors followed by the workspace's own."""
+    own = [(s.key, s.label) for s in Sector.objects.filter(workspace=workspace)]
+    return [(k, str(v)) for k, v in SectorChoice.choices] + own
+
+
+class Tag(models.Model):
+    """A free label for stakeholders, shared within a workspace."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="tag_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def scale_field(top: int, verbose_name: str, **kwargs: object) -> models.PositiveSmallIntegerField:
+    """A 1..top rating, empty until known."""
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(top)],
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+class Stakeholder(WorkspaceRecord):
+    """A node of the network: a person or an organisation, with a sector."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+
+    class Level(models.TextChoices):
+        LOCAL = "local", "Local"
+        REGIONAL = "regional", "Regional"
+        STATE = "state", "State"
+        NATIONAL = "national", "National"
+        INTERNATIONAL = "international", "International"
+
+    class Stance(models.TextChoices):
+        CHAMPION = "champion", "Champion"
+        SUPPORTER = "supporter", "Supporter"
+        NEUTRAL = "neutral", "Neutral"
+        SCEPTIC = "sceptic", "Sceptic"
+        OPPONENT = "opponent", "Opponent"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.ORGANISATION)
+    name = models.CharField(max_length=200)
+    sector = models.CharField(max_length=50, help_text="A built-in sector or one of the workspace's own.")
+    level = models.CharField(max_length=13, choices=Level.choices, default=Level.LOCAL)
+    is_internal = models.BooleanField(
+        "part of the city", default=False, help_text="The city's own organisation and its people."
+    )
+    organisations = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="people",
+        limit_choices_to={"kind": "organisation"},
+        help_text="For a person: the organisations they work in.",
+    )
+    title = models.CharField(max_length=200, blank=True, help_text="For a person: their job title.")
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    website = models.URLField(blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    area = models.CharField(max_length=100, blank=True, help_text="Neighbourhood, district or region.")
+    influence = scale_field(5, "influence")
+    interest = scale_field(5, "interest")
+    stance = models.CharField(max_length=10, choices=Stance.choices, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="stakeholders")
+    notes = models.TextField(blank=True)
+    offers = models.JSONField(default=list, blank=True, help_text="Value types this stakeholder can offer.")
+
+    class Meta(WorkspaceRecord.Meta):
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["workspace", "sector"]),
+            models.Index(fields=["workspace", "name"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.sector and self.workspace_id is not None:
+            known = {k for k, _ in sector_choices(self.workspace)}
+            if self.sector not in known:
+                errors["sector"] = f"Unknown sector “{self.sector}”."
+        if not isinstance(self.offers, list) or any(o not in ValueType.values for o in self.offers):
+            errors["offers"] = "Offers must be value types: " + ", ".join(ValueType.values) + "."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def sector_label(self) -> str:
+        return dict(sector_choices(self.workspace)).get(self.sector, self.sector)
+
+
+class Tie(WorkspaceRecord):
+    """A relationship between two stakeholders."""
+
+    class Kind(models.TextChoices):
+        PARTNER = "partner", "Partner"
+        FUNDER = "funder", "Funder"
+        ADVISOR = "advisor", "Advisor"
+        REPORTS_TO = "reports-to", "Reports to"
+        PEER = "peer", "Peer"
+        MEMBER_OF = "member-of", "Member of"
+        INFORMAL = "informal", "Informal"
+
+    class Status(models.TextChoices):
+        PROSPECT = "prospect", "Prospect"
+        ACTIVE = "active", "Active"
+        DORMANT = "dormant", "Dormant"
+        ENDED = "ended", "Ended"
+
+    source = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="ties_out")
+    target = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="ties_in")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PARTNER)
+    directed = models.BooleanField(default=False, help_text="The tie runs from source to target.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    cadence_days = models.PositiveIntegerField(
+        "contact every (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="How often this relationship should be touched; empty for no cadence.",
+    )
+    roles = models.JSONField(default=list, blank=True, help_text="Roles the target plays (champion, funder…).")
+    notes = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_ties"
+    )
+    trust = scale_field(4, "trust")
+    value = scale_field(4, "value")
+
+    class Meta(WorkspaceRecord.Meta):
+        ordering = ["source__name", "target__name"]
+        constraints = [
+            *WorkspaceRecord.Meta.constraints,
+            models.CheckConstraint(condition=~models.Q(source=models.F("target")), name="tie_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        arrow = "→" if self.directed else "—"
+        return f"{self.source} {arrow} {self.target}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.source_id is not None and self.source_id == self.target_id:
+            errors["target"] = "A tie needs two different stakeholders."
+        for field in ("source", "target"):
+            other = getattr(self, field, None) if getattr(self, f"{field}_id") else None
+            if other is not None and other.workspace_id != self.workspace_id:
+                errors[field] = "No such stakeholder in this workspace."
+        if self.owner_id is not None and self.owner is not None and self.owner.workspace_id != self.workspace_id:
+            errors["owner"] = "The owner must be a member of this workspace."
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = "The end date is before the start date."
+        if not isinstance(self.roles, list) or any(r not in PartnerRole.values for r in self.roles):
+            errors["roles"] = "Roles must be among: " + ", ".join(PartnerRole.values) + "."
+        if errors:
+            raise ValidationError(errors)
+
+    def other_end(self, stakeholder: Stakeholder) -> Stakeholder:
+        return self.target if self.source_id == stakeholder.pk else self.source

@@ -1,0 +1,1 @@
+"""Pages shared across domains: home, dashboard, account and trash."""

@@ -1,0 +1,1 @@
+"""Workspaces (one city's private space), their members and roles, and the trash."""

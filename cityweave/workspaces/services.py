@@ -1,0 +1,134 @@
+"""Workspace operations: creating workspaces and members, access checks, trash and restore."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from cityweave.accounts.models import User
+from cityweave.workspaces.models import Membership, Role, TrashEntry, Workspace, WorkspaceRecord
+
+
+def create_workspace(name: str, slug: str, timezone_name: str = "UTC") -> Workspace:
+    """Create a workspace after validating its fields."""
+    workspace = Workspace(name=name, slug=slug, timezone=timezone_name)
+    workspace.full_clean()
+    workspace.save()
+    return workspace
+
+
+def add_member(workspace: Workspace, user: User, role: str) -> Membership:
+    """Give `user` the `role` in `workspace`, updating an existing membership."""
+    if role not in Role.values:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"role": f"Unknown role “{role}”; use one of {', '.join(Role.values)}."})
+    membership, _ = Membership.objects.update_or_create(
+        user=user, workspace=workspace, defaults={"role": role}
+    )
+    return membership
+
+
+def membership_for(user: User, slug: str) -> Membership:
+    """The user's membership of the workspace `slug`; 404 when it does not exist or is not theirs."""
+    if not user.is_authenticated:
+        raise Http404("No such workspace")
+    membership = (
+        Membership.objects.select_related("workspace", "user")
+        .filter(user=user, workspace__slug=slug)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such workspace")
+    return membership
+
+
+def require_editor(member: Membership) -> None:
+    if not member.can_edit:
+        raise PermissionDenied("Viewers can read this workspace but not change it.")
+
+
+def require_owner(member: Membership) -> None:
+    if not member.is_owner:
+        raise PermissionDenied("Only an owner of this workspace can do this.")
+
+
+def record_models() -> list[type[WorkspaceRecord]]:
+    """Every concrete model that lives in a workspace and can go to the trash."""
+    return [
+        m
+        for m in apps.get_models()
+        if issubclass(m, WorkspaceRecord) and not m._meta.abstract
+    ]
+
+
+@transaction.atomic
+def move_to_trash(
+    member: Membership,
+    record: WorkspaceRecord,
+    along_with: Iterable[models.QuerySet] = (),
+) -> TrashEntry:
+    """Soft-delete `record` and the live records in `along_with`, as one restorable batch."""
+    require_editor(member)
+    if record.workspace_id != member.workspace_id or record.deleted_at is not None:
+        raise Http404("No such record")
+    batch = uuid.uuid4()
+    now = timezone.now()
+    related = 0
+    for queryset in along_with:
+        related += queryset.filter(deleted_at__isnull=True).update(deleted_at=now, deletion_batch=batch)
+    type(record).all_objects.filter(pk=record.pk).update(deleted_at=now, deletion_batch=batch)
+    record.deleted_at, record.deletion_batch = now, batch
+    return TrashEntry.objects.create(
+        workspace=member.workspace,
+        batch=batch,
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        label=str(record)[:300],
+        related_count=related,
+        deleted_at=now,
+        deleted_by=member.user,
+    )
+
+
+def trash_entries(member: Membership) -> models.QuerySet[TrashEntry]:
+    return TrashEntry.objects.filter(workspace=member.workspace).select_related(
+        "content_type", "deleted_by"
+    )
+
+
+@transaction.atomic
+def restore(member: Membership, entry_id: int) -> WorkspaceRecord:
+    """Bring a trash entry's records back; owners only."""
+    require_owner(member)
+    entry = TrashEntry.objects.filter(workspace=member.workspace, pk=entry_id).first()
+    if entry is None:
+        raise Http404("No such trash entry")
+    for model in record_models():
+        model.all_objects.filter(workspace=member.workspace, deletion_batch=entry.batch).update(
+            deleted_at=None, deletion_batch=None
+        )
+    model_class = entry.content_type.model_class()
+    assert model_class is not None
+    record = model_class.objects.get(pk=entry.object_id)
+    entry.delete()
+    return record
+
+
+@transaction.atomic
+def purge(member: Membership, entry_id: int) -> None:
+    """Delete a trash entry's records for good; owners only."""
+    require_owner(member)
+    entry = TrashEntry.objects.filter(workspace=member.workspace, pk=entry_id).first()
+    if entry is None:
+        raise Http404("No such trash entry")
+    for model in record_models():
+        model.all_objects.filter(workspace=member.workspace, deletion_batch=entry.batch).delete()
+    entry.delete()

@@ -1,0 +1,8 @@
+"""WSGI entry point for gunicorn (`cityweave serve`)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cityweave.settings")
+application = get_wsgi_application()
