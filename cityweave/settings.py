@@ -98,6 +98,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(envstr("CITYWEAVE_STATIC_ROOT", str(DATA_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Hashed, compressed static files once `cityweave serve` has collected them; plain files before
 # that (tests and a fresh checkout), so a missing manifest never breaks a page.
 _STATIC_BACKEND = (

@@ -1,8 +1,36 @@
 """URL map: pages per domain under /w/<slug>/, the JSON API under /api/v1/, the admin."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from cityweave.api import api
+from cityweave.engagement.urls import commitment_patterns, interaction_patterns
+from cityweave.goals.urls import goal_patterns
+from cityweave.stakeholders.urls import stakeholder_patterns, tie_patterns
+from cityweave.web import views as web_views
+from cityweave.web.forms import LoginForm
+
+workspace_patterns = [
+    path("", web_views.DashboardView.as_view(), name="dashboard"),
+    path("trash/", include((web_views.trash_patterns, "trash"))),
+    path("stakeholders/", include((stakeholder_patterns, "stakeholders"))),
+    path("ties/", include((tie_patterns, "ties"))),
+    path("interactions/", include((interaction_patterns, "interactions"))),
+    path("commitments/", include((commitment_patterns, "commitments"))),
+    path("goals/", include((goal_patterns, "goals"))),
+]
+
 urlpatterns = [
+    path("", web_views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include((web_views.account_patterns, "account"))),
+    path("w/<slug:slug>/", include(workspace_patterns)),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

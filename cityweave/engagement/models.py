@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 
 from cityweave.stakeholders.models import Stakeholder
 from cityweave.workspaces.models import Membership, WorkspaceRecord
@@ -38,6 +39,9 @@ class Interaction(WorkspaceRecord):
     class Meta(WorkspaceRecord.Meta):
         ordering = ["-occurred_at"]
         indexes = [models.Index(fields=["workspace", "occurred_at"])]
+
+    def get_absolute_url(self) -> str:
+        return reverse("interactions:detail", args=[self.workspace.slug, self.pk])
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.summary}"
@@ -76,6 +80,9 @@ class Commitment(WorkspaceRecord):
     class Meta(WorkspaceRecord.Meta):
         ordering = ["due_on", "pk"]
         indexes = [models.Index(fields=["workspace", "status", "due_on"])]
+
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:detail", args=[self.workspace.slug, self.pk])
 
     def __str__(self) -> str:
         return self.description

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from cityweave.stakeholders.models import Stakeholder
@@ -35,6 +36,9 @@ class Goal(WorkspaceRecord):
 
     class Meta(WorkspaceRecord.Meta):
         ordering = ["deadline", "pk"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("goals:detail", args=[self.workspace.slug, self.pk])
 
     def __str__(self) -> str:
         return self.statement

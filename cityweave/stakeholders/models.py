@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.urls import reverse
 
 from cityweave.vocabulary import PartnerRole, SectorChoice, ValueType
 from cityweave.workspaces.models import Membership, Workspace, WorkspaceRecord
@@ -50,6 +53,13 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WebsiteField(models.URLField):
+    """A URL field whose form assumes https:// when the scheme is left out."""
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
 
 
 def scale_field(top: int, verbose_name: str, **kwargs: object) -> models.PositiveSmallIntegerField:
@@ -102,7 +112,7 @@ class Stakeholder(WorkspaceRecord):
     title = models.CharField(max_length=200, blank=True, help_text="For a person: their job title.")
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=50, blank=True)
-    website = models.URLField(blank=True)
+    website = WebsiteField(blank=True)
     address = models.CharField(max_length=300, blank=True)
     area = models.CharField(max_length=100, blank=True, help_text="Neighbourhood, district or region.")
     influence = scale_field(5, "influence")
@@ -118,6 +128,9 @@ class Stakeholder(WorkspaceRecord):
             models.Index(fields=["workspace", "sector"]),
             models.Index(fields=["workspace", "name"]),
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("stakeholders:detail", args=[self.workspace.slug, self.pk])
 
     def __str__(self) -> str:
         return self.name
@@ -135,7 +148,10 @@ class Stakeholder(WorkspaceRecord):
 
     @property
     def sector_label(self) -> str:
-        return dict(sector_choices(self.workspace)).get(self.sector, self.sector)
+        if self.sector in SectorChoice.values:
+            return str(SectorChoice(self.sector).label)
+        custom = Sector.objects.filter(workspace_id=self.workspace_id, key=self.sector).first()
+        return custom.label if custom else self.sector
 
 
 class Tie(WorkspaceRecord):
@@ -184,6 +200,9 @@ class Tie(WorkspaceRecord):
             *WorkspaceRecord.Meta.constraints,
             models.CheckConstraint(condition=~models.Q(source=models.F("target")), name="tie_not_self"),
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("ties:detail", args=[self.workspace.slug, self.pk])
 
     def __str__(self) -> str:
         arrow = "→" if self.directed else "—"

@@ -1,0 +1,68 @@
+"""The JSON API at /api/v1/: authentication, the error format, and each domain's router."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from cityweave.accounts.models import ApiToken, User
+from cityweave.stakeholders.api import router as stakeholders_router
+from cityweave.workspaces.api import field_errors
+from cityweave.workspaces.api import router as workspaces_router
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer <personal API token>`."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = ApiToken.authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="cityweave API",
+    version="1",
+    description=(
+        "Stakeholders, ties, interactions, commitments and goals of a cityweave workspace. "
+        "Authenticate with `Authorization: Bearer <token>`; create a token on your account page "
+        "or with `cityweave token create EMAIL`. Errors come as `{\"detail\": [{\"field\", \"msg\", \"loc\"}]}`."
+    ),
+    auth=[BearerToken(), SessionAuth()],
+    urls_namespace="api",
+)
+
+api.add_router("/workspaces", workspaces_router, tags=["workspaces"])
+api.add_router("/workspaces", stakeholders_router, tags=["stakeholders"])
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": field_errors(exc)}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    detail = []
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", [])]
+        field = next((p for p in reversed(loc) if p not in {"body", "payload", "query", "path"}), None)
+        detail.append({"loc": loc, "field": field, "msg": error.get("msg", "invalid value")})
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Permission denied."}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "Authentication required: send Authorization: Bearer <token>."}, status=401
+    )

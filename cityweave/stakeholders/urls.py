@@ -1,0 +1,16 @@
+"""Stakeholder pages under /w/<slug>/stakeholders/ and tie pages under /w/<slug>/ties/."""
+
+from django.urls import path
+
+from cityweave.stakeholders import views
+
+stakeholder_patterns = [
+    path("", views.StakeholderListView.as_view(), name="list"),
+    path("new/", views.StakeholderFormView.as_view(), name="new"),
+    path("<int:pk>/", views.StakeholderDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.StakeholderFormView.as_view(), name="edit"),
+    path("<int:pk>/delete/", views.StakeholderTrashView.as_view(), name="delete"),
+]
+
+# PLACEHOLDER: the ties helper replaces this.
+tie_patterns = [path("", views.StakeholderListView.as_view(), name="list"), path("new/", views.StakeholderListView.as_view(), name="new"), path("<int:pk>/", views.StakeholderListView.as_view(), name="detail")]

@@ -1,0 +1,134 @@
+"""Stakeholder pages: list, detail (timeline, ties, health, network position), create, edit, trash."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from cityweave.engagement.health import tie_health
+from cityweave.engagement.services import commitments, interactions_visible_to
+from cityweave.stakeholders import services
+from cityweave.stakeholders.forms import StakeholderFilterForm, StakeholderForm
+from cityweave.stakeholders.models import Stakeholder, Tie
+from cityweave.web.listing import Listing
+from cityweave.web.mixins import TrashView, WorkspaceView, apply_validation_error
+
+
+class StakeholderListView(WorkspaceView):
+    """All stakeholders, searchable and filterable."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        listing = Listing(
+            search_fields=["name", "title", "email", "area", "notes"],
+            sorts={
+                "name": "name",
+                "sector": "sector",
+                "influence": "influence",
+                "ties": "tie_count",
+                "updated": "updated_at",
+            },
+            default_sort="name",
+            filter_form=StakeholderFilterForm,
+            form_kwargs={"member": self.member},
+        )
+        live_ties = Q(ties_out__deleted_at__isnull=True)
+        queryset = services.stakeholders(self.member).annotate(
+            tie_count=Count("ties_out", filter=live_ties, distinct=True)
+            + Count("ties_in", filter=Q(ties_in__deleted_at__isnull=True), distinct=True)
+        )
+        context = listing.apply(request, queryset)
+        template = "stakeholders/_table.html" if request.headers.get("HX-Request") else "stakeholders/list.html"
+        return render(request, template, context)
+
+
+class StakeholderDetailView(WorkspaceView):
+    """One stakeholder: profile, timeline, ties with their health."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        stakeholder = services.get_stakeholder(self.member, pk)
+        ties = list(
+            Tie.objects.filter(workspace=self.workspace)
+            .filter(Q(source=stakeholder) | Q(target=stakeholder))
+            .select_related("source", "target", "owner__user")
+        )
+        health = {h.tie.pk: h for h in tie_health(ties)}
+        tie_rows = [
+            {"tie": t, "other": t.other_end(stakeholder), "health": health.get(t.pk)}
+            for t in sorted(ties, key=lambda t: t.other_end(stakeholder).name)
+        ]
+        interactions = (
+            interactions_visible_to(self.member)
+            .filter(participants=stakeholder)
+            .prefetch_related("participants")
+            .select_related("author__user")
+        )
+        promises = commitments(self.member).filter(stakeholder=stakeholder).select_related("owner__user")
+        timeline: list[dict[str, Any]] = [
+            {"kind": "interaction", "when": i.occurred_at, "item": i} for i in interactions[:200]
+        ]
+        timeline += [{"kind": "commitment", "when": c.due_on, "item": c} for c in promises]
+        timeline.sort(key=lambda e: _sort_key(e["when"]), reverse=True)
+        context = {
+            "stakeholder": stakeholder,
+            "tie_rows": tie_rows,
+            "timeline": timeline,
+            "open_commitments": [c for c in promises if c.status == "open"],
+            "people": stakeholder.people.all() if stakeholder.kind == Stakeholder.Kind.ORGANISATION else [],
+        }
+        return render(request, "stakeholders/detail.html", context)
+
+
+def _sort_key(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+class StakeholderFormView(WorkspaceView):
+    """Create a stakeholder (no pk) or edit one."""
+
+    writes = True
+
+    def get_instance(self, pk: int | None) -> Stakeholder | None:
+        return services.get_stakeholder(self.member, pk) if pk is not None else None
+
+    def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        instance = self.get_instance(pk)
+        form = StakeholderForm(instance=instance, member=self.member)
+        return self.render_form(request, form, instance)
+
+    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        instance = self.get_instance(pk)
+        form = StakeholderForm(request.POST, instance=instance, member=self.member)
+        if form.is_valid():
+            try:
+                stakeholder = services.save_stakeholder(self.member, form.service_data(), instance)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, f"Saved “{stakeholder}”.")
+                return redirect(stakeholder.get_absolute_url())
+        return self.render_form(request, form, instance, status=422)
+
+    def render_form(
+        self, request: HttpRequest, form: StakeholderForm, instance: Stakeholder | None, status: int = 200
+    ) -> HttpResponse:
+        return render(
+            request, "stakeholders/form.html", {"form": form, "stakeholder": instance}, status=status
+        )
+
+
+class StakeholderTrashView(TrashView):
+    """Move a stakeholder, its ties and commitments to the trash."""
+
+    def get_record(self, pk: int) -> Stakeholder:
+        return services.get_stakeholder(self.member, pk)
+
+    def consequence(self, record: Stakeholder) -> str:
+        return "Its ties and the commitments about it go to the trash with it."
+
+    def trash(self, record: Stakeholder) -> object:
+        return services.trash_stakeholder(self.member, record)

@@ -1,0 +1,64 @@
+"""List pages: search, filters, sorting and pagination from the query string."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+PAGE_SIZE = 25
+
+
+@dataclass
+class Listing:
+    """How one list page searches, filters and sorts its queryset."""
+
+    search_fields: list[str]
+    sorts: dict[str, str]  # URL value → order_by expression ("-" prefix allowed in the URL)
+    default_sort: str
+    filter_form: type[forms.Form] | None = None
+    form_kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def apply(self, request: HttpRequest, queryset: QuerySet) -> dict[str, Any]:
+        """Filter, sort and paginate `queryset`; returns the template context for a list page."""
+        params = request.GET
+        form = self.filter_form(params or None, **self.form_kwargs) if self.filter_form else None
+        q = params.get("q", "").strip()
+        if q:
+            condition = Q()
+            for name in self.search_fields:
+                condition |= Q(**{f"{name}__icontains": q})
+            queryset = queryset.filter(condition)
+        if form is not None and form.is_bound and form.is_valid():
+            queryset = form.filter(queryset)  # type: ignore[attr-defined]
+        sort = params.get("sort", self.default_sort)
+        key = sort.lstrip("-")
+        if key not in self.sorts:
+            sort, key = self.default_sort, self.default_sort.lstrip("-")
+        descending = sort.startswith("-")
+        expression = self.sorts[key]
+        order = expression[1:] if expression.startswith("-") and descending else (
+            f"-{expression}" if descending else expression
+        )
+        queryset = queryset.order_by(order, "pk").distinct()
+        page_obj = Paginator(queryset, PAGE_SIZE).get_page(params.get("page"))
+        rest = params.copy()
+        rest.pop("page", None)
+        encoded = rest.urlencode()
+        without_sort = params.copy()
+        without_sort.pop("page", None)
+        without_sort.pop("sort", None)
+        return {
+            "page_obj": page_obj,
+            "object_list": page_obj.object_list,
+            "filter_form": form,
+            "q": q,
+            "sort": sort,
+            "querystring_without_page": f"{encoded}&" if encoded else "",
+            "querystring_without_sort": without_sort.urlencode(),
+            "filtered": bool(q) or (form is not None and form.is_bound and any(form.data.get(f) for f in form.fields)),
+        }

@@ -1,0 +1,57 @@
+"""JSON API for workspaces, and the helpers every domain router uses to scope a request."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from cityweave.workspaces.models import Membership
+from cityweave.workspaces.services import membership_for
+
+router = Router()
+
+
+def api_member(request: HttpRequest, slug: str, *, write: bool = False) -> Membership:
+    """The caller's membership of workspace `slug` (404 if none); 403 for viewers when writing."""
+    member = membership_for(request.user, slug)  # type: ignore[arg-type]
+    if write and not member.can_edit:
+        raise PermissionDenied("Viewers can read this workspace but not change it.")
+    return member
+
+
+def field_errors(error: ValidationError) -> list[dict[str, Any]]:
+    """A Django ValidationError as a list of {loc, field, msg}, one per message."""
+    if hasattr(error, "error_dict"):
+        return [
+            {"loc": ["body", field], "field": field, "msg": message}
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return [{"loc": ["body"], "field": None, "msg": message} for message in error.messages]
+
+
+class WorkspaceOut(Schema):
+    """A workspace the caller belongs to, with the caller's role."""
+
+    slug: str
+    name: str
+    timezone: str
+    role: str
+
+
+@router.get("", response=list[WorkspaceOut], url_name="workspaces_list")
+def list_workspaces(request: HttpRequest) -> list[dict[str, Any]]:
+    """The workspaces the caller is a member of."""
+    memberships = Membership.objects.filter(user=request.user).select_related("workspace")  # type: ignore[misc]
+    return [
+        {"slug": m.workspace.slug, "name": m.workspace.name, "timezone": m.workspace.timezone, "role": m.role}
+        for m in memberships
+    ]
+
+
+@router.get("/{slug}", response=WorkspaceOut, url_name="workspaces_detail")
+def get_workspace(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """One workspace the caller is a member of."""
+    m = api_member(request, slug)
+    return {"slug": m.workspace.slug, "name": m.workspace.name, "timezone": m.workspace.timezone, "role": m.role}

@@ -1,0 +1,92 @@
+"""Named characters for every test: Alice owns Riverton, Bob is a viewer there, Carol owns Lakeside."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from cityweave.accounts.models import ApiToken, User
+from cityweave.testing import make_member, make_user, make_workspace
+from cityweave.workspaces.models import Membership, Workspace
+
+
+@pytest.fixture
+def riverton(db) -> Workspace:
+    return make_workspace("Riverton", "riverton")
+
+
+@pytest.fixture
+def lakeside(db) -> Workspace:
+    return make_workspace("Lakeside", "lakeside", tz="America/New_York")
+
+
+@pytest.fixture
+def alice(riverton) -> User:
+    user = make_user("alice@riverton.example", "Alice Reyes")
+    make_member(riverton, user, "owner")
+    return user
+
+
+@pytest.fixture
+def alice_member(alice, riverton) -> Membership:
+    return Membership.objects.get(user=alice, workspace=riverton)
+
+
+@pytest.fixture
+def bob(riverton) -> User:
+    user = make_user("bob@riverton.example", "Bob Okafor")
+    make_member(riverton, user, "viewer")
+    return user
+
+
+@pytest.fixture
+def bob_member(bob, riverton) -> Membership:
+    return Membership.objects.get(user=bob, workspace=riverton)
+
+
+@pytest.fixture
+def carol(lakeside) -> User:
+    user = make_user("carol@lakeside.example", "Carol Lind")
+    make_member(lakeside, user, "owner")
+    return user
+
+
+def _client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice_client(alice) -> Client:
+    return _client_for(alice)
+
+
+@pytest.fixture
+def bob_client(bob) -> Client:
+    return _client_for(bob)
+
+
+@pytest.fixture
+def carol_client(carol) -> Client:
+    return _client_for(carol)
+
+
+def _api_client_for(user: User) -> Client:
+    _, raw = ApiToken.issue(user, "tests")
+    return Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+@pytest.fixture
+def alice_api(alice) -> Client:
+    return _api_client_for(alice)
+
+
+@pytest.fixture
+def bob_api(bob) -> Client:
+    return _api_client_for(bob)
+
+
+@pytest.fixture
+def carol_api(carol) -> Client:
+    return _api_client_for(carol)
