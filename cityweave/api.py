@@ -10,6 +10,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from cityweave.accounts.models import ApiToken, User
+from cityweave.engagement.api import router as engagement_router
+from cityweave.goals.api import router as goals_router
 from cityweave.stakeholders.api import router as stakeholders_router
 from cityweave.workspaces.api import field_errors
 from cityweave.workspaces.api import router as workspaces_router
@@ -38,7 +40,9 @@ api = NinjaAPI(
 )
 
 api.add_router("/workspaces", workspaces_router, tags=["workspaces"])
-api.add_router("/workspaces", stakeholders_router, tags=["stakeholders"])
+api.add_router("/workspaces", stakeholders_router)
+api.add_router("/workspaces", engagement_router)
+api.add_router("/workspaces", goals_router)
 
 
 @api.exception_handler(ValidationError)

@@ -115,7 +115,12 @@ class StakeholderFilters(Schema):
     tag: str | None = None
 
 
-@router.get("/{slug}/stakeholders", response=list[StakeholderOut], url_name="stakeholders_list")
+@router.get(
+    "/{slug}/stakeholders",
+    response=list[StakeholderOut],
+    tags=["stakeholders"],
+    url_name="stakeholders_list",
+)
 @paginate(LimitOffsetPagination)
 def list_stakeholders(request: HttpRequest, slug: str, filters: Query[StakeholderFilters]) -> Any:
     """The workspace's stakeholders, by name; paginated with `limit` and `offset`."""
@@ -126,7 +131,10 @@ def list_stakeholders(request: HttpRequest, slug: str, filters: Query[Stakeholde
 
         q = filters.q
         queryset = queryset.filter(
-            Q(name__icontains=q) | Q(title__icontains=q) | Q(email__icontains=q) | Q(area__icontains=q)
+            Q(name__icontains=q)
+            | Q(title__icontains=q)
+            | Q(email__icontains=q)
+            | Q(area__icontains=q)
         )
     for name in ("sector", "kind", "stance"):
         value = getattr(filters, name)
@@ -137,8 +145,15 @@ def list_stakeholders(request: HttpRequest, slug: str, filters: Query[Stakeholde
     return queryset.order_by("name", "pk").distinct()
 
 
-@router.post("/{slug}/stakeholders", response={201: StakeholderOut}, url_name="stakeholders_create")
-def create_stakeholder(request: HttpRequest, slug: str, payload: StakeholderIn) -> Status[Stakeholder]:
+@router.post(
+    "/{slug}/stakeholders",
+    response={201: StakeholderOut},
+    tags=["stakeholders"],
+    url_name="stakeholders_create",
+)
+def create_stakeholder(
+    request: HttpRequest, slug: str, payload: StakeholderIn
+) -> Status[Stakeholder]:
     """Add a stakeholder."""
     member = api_member(request, slug, write=True)
     data = payload.dict()
@@ -146,13 +161,23 @@ def create_stakeholder(request: HttpRequest, slug: str, payload: StakeholderIn) 
     return Status(201, services.save_stakeholder(member, data))
 
 
-@router.get("/{slug}/stakeholders/{int:stakeholder_id}", response=StakeholderOut, url_name="stakeholders_detail")
+@router.get(
+    "/{slug}/stakeholders/{int:stakeholder_id}",
+    response=StakeholderOut,
+    tags=["stakeholders"],
+    url_name="stakeholders_detail",
+)
 def get_stakeholder(request: HttpRequest, slug: str, stakeholder_id: int) -> Stakeholder:
     """One stakeholder."""
     return services.get_stakeholder(api_member(request, slug), stakeholder_id)
 
 
-@router.patch("/{slug}/stakeholders/{int:stakeholder_id}", response=StakeholderOut, url_name="stakeholders_update")
+@router.patch(
+    "/{slug}/stakeholders/{int:stakeholder_id}",
+    response=StakeholderOut,
+    tags=["stakeholders"],
+    url_name="stakeholders_update",
+)
 def update_stakeholder(
     request: HttpRequest, slug: str, stakeholder_id: int, payload: StakeholderPatch
 ) -> Stakeholder:
@@ -165,7 +190,12 @@ def update_stakeholder(
     return services.save_stakeholder(member, data, stakeholder)
 
 
-@router.delete("/{slug}/stakeholders/{int:stakeholder_id}", response={204: None}, url_name="stakeholders_delete")
+@router.delete(
+    "/{slug}/stakeholders/{int:stakeholder_id}",
+    response={204: None},
+    tags=["stakeholders"],
+    url_name="stakeholders_delete",
+)
 def delete_stakeholder(request: HttpRequest, slug: str, stakeholder_id: int) -> Status[None]:
     """Move a stakeholder, its ties and commitments to the trash (an owner can restore them)."""
     member = api_member(request, slug, write=True)
