@@ -33,7 +33,7 @@ api = NinjaAPI(
     description=(
         "Stakeholders, ties, interactions, commitments and goals of a cityweave workspace. "
         "Authenticate with `Authorization: Bearer <token>`; create a token on your account page "
-        "or with `cityweave token create EMAIL`. Errors come as `{\"detail\": [{\"field\", \"msg\", \"loc\"}]}`."
+        'or with `cityweave token create EMAIL`. Errors come as `{"detail": [{"field", "msg", "loc"}]}`.'
     ),
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
@@ -55,7 +55,9 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
     detail = []
     for error in exc.errors:
         loc = [str(part) for part in error.get("loc", [])]
-        field = next((p for p in reversed(loc) if p not in {"body", "payload", "query", "path"}), None)
+        field = next(
+            (p for p in reversed(loc) if p not in {"body", "payload", "query", "path"}), None
+        )
         detail.append({"loc": loc, "field": field, "msg": error.get("msg", "invalid value")})
     return api.create_response(request, {"detail": detail}, status=422)
 
@@ -68,5 +70,7 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
-        request, {"detail": "Authentication required: send Authorization: Bearer <token>."}, status=401
+        request,
+        {"detail": "Authentication required: send Authorization: Bearer <token>."},
+        status=401,
     )

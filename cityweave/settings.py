@@ -18,7 +18,9 @@ SECRET_KEY = envstr("CITYWEAVE_SECRET_KEY", DEVELOPMENT_SECRET)
 if SECRET_KEY == DEVELOPMENT_SECRET and envbool("CITYWEAVE_PRODUCTION", False):
     raise ImproperlyConfigured("Set CITYWEAVE_SECRET_KEY to a long random value in production.")
 
-ALLOWED_HOSTS = envlist("CITYWEAVE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+ALLOWED_HOSTS = envlist(
+    "CITYWEAVE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = envlist("CITYWEAVE_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [

@@ -21,11 +21,17 @@ PASSWORD = "correct-horse-battery"
 
 
 def make_user(email: str | None = None, name: str = "", password: str = PASSWORD) -> User:
-    return User.objects.create_user(email or f"user{next(_counter)}@example.org", password, name=name)
+    return User.objects.create_user(
+        email or f"user{next(_counter)}@example.org", password, name=name
+    )
 
 
-def make_workspace(name: str = "Riverton", slug: str | None = None, tz: str = "America/Chicago") -> Workspace:
-    return Workspace.objects.create(name=name, slug=slug or name.lower().replace(" ", "-"), timezone=tz)
+def make_workspace(
+    name: str = "Riverton", slug: str | None = None, tz: str = "America/Chicago"
+) -> Workspace:
+    return Workspace.objects.create(
+        name=name, slug=slug or name.lower().replace(" ", "-"), timezone=tz
+    )
 
 
 def make_member(workspace: Workspace, user: User | None = None, role: str = "owner") -> Membership:
@@ -34,7 +40,9 @@ def make_member(workspace: Workspace, user: User | None = None, role: str = "own
 
 def make_stakeholder(workspace: Workspace, name: str | None = None, **fields: Any) -> Stakeholder:
     fields.setdefault("sector", "nonprofit")
-    return Stakeholder.objects.create(workspace=workspace, name=name or f"Stakeholder {next(_counter)}", **fields)
+    return Stakeholder.objects.create(
+        workspace=workspace, name=name or f"Stakeholder {next(_counter)}", **fields
+    )
 
 
 def make_tie(source: Stakeholder, target: Stakeholder, **fields: Any) -> Tie:
@@ -55,7 +63,9 @@ def make_interaction(
     return interaction
 
 
-def make_commitment(stakeholder: Stakeholder, due_on: dt.date | None = None, **fields: Any) -> Commitment:
+def make_commitment(
+    stakeholder: Stakeholder, due_on: dt.date | None = None, **fields: Any
+) -> Commitment:
     fields.setdefault("description", f"Send the report {next(_counter)}")
     return Commitment.objects.create(
         workspace=stakeholder.workspace,

@@ -66,10 +66,14 @@ class ApiToken(models.Model):
 
     PREFIX = "cw_"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
-    hint = models.CharField(max_length=12, help_text="The first characters, to recognise the token.")
+    hint = models.CharField(
+        max_length=12, help_text="The first characters, to recognise the token."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
 

@@ -70,9 +70,7 @@ def tie_health(ties: Iterable[Tie], now: dt.datetime | None = None) -> list[TieH
     """Health of each tie that has one, most urgent and most important first."""
     now = now or timezone.now()
     candidates = [
-        t
-        for t in ties
-        if t.cadence_days and t.status != Tie.Status.ENDED and counterparts(t)
+        t for t in ties if t.cadence_days and t.status != Tie.Status.ENDED and counterparts(t)
     ]
     if not candidates:
         return []
@@ -90,7 +88,7 @@ def tie_health(ties: Iterable[Tie], now: dt.datetime | None = None) -> list[TieH
         else:
             reference = tie.created_at
         days = max(0, (now - reference).days)
-        results.append(TieHealth(tie, classify(days, int(tie.cadence_days)), days, last, ends))
+        results.append(TieHealth(tie, classify(days, tie.cadence_days or 0), days, last, ends))
     results.sort(key=lambda h: (ORDER[h.status], -h.importance, -h.overdue_days / h.cadence_days))
     return results
 

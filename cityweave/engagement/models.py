@@ -29,7 +29,11 @@ class Interaction(WorkspaceRecord):
     participants = models.ManyToManyField(Stakeholder, related_name="interactions")
     members_present = models.ManyToManyField(Membership, blank=True, related_name="interactions")
     author = models.ForeignKey(
-        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="authored_interactions"
+        Membership,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="authored_interactions",
     )
     private = models.BooleanField(default=False, help_text="Visible only to its author.")
     goal = models.ForeignKey(
@@ -47,7 +51,11 @@ class Interaction(WorkspaceRecord):
         return f"{self.get_kind_display()}: {self.summary}"
 
     def clean(self) -> None:
-        if self.goal_id is not None and self.goal is not None and self.goal.workspace_id != self.workspace_id:
+        if (
+            self.goal_id is not None
+            and self.goal is not None
+            and self.goal.workspace_id != self.workspace_id
+        ):
             raise ValidationError({"goal": "No such goal in this workspace."})
 
 
@@ -66,7 +74,9 @@ class Commitment(WorkspaceRecord):
 
     description = models.CharField(max_length=300)
     owed_by = models.CharField(max_length=4, choices=OwedBy.choices, default=OwedBy.US)
-    stakeholder = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="commitments")
+    stakeholder = models.ForeignKey(
+        Stakeholder, on_delete=models.CASCADE, related_name="commitments"
+    )
     owner = models.ForeignKey(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments"
     )
@@ -91,7 +101,11 @@ class Commitment(WorkspaceRecord):
         errors: dict[str, str] = {}
         if self.stakeholder_id is not None and self.stakeholder.workspace_id != self.workspace_id:
             errors["stakeholder"] = "No such stakeholder in this workspace."
-        if self.owner_id is not None and self.owner is not None and self.owner.workspace_id != self.workspace_id:
+        if (
+            self.owner_id is not None
+            and self.owner is not None
+            and self.owner.workspace_id != self.workspace_id
+        ):
             errors["owner"] = "The owner must be a member of this workspace."
         if errors:
             raise ValidationError(errors)

@@ -23,7 +23,9 @@ class Goal(WorkspaceRecord):
         ABANDONED = "abandoned", "Abandoned"
 
     statement = models.CharField(max_length=300)
-    metric = models.CharField(max_length=200, help_text="What is measured, e.g. active philanthropy ties.")
+    metric = models.CharField(
+        max_length=200, help_text="What is measured, e.g. active philanthropy ties."
+    )
     baseline = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
     target = models.DecimalField(max_digits=14, decimal_places=2)
     unit = models.CharField(max_length=40, blank=True)
@@ -47,7 +49,11 @@ class Goal(WorkspaceRecord):
         errors: dict[str, str] = {}
         if self.target is not None and self.baseline is not None and self.target == self.baseline:
             errors["target"] = "The target must differ from the baseline."
-        if self.owner_id is not None and self.owner is not None and self.owner.workspace_id != self.workspace_id:
+        if (
+            self.owner_id is not None
+            and self.owner is not None
+            and self.owner.workspace_id != self.workspace_id
+        ):
             errors["owner"] = "The owner must be a member of this workspace."
         if errors:
             raise ValidationError(errors)

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from cityweave.stakeholders.models import Stakeholder, Tag, sector_choices
 from cityweave.vocabulary import ValueType
+from cityweave.web.forms import choice_field
 from cityweave.workspaces.models import Membership
 
 
@@ -37,7 +38,10 @@ class StakeholderForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         workspace = member.workspace
         self.instance.workspace = workspace
-        self.fields["sector"].choices = [("", "— choose a sector —"), *sector_choices(workspace)]
+        choice_field(self, "sector").choices = [
+            ("", "— choose a sector —"),
+            *sector_choices(workspace),
+        ]
         organisations = self.fields["organisations"]
         organisations.queryset = Stakeholder.objects.filter(  # type: ignore[attr-defined]
             workspace=workspace, kind=Stakeholder.Kind.ORGANISATION
@@ -66,19 +70,21 @@ class StakeholderFilterForm(forms.Form):
 
     sector = forms.ChoiceField(required=False)
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Stakeholder.Kind.choices])
-    stance = forms.ChoiceField(required=False, choices=[("", "Any stance"), *Stakeholder.Stance.choices])
+    stance = forms.ChoiceField(
+        required=False, choices=[("", "Any stance"), *Stakeholder.Stance.choices]
+    )
     tag = forms.ChoiceField(required=False)
     owner = forms.ChoiceField(required=False, label="Relationship owner")
 
     def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         workspace = member.workspace
-        self.fields["sector"].choices = [("", "Any sector"), *sector_choices(workspace)]
-        self.fields["tag"].choices = [
+        choice_field(self, "sector").choices = [("", "Any sector"), *sector_choices(workspace)]
+        choice_field(self, "tag").choices = [
             ("", "Any tag"),
             *[(t.name, t.name) for t in Tag.objects.filter(workspace=workspace)],
         ]
-        self.fields["owner"].choices = [
+        choice_field(self, "owner").choices = [
             ("", "Any owner"),
             *[
                 (str(m.pk), m.user.display_name)
@@ -98,9 +104,7 @@ class StakeholderFilterForm(forms.Form):
             queryset = queryset.filter(tags__name=data["tag"])
         if data.get("owner"):
             owner = int(data["owner"])
-            queryset = queryset.filter(
-                models_q_owned_by(owner)
-            )
+            queryset = queryset.filter(models_q_owned_by(owner))
         return queryset
 
 

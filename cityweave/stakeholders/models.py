@@ -16,16 +16,22 @@ from cityweave.workspaces.models import Membership, Workspace, WorkspaceRecord
 class Sector(models.Model):
     """A sector a workspace adds to the built-in list (SectorChoice)."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="custom_sectors")
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="custom_sectors"
+    )
     key = models.SlugField(
         max_length=50,
-        validators=[RegexValidator(r"^[a-z0-9][a-z0-9-]*$", "Use lowercase letters, digits and hyphens.")],
+        validators=[
+            RegexValidator(r"^[a-z0-9][a-z0-9-]*$", "Use lowercase letters, digits and hyphens.")
+        ],
     )
     label = models.CharField(max_length=100)
 
     class Meta:
         ordering = ["label"]
-        constraints = [models.UniqueConstraint(fields=["workspace", "key"], name="sector_key_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "key"], name="sector_key_unique")
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -49,7 +55,9 @@ class Tag(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="tag_name_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="tag_name_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -58,7 +66,7 @@ class Tag(models.Model):
 class WebsiteField(models.URLField):
     """A URL field whose form assumes https:// when the scheme is left out."""
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         return super().formfield(**{"assume_scheme": "https", **kwargs})
 
 
@@ -96,7 +104,9 @@ class Stakeholder(WorkspaceRecord):
 
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.ORGANISATION)
     name = models.CharField(max_length=200)
-    sector = models.CharField(max_length=50, help_text="A built-in sector or one of the workspace's own.")
+    sector = models.CharField(
+        max_length=50, help_text="A built-in sector or one of the workspace's own."
+    )
     level = models.CharField(max_length=13, choices=Level.choices, default=Level.LOCAL)
     is_internal = models.BooleanField(
         "part of the city", default=False, help_text="The city's own organisation and its people."
@@ -114,13 +124,17 @@ class Stakeholder(WorkspaceRecord):
     phone = models.CharField(max_length=50, blank=True)
     website = WebsiteField(blank=True)
     address = models.CharField(max_length=300, blank=True)
-    area = models.CharField(max_length=100, blank=True, help_text="Neighbourhood, district or region.")
+    area = models.CharField(
+        max_length=100, blank=True, help_text="Neighbourhood, district or region."
+    )
     influence = scale_field(5, "influence")
     interest = scale_field(5, "interest")
     stance = models.CharField(max_length=10, choices=Stance.choices, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="stakeholders")
     notes = models.TextField(blank=True)
-    offers = models.JSONField(default=list, blank=True, help_text="Value types this stakeholder can offer.")
+    offers = models.JSONField(
+        default=list, blank=True, help_text="Value types this stakeholder can offer."
+    )
 
     class Meta(WorkspaceRecord.Meta):
         ordering = ["name"]
@@ -186,7 +200,9 @@ class Tie(WorkspaceRecord):
         validators=[MinValueValidator(1)],
         help_text="How often this relationship should be touched; empty for no cadence.",
     )
-    roles = models.JSONField(default=list, blank=True, help_text="Roles the target plays (champion, funder…).")
+    roles = models.JSONField(
+        default=list, blank=True, help_text="Roles the target plays (champion, funder…)."
+    )
     notes = models.TextField(blank=True)
     owner = models.ForeignKey(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_ties"
@@ -198,7 +214,9 @@ class Tie(WorkspaceRecord):
         ordering = ["source__name", "target__name"]
         constraints = [
             *WorkspaceRecord.Meta.constraints,
-            models.CheckConstraint(condition=~models.Q(source=models.F("target")), name="tie_not_self"),
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("target")), name="tie_not_self"
+            ),
         ]
 
     def get_absolute_url(self) -> str:
@@ -216,7 +234,11 @@ class Tie(WorkspaceRecord):
             other = getattr(self, field, None) if getattr(self, f"{field}_id") else None
             if other is not None and other.workspace_id != self.workspace_id:
                 errors[field] = "No such stakeholder in this workspace."
-        if self.owner_id is not None and self.owner is not None and self.owner.workspace_id != self.workspace_id:
+        if (
+            self.owner_id is not None
+            and self.owner is not None
+            and self.owner.workspace_id != self.workspace_id
+        ):
             errors["owner"] = "The owner must be a member of this workspace."
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             errors["ended_on"] = "The end date is before the start date."

@@ -43,7 +43,9 @@ def resolve_stakeholders(
     found = {s.pk: s for s in Stakeholder.objects.filter(workspace=workspace, pk__in=ids)}
     missing = [str(i) for i in ids if i not in found]
     if missing:
-        raise ValidationError({field: f"No such stakeholder in this workspace: {', '.join(missing)}."})
+        raise ValidationError(
+            {field: f"No such stakeholder in this workspace: {', '.join(missing)}."}
+        )
     return [found[i] for i in ids]
 
 
@@ -72,11 +74,15 @@ def save_stakeholder(
         raise Http404("No such stakeholder")
     for name in STAKEHOLDER_FIELDS:
         if name in data:
-            setattr(stakeholder, name, data[name] if data[name] is not None or name in NULLABLE else "")
+            setattr(
+                stakeholder, name, data[name] if data[name] is not None or name in NULLABLE else ""
+            )
     stakeholder.full_clean()
     organisations = None
     if "organisations" in data:
-        organisations = resolve_stakeholders(member.workspace, data["organisations"] or [], "organisations")
+        organisations = resolve_stakeholders(
+            member.workspace, data["organisations"] or [], "organisations"
+        )
         for org in organisations:
             if org.kind != Stakeholder.Kind.ORGANISATION:
                 raise ValidationError({"organisations": f"“{org}” is not an organisation."})
@@ -110,7 +116,10 @@ def sectors_in_use(member: Membership) -> list[tuple[str, str, int]]:
     from django.db.models import Count
 
     counts = dict(
-        stakeholders(member).values_list("sector").annotate(n=Count("pk")).values_list("sector", "n")
+        stakeholders(member)
+        .values_list("sector")
+        .annotate(n=Count("pk"))
+        .values_list("sector", "n")
     )
     rows = [(key, label, counts.get(key, 0)) for key, label in sector_choices(member.workspace)]
     return sorted(rows, key=lambda r: (-r[2], r[1]))

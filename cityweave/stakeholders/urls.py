@@ -13,4 +13,8 @@ stakeholder_patterns = [
 ]
 
 # PLACEHOLDER: the ties helper replaces this.
-tie_patterns = [path("", views.StakeholderListView.as_view(), name="list"), path("new/", views.StakeholderListView.as_view(), name="new"), path("<int:pk>/", views.StakeholderListView.as_view(), name="detail")]
+tie_patterns = [
+    path("", views.StakeholderListView.as_view(), name="list"),
+    path("new/", views.StakeholderListView.as_view(), name="new"),
+    path("<int:pk>/", views.StakeholderListView.as_view(), name="detail"),
+]

@@ -42,7 +42,11 @@ class StakeholderListView(WorkspaceView):
             + Count("ties_in", filter=Q(ties_in__deleted_at__isnull=True), distinct=True)
         )
         context = listing.apply(request, queryset)
-        template = "stakeholders/_table.html" if request.headers.get("HX-Request") else "stakeholders/list.html"
+        template = (
+            "stakeholders/_table.html"
+            if request.headers.get("HX-Request")
+            else "stakeholders/list.html"
+        )
         return render(request, template, context)
 
 
@@ -67,7 +71,9 @@ class StakeholderDetailView(WorkspaceView):
             .prefetch_related("participants")
             .select_related("author__user")
         )
-        promises = commitments(self.member).filter(stakeholder=stakeholder).select_related("owner__user")
+        promises = (
+            commitments(self.member).filter(stakeholder=stakeholder).select_related("owner__user")
+        )
         timeline: list[dict[str, Any]] = [
             {"kind": "interaction", "when": i.occurred_at, "item": i} for i in interactions[:200]
         ]
@@ -78,7 +84,9 @@ class StakeholderDetailView(WorkspaceView):
             "tie_rows": tie_rows,
             "timeline": timeline,
             "open_commitments": [c for c in promises if c.status == "open"],
-            "people": stakeholder.people.all() if stakeholder.kind == Stakeholder.Kind.ORGANISATION else [],
+            "people": stakeholder.people.all()
+            if stakeholder.kind == Stakeholder.Kind.ORGANISATION
+            else [],
         }
         return render(request, "stakeholders/detail.html", context)
 
@@ -114,10 +122,17 @@ class StakeholderFormView(WorkspaceView):
         return self.render_form(request, form, instance, status=422)
 
     def render_form(
-        self, request: HttpRequest, form: StakeholderForm, instance: Stakeholder | None, status: int = 200
+        self,
+        request: HttpRequest,
+        form: StakeholderForm,
+        instance: Stakeholder | None,
+        status: int = 200,
     ) -> HttpResponse:
         return render(
-            request, "stakeholders/form.html", {"form": form, "stakeholder": instance}, status=status
+            request,
+            "stakeholders/form.html",
+            {"form": form, "stakeholder": instance},
+            status=status,
         )
 
 

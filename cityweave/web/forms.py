@@ -1,4 +1,4 @@
-"""Forms for cross-domain pages: login."""
+"""Forms for cross-domain pages (login) and helpers every domain's forms use."""
 
 from __future__ import annotations
 
@@ -14,4 +14,13 @@ class LoginForm(AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email"
-        self.fields["username"].widget = forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autofocus": True, "autocomplete": "email"}
+        )
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A form's choice field, typed, to set its choices at run time."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field

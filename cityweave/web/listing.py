@@ -41,8 +41,10 @@ class Listing:
             sort, key = self.default_sort, self.default_sort.lstrip("-")
         descending = sort.startswith("-")
         expression = self.sorts[key]
-        order = expression[1:] if expression.startswith("-") and descending else (
-            f"-{expression}" if descending else expression
+        order = (
+            expression[1:]
+            if expression.startswith("-") and descending
+            else (f"-{expression}" if descending else expression)
         )
         queryset = queryset.order_by(order, "pk").distinct()
         page_obj = Paginator(queryset, PAGE_SIZE).get_page(params.get("page"))
@@ -60,5 +62,6 @@ class Listing:
             "sort": sort,
             "querystring_without_page": f"{encoded}&" if encoded else "",
             "querystring_without_sort": without_sort.urlencode(),
-            "filtered": bool(q) or (form is not None and form.is_bound and any(form.data.get(f) for f in form.fields)),
+            "filtered": bool(q)
+            or (form is not None and form.is_bound and any(form.data.get(f) for f in form.fields)),
         }

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
@@ -27,7 +27,7 @@ class WorkspaceView(LoginRequiredMixin, View):
     member: Membership
     workspace: Workspace
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.member = membership_for(request.user, kwargs.pop("slug"))  # type: ignore[arg-type]
@@ -75,7 +75,11 @@ class TrashView(WorkspaceView):
         return render(
             request,
             self.template_name,
-            {"object": record, "cancel_url": self.cancel_url(record), "consequence": self.consequence(record)},
+            {
+                "object": record,
+                "cancel_url": self.cancel_url(record),
+                "consequence": self.consequence(record),
+            },
         )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:

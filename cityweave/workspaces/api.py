@@ -45,7 +45,12 @@ def list_workspaces(request: HttpRequest) -> list[dict[str, Any]]:
     """The workspaces the caller is a member of."""
     memberships = Membership.objects.filter(user=request.user).select_related("workspace")  # type: ignore[misc]
     return [
-        {"slug": m.workspace.slug, "name": m.workspace.name, "timezone": m.workspace.timezone, "role": m.role}
+        {
+            "slug": m.workspace.slug,
+            "name": m.workspace.name,
+            "timezone": m.workspace.timezone,
+            "role": m.role,
+        }
         for m in memberships
     ]
 
@@ -54,4 +59,9 @@ def list_workspaces(request: HttpRequest) -> list[dict[str, Any]]:
 def get_workspace(request: HttpRequest, slug: str) -> dict[str, Any]:
     """One workspace the caller is a member of."""
     m = api_member(request, slug)
-    return {"slug": m.workspace.slug, "name": m.workspace.name, "timezone": m.workspace.timezone, "role": m.role}
+    return {
+        "slug": m.workspace.slug,
+        "name": m.workspace.name,
+        "timezone": m.workspace.timezone,
+        "role": m.role,
+    }

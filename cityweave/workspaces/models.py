@@ -27,7 +27,9 @@ class Workspace(models.Model):
     slug = models.SlugField(
         max_length=60,
         unique=True,
-        validators=[RegexValidator(r"^[a-z0-9][a-z0-9-]*$", "Use lowercase letters, digits and hyphens.")],
+        validators=[
+            RegexValidator(r"^[a-z0-9][a-z0-9-]*$", "Use lowercase letters, digits and hyphens.")
+        ],
     )
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     created_at = models.DateTimeField(default=dj_timezone.now)
@@ -50,7 +52,9 @@ class Role(models.TextChoices):
 class Membership(models.Model):
     """A user's membership of a workspace, with a role."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
     created_at = models.DateTimeField(default=dj_timezone.now)
@@ -58,7 +62,9 @@ class Membership(models.Model):
     class Meta:
         ordering = ["workspace__name", "user__email"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "workspace"], name="one_membership_per_user_workspace")
+            models.UniqueConstraint(
+                fields=["user", "workspace"], name="one_membership_per_user_workspace"
+            )
         ]
 
     def __str__(self) -> str:
@@ -104,7 +110,9 @@ class WorkspaceRecord(models.Model):
         abstract = True
         base_manager_name = "all_objects"
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "uid"], name="%(app_label)s_%(class)s_uid_unique")
+            models.UniqueConstraint(
+                fields=["workspace", "uid"], name="%(app_label)s_%(class)s_uid_unique"
+            )
         ]
 
     @property
@@ -121,7 +129,9 @@ class TrashEntry(models.Model):
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
     label = models.CharField(max_length=300)
-    related_count = models.PositiveIntegerField(default=0, help_text="Records deleted along with it.")
+    related_count = models.PositiveIntegerField(
+        default=0, help_text="Records deleted along with it."
+    )
     deleted_at = models.DateTimeField(default=dj_timezone.now)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -29,7 +29,9 @@ def add_member(workspace: Workspace, user: User, role: str) -> Membership:
     if role not in Role.values:
         from django.core.exceptions import ValidationError
 
-        raise ValidationError({"role": f"Unknown role “{role}”; use one of {', '.join(Role.values)}."})
+        raise ValidationError(
+            {"role": f"Unknown role “{role}”; use one of {', '.join(Role.values)}."}
+        )
     membership, _ = Membership.objects.update_or_create(
         user=user, workspace=workspace, defaults={"role": role}
     )
@@ -62,11 +64,7 @@ def require_owner(member: Membership) -> None:
 
 def record_models() -> list[type[WorkspaceRecord]]:
     """Every concrete model that lives in a workspace and can go to the trash."""
-    return [
-        m
-        for m in apps.get_models()
-        if issubclass(m, WorkspaceRecord) and not m._meta.abstract
-    ]
+    return [m for m in apps.get_models() if issubclass(m, WorkspaceRecord) and not m._meta.abstract]
 
 
 @transaction.atomic
@@ -83,7 +81,9 @@ def move_to_trash(
     now = timezone.now()
     related = 0
     for queryset in along_with:
-        related += queryset.filter(deleted_at__isnull=True).update(deleted_at=now, deletion_batch=batch)
+        related += queryset.filter(deleted_at__isnull=True).update(
+            deleted_at=now, deletion_batch=batch
+        )
     type(record).all_objects.filter(pk=record.pk).update(deleted_at=now, deletion_batch=batch)
     record.deleted_at, record.deletion_batch = now, batch
     return TrashEntry.objects.create(
@@ -116,8 +116,8 @@ def restore(member: Membership, entry_id: int) -> WorkspaceRecord:
             deleted_at=None, deletion_batch=None
         )
     model_class = entry.content_type.model_class()
-    assert model_class is not None
-    record = model_class.objects.get(pk=entry.object_id)
+    assert model_class is not None and issubclass(model_class, WorkspaceRecord)
+    record = model_class.all_objects.get(pk=entry.object_id)
     entry.delete()
     return record
 

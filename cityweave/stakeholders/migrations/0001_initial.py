@@ -9,98 +9,291 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Sector',
+            name="Sector",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(validators=[django.core.validators.RegexValidator('^[a-z0-9][a-z0-9-]*$', 'Use lowercase letters, digits and hyphens.')])),
-                ('label', models.CharField(max_length=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.SlugField(
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z0-9][a-z0-9-]*$", "Use lowercase letters, digits and hyphens."
+                            )
+                        ]
+                    ),
+                ),
+                ("label", models.CharField(max_length=100)),
             ],
             options={
-                'ordering': ['label'],
+                "ordering": ["label"],
             },
         ),
         migrations.CreateModel(
-            name='Stakeholder',
+            name="Stakeholder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.UUIDField(default=uuid.uuid4, editable=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('deletion_batch', models.UUIDField(blank=True, db_index=True, editable=False, null=True)),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('organisation', 'Organisation')], default='organisation', max_length=12)),
-                ('name', models.CharField(max_length=200)),
-                ('sector', models.CharField(help_text="A built-in sector or one of the workspace's own.", max_length=50)),
-                ('level', models.CharField(choices=[('local', 'Local'), ('regional', 'Regional'), ('state', 'State'), ('national', 'National'), ('international', 'International')], default='local', max_length=13)),
-                ('is_internal', models.BooleanField(default=False, help_text="The city's own organisation and its people.", verbose_name='part of the city')),
-                ('title', models.CharField(blank=True, help_text='For a person: their job title.', max_length=200)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=50)),
-                ('website', cityweave.stakeholders.models.WebsiteField(blank=True)),
-                ('address', models.CharField(blank=True, max_length=300)),
-                ('area', models.CharField(blank=True, help_text='Neighbourhood, district or region.', max_length=100)),
-                ('influence', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='influence')),
-                ('interest', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='interest')),
-                ('stance', models.CharField(blank=True, choices=[('champion', 'Champion'), ('supporter', 'Supporter'), ('neutral', 'Neutral'), ('sceptic', 'Sceptic'), ('opponent', 'Opponent')], max_length=10)),
-                ('notes', models.TextField(blank=True)),
-                ('offers', models.JSONField(blank=True, default=list, help_text='Value types this stakeholder can offer.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uid", models.UUIDField(default=uuid.uuid4, editable=False)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("deleted_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "deletion_batch",
+                    models.UUIDField(blank=True, db_index=True, editable=False, null=True),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("person", "Person"), ("organisation", "Organisation")],
+                        default="organisation",
+                        max_length=12,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "sector",
+                    models.CharField(
+                        help_text="A built-in sector or one of the workspace's own.", max_length=50
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("local", "Local"),
+                            ("regional", "Regional"),
+                            ("state", "State"),
+                            ("national", "National"),
+                            ("international", "International"),
+                        ],
+                        default="local",
+                        max_length=13,
+                    ),
+                ),
+                (
+                    "is_internal",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The city's own organisation and its people.",
+                        verbose_name="part of the city",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True, help_text="For a person: their job title.", max_length=200
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=50)),
+                ("website", cityweave.stakeholders.models.WebsiteField(blank=True)),
+                ("address", models.CharField(blank=True, max_length=300)),
+                (
+                    "area",
+                    models.CharField(
+                        blank=True, help_text="Neighbourhood, district or region.", max_length=100
+                    ),
+                ),
+                (
+                    "influence",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="influence",
+                    ),
+                ),
+                (
+                    "interest",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="interest",
+                    ),
+                ),
+                (
+                    "stance",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("champion", "Champion"),
+                            ("supporter", "Supporter"),
+                            ("neutral", "Neutral"),
+                            ("sceptic", "Sceptic"),
+                            ("opponent", "Opponent"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "offers",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Value types this stakeholder can offer.",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'abstract': False,
-                'base_manager_name': 'all_objects',
+                "ordering": ["name"],
+                "abstract": False,
+                "base_manager_name": "all_objects",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('all_objects', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("all_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Tie',
+            name="Tie",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.UUIDField(default=uuid.uuid4, editable=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('deletion_batch', models.UUIDField(blank=True, db_index=True, editable=False, null=True)),
-                ('kind', models.CharField(choices=[('partner', 'Partner'), ('funder', 'Funder'), ('advisor', 'Advisor'), ('reports-to', 'Reports to'), ('peer', 'Peer'), ('member-of', 'Member of'), ('informal', 'Informal')], default='partner', max_length=12)),
-                ('directed', models.BooleanField(default=False, help_text='The tie runs from source to target.')),
-                ('status', models.CharField(choices=[('prospect', 'Prospect'), ('active', 'Active'), ('dormant', 'Dormant'), ('ended', 'Ended')], default='active', max_length=10)),
-                ('started_on', models.DateField(blank=True, null=True)),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('cadence_days', models.PositiveIntegerField(blank=True, help_text='How often this relationship should be touched; empty for no cadence.', null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='contact every (days)')),
-                ('roles', models.JSONField(blank=True, default=list, help_text='Roles the target plays (champion, funder…).')),
-                ('notes', models.TextField(blank=True)),
-                ('trust', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='trust')),
-                ('value', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='value')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uid", models.UUIDField(default=uuid.uuid4, editable=False)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("deleted_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "deletion_batch",
+                    models.UUIDField(blank=True, db_index=True, editable=False, null=True),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("partner", "Partner"),
+                            ("funder", "Funder"),
+                            ("advisor", "Advisor"),
+                            ("reports-to", "Reports to"),
+                            ("peer", "Peer"),
+                            ("member-of", "Member of"),
+                            ("informal", "Informal"),
+                        ],
+                        default="partner",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "directed",
+                    models.BooleanField(
+                        default=False, help_text="The tie runs from source to target."
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("prospect", "Prospect"),
+                            ("active", "Active"),
+                            ("dormant", "Dormant"),
+                            ("ended", "Ended"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("started_on", models.DateField(blank=True, null=True)),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                (
+                    "cadence_days",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="How often this relationship should be touched; empty for no cadence.",
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="contact every (days)",
+                    ),
+                ),
+                (
+                    "roles",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Roles the target plays (champion, funder…).",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "trust",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                        verbose_name="trust",
+                    ),
+                ),
+                (
+                    "value",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                        verbose_name="value",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['source__name', 'target__name'],
-                'abstract': False,
-                'base_manager_name': 'all_objects',
+                "ordering": ["source__name", "target__name"],
+                "abstract": False,
+                "base_manager_name": "all_objects",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('all_objects', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("all_objects", django.db.models.manager.Manager()),
             ],
         ),
     ]

@@ -5,86 +5,136 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('stakeholders', '0001_initial'),
-        ('workspaces', '0001_initial'),
+        ("stakeholders", "0001_initial"),
+        ("workspaces", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='sector',
-            name='workspace',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='custom_sectors', to='workspaces.workspace'),
+            model_name="sector",
+            name="workspace",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="custom_sectors",
+                to="workspaces.workspace",
+            ),
         ),
         migrations.AddField(
-            model_name='stakeholder',
-            name='organisations',
-            field=models.ManyToManyField(blank=True, help_text='For a person: the organisations they work in.', limit_choices_to={'kind': 'organisation'}, related_name='people', to='stakeholders.stakeholder'),
+            model_name="stakeholder",
+            name="organisations",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="For a person: the organisations they work in.",
+                limit_choices_to={"kind": "organisation"},
+                related_name="people",
+                to="stakeholders.stakeholder",
+            ),
         ),
         migrations.AddField(
-            model_name='stakeholder',
-            name='workspace',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace'),
+            model_name="stakeholder",
+            name="workspace",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="workspaces.workspace",
+            ),
         ),
         migrations.AddField(
-            model_name='tag',
-            name='workspace',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tags', to='workspaces.workspace'),
+            model_name="tag",
+            name="workspace",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="tags",
+                to="workspaces.workspace",
+            ),
         ),
         migrations.AddField(
-            model_name='stakeholder',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='stakeholders', to='stakeholders.tag'),
+            model_name="stakeholder",
+            name="tags",
+            field=models.ManyToManyField(
+                blank=True, related_name="stakeholders", to="stakeholders.tag"
+            ),
         ),
         migrations.AddField(
-            model_name='tie',
-            name='owner',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_ties', to='workspaces.membership'),
+            model_name="tie",
+            name="owner",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="owned_ties",
+                to="workspaces.membership",
+            ),
         ),
         migrations.AddField(
-            model_name='tie',
-            name='source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ties_out', to='stakeholders.stakeholder'),
+            model_name="tie",
+            name="source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="ties_out",
+                to="stakeholders.stakeholder",
+            ),
         ),
         migrations.AddField(
-            model_name='tie',
-            name='target',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ties_in', to='stakeholders.stakeholder'),
+            model_name="tie",
+            name="target",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="ties_in",
+                to="stakeholders.stakeholder",
+            ),
         ),
         migrations.AddField(
-            model_name='tie',
-            name='workspace',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace'),
+            model_name="tie",
+            name="workspace",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="workspaces.workspace",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sector',
-            constraint=models.UniqueConstraint(fields=('workspace', 'key'), name='sector_key_unique'),
+            model_name="sector",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "key"), name="sector_key_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tag',
-            constraint=models.UniqueConstraint(fields=('workspace', 'name'), name='tag_name_unique'),
+            model_name="tag",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "name"), name="tag_name_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='stakeholder',
-            index=models.Index(fields=['workspace', 'sector'], name='stakeholder_workspa_768dad_idx'),
+            model_name="stakeholder",
+            index=models.Index(
+                fields=["workspace", "sector"], name="stakeholder_workspa_768dad_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='stakeholder',
-            index=models.Index(fields=['workspace', 'name'], name='stakeholder_workspa_f48f15_idx'),
+            model_name="stakeholder",
+            index=models.Index(fields=["workspace", "name"], name="stakeholder_workspa_f48f15_idx"),
         ),
         migrations.AddConstraint(
-            model_name='stakeholder',
-            constraint=models.UniqueConstraint(fields=('workspace', 'uid'), name='stakeholders_stakeholder_uid_unique'),
+            model_name="stakeholder",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "uid"), name="stakeholders_stakeholder_uid_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tie',
-            constraint=models.UniqueConstraint(fields=('workspace', 'uid'), name='stakeholders_tie_uid_unique'),
+            model_name="tie",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "uid"), name="stakeholders_tie_uid_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tie',
-            constraint=models.CheckConstraint(condition=models.Q(('source', models.F('target')), _negated=True), name='tie_not_self'),
+            model_name="tie",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("source", models.F("target")), _negated=True),
+                name="tie_not_self",
+            ),
         ),
     ]

@@ -29,8 +29,15 @@ def test_it_creates_reads_updates_and_deletes(alice_api, riverton):
     org = make_stakeholder(riverton, "Riverton State University", sector="academia")
     created = alice_api.post(
         BASE,
-        {"name": "Dr. Mira Patel", "sector": "academia", "kind": "person", "organisations": [org.pk],
-         "tags": ["research"], "influence": 4, "offers": ["expertise", "data"]},
+        {
+            "name": "Dr. Mira Patel",
+            "sector": "academia",
+            "kind": "person",
+            "organisations": [org.pk],
+            "tags": ["research"],
+            "influence": 4,
+            "offers": ["expertise", "data"],
+        },
         content_type="application/json",
     )
     assert created.status_code == 201, created.content
@@ -65,7 +72,8 @@ def test_bad_input_names_the_field_and_writes_nothing(alice_api, riverton, paylo
 def test_another_workspaces_id_in_a_payload_is_rejected(alice_api, riverton, lakeside):
     foreign = make_stakeholder(lakeside, "Lakeside Corp", sector="business")
     response = alice_api.post(
-        BASE, {"name": "Spy", "sector": "business", "kind": "person", "organisations": [foreign.pk]},
+        BASE,
+        {"name": "Spy", "sector": "business", "kind": "person", "organisations": [foreign.pk]},
         content_type="application/json",
     )
     assert response.status_code == 422
@@ -76,8 +84,18 @@ def test_another_workspaces_id_in_a_payload_is_rejected(alice_api, riverton, lak
 def test_a_viewer_can_read_but_not_write(bob_api, riverton):
     bank = make_stakeholder(riverton, "Riverton Bank", sector="business")
     assert bob_api.get(f"{BASE}/{bank.pk}").status_code == 200
-    assert bob_api.post(BASE, {"name": "X", "sector": "business"}, content_type="application/json").status_code == 403
-    assert bob_api.patch(f"{BASE}/{bank.pk}", {"name": "Y"}, content_type="application/json").status_code == 403
+    assert (
+        bob_api.post(
+            BASE, {"name": "X", "sector": "business"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    assert (
+        bob_api.patch(
+            f"{BASE}/{bank.pk}", {"name": "Y"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
     assert bob_api.delete(f"{BASE}/{bank.pk}").status_code == 403
     bank.refresh_from_db()
     assert bank.name == "Riverton Bank"
@@ -87,7 +105,12 @@ def test_another_workspace_gets_404(carol_api, riverton):
     bank = make_stakeholder(riverton, "Riverton Bank", sector="business")
     assert carol_api.get(BASE).status_code == 404
     assert carol_api.get(f"{BASE}/{bank.pk}").status_code == 404
-    assert carol_api.patch(f"{BASE}/{bank.pk}", {"name": "Y"}, content_type="application/json").status_code == 404
+    assert (
+        carol_api.patch(
+            f"{BASE}/{bank.pk}", {"name": "Y"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
     assert carol_api.delete(f"{BASE}/{bank.pk}").status_code == 404
 
 

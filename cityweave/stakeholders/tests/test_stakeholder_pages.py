@@ -46,7 +46,9 @@ def test_it_sorts_and_paginates(alice_client, riverton):
 
 
 def test_the_detail_page_shows_ties_and_the_timeline(alice_client, riverton, alice_member):
-    city = make_stakeholder(riverton, "City of Riverton", sector="local-government", is_internal=True)
+    city = make_stakeholder(
+        riverton, "City of Riverton", sector="local-government", is_internal=True
+    )
     foundation = make_stakeholder(riverton, "Riverton Community Foundation", sector="philanthropy")
     make_tie(city, foundation, cadence_days=30)
     make_interaction(riverton, [foundation], summary="Coffee with the foundation director")
@@ -59,7 +61,9 @@ def test_the_detail_page_shows_ties_and_the_timeline(alice_client, riverton, ali
 
 def test_it_hides_other_peoples_private_interactions(bob_client, riverton, alice_member):
     foundation = make_stakeholder(riverton, "Riverton Community Foundation")
-    make_interaction(riverton, [foundation], summary="Secret budget talk", private=True, author=alice_member)
+    make_interaction(
+        riverton, [foundation], summary="Secret budget talk", private=True, author=alice_member
+    )
     response = bob_client.get(url("stakeholders:detail", foundation.pk))
     assert b"Secret budget talk" not in response.content
 
@@ -67,8 +71,14 @@ def test_it_hides_other_peoples_private_interactions(bob_client, riverton, alice
 def test_it_creates_a_stakeholder(alice_client, riverton):
     response = alice_client.post(
         url("stakeholders:new"),
-        {"kind": "organisation", "name": "Riverton Food Bank", "sector": "nonprofit", "level": "local",
-         "offers": ["volunteers", "community-connections"], "tags": "food, youth"},
+        {
+            "kind": "organisation",
+            "name": "Riverton Food Bank",
+            "sector": "nonprofit",
+            "level": "local",
+            "offers": ["volunteers", "community-connections"],
+            "tags": "food, youth",
+        },
     )
     assert response.status_code == 302
     food_bank = Stakeholder.objects.get(name="Riverton Food Bank")
@@ -78,7 +88,9 @@ def test_it_creates_a_stakeholder(alice_client, riverton):
 
 
 def test_it_names_the_field_when_input_is_bad(alice_client, riverton):
-    response = alice_client.post(url("stakeholders:new"), {"kind": "organisation", "name": "", "sector": "pirates"})
+    response = alice_client.post(
+        url("stakeholders:new"), {"kind": "organisation", "name": "", "sector": "pirates"}
+    )
     assert response.status_code == 422
     form = response.context["form"]
     assert "name" in form.errors
@@ -90,7 +102,12 @@ def test_it_edits_a_stakeholder(alice_client, riverton):
     bank = make_stakeholder(riverton, "Riverton Bank", sector="business")
     response = alice_client.post(
         url("stakeholders:edit", bank.pk),
-        {"kind": "organisation", "name": "Riverton Savings Bank", "sector": "business", "level": "regional"},
+        {
+            "kind": "organisation",
+            "name": "Riverton Savings Bank",
+            "sector": "business",
+            "level": "regional",
+        },
     )
     assert response.status_code == 302
     bank.refresh_from_db()
@@ -112,7 +129,10 @@ def test_deleting_moves_the_stakeholder_and_its_ties_to_the_trash(alice_client, 
 def test_a_viewer_cannot_write(bob_client, riverton):
     bank = make_stakeholder(riverton, "Riverton Bank")
     assert bob_client.get(url("stakeholders:new")).status_code == 403
-    assert bob_client.post(url("stakeholders:new"), {"name": "X", "sector": "business"}).status_code == 403
+    assert (
+        bob_client.post(url("stakeholders:new"), {"name": "X", "sector": "business"}).status_code
+        == 403
+    )
     assert bob_client.post(url("stakeholders:edit", bank.pk), {"name": "Y"}).status_code == 403
     assert bob_client.post(url("stakeholders:delete", bank.pk)).status_code == 403
     assert bob_client.get(url("stakeholders:detail", bank.pk)).status_code == 200
@@ -122,8 +142,12 @@ def test_a_viewer_cannot_write(bob_client, riverton):
 
 def test_another_workspace_gets_404(carol_client, riverton):
     bank = make_stakeholder(riverton, "Riverton Bank")
-    for name, args in [("stakeholders:list", ()), ("stakeholders:detail", (bank.pk,)),
-                       ("stakeholders:edit", (bank.pk,)), ("stakeholders:delete", (bank.pk,))]:
+    for name, args in [
+        ("stakeholders:list", ()),
+        ("stakeholders:detail", (bank.pk,)),
+        ("stakeholders:edit", (bank.pk,)),
+        ("stakeholders:delete", (bank.pk,)),
+    ]:
         assert carol_client.get(url(name, *args)).status_code == 404
     assert carol_client.post(url("stakeholders:delete", bank.pk)).status_code == 404
 

@@ -38,4 +38,9 @@ def role_labels(keys: list[str]) -> str:
 @register.inclusion_tag("partials/scale.html")
 def scale(value: int | None, top: int = 5) -> dict[str, Any]:
     """A rating shown as filled and empty dots, with its number for screen readers."""
-    return {"value": value, "top": top, "filled": range(value or 0), "empty": range(top - (value or 0))}
+    return {
+        "value": value,
+        "top": top,
+        "filled": range(value or 0),
+        "empty": range(top - (value or 0)),
+    }
