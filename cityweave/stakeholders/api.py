@@ -1,19 +1,21 @@
-"""JSON API for stakeholders under /api/v1/workspaces/{slug}/stakeholders.
+"""JSON API for stakeholders and ties under /api/v1/workspaces/{slug}/stakeholders and …/ties.
 
 No `from __future__ import annotations` here: django-ninja reads the annotations at import time.
 """
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
+from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 from pydantic import Field
 
+from cityweave.engagement.health import TieHealth, tie_health
 from cityweave.stakeholders import services
-from cityweave.stakeholders.models import Stakeholder
+from cityweave.stakeholders.models import Stakeholder, Tie
 from cityweave.workspaces.api import api_member
 
 router = Router()
@@ -200,4 +202,205 @@ def delete_stakeholder(request: HttpRequest, slug: str, stakeholder_id: int) -> 
     """Move a stakeholder, its ties and commitments to the trash (an owner can restore them)."""
     member = api_member(request, slug, write=True)
     services.trash_stakeholder(member, services.get_stakeholder(member, stakeholder_id))
+    return Status(204, None)
+
+
+class TieIn(Schema):
+    """A new tie. `source` and `target` are stakeholder ids; `owner` is a membership id."""
+
+    source: int
+    target: int
+    kind: Tie.Kind = Tie.Kind.PARTNER
+    directed: bool = Field(default=False, description="The tie runs from source to target.")
+    status: Tie.Status = Tie.Status.ACTIVE
+    started_on: dt.date | None = None
+    ended_on: dt.date | None = None
+    cadence_days: int | None = Field(
+        default=None, ge=1, description="Desired days between contacts."
+    )
+    roles: list[str] = Field(default=[], description="Roles the target plays: champion, funder, …")
+    notes: str = ""
+    owner: int | None = Field(
+        default=None, description="The membership id of the relationship owner."
+    )
+    trust: int | None = Field(default=None, ge=1, le=4)
+    value: int | None = Field(default=None, ge=1, le=4)
+
+
+class TiePatch(Schema):
+    """Fields to change on a tie; omitted fields stay as they are."""
+
+    source: int | None = None
+    target: int | None = None
+    kind: Tie.Kind | None = None
+    directed: bool | None = None
+    status: Tie.Status | None = None
+    started_on: dt.date | None = None
+    ended_on: dt.date | None = None
+    cadence_days: int | None = Field(default=None, ge=1)
+    roles: list[str] | None = None
+    notes: str | None = None
+    owner: int | None = None
+    trust: int | None = Field(default=None, ge=1, le=4)
+    value: int | None = Field(default=None, ge=1, le=4)
+
+
+class TieOut(Schema):
+    """A tie as the API returns it, with its health when it has one."""
+
+    id: int
+    uid: str
+    source: int
+    source_name: str
+    target: int
+    target_name: str
+    kind: str
+    directed: bool
+    status: str
+    started_on: dt.date | None
+    ended_on: dt.date | None
+    cadence_days: int | None
+    roles: list[str]
+    notes: str
+    owner: int | None
+    owner_email: str | None
+    trust: int | None
+    value: int | None
+    health: str | None = Field(description="healthy, cooling or cold; null without a cadence.")
+    days_since_contact: int | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_uid(obj: Tie) -> str:
+        return str(obj.uid)
+
+    @staticmethod
+    def resolve_source(obj: Tie) -> int:
+        return obj.source_id
+
+    @staticmethod
+    def resolve_source_name(obj: Tie) -> str:
+        return obj.source.name
+
+    @staticmethod
+    def resolve_target(obj: Tie) -> int:
+        return obj.target_id
+
+    @staticmethod
+    def resolve_target_name(obj: Tie) -> str:
+        return obj.target.name
+
+    @staticmethod
+    def resolve_owner(obj: Tie) -> int | None:
+        return obj.owner_id
+
+    @staticmethod
+    def resolve_owner_email(obj: Tie) -> str | None:
+        return obj.owner.user.email if obj.owner is not None else None
+
+    @staticmethod
+    def resolve_health(obj: Tie) -> str | None:
+        health = health_of(obj)
+        return health.status if health else None
+
+    @staticmethod
+    def resolve_days_since_contact(obj: Tie) -> int | None:
+        health = health_of(obj)
+        return health.days_since if health else None
+
+
+def with_health(ties: list[Tie]) -> list[Tie]:
+    """The ties, each carrying its current health, computed for all of them at once."""
+    health = {h.tie.pk: h for h in tie_health(ties)}
+    for tie in ties:
+        tie.current_health = health.get(tie.pk)  # type: ignore[attr-defined]
+    return ties
+
+
+def health_of(tie: Tie) -> TieHealth | None:
+    if not hasattr(tie, "current_health"):
+        with_health([tie])
+    return tie.current_health  # type: ignore[attr-defined,no-any-return]
+
+
+class TiePagination(LimitOffsetPagination):
+    """Limit/offset pages whose ties carry their health, computed once per page."""
+
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page["items"] = with_health(list(page["items"]))
+        return page
+
+
+class TieFilters(Schema):
+    """Query filters for the tie list."""
+
+    q: str | None = Field(
+        default=None, description="Search in either stakeholder's name and the notes."
+    )
+    status: Tie.Status | None = None
+    kind: Tie.Kind | None = None
+    stakeholder: int | None = Field(default=None, description="A stakeholder id at either end.")
+    owner: int | None = Field(default=None, description="The owner's membership id.")
+    health: Literal["healthy", "cooling", "cold"] | None = None
+
+
+@router.get("/{slug}/ties", response=list[TieOut], tags=["ties"], url_name="ties_list")
+@paginate(TiePagination)
+def list_ties(request: HttpRequest, slug: str, filters: Query[TieFilters]) -> Any:
+    """The workspace's ties, by source then target name; paginated with `limit` and `offset`."""
+    member = api_member(request, slug)
+    queryset = services.ties(member)
+    if filters.q:
+        q = filters.q
+        queryset = queryset.filter(
+            Q(source__name__icontains=q) | Q(target__name__icontains=q) | Q(notes__icontains=q)
+        )
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.stakeholder is not None:
+        queryset = queryset.filter(
+            Q(source_id=filters.stakeholder) | Q(target_id=filters.stakeholder)
+        )
+    if filters.owner is not None:
+        queryset = queryset.filter(owner_id=filters.owner)
+    if filters.health:
+        queryset = services.filter_by_health(queryset, filters.health)
+    return queryset.order_by("source__name", "target__name", "pk")
+
+
+@router.post("/{slug}/ties", response={201: TieOut}, tags=["ties"], url_name="ties_create")
+def create_tie(request: HttpRequest, slug: str, payload: TieIn) -> Status[Tie]:
+    """Add a tie between two stakeholders of the workspace."""
+    member = api_member(request, slug, write=True)
+    tie = services.save_tie(member, payload.dict())
+    return Status(201, with_health([tie])[0])
+
+
+@router.get("/{slug}/ties/{int:tie_id}", response=TieOut, tags=["ties"], url_name="ties_detail")
+def get_tie(request: HttpRequest, slug: str, tie_id: int) -> Tie:
+    """One tie."""
+    return services.get_tie(api_member(request, slug), tie_id)
+
+
+@router.patch("/{slug}/ties/{int:tie_id}", response=TieOut, tags=["ties"], url_name="ties_update")
+def update_tie(request: HttpRequest, slug: str, tie_id: int, payload: TiePatch) -> Tie:
+    """Change some fields of a tie; send `owner: null` to clear the owner."""
+    member = api_member(request, slug, write=True)
+    tie = services.get_tie(member, tie_id)
+    return services.save_tie(member, payload.dict(exclude_unset=True), tie)
+
+
+@router.delete(
+    "/{slug}/ties/{int:tie_id}", response={204: None}, tags=["ties"], url_name="ties_delete"
+)
+def delete_tie(request: HttpRequest, slug: str, tie_id: int) -> Status[None]:
+    """Move a tie to the trash (an owner can restore it)."""
+    member = api_member(request, slug, write=True)
+    services.trash_tie(member, services.get_tie(member, tie_id))
     return Status(204, None)

@@ -1,16 +1,16 @@
-"""Forms for stakeholder pages: edit, filter."""
+"""Forms for stakeholder and tie pages: edit, filter."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from cityweave.stakeholders.models import Stakeholder, Tag, sector_choices
-from cityweave.vocabulary import ValueType
+from cityweave.stakeholders.models import Stakeholder, Tag, Tie, sector_choices
+from cityweave.vocabulary import PartnerRole, ValueType
 from cityweave.web.forms import choice_field
-from cityweave.workspaces.models import Membership
+from cityweave.workspaces.models import Membership, Workspace
 
 
 class StakeholderForm(forms.ModelForm):
@@ -115,3 +115,137 @@ def models_q_owned_by(member_id: int) -> Any:
     return Q(ties_out__owner_id=member_id, ties_out__deleted_at__isnull=True) | Q(
         ties_in__owner_id=member_id, ties_in__deleted_at__isnull=True
     )
+
+
+SCALE_HELP = "1 not at all, 2 a small amount, 3 a fair amount, 4 a great deal (the PARTNER scale)."
+
+
+def stakeholder_choices(workspace: Workspace) -> list[tuple[str, Any]]:
+    """Every live stakeholder as (id, name), grouped by sector label and sorted by name."""
+    labels = dict(sector_choices(workspace))
+    groups: dict[str, list[tuple[int, str]]] = {}
+    rows = Stakeholder.objects.filter(workspace=workspace).order_by("name", "pk")
+    for pk, name, sector in rows.values_list("pk", "name", "sector"):
+        groups.setdefault(labels.get(sector, sector), []).append((pk, name))
+    return [("", "— choose a stakeholder —"), *sorted(groups.items(), key=lambda group: group[0])]
+
+
+def member_choices(workspace: Workspace, empty_label: str) -> list[tuple[str, str]]:
+    return [
+        ("", empty_label),
+        *[
+            (str(m.pk), m.user.display_name)
+            for m in Membership.objects.filter(workspace=workspace).select_related("user")
+        ],
+    ]
+
+
+class TieForm(forms.ModelForm):
+    """Create or edit a tie between two stakeholders."""
+
+    # Plain id choices rather than model choices, so that a select of ~2,000 stakeholders costs one
+    # query and can be grouped by sector.
+    source = forms.TypedChoiceField(coerce=int, empty_value=None, label="From")
+    target = forms.TypedChoiceField(coerce=int, empty_value=None, label="To")
+    owner = forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Relationship owner",
+        help_text="The member who keeps this relationship warm.",
+    )
+    roles = forms.MultipleChoiceField(
+        choices=PartnerRole.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),
+        help_text="What the “to” stakeholder does in this relationship.",
+    )
+
+    # The ends and the owner stay out of Meta.fields: they are ids here, which the service resolves.
+    field_order = [
+        "source", "target", "kind", "directed", "status", "started_on", "ended_on",
+        "cadence_days", "owner", "trust", "value", "roles", "notes",
+    ]  # fmt: skip
+
+    class Meta:
+        model = Tie
+        fields = [
+            "kind", "directed", "status", "started_on", "ended_on", "cadence_days",
+            "trust", "value", "roles", "notes",
+        ]  # fmt: skip
+        widgets = {
+            "started_on": forms.DateInput(attrs={"type": "date"}),
+            "ended_on": forms.DateInput(attrs={"type": "date"}),
+            "cadence_days": forms.NumberInput(attrs={"min": 1}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        workspace = member.workspace
+        self.instance.workspace = workspace
+        everyone = stakeholder_choices(workspace)
+        choice_field(self, "source").choices = everyone
+        choice_field(self, "target").choices = everyone
+        choice_field(self, "owner").choices = member_choices(workspace, "— nobody —")
+        self.fields["directed"].label = "One-way"
+        self.fields["directed"].help_text = "The tie runs from the first stakeholder to the second."
+        for name in ("trust", "value"):
+            self.fields[name].widget = forms.Select(
+                choices=[("", "—"), *[(i, str(i)) for i in range(1, 5)]]
+            )
+            self.fields[name].help_text = SCALE_HELP
+        if self.instance.pk:
+            self.initial.update(
+                source=self.instance.source_id,
+                target=self.instance.target_id,
+                owner=self.instance.owner_id,
+            )
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned data in the shape `services.save_tie` takes."""
+        return dict(self.cleaned_data)
+
+
+class TieFilterForm(forms.Form):
+    """Filters on the tie list."""
+
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Tie.Status.choices])
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Tie.Kind.choices])
+    sector = forms.ChoiceField(required=False, label="Sector (either end)")
+    health = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Any health"),
+            ("healthy", "Healthy"),
+            ("cooling", "Cooling"),
+            ("cold", "Cold"),
+        ],
+    )
+    owner = forms.ChoiceField(required=False, label="Relationship owner")
+
+    def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "sector").choices = [
+            ("", "Any sector"),
+            *sector_choices(member.workspace),
+        ]
+        choice_field(self, "owner").choices = member_choices(member.workspace, "Any owner")
+
+    def filter(self, queryset: QuerySet[Tie]) -> QuerySet[Tie]:
+        from cityweave.stakeholders.services import filter_by_health
+
+        data = self.cleaned_data
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        if data.get("kind"):
+            queryset = queryset.filter(kind=data["kind"])
+        if data.get("sector"):
+            queryset = queryset.filter(
+                Q(source__sector=data["sector"]) | Q(target__sector=data["sector"])
+            )
+        if data.get("owner"):
+            queryset = queryset.filter(owner_id=int(data["owner"]))
+        if data.get("health"):
+            queryset = filter_by_health(queryset, data["health"])
+        return queryset

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +13,9 @@ from django.http import Http404
 from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie, sector_choices
 from cityweave.workspaces.models import Membership, TrashEntry, Workspace
 from cityweave.workspaces.services import move_to_trash, require_editor
+
+if TYPE_CHECKING:
+    from cityweave.engagement.models import Interaction
 
 STAKEHOLDER_FIELDS = (
     "kind", "name", "sector", "level", "is_internal", "title", "email", "phone", "website",
@@ -133,3 +136,155 @@ def add_sector(member: Membership, key: str, label: str) -> Sector:
     sector.full_clean()
     sector.save()
     return sector
+
+
+TIE_FIELDS = (
+    "kind", "directed", "status", "started_on", "ended_on", "cadence_days",
+    "roles", "notes", "trust", "value",
+)  # fmt: skip
+
+TIE_NULLABLE = {"started_on", "ended_on", "cadence_days", "trust", "value"}
+
+
+def ties(member: Membership) -> QuerySet[Tie]:
+    """The workspace's ties that are not in the trash, and whose two ends are not either."""
+    return Tie.objects.filter(
+        workspace=member.workspace,
+        source__deleted_at__isnull=True,
+        target__deleted_at__isnull=True,
+    ).select_related("source", "target", "owner__user")
+
+
+def get_tie(member: Membership, pk: int) -> Tie:
+    tie = ties(member).filter(pk=pk).first()
+    if tie is None:
+        raise Http404("No such tie")
+    return tie
+
+
+def resolve_member(workspace: Workspace, value: Membership | int, field: str) -> Membership:
+    """A membership of `workspace` given as an object or id; a ValidationError names `field` otherwise."""
+    pk = value.pk if isinstance(value, Membership) else value
+    membership = (
+        Membership.objects.filter(workspace=workspace, pk=pk).select_related("user").first()
+    )
+    if membership is None:
+        raise ValidationError({field: f"No such member in this workspace: {pk}."})
+    return membership
+
+
+def duplicate_tie(tie: Tie) -> Tie | None:
+    """A live tie of the same kind between the same two stakeholders, other than `tie` itself.
+
+    Order does not matter, except that two directed ties running opposite ways are two relationships
+    (A funds B, B funds A).
+    """
+    same_way = Q(source_id=tie.source_id, target_id=tie.target_id)
+    other_way = Q(source_id=tie.target_id, target_id=tie.source_id)
+    if tie.directed:
+        other_way &= Q(directed=False)
+    return (
+        Tie.objects.filter(workspace_id=tie.workspace_id, kind=tie.kind)
+        .filter(same_way | other_way)
+        .exclude(pk=tie.pk)
+        .select_related("source", "target")
+        .first()
+    )
+
+
+@transaction.atomic
+def save_tie(member: Membership, data: dict[str, Any], instance: Tie | None = None) -> Tie:
+    """Create or update a tie from `data`: model fields, `source`/`target` as stakeholders or ids,
+    `owner` as a membership or its id (None for nobody)."""
+    require_editor(member)
+    tie = instance or Tie(workspace=member.workspace)
+    if tie.workspace_id != member.workspace.pk:
+        raise Http404("No such tie")
+    errors: dict[str, list[str]] = {}
+    for end in ("source", "target"):
+        if end not in data and tie.pk is not None:
+            continue
+        if data.get(end) in (None, ""):
+            errors[end] = ["Choose a stakeholder."]
+            continue
+        try:
+            (stakeholder,) = resolve_stakeholders(member.workspace, [data[end]], end)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        else:
+            setattr(tie, end, stakeholder)
+    if "owner" in data:
+        try:
+            tie.owner = (
+                None
+                if data["owner"] in (None, "")
+                else resolve_member(member.workspace, data["owner"], "owner")
+            )
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    for name in TIE_FIELDS:
+        if name in data:
+            value = data[name]
+            if value is None and name not in TIE_NULLABLE:
+                value = [] if name == "roles" else ""
+            if name == "roles" and isinstance(value, list):
+                value = list(dict.fromkeys(value))
+            setattr(tie, name, value)
+    try:
+        # clean() names `target` for a self-tie; the check constraint would repeat it without a field.
+        tie.full_clean(
+            exclude=[end for end in errors if end in ("source", "target", "owner")],
+            validate_constraints=False,
+        )
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if not errors:
+        # Lock both ends so that two people adding the same tie at once cannot both pass the check.
+        list(
+            Stakeholder.objects.select_for_update()
+            .filter(pk__in=[tie.source_id, tie.target_id])
+            .order_by("pk")
+        )
+        duplicate = duplicate_tie(tie)
+        if duplicate is not None:
+            errors["target"] = [
+                f"There is already a {duplicate.get_kind_display().lower()} tie between "
+                f"{duplicate.source} and {duplicate.target} ({duplicate.get_status_display().lower()}); "
+                "change that one instead."
+            ]
+    if errors:
+        raise ValidationError(errors)
+    tie.save()
+    return tie
+
+
+def trash_tie(member: Membership, tie: Tie) -> TrashEntry:
+    """Move a tie to the trash; an owner can restore it."""
+    return move_to_trash(member, tie)
+
+
+def filter_by_health(queryset: QuerySet[Tie], status: str) -> QuerySet[Tie]:
+    """The ties in `queryset` whose current health is `status` (healthy, cooling or cold)."""
+    from cityweave.engagement.health import tie_health
+
+    candidates = queryset.filter(cadence_days__isnull=False).exclude(status=Tie.Status.ENDED)
+    matching = [
+        h.tie.pk
+        for h in tie_health(candidates.select_related("source", "target"))
+        if h.status == status
+    ]
+    return queryset.filter(pk__in=matching)
+
+
+def tie_interactions(member: Membership, tie: Tie) -> QuerySet[Interaction]:
+    """Interactions this member may see that keep the tie warm: with its external end, or with both
+    ends when both are external (or both internal)."""
+    from cityweave.engagement.health import counterparts
+    from cityweave.engagement.services import interactions_visible_to
+
+    ends = counterparts(tie) or (tie.source, tie.target)
+    interactions = interactions_visible_to(member)
+    for end in ends:
+        interactions = interactions.filter(participants=end)
+    return interactions.select_related("author__user").prefetch_related("participants").distinct()

@@ -12,9 +12,10 @@ stakeholder_patterns = [
     path("<int:pk>/delete/", views.StakeholderTrashView.as_view(), name="delete"),
 ]
 
-# PLACEHOLDER: the ties helper replaces this.
 tie_patterns = [
-    path("", views.StakeholderListView.as_view(), name="list"),
-    path("new/", views.StakeholderListView.as_view(), name="new"),
-    path("<int:pk>/", views.StakeholderListView.as_view(), name="detail"),
+    path("", views.TieListView.as_view(), name="list"),
+    path("new/", views.TieFormView.as_view(), name="new"),
+    path("<int:pk>/", views.TieDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.TieFormView.as_view(), name="edit"),
+    path("<int:pk>/delete/", views.TieTrashView.as_view(), name="delete"),
 ]

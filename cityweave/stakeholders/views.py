@@ -1,4 +1,4 @@
-"""Stakeholder pages: list, detail (timeline, ties, health, network position), create, edit, trash."""
+"""Stakeholder and tie pages: list, detail (timeline, ties, health), create, edit, trash."""
 
 from __future__ import annotations
 
@@ -10,10 +10,15 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from cityweave.engagement.health import tie_health
+from cityweave.engagement.health import counterparts, tie_health
 from cityweave.engagement.services import commitments, interactions_visible_to
 from cityweave.stakeholders import services
-from cityweave.stakeholders.forms import StakeholderFilterForm, StakeholderForm
+from cityweave.stakeholders.forms import (
+    StakeholderFilterForm,
+    StakeholderForm,
+    TieFilterForm,
+    TieForm,
+)
 from cityweave.stakeholders.models import Stakeholder, Tie
 from cityweave.web.listing import Listing
 from cityweave.web.mixins import TrashView, WorkspaceView, apply_validation_error
@@ -147,3 +152,111 @@ class StakeholderTrashView(TrashView):
 
     def trash(self, record: Stakeholder) -> object:
         return services.trash_stakeholder(self.member, record)
+
+
+class TieListView(WorkspaceView):
+    """All ties, searchable and filterable, with their current health."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        listing = Listing(
+            search_fields=["source__name", "target__name", "notes"],
+            sorts={
+                "source": "source__name",
+                "target": "target__name",
+                "status": "status",
+                "started": "started_on",
+                "trust": "trust",
+            },
+            default_sort="source",
+            filter_form=TieFilterForm,
+            form_kwargs={"member": self.member},
+        )
+        context = listing.apply(request, services.ties(self.member))
+        page_ties = list(context["object_list"])
+        health = {h.tie.pk: h for h in tie_health(page_ties)}
+        context["rows"] = [{"tie": t, "health": health.get(t.pk)} for t in page_ties]
+        template = (
+            "stakeholders/ties/_table.html"
+            if request.headers.get("HX-Request")
+            else "stakeholders/ties/list.html"
+        )
+        return render(request, template, context)
+
+
+class TieDetailView(WorkspaceView):
+    """One tie: both ends, its terms, health and the recent interactions that keep it warm."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        tie = services.get_tie(self.member, pk)
+        health = next(iter(tie_health([tie])), None)
+        ends = counterparts(tie) or (tie.source, tie.target)
+        context = {
+            "tie": tie,
+            "health": health,
+            "no_health_reason": "" if health else _no_health_reason(tie),
+            "interactions": services.tie_interactions(self.member, tie)[:20],
+            "contact_names": " together with ".join(s.name for s in ends),
+        }
+        return render(request, "stakeholders/ties/detail.html", context)
+
+
+def _no_health_reason(tie: Tie) -> str:
+    if tie.status == Tie.Status.ENDED:
+        return "Ended ties have no health."
+    if not tie.cadence_days:
+        return "No contact cadence is set."
+    return "Both ends are part of the city."
+
+
+class TieFormView(WorkspaceView):
+    """Create a tie (no pk; `?source=<id>` preselects the first stakeholder) or edit one."""
+
+    writes = True
+
+    def get_instance(self, pk: int | None) -> Tie | None:
+        return services.get_tie(self.member, pk) if pk is not None else None
+
+    def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        instance = self.get_instance(pk)
+        initial: dict[str, Any] = {}
+        if instance is None:
+            initial["owner"] = self.member.pk
+            source = request.GET.get("source", "")
+            if (
+                source.isdigit()
+                and services.stakeholders(self.member).filter(pk=int(source)).exists()
+            ):
+                initial["source"] = int(source)
+        form = TieForm(instance=instance, initial=initial, member=self.member)
+        return self.render_form(request, form, instance)
+
+    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        instance = self.get_instance(pk)
+        form = TieForm(request.POST, instance=instance, member=self.member)
+        if form.is_valid():
+            try:
+                tie = services.save_tie(self.member, form.service_data(), instance)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, f"Saved the tie “{tie}”.")
+                return redirect(tie.get_absolute_url())
+        # The form changed `instance` in memory; the page heading names the tie as it is saved.
+        return self.render_form(request, form, self.get_instance(pk), status=422)
+
+    def render_form(
+        self, request: HttpRequest, form: TieForm, instance: Tie | None, status: int = 200
+    ) -> HttpResponse:
+        return render(
+            request, "stakeholders/ties/form.html", {"form": form, "tie": instance}, status=status
+        )
+
+
+class TieTrashView(TrashView):
+    """Move a tie to the trash."""
+
+    def get_record(self, pk: int) -> Tie:
+        return services.get_tie(self.member, pk)
+
+    def trash(self, record: Tie) -> object:
+        return services.trash_tie(self.member, record)
