@@ -215,7 +215,9 @@ class Tie(WorkspaceRecord):
         constraints = [
             *WorkspaceRecord.Meta.constraints,
             models.CheckConstraint(
-                condition=~models.Q(source=models.F("target")), name="tie_not_self"
+                condition=~models.Q(source=models.F("target")),
+                name="tie_not_self",
+                violation_error_message="A tie needs two different stakeholders.",
             ),
         ]
 

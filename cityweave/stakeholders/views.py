@@ -61,7 +61,7 @@ class StakeholderDetailView(WorkspaceView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         stakeholder = services.get_stakeholder(self.member, pk)
         ties = list(
-            Tie.objects.filter(workspace=self.workspace)
+            services.ties(self.member)
             .filter(Q(source=stakeholder) | Q(target=stakeholder))
             .select_related("source", "target", "owner__user")
         )
