@@ -1,0 +1,115 @@
+"""Network-level measures: density, Freeman centralization, components, Leiden communities.
+
+- Density: m / (n(n-1)/2) undirected, m / (n(n-1)) directed (m counts merged ties; arcs when
+  directed).
+- Freeman degree centralization: sum(max_d - d_i) / ((n-1)(n-2)), degrees counted on the
+  undirected skeleton (contacts in either direction) so a star scores 1 whichever way its ties
+  point; isolates count.
+- Betweenness centralization: sum(max_b - b_i) / (n-1) over normalized betweenness, which is
+  Freeman's sum of differences over its largest possible value (a star's).
+- Communities: Leiden optimising modularity on the skeleton (mutual weights when weighted), run to
+  convergence from a seeded random number generator so the same data gives the same answer.
+  Communities are numbered from 1, largest first.
+- Components: weakly connected when directed.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass
+
+import igraph as ig
+import numpy as np
+
+# igraph draws from one process-wide generator; seeding it is not thread-safe without a lock.
+_RANDOM_GENERATOR_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Communities:
+    """Community number per node (from 1, largest first), how many, and the partition's modularity."""
+
+    membership: np.ndarray
+    count: int
+    modularity: float | None
+
+
+def density(node_count: int, tie_count: int, directed: bool) -> float | None:
+    pairs = node_count * (node_count - 1)
+    if pairs == 0:
+        return None
+    return tie_count / (pairs if directed else pairs / 2)
+
+
+def degree_centralization(degrees: np.ndarray) -> float | None:
+    """Freeman degree centralization of undirected degrees (None below three nodes)."""
+    n = len(degrees)
+    if n < 3:
+        return None
+    return float((degrees.max() - degrees).sum() / ((n - 1) * (n - 2)))
+
+
+def betweenness_centralization(normalized_betweenness: np.ndarray) -> float | None:
+    """Freeman betweenness centralization from normalized betweenness (None below three nodes)."""
+    n = len(normalized_betweenness)
+    if n < 3:
+        return None
+    return float((normalized_betweenness.max() - normalized_betweenness).sum() / (n - 1))
+
+
+def betweenness_normalizer(node_count: int, directed: bool) -> float | None:
+    """The number of pairs of other nodes: (n-1)(n-2)/2 undirected, (n-1)(n-2) directed."""
+    pairs = (node_count - 1) * (node_count - 2)
+    if pairs <= 0:
+        return None
+    return float(pairs if directed else pairs / 2)
+
+
+def components(graph: ig.Graph) -> tuple[int, int]:
+    """(number of components, size of the largest), weak components when directed."""
+    if graph.vcount() == 0:
+        return 0, 0
+    sizes = graph.connected_components(mode="weak").sizes()
+    return len(sizes), max(sizes)
+
+
+def leiden_communities(skeleton: ig.Graph, weights: list[float] | None, seed: int) -> Communities:
+    """Leiden modularity communities with a fixed seed, renumbered largest first from 1."""
+    n = skeleton.vcount()
+    if n == 0:
+        return Communities(np.zeros(0, dtype=np.int64), 0, None)
+    with _RANDOM_GENERATOR_LOCK:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            partition = skeleton.community_leiden(
+                objective_function="modularity", weights=weights, n_iterations=-1
+            )
+        finally:
+            ig.set_random_number_generator(random)
+    raw = np.asarray(partition.membership, dtype=np.int64)
+    sizes = np.bincount(raw)
+    first_member = np.full(len(sizes), n)
+    np.minimum.at(first_member, raw, np.arange(n))
+    # Largest first; equal sizes by their first member, so numbering never depends on Leiden's labels.
+    order = np.lexsort((first_member, -sizes))
+    renumber = np.empty(len(sizes), dtype=np.int64)
+    renumber[order] = np.arange(1, len(sizes) + 1)
+    membership = renumber[raw]
+    modularity = None
+    if skeleton.ecount() and (weights is None or sum(weights) > 0):
+        modularity = float(skeleton.modularity(membership.tolist(), weights=weights))
+    return Communities(membership, len(sizes), modularity)
+
+
+def transitivity(skeleton: ig.Graph) -> float | None:
+    """Global clustering coefficient of the skeleton (None without any two-step path)."""
+    value = skeleton.transitivity_undirected(mode="nan") if skeleton.vcount() else float("nan")
+    return None if np.isnan(value) else float(value)
+
+
+def reciprocity(graph: ig.Graph) -> float | None:
+    """Share of arcs that are reciprocated (directed networks with ties only)."""
+    if not graph.is_directed() or graph.ecount() == 0:
+        return None
+    return float(graph.reciprocity(ignore_loops=True, mode="default"))

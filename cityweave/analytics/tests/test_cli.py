@@ -1,0 +1,193 @@
+"""The `analyze` command: its JSON keys, CSV and table formats, and exit status 2 on bad files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cityweave.analytics.brokerage import ROLES
+from cityweave.analytics.cli import main
+
+NETWORK_KEYS = {
+    "nodes",
+    "ties",
+    "directed",
+    "density",
+    "components",
+    "degree_centralization",
+    "betweenness_centralization",
+    "transitivity",
+    "communities",
+    "modularity",
+}
+NODE_KEYS = {
+    "id",
+    "degree",
+    "strength",
+    "betweenness",
+    "betweenness_normalized",
+    "closeness",
+    "eigenvector",
+    "pagerank",
+    "constraint",
+    "effective_size",
+    "efficiency",
+    "coreness",
+    "community",
+}
+SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "samples"
+
+
+@pytest.fixture
+def riverton_files(tmp_path):
+    edges = tmp_path / "ties.csv"
+    edges.write_text(
+        "source,target,weight\nchurch,mosque,4\nbank,shop,3\nrcf,church,3\nrcf,bank,2\n",
+        encoding="utf-8",
+    )
+    nodes = tmp_path / "stakeholders.csv"
+    nodes.write_text(
+        "id,name,sector\nchurch,St Mark's,faith-based\nmosque,Riverton Mosque,faith-based\n"
+        "bank,First Bank,business\nshop,Main St Shops,business\n"
+        "rcf,Riverton Community Foundation,philanthropy\n",
+        encoding="utf-8",
+    )
+    return edges, nodes
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_it_prints_json_with_the_documented_keys(capsys, riverton_files):
+    edges, _ = riverton_files
+    status, out, _ = run(capsys, "analyze", str(edges), "--format", "json")
+    assert status == 0
+    data = json.loads(out)
+    assert set(data["network"]) >= NETWORK_KEYS
+    assert all(set(node) >= NODE_KEYS for node in data["nodes"])
+    assert "blau_index" not in data["network"]
+
+
+def test_it_adds_group_keys_and_brokerage_with_group(capsys, riverton_files):
+    edges, nodes = riverton_files
+    status, out, _ = run(capsys, str(edges), "--nodes", str(nodes), "--group", "sector")
+    assert status == 0
+    data = json.loads(out)
+    assert {"blau_index", "groups"} <= set(data["network"])
+    rcf = next(node for node in data["nodes"] if node["id"] == "rcf")
+    assert rcf["group"] == "philanthropy"
+    assert set(rcf["brokerage"]) == {*ROLES, "total"}
+    assert rcf["brokerage"]["liaison"] == 2
+    assert any("only tie between" in broker["sentence"] for broker in data["brokers"])
+
+
+def test_it_writes_one_csv_row_per_node(capsys, riverton_files):
+    edges, nodes = riverton_files
+    status, out, _ = run(
+        capsys, str(edges), "--nodes", str(nodes), "--group", "sector", "--format", "csv"
+    )
+    assert status == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 5
+    assert {"id", "constraint", "brokerage_liaison", "brokerage_total"} <= set(rows[0])
+
+
+def test_it_prints_a_table(capsys, riverton_files):
+    edges, nodes = riverton_files
+    status, out, _ = run(
+        capsys, str(edges), "--nodes", str(nodes), "--group", "sector", "--format", "table"
+    )
+    assert status == 0
+    assert "Riverton Community Foundation" in out
+    assert "blau index" in out
+
+
+def test_it_writes_to_a_file_with_o(capsys, riverton_files, tmp_path):
+    edges, _ = riverton_files
+    target = tmp_path / "out.json"
+    status, out, _ = run(capsys, str(edges), "-o", str(target))
+    assert status == 0
+    assert out == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["network"]["nodes"] == 5
+
+
+def test_it_reads_directed_ties_and_an_unweighted_analysis(capsys, riverton_files):
+    edges, _ = riverton_files
+    status, out, _ = run(capsys, str(edges), "--directed", "--unweighted")
+    data = json.loads(out)
+    assert data["network"]["directed"] is True
+    assert data["network"]["weighted"] is False
+
+
+def test_it_estimates_with_fast(capsys, riverton_files):
+    edges, _ = riverton_files
+    status, out, _ = run(capsys, str(edges), "--fast")
+    assert json.loads(out)["network"]["sampling"]["sources"] == 5
+
+
+def test_it_exits_2_with_one_line_naming_file_line_and_problem(capsys, tmp_path):
+    edges = tmp_path / "ties.csv"
+    edges.write_text("source,target,weight\na,b,1\nb,c,strong\n", encoding="utf-8")
+    status, out, err = run(capsys, str(edges))
+    assert status == 2
+    assert out == ""
+    assert err == f"cityweave analyze: {edges}, line 3: weight 'strong' is not a number\n"
+
+
+def test_it_exits_2_for_a_malformed_node_file(capsys, riverton_files, tmp_path):
+    edges, _ = riverton_files
+    nodes = tmp_path / "nodes.csv"
+    nodes.write_text("name\nx\n", encoding="utf-8")
+    status, _, err = run(capsys, str(edges), "--nodes", str(nodes))
+    assert status == 2
+    assert err.count("\n") == 1
+    assert f"{nodes}, line 1: no 'id' column" in err
+
+
+def test_it_exits_2_when_no_node_has_the_group_attribute(capsys, riverton_files):
+    edges, _ = riverton_files
+    status, _, err = run(capsys, str(edges), "--group", "sector")
+    assert status == 2
+    assert "no node has a 'sector' attribute" in err
+
+
+def test_it_exits_2_on_bad_arguments(capsys):
+    status, _, err = run(capsys, "--format", "xml", "ties.csv")
+    assert status == 2
+    assert "invalid choice" in err
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared sample files not present")
+def test_it_analyses_the_florentine_families_graphml(capsys):
+    path = SAMPLES / "graphml_networkx_florentine.graphml"
+    status, out, _ = run(capsys, str(path), "--group", "sector")
+    data = json.loads(out)
+    medici = next(node for node in data["nodes"] if node["id"] == "Medici")
+    assert medici["betweenness_normalized"] == pytest.approx(0.521978, abs=1e-6)
+    assert data["network"]["blau_index"] == 0
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared sample files not present")
+def test_it_follows_the_direction_a_gexf_declares_unless_told_otherwise(capsys):
+    path = SAMPLES / "gexf" / "gephi_primer13_simple.gexf"
+    _, out, _ = run(capsys, str(path))
+    assert json.loads(out)["network"]["directed"] is True
+    _, out, _ = run(capsys, str(path), "--undirected")
+    assert json.loads(out)["network"]["directed"] is False
+
+
+def test_it_runs_without_django():
+    check = (
+        "import sys, cityweave.analytics, cityweave.analytics.cli; "
+        "sys.exit('django' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", check], check=False).returncode == 0

@@ -1,0 +1,392 @@
+"""GraphML and GEXF readers on expat, so every problem can name its line.
+
+Entity declarations are refused (no "billion laughs"), external entities are never fetched, and
+elements from other namespaces (yEd's graphics, GEXF's viz) are skipped.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+from xml.parsers import expat
+
+NUMBER_TYPES = {"int": int, "integer": int, "long": int, "float": float, "double": float}
+
+
+class XmlProblem(Exception):
+    """A problem at a line of an XML file."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class ParsedGraph:
+    """Nodes (dicts with `id`), ties, whether each tie is directed, and the file's default."""
+
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    ties: list[tuple[str, str, float | None]] = field(default_factory=list)
+    tie_directed: list[bool | None] = field(default_factory=list)
+    directed: bool | None = None
+    node_index: dict[str, int] = field(default_factory=dict)
+
+    def add_node(self, node_id: str | None, line: int) -> dict[str, Any]:
+        if not node_id:
+            raise XmlProblem(line, "node has no id")
+        if node_id in self.node_index:
+            raise XmlProblem(line, f"node id {node_id!r} appears more than once")
+        self.node_index[node_id] = len(self.nodes)
+        node: dict[str, Any] = {"id": node_id}
+        self.nodes.append(node)
+        return node
+
+
+@dataclass
+class _Key:
+    name: str
+    target: str
+    kind: str
+    default: str | None = None
+    default_line: int = 0
+
+
+def convert(text: str, kind: str, line: int, name: str) -> Any:
+    """A typed attribute value: numbers and booleans converted, anything else kept as text."""
+    kind = kind.lower()
+    value = text.strip()
+    if kind in NUMBER_TYPES:
+        try:
+            return NUMBER_TYPES[kind](value)
+        except ValueError:
+            raise XmlProblem(line, f"{name} {value!r} is not a number ({kind})") from None
+    if kind == "boolean":
+        if value.lower() in ("true", "1"):
+            return True
+        if value.lower() in ("false", "0"):
+            return False
+        raise XmlProblem(line, f"{name} {value!r} is not true or false")
+    return text
+
+
+def weight_value(text: str, line: int) -> float | None:
+    value = text.strip()
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise XmlProblem(line, f"weight {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise XmlProblem(line, f"weight {value!r} is not a finite number")
+    if number < 0:
+        raise XmlProblem(line, f"weight {value!r} is negative")
+    return number
+
+
+class _ExpatReader:
+    """Drive expat: subclasses get start/end/text callbacks with local names and line numbers."""
+
+    root_name = ""
+
+    def __init__(self) -> None:
+        self.parser = expat.ParserCreate(namespace_separator=" ")
+        self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        self.parser.EntityDeclHandler = self._refuse_entities
+        self.parser.StartElementHandler = self._start
+        self.parser.EndElementHandler = self._end
+        self.parser.CharacterDataHandler = self._text
+        self.namespace: str | None = None
+        self.depth = 0
+        self.foreign_depth = 0
+        self.buffer: list[str] = []
+
+    def parse(self, data: bytes) -> None:
+        try:
+            self.parser.Parse(data, True)
+        except expat.ExpatError as error:
+            raise XmlProblem(
+                error.lineno, f"not well-formed XML ({expat.errors.messages[error.code]})"
+            ) from None
+        if self.namespace is None:
+            raise XmlProblem(None, f"no <{self.root_name}> element")
+
+    @property
+    def line(self) -> int:
+        return int(self.parser.CurrentLineNumber)
+
+    def _refuse_entities(self, *_: Any) -> None:
+        raise XmlProblem(self.line, "entity declarations are not allowed")
+
+    def _split(self, name: str) -> tuple[str, str]:
+        namespace, _, local = name.rpartition(" ")
+        return namespace, local
+
+    def _start(self, name: str, attributes: dict[str, str]) -> None:
+        namespace, local = self._split(name)
+        self.depth += 1
+        if self.depth == 1:
+            if local != self.root_name:
+                raise XmlProblem(
+                    self.line, f"the root element is <{local}>, not <{self.root_name}>"
+                )
+            self.namespace = namespace
+        if self.foreign_depth or namespace != self.namespace:
+            self.foreign_depth += 1
+            return
+        self.start(local, {key.rpartition(" ")[2]: value for key, value in attributes.items()})
+
+    def _end(self, name: str) -> None:
+        self.depth -= 1
+        if self.foreign_depth:
+            self.foreign_depth -= 1
+            return
+        self.end(self._split(name)[1])
+
+    def _text(self, data: str) -> None:
+        if not self.foreign_depth:
+            self.text(data)
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        raise NotImplementedError
+
+    def end(self, name: str) -> None:
+        raise NotImplementedError
+
+    def text(self, data: str) -> None:
+        raise NotImplementedError
+
+    def _set_default(self, key: _Key) -> None:
+        """Keep an attribute's default, checked now so a bad one is reported at its own line."""
+        key.default = "".join(self.buffer)
+        key.default_line = self.line
+        convert(key.default, key.kind, key.default_line, key.name)
+
+
+class _GraphmlReader(_ExpatReader):
+    root_name = "graphml"
+
+    def __init__(self, weight_name: str) -> None:
+        super().__init__()
+        self.weight_name = weight_name.lower()
+        self.graph = ParsedGraph()
+        self.keys: dict[str, _Key] = {}
+        self.key: _Key | None = None
+        self.graphs = 0
+        self.node: dict[str, Any] | None = None
+        self.edge: int | None = None
+        self.data: tuple[_Key, int] | None = None
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        line = self.line
+        if name == "key":
+            key_id = attributes.get("id")
+            if not key_id:
+                raise XmlProblem(line, "key has no id")
+            self.key = _Key(
+                attributes.get("attr.name", key_id),
+                attributes.get("for", "all"),
+                attributes.get("attr.type", "string"),
+            )
+            self.keys[key_id] = self.key
+        elif name == "default":
+            self.buffer = []
+        elif name == "graph":
+            if self.node is not None or self.edge is not None:
+                raise XmlProblem(line, "nested graphs are not supported")
+            self.graphs += 1
+            if self.graphs > 1:
+                raise XmlProblem(line, "more than one graph in the file")
+            default = attributes.get("edgedefault", "directed")
+            if default not in ("directed", "undirected"):
+                raise XmlProblem(line, f"edgedefault {default!r} is not directed or undirected")
+            self.graph.directed = default == "directed"
+        elif name == "node" and self.graphs:
+            self.node = self.graph.add_node(attributes.get("id"), line)
+        elif name == "edge":
+            self._start_edge(attributes, line)
+        elif name == "hyperedge":
+            raise XmlProblem(line, "hyperedges are not supported")
+        elif name == "data":
+            key_id = attributes.get("key", "")
+            if key_id not in self.keys:
+                raise XmlProblem(line, f"data refers to key {key_id!r}, which no <key> declares")
+            self.data = (self.keys[key_id], line)
+            self.buffer = []
+
+    def _start_edge(self, attributes: dict[str, str], line: int) -> None:
+        source, target = attributes.get("source"), attributes.get("target")
+        if not source or not target:
+            raise XmlProblem(line, f"edge has no {'source' if not source else 'target'}")
+        directed = attributes.get("directed")
+        if directed not in (None, "true", "false"):
+            raise XmlProblem(line, f"edge directed={directed!r} is not true or false")
+        self.edge = len(self.graph.ties)
+        self.graph.ties.append((source, target, None))
+        self.graph.tie_directed.append(None if directed is None else directed == "true")
+
+    def end(self, name: str) -> None:
+        if name == "default" and self.key is not None:
+            self._set_default(self.key)
+        elif name == "key":
+            self.key = None
+        elif name == "node":
+            self.node = None
+        elif name == "edge":
+            self.edge = None
+        elif name == "data" and self.data is not None:
+            key, line = self.data
+            self.data = None
+            self._store("".join(self.buffer), key, line)
+
+    def _store(self, text: str, key: _Key, line: int) -> None:
+        if self.edge is not None:
+            if key.name.lower() == self.weight_name:
+                source, target, _ = self.graph.ties[self.edge]
+                self.graph.ties[self.edge] = (source, target, weight_value(text, line))
+        elif self.node is not None:
+            self.node[key.name] = convert(text, key.kind, line, key.name)
+
+    def text(self, data: str) -> None:
+        self.buffer.append(data)
+
+    def finish(self) -> ParsedGraph:
+        for key in self.keys.values():
+            if key.default is None:
+                continue
+            if key.target in ("node", "all"):
+                for node in self.graph.nodes:
+                    node.setdefault(
+                        key.name, convert(key.default, key.kind, key.default_line, key.name)
+                    )
+            if key.target in ("edge", "all") and key.name.lower() == self.weight_name:
+                weight = weight_value(key.default, key.default_line)
+                self.graph.ties = [
+                    (s, t, weight if w is None else w) for s, t, w in self.graph.ties
+                ]
+        return self.graph
+
+
+class _GexfReader(_ExpatReader):
+    root_name = "gexf"
+
+    def __init__(self, weight_name: str) -> None:
+        super().__init__()
+        self.weight_name = weight_name.lower()
+        self.graph = ParsedGraph()
+        self.attribute_class: str | None = None
+        self.attributes: dict[tuple[str, str], _Key] = {}
+        self.attribute: _Key | None = None
+        self.node: dict[str, Any] | None = None
+        self.edge: int | None = None
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        line = self.line
+        if name == "graph":
+            default = attributes.get("defaultedgetype", "undirected")
+            if default not in ("directed", "undirected", "mutual"):
+                raise XmlProblem(line, f"defaultedgetype {default!r} is not directed or undirected")
+            self.graph.directed = default == "directed"
+        elif name == "attributes":
+            self.attribute_class = attributes.get("class", "node")
+        elif name == "attribute" and self.attribute_class is not None:
+            attribute_id = attributes.get("id")
+            if attribute_id is None:
+                raise XmlProblem(line, "attribute has no id")
+            self.attribute = _Key(
+                attributes.get("title", attribute_id),
+                self.attribute_class,
+                attributes.get("type", "string"),
+            )
+            self.attributes[(self.attribute_class, attribute_id)] = self.attribute
+        elif name == "default":
+            self.buffer = []
+        elif name == "node":
+            self.node = self.graph.add_node(attributes.get("id"), line)
+            if attributes.get("label"):
+                self.node["label"] = attributes["label"]
+        elif name == "edge":
+            self._start_edge(attributes, line)
+        elif name == "attvalue":
+            self._attribute_value(attributes, line)
+
+    def _start_edge(self, attributes: dict[str, str], line: int) -> None:
+        source, target = attributes.get("source"), attributes.get("target")
+        if not source or not target:
+            raise XmlProblem(line, f"edge has no {'source' if not source else 'target'}")
+        kind = attributes.get("type")
+        if kind not in (None, "directed", "undirected", "mutual"):
+            raise XmlProblem(line, f"edge type {kind!r} is not directed or undirected")
+        weight = None
+        if self.weight_name == "weight" and "weight" in attributes:
+            weight = weight_value(attributes["weight"], line)
+        self.edge = len(self.graph.ties)
+        self.graph.ties.append((source, target, weight))
+        self.graph.tie_directed.append(None if kind is None else kind == "directed")
+
+    def _attribute_value(self, attributes: dict[str, str], line: int) -> None:
+        attribute_id = attributes.get("for", attributes.get("id"))
+        value = attributes.get("value")
+        if attribute_id is None or value is None:
+            raise XmlProblem(line, "attvalue needs 'for' and 'value'")
+        if self.node is not None:
+            key = self.attributes.get(("node", attribute_id))
+            if key is None:
+                raise XmlProblem(
+                    line, f"attvalue for {attribute_id!r}, which no node attribute declares"
+                )
+            self.node[key.name] = convert(value, key.kind, line, key.name)
+        elif self.edge is not None:
+            key = self.attributes.get(("edge", attribute_id))
+            if key is None:
+                raise XmlProblem(
+                    line, f"attvalue for {attribute_id!r}, which no edge attribute declares"
+                )
+            if key.name.lower() == self.weight_name:
+                source, target, _ = self.graph.ties[self.edge]
+                self.graph.ties[self.edge] = (source, target, weight_value(value, line))
+
+    def end(self, name: str) -> None:
+        if name == "default" and self.attribute is not None:
+            self._set_default(self.attribute)
+        elif name == "attribute":
+            self.attribute = None
+        elif name == "attributes":
+            self.attribute_class = None
+        elif name == "node":
+            self.node = None
+        elif name == "edge":
+            self.edge = None
+
+    def text(self, data: str) -> None:
+        self.buffer.append(data)
+
+    def finish(self) -> ParsedGraph:
+        for (kind, _), key in self.attributes.items():
+            if key.default is None:
+                continue
+            if kind == "node":
+                for node in self.graph.nodes:
+                    node.setdefault(
+                        key.name, convert(key.default, key.kind, key.default_line, key.name)
+                    )
+            elif key.name.lower() == self.weight_name:
+                weight = weight_value(key.default, key.default_line)
+                self.graph.ties = [
+                    (s, t, weight if w is None else w) for s, t, w in self.graph.ties
+                ]
+        return self.graph
+
+
+def read_graphml(data: bytes, weight_name: str = "weight") -> ParsedGraph:
+    reader = _GraphmlReader(weight_name)
+    reader.parse(data)
+    return reader.finish()
+
+
+def read_gexf(data: bytes, weight_name: str = "weight") -> ParsedGraph:
+    reader = _GexfReader(weight_name)
+    reader.parse(data)
+    return reader.finish()
