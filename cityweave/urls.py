@@ -10,10 +10,12 @@ from cityweave.goals.urls import goal_patterns
 from cityweave.stakeholders.urls import stakeholder_patterns, tie_patterns
 from cityweave.web import views as web_views
 from cityweave.web.forms import LoginForm
+from cityweave.workspaces.urls import settings_patterns
 
 workspace_patterns = [
     path("", web_views.DashboardView.as_view(), name="dashboard"),
     path("trash/", include((web_views.trash_patterns, "trash"))),
+    path("settings/", include((settings_patterns, "settings"))),
     path("stakeholders/", include((stakeholder_patterns, "stakeholders"))),
     path("ties/", include((tie_patterns, "ties"))),
     path("interactions/", include((interaction_patterns, "interactions"))),

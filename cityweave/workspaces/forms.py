@@ -1,0 +1,74 @@
+"""Forms for the workspace settings page: name and time zone, members, the workspace's own sectors."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+from typing import Any
+
+from django import forms
+
+from cityweave.stakeholders.models import Sector
+from cityweave.workspaces.models import Role, Workspace
+
+
+@cache
+def timezone_choices() -> list[tuple[str, str]]:
+    """IANA time zones by region (Europe/London…), plus UTC; legacy aliases left out."""
+    names = sorted(
+        name
+        for name in zoneinfo.available_timezones()
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix", "right"))
+    )
+    return [("UTC", "UTC"), *[(name, name.replace("_", " ")) for name in names]]
+
+
+class WorkspaceForm(forms.Form):
+    """The workspace's name and time zone."""
+
+    name = forms.CharField(max_length=200)
+    timezone = forms.ChoiceField(
+        label="Time zone", help_text="Dates such as “due today” and “overdue” follow this zone."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = timezone_choices()
+        current = self.initial.get("timezone")
+        if current and current not in dict(choices):
+            choices = [(current, current), *choices]
+        field = self.fields["timezone"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+
+class AddMemberForm(forms.Form):
+    """Add a user who already has an account, with a role."""
+
+    email = forms.EmailField(help_text="They need a cityweave account already.")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.EDITOR)
+
+
+class RoleForm(forms.Form):
+    """A member's new role."""
+
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class SectorForm(forms.Form):
+    """A sector of the workspace's own, next to the built-in ones."""
+
+    key = forms.SlugField(
+        max_length=50, help_text="Lowercase letters, digits and hyphens, e.g. arts-culture."
+    )
+    label = forms.CharField(max_length=100, help_text="As people read it, e.g. Arts & culture.")
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workspace = workspace
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"]
+        if Sector.objects.filter(workspace=self.workspace, key=key).exists():
+            raise forms.ValidationError(f"This workspace already has a sector “{key}”.")
+        return key

@@ -1,0 +1,149 @@
+"""Owner operations on a workspace: its members and their roles, its name, time zone and sectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+
+from cityweave.accounts.services import user_by_email
+from cityweave.engagement.models import Commitment, Interaction
+from cityweave.goals.models import Goal
+from cityweave.stakeholders.models import Sector, Stakeholder, Tie
+from cityweave.workspaces.models import Membership, Role, Workspace
+from cityweave.workspaces.services import require_owner
+
+
+def members(member: Membership) -> QuerySet[Membership]:
+    """Everyone in the acting member's workspace, by email."""
+    return (
+        Membership.objects.filter(workspace=member.workspace)
+        .select_related("user")
+        .order_by("user__email")
+    )
+
+
+def get_membership(member: Membership, pk: int) -> Membership:
+    """A membership of the acting member's workspace; 404 for another workspace's."""
+    membership = members(member).filter(pk=pk).first()
+    if membership is None:
+        raise Http404("No such member")
+    return membership
+
+
+def _check_role(role: str) -> None:
+    if role not in Role.values:
+        raise ValidationError(
+            {"role": f"Unknown role “{role}”; use one of {', '.join(Role.values)}."}
+        )
+
+
+def _ensure_another_owner(membership: Membership, consequence: str) -> None:
+    """Refuse to leave the workspace without an owner; locks the owners while checking."""
+    owners = list(
+        Membership.objects.select_for_update()
+        .filter(workspace_id=membership.workspace_id, role=Role.OWNER)
+        .values_list("pk", flat=True)
+    )
+    if owners == [membership.pk]:
+        raise ValidationError(
+            {
+                "role": f"{membership.user} is the last owner; {consequence} once someone else is one."
+            }
+        )
+
+
+@transaction.atomic
+def add_member_by_email(member: Membership, email: str, role: str) -> Membership:
+    """Give an existing user a role in the workspace; owners only."""
+    require_owner(member)
+    _check_role(role)
+    user = user_by_email(email)
+    existing = Membership.objects.filter(workspace=member.workspace, user=user).first()
+    if existing is not None:
+        raise ValidationError(
+            {"email": f"{user.email} is already a member ({existing.get_role_display().lower()})."}
+        )
+    return Membership.objects.create(workspace=member.workspace, user=user, role=role)
+
+
+@transaction.atomic
+def change_role(member: Membership, pk: int, role: str) -> Membership:
+    """Change a member's role; the last owner keeps theirs. Owners only."""
+    require_owner(member)
+    _check_role(role)
+    membership = get_membership(member, pk)
+    if membership.role == Role.OWNER and role != Role.OWNER:
+        _ensure_another_owner(membership, "change their role")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@dataclass(frozen=True)
+class RemovalConsequences:
+    """What a member leaves behind: records that lose their owner, and notes only they could read."""
+
+    ties: int
+    open_commitments: int
+    goals: int
+    private_interactions: int
+
+    @property
+    def any(self) -> bool:
+        return bool(self.ties or self.open_commitments or self.goals or self.private_interactions)
+
+
+def removal_consequences(membership: Membership) -> RemovalConsequences:
+    """Count the live records tied to a membership that its removal would orphan."""
+    return RemovalConsequences(
+        ties=Tie.objects.filter(owner=membership).count(),
+        open_commitments=Commitment.objects.filter(
+            owner=membership, status=Commitment.Status.OPEN
+        ).count(),
+        goals=Goal.objects.filter(owner=membership).count(),
+        private_interactions=Interaction.objects.filter(author=membership, private=True).count(),
+    )
+
+
+@transaction.atomic
+def remove_member(member: Membership, pk: int) -> Membership:
+    """Take a user out of the workspace; never the last owner. Owners only."""
+    require_owner(member)
+    membership = get_membership(member, pk)
+    if membership.role == Role.OWNER:
+        _ensure_another_owner(membership, "they can leave")
+    membership.delete()
+    return membership
+
+
+@transaction.atomic
+def update_workspace(member: Membership, name: str, timezone_name: str) -> Workspace:
+    """Rename the workspace or change its time zone; owners only."""
+    require_owner(member)
+    workspace = Workspace.objects.select_for_update().get(pk=member.workspace.pk)
+    workspace.name = name.strip()
+    workspace.timezone = timezone_name
+    workspace.full_clean()
+    workspace.save(update_fields=["name", "timezone"])
+    member.workspace = workspace
+    return workspace
+
+
+@transaction.atomic
+def remove_sector(member: Membership, pk: int) -> None:
+    """Delete one of the workspace's own sectors that no stakeholder (live or in the trash) uses."""
+    require_owner(member)
+    sector = Sector.objects.filter(workspace=member.workspace, pk=pk).first()
+    if sector is None:
+        raise Http404("No such sector")
+    in_use = Stakeholder.all_objects.filter(workspace=member.workspace, sector=sector.key).count()
+    if in_use:
+        noun = "stakeholder uses" if in_use == 1 else "stakeholders use"
+        raise ValidationError(
+            {"sector": f"{in_use} {noun} “{sector.label}” (counting the trash); move them first."}
+        )
+    sector.delete()
