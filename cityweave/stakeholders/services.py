@@ -133,7 +133,9 @@ def add_sector(member: Membership, key: str, label: str) -> Sector:
     """Add a workspace's own sector."""
     require_editor(member)
     sector = Sector(workspace=member.workspace, key=key, label=label)
-    sector.full_clean()
+    if Sector.objects.filter(workspace=member.workspace, key=key).exists():
+        raise ValidationError({"key": f"This workspace already has a sector “{key}”."})
+    sector.full_clean(validate_constraints=False)
     sector.save()
     return sector
 
