@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
+
+# Timing is not what property tests check: a loaded CI machine must not turn a slow example into a failure.
+hypothesis_settings.register_profile("cityweave", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("cityweave")
 
 from cityweave.accounts.models import ApiToken, User
 from cityweave.testing import make_member, make_user, make_workspace
@@ -49,6 +54,21 @@ def carol(lakeside) -> User:
     user = make_user("carol@lakeside.example", "Carol Lind")
     make_member(lakeside, user, "owner")
     return user
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_and_plain_test_settings():
+    """Fast password hashing, and plain static storage even after `cityweave serve` collected files."""
+    from django.test.utils import override_settings
+
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ):
+        yield
 
 
 def _client_for(user: User) -> Client:

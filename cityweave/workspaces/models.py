@@ -124,7 +124,7 @@ class TrashEntry(models.Model):
     """One deletion: the record deleted, and the batch of records that went with it."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="trash_entries")
-    batch = models.UUIDField(unique=True, default=uuid.uuid4)
+    batch = models.UUIDField(default=uuid.uuid4)
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
@@ -140,6 +140,9 @@ class TrashEntry(models.Model):
     class Meta:
         ordering = ["-deleted_at"]
         verbose_name_plural = "trash entries"
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "batch"], name="trash_batch_unique_in_workspace")
+        ]
 
     def __str__(self) -> str:
         return self.label
