@@ -55,6 +55,10 @@ class StakeholderListView(WorkspaceView):
         return render(request, template, context)
 
 
+#: Entries on a stakeholder's timeline; the interactions list has the rest.
+TIMELINE_LENGTH = 40
+
+
 class StakeholderDetailView(WorkspaceView):
     """One stakeholder: profile, timeline, ties with their health."""
 
@@ -80,14 +84,17 @@ class StakeholderDetailView(WorkspaceView):
             commitments(self.member).filter(stakeholder=stakeholder).select_related("owner__user")
         )
         timeline: list[dict[str, Any]] = [
-            {"kind": "interaction", "when": i.occurred_at, "item": i} for i in interactions[:200]
+            {"kind": "interaction", "when": i.occurred_at, "item": i}
+            for i in interactions[:TIMELINE_LENGTH]
         ]
         timeline += [{"kind": "commitment", "when": c.due_on, "item": c} for c in promises]
         timeline.sort(key=lambda e: _sort_key(e["when"]), reverse=True)
+        interaction_count = interactions.count()
         context = {
             "stakeholder": stakeholder,
             "tie_rows": tie_rows,
-            "timeline": timeline,
+            "timeline": timeline[:TIMELINE_LENGTH],
+            "interaction_count": interaction_count,
             "open_commitments": [c for c in promises if c.status == "open"],
             "people": stakeholder.people.all()
             if stakeholder.kind == Stakeholder.Kind.ORGANISATION
