@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from cityweave.engagement.models import Commitment, Interaction
-from cityweave.workspaces.models import Membership
+from cityweave.goals.models import Goal
+from cityweave.stakeholders.models import Stakeholder
+from cityweave.stakeholders.services import resolve_stakeholders
+from cityweave.workspaces.models import Membership, TrashEntry, Workspace
+from cityweave.workspaces.services import move_to_trash, require_editor
 
 
 def interactions_visible_to(member: Membership) -> QuerySet[Interaction]:
@@ -85,3 +96,357 @@ def promises_kept_by_member(member: Membership) -> list[tuple[Membership, KeptRa
     by_owner = {r["owner"]: KeptRate(r["kept"], r["missed"]) for r in rows}
     members = Membership.objects.filter(workspace=member.workspace).select_related("user")
     return [(m, by_owner.get(m.pk, KeptRate(0, 0))) for m in members]
+
+
+# Writing and reading single interactions and commitments.
+
+INTERACTION_FIELDS = ("occurred_at", "kind", "summary", "notes", "private")
+COMMITMENT_FIELDS = ("description", "owed_by", "due_on", "status")
+CLOSED_STATUSES = (Commitment.Status.DONE, Commitment.Status.MISSED, Commitment.Status.CANCELLED)
+DUE_WINDOWS = ("overdue", "this-week", "later")
+DUE_SOON_DAYS = 7
+
+
+def workspace_zone(workspace: Workspace) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(workspace.timezone)
+
+
+def workspace_today(workspace: Workspace) -> dt.date:
+    """Today's date where the workspace is."""
+    return timezone.localdate(timezone=workspace_zone(workspace))
+
+
+def get_interaction(member: Membership, pk: int) -> Interaction:
+    """One live interaction the member may see; 404 otherwise (others' private ones included)."""
+    interaction = interactions_visible_to(member).filter(pk=pk).first()
+    if interaction is None:
+        raise Http404("No such interaction")
+    return interaction
+
+
+def get_commitment(member: Membership, pk: int) -> Commitment:
+    commitment = commitments(member).filter(pk=pk).first()
+    if commitment is None:
+        raise Http404("No such commitment")
+    return commitment
+
+
+def resolve_members(
+    workspace: Workspace, values: Iterable[Membership | int], field: str
+) -> list[Membership]:
+    """Memberships of `workspace` given as objects or ids; a ValidationError names `field` otherwise."""
+    ids = [v.pk if isinstance(v, Membership) else v for v in values]
+    found = {m.pk: m for m in Membership.objects.filter(workspace=workspace, pk__in=ids)}
+    missing = [str(i) for i in ids if i not in found]
+    if missing:
+        raise ValidationError({field: f"No such member of this workspace: {', '.join(missing)}."})
+    return list(dict.fromkeys(found[i] for i in ids))
+
+
+def resolve_goal(workspace: Workspace, value: Goal | int | None) -> Goal | None:
+    if value is None or value == "":
+        return None
+    pk = value.pk if isinstance(value, Goal) else value
+    goal = Goal.objects.filter(workspace=workspace, pk=pk).first()
+    if goal is None:
+        raise ValidationError({"goal": f"No such goal in this workspace: {pk}."})
+    return goal
+
+
+def workspace_time(value: Any, workspace: Workspace) -> Any:
+    """A datetime (or ISO 8601 text) without an offset read as the workspace's local time;
+    anything unreadable is returned as it is, for model validation to name."""
+    if isinstance(value, str):
+        try:
+            value = parse_datetime(value.strip()) or value
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime) and timezone.is_naive(value):
+        return timezone.make_aware(value, workspace_zone(workspace))
+    return value
+
+
+def _collect(errors: dict[str, list[str]], error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    else:
+        errors.setdefault("__all__", []).extend(error.messages)
+
+
+@transaction.atomic
+def save_interaction(
+    member: Membership, data: dict[str, Any], instance: Interaction | None = None
+) -> Interaction:
+    """Create or update an interaction from `data` (model fields; participants,
+    members_present and goal as ids or objects of the workspace)."""
+    require_editor(member)
+    interaction = instance or Interaction(workspace=member.workspace, author=member)
+    if interaction.workspace_id != member.workspace.pk:
+        raise Http404("No such interaction")
+    if (
+        interaction.pk is not None
+        and not interactions_visible_to(member).filter(pk=interaction.pk).exists()
+    ):
+        raise Http404("No such interaction")
+    errors: dict[str, list[str]] = {}
+    for name in INTERACTION_FIELDS:
+        if name in data:
+            value = data[name]
+            if value is None and name in ("notes", "summary"):
+                value = ""
+            if name == "occurred_at":
+                value = workspace_time(value, member.workspace)
+            setattr(interaction, name, value)
+    if interaction.private and interaction.author_id != member.pk:
+        errors["private"] = ["Only the author of an interaction can make it private."]
+    if "goal" in data:
+        try:
+            interaction.goal = resolve_goal(member.workspace, data["goal"])
+        except ValidationError as error:
+            _collect(errors, error)
+    participants = None
+    if "participants" in data or interaction.pk is None:
+        try:
+            participants = resolve_stakeholders(
+                member.workspace, data.get("participants") or [], "participants"
+            )
+        except ValidationError as error:
+            _collect(errors, error)
+        else:
+            if not participants:
+                errors.setdefault("participants", []).append("Name at least one participant.")
+    members_present = None
+    if "members_present" in data:
+        try:
+            members_present = resolve_members(
+                member.workspace, data["members_present"] or [], "members_present"
+            )
+        except ValidationError as error:
+            _collect(errors, error)
+    try:
+        interaction.full_clean()
+    except ValidationError as error:
+        _collect(errors, error)
+    if errors:
+        raise ValidationError(errors)
+    interaction.save()
+    if participants is not None:
+        interaction.participants.set(list(dict.fromkeys(participants)))
+    if members_present is not None:
+        interaction.members_present.set(members_present)
+    return interaction
+
+
+def trash_interaction(member: Membership, interaction: Interaction) -> TrashEntry:
+    """Move an interaction to the trash; its follow-up commitments stay, as promises still stand."""
+    get_interaction(member, interaction.pk)
+    return move_to_trash(member, interaction)
+
+
+@transaction.atomic
+def save_commitment(
+    member: Membership, data: dict[str, Any], instance: Commitment | None = None
+) -> Commitment:
+    """Create or update a commitment from `data` (model fields; stakeholder, owner and interaction
+    as ids or objects of the workspace). Closing it stamps `closed_at`; reopening clears it."""
+    require_editor(member)
+    commitment = instance or Commitment(workspace=member.workspace)
+    if commitment.workspace_id != member.workspace.pk:
+        raise Http404("No such commitment")
+    # Forms may already have set the new status on the instance, so read the stored one.
+    previous_status = (
+        Commitment.all_objects.filter(pk=commitment.pk).values_list("status", flat=True).first()
+    )
+    errors: dict[str, list[str]] = {}
+    for name in COMMITMENT_FIELDS:
+        if name in data:
+            setattr(
+                commitment, name, "" if data[name] is None and name == "description" else data[name]
+            )
+    if "stakeholder" in data:
+        try:
+            found = resolve_stakeholders(
+                member.workspace,
+                [data["stakeholder"]] if data["stakeholder"] else [],
+                "stakeholder",
+            )
+        except ValidationError as error:
+            _collect(errors, error)
+        else:
+            if found:
+                commitment.stakeholder = found[0]
+            else:
+                errors.setdefault("stakeholder", []).append("Say whom the promise is with.")
+    elif commitment.pk is None:
+        errors.setdefault("stakeholder", []).append("Say whom the promise is with.")
+    if "owner" in data:
+        try:
+            owners = resolve_members(
+                member.workspace, [data["owner"]] if data["owner"] else [], "owner"
+            )
+        except ValidationError as error:
+            _collect(errors, error)
+        else:
+            commitment.owner = owners[0] if owners else None
+    if "interaction" in data:
+        commitment.interaction = None
+        if data["interaction"]:
+            pk = (
+                data["interaction"].pk
+                if isinstance(data["interaction"], Interaction)
+                else data["interaction"]
+            )
+            commitment.interaction = interactions_visible_to(member).filter(pk=pk).first()
+            if commitment.interaction is None:
+                errors.setdefault("interaction", []).append(
+                    f"No such interaction in this workspace: {pk}."
+                )
+    if commitment.status in CLOSED_STATUSES:
+        if commitment.status != previous_status or commitment.closed_at is None:
+            commitment.closed_at = timezone.now()
+    else:
+        commitment.closed_at = None
+    try:
+        commitment.full_clean(exclude=["stakeholder"] if "stakeholder" in errors else None)
+    except ValidationError as error:
+        _collect(errors, error)
+    if errors:
+        raise ValidationError(errors)
+    commitment.save()
+    return commitment
+
+
+def close_commitment(member: Membership, commitment: Commitment, status: str) -> Commitment:
+    """Mark an open or closed commitment done, missed or cancelled."""
+    if status not in CLOSED_STATUSES:
+        choices = ", ".join(str(s) for s in CLOSED_STATUSES)
+        raise ValidationError({"status": f"Close a commitment as one of: {choices}."})
+    return save_commitment(member, {"status": status}, commitment)
+
+
+def trash_commitment(member: Membership, commitment: Commitment) -> TrashEntry:
+    """Move a commitment to the trash."""
+    return move_to_trash(member, commitment)
+
+
+@transaction.atomic
+def log_interaction_with_follow_up(
+    member: Membership,
+    stakeholder: Stakeholder,
+    interaction_data: dict[str, Any],
+    follow_up_data: dict[str, Any] | None,
+) -> tuple[Interaction, Commitment | None]:
+    """Record an interaction with `stakeholder` (plus any other participants) and, when given, a
+    follow-up commitment to them, all or nothing. Follow-up errors name `follow_up_<field>`."""
+    require_editor(member)
+    if stakeholder.workspace_id != member.workspace.pk or stakeholder.in_trash:
+        raise Http404("No such stakeholder")
+    errors: dict[str, list[str]] = {}
+    data = dict(interaction_data)
+    data["participants"] = [stakeholder, *(data.get("participants") or [])]
+    interaction: Interaction | None = None
+    try:
+        interaction = save_interaction(member, data)
+    except ValidationError as error:
+        _collect(errors, error)
+    follow_up = None
+    if follow_up_data is not None:
+        commitment_data = {
+            **follow_up_data,
+            "stakeholder": stakeholder,
+            "interaction": interaction,
+            "owner": follow_up_data.get("owner") or member,
+        }
+        try:
+            follow_up = save_commitment(member, commitment_data)
+        except ValidationError as error:
+            follow_up_errors: dict[str, list[str]] = {}
+            _collect(follow_up_errors, error)
+            for field, messages in follow_up_errors.items():
+                errors.setdefault(f"follow_up_{field}", []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    assert interaction is not None
+    return interaction, follow_up
+
+
+# Filters shared by the list pages and the API.
+
+
+def filter_interactions(
+    queryset: QuerySet[Interaction],
+    workspace: Workspace,
+    *,
+    q: str | None = None,
+    kind: str | None = None,
+    sector: str | None = None,
+    participant: int | None = None,
+    member_present: int | None = None,
+    goal: int | None = None,
+    occurred_from: dt.date | None = None,
+    occurred_to: dt.date | None = None,
+) -> QuerySet[Interaction]:
+    """Interactions narrowed by search text, kind, a participant's sector, who was there, goal and
+    dates (whole days in the workspace's time zone)."""
+    if q:
+        queryset = queryset.filter(
+            Q(summary__icontains=q) | Q(notes__icontains=q) | Q(participants__name__icontains=q)
+        )
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if sector:
+        queryset = queryset.filter(participants__sector=sector)
+    if participant:
+        queryset = queryset.filter(participants=participant)
+    if member_present:
+        queryset = queryset.filter(members_present=member_present)
+    if goal:
+        queryset = queryset.filter(goal=goal)
+    zone = workspace_zone(workspace)
+    if occurred_from:
+        start = dt.datetime.combine(occurred_from, dt.time.min, tzinfo=zone)
+        queryset = queryset.filter(occurred_at__gte=start)
+    if occurred_to:
+        end = dt.datetime.combine(occurred_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        queryset = queryset.filter(occurred_at__lt=end)
+    return queryset.distinct()
+
+
+def filter_commitments(
+    queryset: QuerySet[Commitment],
+    workspace: Workspace,
+    *,
+    q: str | None = None,
+    status: str | None = None,
+    owed_by: str | None = None,
+    owner: int | None = None,
+    stakeholder: int | None = None,
+    due: str | None = None,
+    today: dt.date | None = None,
+) -> QuerySet[Commitment]:
+    """Commitments narrowed by text, status, who owes, owner, stakeholder and when they fall due:
+    `overdue` (open, past due), `this-week` (open, due in the next 7 days) or `later` (open, after)."""
+    if q:
+        queryset = queryset.filter(Q(description__icontains=q) | Q(stakeholder__name__icontains=q))
+    if status:
+        queryset = queryset.filter(status=status)
+    if owed_by:
+        queryset = queryset.filter(owed_by=owed_by)
+    if owner:
+        queryset = queryset.filter(owner=owner)
+    if stakeholder:
+        queryset = queryset.filter(stakeholder=stakeholder)
+    if due:
+        today = today or workspace_today(workspace)
+        soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+        queryset = queryset.filter(status=Commitment.Status.OPEN)
+        if due == "overdue":
+            queryset = queryset.filter(due_on__lt=today)
+        elif due == "this-week":
+            queryset = queryset.filter(due_on__gte=today, due_on__lte=soon)
+        elif due == "later":
+            queryset = queryset.filter(due_on__gt=soon)
+        else:
+            raise ValidationError({"due": f"Use one of: {', '.join(DUE_WINDOWS)}."})
+    return queryset

@@ -1,5 +1,23 @@
-"""PLACEHOLDER: the engagement helper replaces this."""
+"""Interaction pages under /w/<slug>/interactions/ and commitment pages under /w/<slug>/commitments/."""
+
 from django.urls import path
-from cityweave.web.views import DashboardView
-interaction_patterns = [path("", DashboardView.as_view(), name="list"), path("capture/<int:pk>/", DashboardView.as_view(), name="capture"), path("<int:pk>/", DashboardView.as_view(), name="detail")]
-commitment_patterns = [path("", DashboardView.as_view(), name="list"), path("<int:pk>/", DashboardView.as_view(), name="detail")]
+
+from cityweave.engagement import views
+
+interaction_patterns = [
+    path("", views.InteractionListView.as_view(), name="list"),
+    path("new/", views.InteractionFormView.as_view(), name="new"),
+    path("capture/<int:pk>/", views.QuickCaptureView.as_view(), name="capture"),
+    path("<int:pk>/", views.InteractionDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.InteractionFormView.as_view(), name="edit"),
+    path("<int:pk>/delete/", views.InteractionTrashView.as_view(), name="delete"),
+]
+
+commitment_patterns = [
+    path("", views.CommitmentListView.as_view(), name="list"),
+    path("new/", views.CommitmentFormView.as_view(), name="new"),
+    path("<int:pk>/", views.CommitmentDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.CommitmentFormView.as_view(), name="edit"),
+    path("<int:pk>/close/", views.CommitmentCloseView.as_view(), name="close"),
+    path("<int:pk>/delete/", views.CommitmentTrashView.as_view(), name="delete"),
+]

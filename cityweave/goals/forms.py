@@ -1,0 +1,137 @@
+"""Forms for goal pages: edit a goal, record progress, filter the list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from cityweave.goals.models import Goal, GoalProgress
+from cityweave.stakeholders.models import Stakeholder
+from cityweave.web.forms import choice_field
+from cityweave.workspaces.models import Membership
+
+NO_OWNER = "none"
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    """A workspace member, shown by the user's name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.user.display_name)
+
+
+class GoalForm(forms.ModelForm):
+    """Create or edit a SMART goal."""
+
+    owner = MemberChoiceField(
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label="— nobody yet —",
+        help_text="The member accountable for reaching the target.",
+    )
+
+    class Meta:
+        model = Goal
+        fields = [
+            "statement", "metric", "unit", "baseline", "target", "deadline",
+            "owner", "status", "stakeholders",
+        ]  # fmt: skip
+        labels = {"statement": "Goal", "deadline": "Deadline"}
+        help_texts = {
+            "statement": "Specific: what will change, e.g. “Grow active philanthropy ties from 3 to 8”.",
+            "unit": "Optional, e.g. ties, USD, days.",
+            "baseline": "Where the metric stands today.",
+            "target": "Where it should be by the deadline; lower than the baseline to cut something.",
+            "stakeholders": "The stakeholders this goal is about.",
+        }
+        widgets = {
+            "baseline": forms.NumberInput(attrs={"step": "0.01"}),
+            "target": forms.NumberInput(attrs={"step": "0.01"}),
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        workspace = member.workspace
+        self.instance.workspace = workspace
+        owner = self.fields["owner"]
+        owner.queryset = Membership.objects.filter(  # type: ignore[attr-defined]
+            workspace=workspace
+        ).select_related("user")
+        stakeholders = self.fields["stakeholders"]
+        stakeholders.queryset = Stakeholder.objects.filter(  # type: ignore[attr-defined]
+            workspace=workspace
+        ).order_by("name")
+        stakeholders.required = False
+        if self.instance.pk is None and not self.is_bound:
+            self.initial.setdefault("owner", member.pk)
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned data in the shape `services.save_goal` takes."""
+        data = dict(self.cleaned_data)
+        data["unit"] = data.get("unit") or ""
+        data["stakeholders"] = list(data.get("stakeholders") or [])
+        return data
+
+
+class ProgressForm(forms.ModelForm):
+    """Record one dated measurement of a goal's metric."""
+
+    class Meta:
+        model = GoalProgress
+        fields = ["value", "recorded_on", "note"]
+        labels = {"recorded_on": "Measured on"}
+        widgets = {
+            "value": forms.NumberInput(attrs={"step": "0.01"}),
+            "recorded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.TextInput(attrs={"placeholder": "Where the number comes from"}),
+        }
+
+    def __init__(self, *args: Any, goal: Goal, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.goal = goal
+        # The model's callable default would add a hidden "initial-" input that nothing reads.
+        self.fields["recorded_on"].show_hidden_initial = False
+        if goal.unit:
+            self.fields["value"].label = f"Value ({goal.unit})"
+
+    def service_data(self) -> dict[str, Any]:
+        """Keyword arguments for `services.record_progress`."""
+        data = self.cleaned_data
+        return {
+            "value": data["value"],
+            "recorded_on": data["recorded_on"],
+            "note": data.get("note") or "",
+        }
+
+
+class GoalFilterForm(forms.Form):
+    """Filters on the goal list."""
+
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Goal.Status.choices])
+    owner = forms.ChoiceField(required=False)
+
+    def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "owner").choices = [
+            ("", "Any owner"),
+            (NO_OWNER, "No owner"),
+            *[
+                (str(m.pk), m.user.display_name)
+                for m in Membership.objects.filter(workspace=member.workspace).select_related(
+                    "user"
+                )
+            ],
+        ]
+
+    def filter(self, queryset: QuerySet[Goal]) -> QuerySet[Goal]:
+        data = self.cleaned_data
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        if data.get("owner") == NO_OWNER:
+            queryset = queryset.filter(owner__isnull=True)
+        elif data.get("owner"):
+            queryset = queryset.filter(owner_id=int(data["owner"]))
+        return queryset
