@@ -243,6 +243,8 @@ class InteractionFilterForm(forms.Form):
     goal = forms.ChoiceField(required=False)
     occurred_from = forms.DateField(required=False, label="From", widget=date_widget())
     occurred_to = forms.DateField(required=False, label="To", widget=date_widget())
+    # Set by links such as "all interactions with …" on a stakeholder's page.
+    stakeholder = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -266,6 +268,7 @@ class InteractionFilterForm(forms.Form):
             sector=data.get("sector"),
             member_present=int(data["member"]) if data.get("member") else None,
             goal=int(data["goal"]) if data.get("goal") else None,
+            participant=data.get("stakeholder"),
             occurred_from=data.get("occurred_from"),
             occurred_to=data.get("occurred_to"),
         )

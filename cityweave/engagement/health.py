@@ -4,13 +4,16 @@ A tie with a cadence is *healthy* until that many days pass without an interacti
 stakeholder on the far side of it, *cooling* past the cadence, and *cold* past twice the cadence.
 "The far side" is the external end of a tie between the city (its own organisation and people,
 `is_internal`) and someone else; for a tie between two external stakeholders it is an interaction
-that involved both. Before any interaction, the clock starts when the tie started (or was recorded).
+that involved both. The clock starts at the later of that interaction and the tie's start date
+(midnight in the workspace's time zone); with neither, when the tie was recorded. An interaction
+planned for later doesn't count until it has happened.
 Ties between two internal stakeholders, ended ties and ties without a cadence have no health.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -75,31 +78,37 @@ def tie_health(ties: Iterable[Tie], now: dt.datetime | None = None) -> list[TieH
     if not candidates:
         return []
     stakeholder_ids = {s.pk for t in candidates for s in counterparts(t)}
-    contacts = _contacts(stakeholder_ids, candidates[0].workspace_id)
+    contacts = _contacts(stakeholder_ids, candidates[0].workspace_id, now)
+    zone = zoneinfo.ZoneInfo(candidates[0].workspace.timezone)
     results = []
     for tie in candidates:
         ends = counterparts(tie)
         shared = set.intersection(*(set(contacts[s.pk]) for s in ends))
         last = max((contacts[ends[0].pk][i] for i in shared), default=None)
-        if last is not None:
-            reference = last
-        elif tie.started_on is not None:
-            reference = dt.datetime.combine(tie.started_on, dt.time(), tzinfo=dt.UTC)
-        else:
-            reference = tie.created_at
+        started = (
+            dt.datetime.combine(tie.started_on, dt.time(), tzinfo=zone)
+            if tie.started_on is not None
+            else None
+        )
+        # A contact before the tie began (an old acquaintance, a new partnership) doesn't age it.
+        known = [t for t in (last, started) if t is not None]
+        reference = max(known) if known else tie.created_at
         days = max(0, (now - reference).days)
         results.append(TieHealth(tie, classify(days, tie.cadence_days or 0), days, last, ends))
     results.sort(key=lambda h: (ORDER[h.status], -h.importance, -h.overdue_days / h.cadence_days))
     return results
 
 
-def _contacts(stakeholder_ids: set[int], workspace_id: int) -> dict[int, dict[int, dt.datetime]]:
-    """For each stakeholder: interaction id → when, over live interactions in the workspace."""
+def _contacts(
+    stakeholder_ids: set[int], workspace_id: int, now: dt.datetime
+) -> dict[int, dict[int, dt.datetime]]:
+    """For each stakeholder: interaction id → when, over live interactions up to `now`."""
     through = Interaction.participants.through
     rows = through.objects.filter(
         stakeholder_id__in=stakeholder_ids,
         interaction__workspace_id=workspace_id,
         interaction__deleted_at__isnull=True,
+        interaction__occurred_at__lte=now,
     ).values_list("stakeholder_id", "interaction_id", "interaction__occurred_at")
     contacts: dict[int, dict[int, dt.datetime]] = defaultdict(dict)
     for stakeholder_id, interaction_id, occurred_at in rows:
@@ -109,5 +118,5 @@ def _contacts(stakeholder_ids: set[int], workspace_id: int) -> dict[int, dict[in
 
 def ties_with_cadence(workspace_id: int) -> QuerySet[Tie]:
     return Tie.objects.filter(workspace_id=workspace_id, cadence_days__isnull=False).select_related(
-        "source", "target", "owner__user"
+        "workspace", "source", "target", "owner__user"
     )

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.db.models import Case, Value, When
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views import View
 
 from cityweave.engagement import services
 from cityweave.engagement.forms import (
@@ -29,18 +26,6 @@ from cityweave.web.mixins import TrashView, WorkspaceView, apply_validation_erro
 CAPTURE_TEMPLATE = "engagement/_capture_form.html"
 
 
-class WorkspaceTimeMixin(View):
-    """Read and show times in the workspace's time zone (placed after WorkspaceView in the bases)."""
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        with timezone.override(services.workspace_zone(self.workspace)):  # type: ignore[attr-defined]
-            return super().dispatch(request, *args, **kwargs)
-
-
-class EngagementView(WorkspaceView, WorkspaceTimeMixin):
-    """A page of the engagement domain."""
-
-
 def is_htmx(request: HttpRequest) -> bool:
     return bool(request.headers.get("HX-Request"))
 
@@ -48,7 +33,7 @@ def is_htmx(request: HttpRequest) -> bool:
 # Interactions
 
 
-class InteractionListView(EngagementView):
+class InteractionListView(WorkspaceView):
     """Interactions the member may see, searchable and filterable."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -73,7 +58,7 @@ class InteractionListView(EngagementView):
         return render(request, template, context)
 
 
-class InteractionDetailView(EngagementView):
+class InteractionDetailView(WorkspaceView):
     """One interaction: who took part, notes, and the follow-ups promised in it."""
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -92,7 +77,7 @@ class InteractionDetailView(EngagementView):
         return render(request, "engagement/interactions/detail.html", context)
 
 
-class InteractionFormView(EngagementView):
+class InteractionFormView(WorkspaceView):
     """Create an interaction (no pk) or edit one."""
 
     writes = True
@@ -132,7 +117,7 @@ class InteractionFormView(EngagementView):
         return render(request, "engagement/interactions/form.html", context, status=status)
 
 
-class QuickCaptureView(EngagementView):
+class QuickCaptureView(WorkspaceView):
     """Log an interaction with a stakeholder, and what was promised in it, from one form."""
 
     writes = True
@@ -171,7 +156,7 @@ class QuickCaptureView(EngagementView):
         )
 
 
-class InteractionTrashView(TrashView, WorkspaceTimeMixin):
+class InteractionTrashView(TrashView):
     """Move an interaction to the trash."""
 
     def get_record(self, pk: int) -> Interaction:
@@ -187,7 +172,7 @@ class InteractionTrashView(TrashView, WorkspaceTimeMixin):
 # Commitments
 
 
-class CommitmentListView(EngagementView):
+class CommitmentListView(WorkspaceView):
     """Commitments, filterable by status, who owes, owner and due date; with promises-kept rates."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -202,8 +187,16 @@ class CommitmentListView(EngagementView):
             default_sort="due",
             filter_form=CommitmentFilterForm,
             form_kwargs={"member": self.member},
+            first_by=("is_closed",),
         )
-        queryset = services.commitments(self.member).select_related("stakeholder", "owner__user")
+        # Open promises first: those are the ones an officer acts on.
+        queryset = (
+            services.commitments(self.member)
+            .select_related("stakeholder", "owner__user")
+            .annotate(
+                is_closed=Case(When(status=Commitment.Status.OPEN, then=Value(0)), default=Value(1))
+            )
+        )
         context = listing.apply(request, queryset)
         context["today"] = services.workspace_today(self.workspace)
         if is_htmx(request):
@@ -213,7 +206,7 @@ class CommitmentListView(EngagementView):
         return render(request, "engagement/commitments/list.html", context)
 
 
-class CommitmentDetailView(EngagementView):
+class CommitmentDetailView(WorkspaceView):
     """One commitment, where it was made, and buttons to close it."""
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -233,7 +226,7 @@ class CommitmentDetailView(EngagementView):
         return render(request, "engagement/commitments/detail.html", context)
 
 
-class CommitmentFormView(EngagementView):
+class CommitmentFormView(WorkspaceView):
     """Create a commitment (no pk) or edit one."""
 
     writes = True
@@ -273,7 +266,7 @@ class CommitmentFormView(EngagementView):
         return render(request, "engagement/commitments/form.html", context, status=status)
 
 
-class CommitmentCloseView(EngagementView):
+class CommitmentCloseView(WorkspaceView):
     """Mark a commitment done, missed or cancelled in one click (POST only)."""
 
     http_method_names = ["post"]
@@ -293,7 +286,7 @@ class CommitmentCloseView(EngagementView):
         return redirect(target)
 
 
-class CommitmentTrashView(TrashView, WorkspaceTimeMixin):
+class CommitmentTrashView(TrashView):
     """Move a commitment to the trash."""
 
     def get_record(self, pk: int) -> Commitment:

@@ -22,6 +22,8 @@ class Listing:
     default_sort: str
     filter_form: type[forms.Form] | None = None
     form_kwargs: dict[str, Any] = field(default_factory=dict)
+    #: Orderings applied before the chosen sort, whatever it is (e.g. open items first).
+    first_by: tuple[str, ...] = ()
 
     def apply(self, request: HttpRequest, queryset: QuerySet) -> dict[str, Any]:
         """Filter, sort and paginate `queryset`; returns the template context for a list page."""
@@ -46,7 +48,7 @@ class Listing:
             if expression.startswith("-") and descending
             else (f"-{expression}" if descending else expression)
         )
-        queryset = queryset.order_by(order, "pk").distinct()
+        queryset = queryset.order_by(*self.first_by, order, "pk").distinct()
         page_obj = Paginator(queryset, PAGE_SIZE).get_page(params.get("page"))
         rest = params.copy()
         rest.pop("page", None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
 from cityweave.workspaces.models import Membership, Workspace, WorkspaceRecord
@@ -35,7 +37,9 @@ class WorkspaceView(LoginRequiredMixin, View):
         request.member = self.member  # type: ignore[attr-defined]
         if (self.writes or request.method not in SAFE_METHODS) and not self.member.can_edit:
             raise PermissionDenied("Viewers can read this workspace but not change it.")
-        return super().dispatch(request, *args, **kwargs)
+        # Forms read, and pages show, times in the workspace's own time zone.
+        with timezone.override(zoneinfo.ZoneInfo(self.workspace.timezone)):
+            return super().dispatch(request, *args, **kwargs)
 
 
 def apply_validation_error(form: BaseForm, error: ValidationError) -> None:

@@ -302,3 +302,15 @@ def test_logged_out_visitors_are_sent_to_login(client, riverton):
     response = client.get(url("commitments:list"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_open_promises_come_before_closed_ones(alice_client, riverton):
+    import datetime as dt
+
+    from cityweave.testing import make_commitment, make_stakeholder
+
+    bank = make_stakeholder(riverton, "Riverton Bank")
+    make_commitment(bank, dt.date(2020, 1, 1), description="An old promise kept", status="done")
+    make_commitment(bank, dt.date(2030, 1, 1), description="A promise still open")
+    page = alice_client.get("/w/riverton/commitments/").content.decode()
+    assert page.index("A promise still open") < page.index("An old promise kept")

@@ -177,3 +177,25 @@ def test_overdue_days_count_past_the_cadence(riverton, city, foundation):
     make_interaction(riverton, [foundation], when=days_ago(45))
     health = health_of(tie)
     assert (health.overdue_days, health.cadence_days, health.label) == (15, 30, "Cooling")
+
+
+def test_a_contact_from_before_the_tie_began_does_not_age_it(riverton, city, foundation):
+    tie = make_tie(city, foundation, cadence_days=30, started_on=dt.date(2025, 6, 20))
+    make_interaction(riverton, [foundation], when=days_ago(100))
+    assert health_of(tie).status == HEALTHY
+
+
+def test_the_start_date_is_midnight_where_the_workspace_is(riverton, city, foundation):
+    # Riverton is in America/Chicago: 1 June at midnight there is 05:00 UTC.
+    tie = make_tie(city, foundation, cadence_days=29, started_on=dt.date(2025, 6, 1))
+    just_before = dt.datetime(2025, 7, 1, 4, 59, tzinfo=dt.UTC)
+    assert tie_health([tie], now=just_before)[0].status == HEALTHY
+    assert tie_health([tie], now=just_before + dt.timedelta(minutes=2))[0].status == COOLING
+
+
+def test_an_interaction_planned_for_later_does_not_count_yet(riverton, city, foundation):
+    tie = make_tie(city, foundation, cadence_days=30)
+    make_interaction(riverton, [foundation], when=days_ago(45))
+    make_interaction(riverton, [foundation], when=NOW + dt.timedelta(days=3))
+    health = health_of(tie)
+    assert (health.status, health.last_contact) == (COOLING, days_ago(45))

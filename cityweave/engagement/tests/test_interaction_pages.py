@@ -401,3 +401,15 @@ def test_logged_out_visitors_are_sent_to_login(client, riverton):
     response = client.get(url("interactions:list"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_the_list_narrows_to_one_stakeholder_from_its_page(alice_client, riverton):
+    from cityweave.testing import make_interaction, make_stakeholder
+
+    bank = make_stakeholder(riverton, "Riverton Bank")
+    school = make_stakeholder(riverton, "Riverton School")
+    make_interaction(riverton, [bank], summary="Lunch at the bank")
+    make_interaction(riverton, [school], summary="Visit to the school")
+    page = alice_client.get(f"/w/riverton/interactions/?stakeholder={bank.pk}").content.decode()
+    assert "Lunch at the bank" in page
+    assert "Visit to the school" not in page

@@ -176,7 +176,13 @@ def test_it_needs_few_queries_however_much_data(
     city = make_stakeholder(riverton, "City of Riverton", is_internal=True)
     for i in range(12):
         partner = make_stakeholder(riverton, f"Partner {i}", sector=["business", "media"][i % 2])
-        make_tie(city, partner, cadence_days=10, owner=alice_member, started_on=today)
+        make_tie(
+            city,
+            partner,
+            cadence_days=10,
+            owner=alice_member,
+            started_on=today - dt.timedelta(days=400),
+        )
         make_interaction(riverton, [partner, city], when=days_ago(25 + i), author=alice_member)
         make_commitment(partner, today - dt.timedelta(days=i + 1), owner=alice_member)
         make_commitment(partner, today + dt.timedelta(days=i % 7), owner=alice_member)
