@@ -6,13 +6,13 @@ import pytest
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
-# Timing is not what property tests check: a loaded CI machine must not turn a slow example into a failure.
-hypothesis_settings.register_profile("cityweave", deadline=None, print_blob=True)
-hypothesis_settings.load_profile("cityweave")
-
 from cityweave.accounts.models import ApiToken, User
 from cityweave.testing import make_member, make_user, make_workspace
 from cityweave.workspaces.models import Membership, Workspace
+
+# Timing is not what property tests check: a loaded CI machine must not turn a slow example into a failure.
+hypothesis_settings.register_profile("cityweave", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("cityweave")
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from cityweave.api import api
 from cityweave.engagement.urls import commitment_patterns, interaction_patterns
@@ -12,7 +12,7 @@ from cityweave.web import views as web_views
 from cityweave.web.forms import LoginForm
 from cityweave.workspaces.urls import settings_patterns
 
-workspace_patterns = [
+workspace_patterns: list[URLPattern | URLResolver] = [
     path("", web_views.DashboardView.as_view(), name="dashboard"),
     path("trash/", include((web_views.trash_patterns, "trash"))),
     path("settings/", include((settings_patterns, "settings"))),

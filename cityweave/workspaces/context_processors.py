@@ -13,4 +13,8 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     memberships = list(user.memberships.select_related("workspace"))
-    return {"member": member, "workspace": getattr(member, "workspace", None), "my_memberships": memberships}
+    return {
+        "member": member,
+        "workspace": getattr(member, "workspace", None),
+        "my_memberships": memberships,
+    }

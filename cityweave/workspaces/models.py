@@ -141,7 +141,9 @@ class TrashEntry(models.Model):
         ordering = ["-deleted_at"]
         verbose_name_plural = "trash entries"
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "batch"], name="trash_batch_unique_in_workspace")
+            models.UniqueConstraint(
+                fields=["workspace", "batch"], name="trash_batch_unique_in_workspace"
+            )
         ]
 
     def __str__(self) -> str:

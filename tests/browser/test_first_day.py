@@ -13,7 +13,9 @@ from cityweave.testing import PASSWORD, make_member, make_user, make_workspace
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_log_in_add_a_stakeholder_log_an_interaction_with_a_follow_up_and_see_it_on_the_dashboard(page):
+def test_log_in_add_a_stakeholder_log_an_interaction_with_a_follow_up_and_see_it_on_the_dashboard(
+    page,
+):
     riverton = make_workspace("Riverton", "riverton")
     make_member(riverton, make_user("alice@riverton.example", "Alice Reyes"), "owner")
     due = timezone.localdate() + dt.timedelta(days=3)
@@ -24,7 +26,9 @@ def test_log_in_add_a_stakeholder_log_an_interaction_with_a_follow_up_and_see_it
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/w/riverton/")
 
-    page.get_by_role("navigation", name="Workspace").get_by_role("link", name="Stakeholders").click()
+    page.get_by_role("navigation", name="Workspace").get_by_role(
+        "link", name="Stakeholders"
+    ).click()
     page.get_by_role("link", name="Add stakeholder").click()
     page.get_by_label("Name").fill("Riverton Food Bank")
     page.get_by_label("Sector").select_option(label="Nonprofit")

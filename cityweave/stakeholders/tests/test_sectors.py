@@ -15,7 +15,9 @@ def test_a_workspaces_own_sector_becomes_a_choice_there_only(alice_member, river
     add_sector(alice_member, "neighbourhood-council", "Neighbourhood council")
     assert ("neighbourhood-council", "Neighbourhood council") in sector_choices(riverton)
     assert "neighbourhood-council" not in dict(sector_choices(lakeside))
-    council = save_stakeholder(alice_member, {"name": "Eastside Council", "sector": "neighbourhood-council"})
+    council = save_stakeholder(
+        alice_member, {"name": "Eastside Council", "sector": "neighbourhood-council"}
+    )
     assert council.sector_label == "Neighbourhood council"
 
 
