@@ -1,7 +1,8 @@
 """Screenshots of cityweave's pages in headless Chromium, for the README and for looking at changes.
 
-Usage: .venv/bin/python scripts/screenshots.py BASE_URL OUT_DIR [PAGE ...]
-Logs in as the demo owner (run `cityweave demo` first) and saves one PNG per page.
+Usage: .venv/bin/python scripts/screenshots.py [--viewport] BASE_URL OUT_DIR [PAGE ...]
+Logs in as the demo owner (run `cityweave demo` first) and saves one PNG per page: the whole page,
+or with --viewport only the first screen (as docs/dashboard.png in the README).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ PAGES = {
 FOLLOW_FIRST_LINK = {"stakeholder": "table.data tbody a"}
 
 
-def main(base: str, out: Path, names: list[str]) -> None:
+def main(base: str, out: Path, names: list[str], full_page: bool = True) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -46,10 +47,13 @@ def main(base: str, out: Path, names: list[str]) -> None:
             if name in FOLLOW_FIRST_LINK:
                 page.locator(FOLLOW_FIRST_LINK[name]).first.click()
             page.wait_for_load_state("networkidle")
-            page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+            page.screenshot(path=str(out / f"{name}.png"), full_page=full_page)
             print(out / f"{name}.png")
         browser.close()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], Path(sys.argv[2]), sys.argv[3:])
+    arguments = sys.argv[1:]
+    viewport_only = "--viewport" in arguments
+    arguments = [a for a in arguments if a != "--viewport"]
+    main(arguments[0], Path(arguments[1]), arguments[2:], full_page=not viewport_only)
