@@ -12,6 +12,7 @@ from ninja.security import HttpBearer, SessionAuth
 from cityweave.accounts.models import ApiToken, User
 from cityweave.engagement.api import router as engagement_router
 from cityweave.goals.api import router as goals_router
+from cityweave.network.api import router as network_router
 from cityweave.stakeholders.api import router as stakeholders_router
 from cityweave.workspaces.api import field_errors
 from cityweave.workspaces.api import router as workspaces_router
@@ -43,6 +44,7 @@ api.add_router("/workspaces", workspaces_router, tags=["workspaces"])
 api.add_router("/workspaces", stakeholders_router)
 api.add_router("/workspaces", engagement_router)
 api.add_router("/workspaces", goals_router)
+api.add_router("/workspaces", network_router)
 
 
 @api.exception_handler(ValidationError)

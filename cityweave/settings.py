@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "cityweave.stakeholders",
     "cityweave.engagement",
     "cityweave.goals",
+    "cityweave.network",
     "cityweave.web",
 ]
 

@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from cityweave.api import api
 from cityweave.engagement.urls import commitment_patterns, interaction_patterns
 from cityweave.goals.urls import goal_patterns
+from cityweave.network.urls import network_patterns
 from cityweave.stakeholders.urls import stakeholder_patterns, tie_patterns
 from cityweave.web import views as web_views
 from cityweave.web.forms import LoginForm
@@ -21,6 +22,7 @@ workspace_patterns: list[URLPattern | URLResolver] = [
     path("interactions/", include((interaction_patterns, "interactions"))),
     path("commitments/", include((commitment_patterns, "commitments"))),
     path("goals/", include((goal_patterns, "goals"))),
+    path("network/", include((network_patterns, "network"))),
 ]
 
 urlpatterns = [

@@ -1,0 +1,1 @@
+"""The workspace's network in the product: cached analysis, the map, insights, exports."""

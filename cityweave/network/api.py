@@ -1,0 +1,5 @@
+"""JSON API for the workspace network (filled in by its helper)."""
+
+from ninja import Router
+
+router = Router()
