@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +19,12 @@ from cityweave.goals.models import Goal
 from cityweave.stakeholders.models import Stakeholder
 from cityweave.stakeholders.services import resolve_stakeholders
 from cityweave.workspaces.models import Membership, TrashEntry, Workspace
-from cityweave.workspaces.services import move_to_trash, require_editor
+from cityweave.workspaces.services import (
+    collect_errors,
+    move_to_trash,
+    require_editor,
+    resolve_members,
+)
 
 
 def interactions_visible_to(member: Membership) -> QuerySet[Interaction]:
@@ -131,18 +135,6 @@ def get_commitment(member: Membership, pk: int) -> Commitment:
     return commitment
 
 
-def resolve_members(
-    workspace: Workspace, values: Iterable[Membership | int], field: str
-) -> list[Membership]:
-    """Memberships of `workspace` given as objects or ids; a ValidationError names `field` otherwise."""
-    ids = [v.pk if isinstance(v, Membership) else v for v in values]
-    found = {m.pk: m for m in Membership.objects.filter(workspace=workspace, pk__in=ids)}
-    missing = [str(i) for i in ids if i not in found]
-    if missing:
-        raise ValidationError({field: f"No such member of this workspace: {', '.join(missing)}."})
-    return list(dict.fromkeys(found[i] for i in ids))
-
-
 def resolve_goal(workspace: Workspace, value: Goal | int | None) -> Goal | None:
     if value is None or value == "":
         return None
@@ -164,14 +156,6 @@ def workspace_time(value: Any, workspace: Workspace) -> Any:
     if isinstance(value, dt.datetime) and timezone.is_naive(value):
         return timezone.make_aware(value, workspace_zone(workspace))
     return value
-
-
-def _collect(errors: dict[str, list[str]], error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    else:
-        errors.setdefault("__all__", []).extend(error.messages)
 
 
 @transaction.atomic
@@ -204,7 +188,7 @@ def save_interaction(
         try:
             interaction.goal = resolve_goal(member.workspace, data["goal"])
         except ValidationError as error:
-            _collect(errors, error)
+            collect_errors(errors, error)
     participants = None
     if "participants" in data or interaction.pk is None:
         try:
@@ -212,7 +196,7 @@ def save_interaction(
                 member.workspace, data.get("participants") or [], "participants"
             )
         except ValidationError as error:
-            _collect(errors, error)
+            collect_errors(errors, error)
         else:
             if not participants:
                 errors.setdefault("participants", []).append("Name at least one participant.")
@@ -223,11 +207,11 @@ def save_interaction(
                 member.workspace, data["members_present"] or [], "members_present"
             )
         except ValidationError as error:
-            _collect(errors, error)
+            collect_errors(errors, error)
     try:
         interaction.full_clean()
     except ValidationError as error:
-        _collect(errors, error)
+        collect_errors(errors, error)
     if errors:
         raise ValidationError(errors)
     interaction.save()
@@ -272,7 +256,7 @@ def save_commitment(
                 "stakeholder",
             )
         except ValidationError as error:
-            _collect(errors, error)
+            collect_errors(errors, error)
         else:
             if found:
                 commitment.stakeholder = found[0]
@@ -286,7 +270,7 @@ def save_commitment(
                 member.workspace, [data["owner"]] if data["owner"] else [], "owner"
             )
         except ValidationError as error:
-            _collect(errors, error)
+            collect_errors(errors, error)
         else:
             commitment.owner = owners[0] if owners else None
     if "interaction" in data:
@@ -310,7 +294,7 @@ def save_commitment(
     try:
         commitment.full_clean(exclude=["stakeholder"] if "stakeholder" in errors else None)
     except ValidationError as error:
-        _collect(errors, error)
+        collect_errors(errors, error)
     if errors:
         raise ValidationError(errors)
     commitment.save()
@@ -349,7 +333,7 @@ def log_interaction_with_follow_up(
     try:
         interaction = save_interaction(member, data)
     except ValidationError as error:
-        _collect(errors, error)
+        collect_errors(errors, error)
     follow_up = None
     if follow_up_data is not None:
         commitment_data = {
@@ -362,7 +346,7 @@ def log_interaction_with_follow_up(
             follow_up = save_commitment(member, commitment_data)
         except ValidationError as error:
             follow_up_errors: dict[str, list[str]] = {}
-            _collect(follow_up_errors, error)
+            collect_errors(follow_up_errors, error)
             for field, messages in follow_up_errors.items():
                 errors.setdefault(f"follow_up_{field}", []).extend(messages)
     if errors:

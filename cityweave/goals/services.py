@@ -16,8 +16,13 @@ from django.http import Http404
 from cityweave.engagement.services import workspace_today
 from cityweave.goals.models import Goal, GoalProgress
 from cityweave.stakeholders.services import resolve_stakeholders
-from cityweave.workspaces.models import Membership, TrashEntry, Workspace
-from cityweave.workspaces.services import move_to_trash, require_editor
+from cityweave.workspaces.models import Membership, TrashEntry
+from cityweave.workspaces.services import (
+    collect_errors,
+    move_to_trash,
+    require_editor,
+    resolve_member,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -64,25 +69,6 @@ def with_progress_order(
     return queryset.annotate(progress_order=clamped)
 
 
-def resolve_owner(workspace: Workspace, value: Membership | int | None) -> Membership | None:
-    """The owner given as a membership or its id, within `workspace`; None clears it."""
-    if value is None or value == "":
-        return None
-    pk = value.pk if isinstance(value, Membership) else value
-    owner = Membership.objects.filter(workspace=workspace, pk=pk).select_related("user").first()
-    if owner is None:
-        raise ValidationError({"owner": f"No such member in this workspace: {pk}."})
-    return owner
-
-
-def _collect(errors: dict[str, list[str]], error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    else:
-        errors.setdefault("__all__", []).extend(error.messages)
-
-
 @transaction.atomic
 def save_goal(member: Membership, data: dict[str, Any], instance: Goal | None = None) -> Goal:
     """Create or update a goal from `data` (model fields; `owner` a membership id or object,
@@ -98,9 +84,9 @@ def save_goal(member: Membership, data: dict[str, Any], instance: Goal | None = 
     errors: dict[str, list[str]] = {}
     if "owner" in data:
         try:
-            goal.owner = resolve_owner(member.workspace, data["owner"])
+            goal.owner = resolve_member(member.workspace, data["owner"], "owner")
         except ValidationError as error:
-            _collect(errors, error)
+            collect_errors(errors, error)
     stakeholders = None
     if "stakeholders" in data:
         try:
@@ -108,11 +94,11 @@ def save_goal(member: Membership, data: dict[str, Any], instance: Goal | None = 
                 member.workspace, data["stakeholders"] or [], "stakeholders"
             )
         except ValidationError as error:
-            _collect(errors, error)
+            collect_errors(errors, error)
     try:
         goal.full_clean()
     except ValidationError as error:
-        _collect(errors, error)
+        collect_errors(errors, error)
     if errors:
         raise ValidationError(errors)
     goal.save()
@@ -148,7 +134,7 @@ def record_progress(
     try:
         entry.full_clean()
     except ValidationError as error:
-        _collect(errors, error)
+        collect_errors(errors, error)
     if isinstance(entry.recorded_on, dt.date) and entry.recorded_on > today:
         # A future-dated entry would stay "the latest" and hide every real measurement until then.
         errors.setdefault("recorded_on", []).append("A measurement cannot be dated in the future.")

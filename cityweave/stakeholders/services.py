@@ -12,7 +12,11 @@ from django.http import Http404
 
 from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie, sector_choices
 from cityweave.workspaces.models import Membership, TrashEntry, Workspace
-from cityweave.workspaces.services import move_to_trash, require_editor
+from cityweave.workspaces.services import (
+    move_to_trash,
+    require_editor,
+    resolve_member,
+)
 
 if TYPE_CHECKING:
     from cityweave.engagement.models import Interaction
@@ -164,17 +168,6 @@ def get_tie(member: Membership, pk: int) -> Tie:
     return tie
 
 
-def resolve_member(workspace: Workspace, value: Membership | int, field: str) -> Membership:
-    """A membership of `workspace` given as an object or id; a ValidationError names `field` otherwise."""
-    pk = value.pk if isinstance(value, Membership) else value
-    membership = (
-        Membership.objects.filter(workspace=workspace, pk=pk).select_related("user").first()
-    )
-    if membership is None:
-        raise ValidationError({field: f"No such member in this workspace: {pk}."})
-    return membership
-
-
 def duplicate_tie(tie: Tie) -> Tie | None:
     """A live tie of the same kind between the same two stakeholders, other than `tie` itself.
 
@@ -217,11 +210,7 @@ def save_tie(member: Membership, data: dict[str, Any], instance: Tie | None = No
             setattr(tie, end, stakeholder)
     if "owner" in data:
         try:
-            tie.owner = (
-                None
-                if data["owner"] in (None, "")
-                else resolve_member(member.workspace, data["owner"], "owner")
-            )
+            tie.owner = resolve_member(member.workspace, data["owner"], "owner")
         except ValidationError as error:
             errors.update(error.message_dict)
     for name in TIE_FIELDS:

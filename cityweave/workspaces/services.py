@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -27,8 +27,6 @@ def create_workspace(name: str, slug: str, timezone_name: str = "UTC") -> Worksp
 def add_member(workspace: Workspace, user: User, role: str) -> Membership:
     """Give `user` the `role` in `workspace`, updating an existing membership."""
     if role not in Role.values:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError(
             {"role": f"Unknown role “{role}”; use one of {', '.join(Role.values)}."}
         )
@@ -50,6 +48,41 @@ def membership_for(user: User, slug: str) -> Membership:
     if membership is None:
         raise Http404("No such workspace")
     return membership
+
+
+def resolve_member(
+    workspace: Workspace, value: Membership | int | None, field: str
+) -> Membership | None:
+    """A membership of `workspace` given as an object or id (None or "" for none); a
+    ValidationError names `field` when it is not one of the workspace's."""
+    if value is None or value == "":
+        return None
+    return resolve_members(workspace, [value], field)[0]
+
+
+def resolve_members(
+    workspace: Workspace, values: Iterable[Membership | int], field: str
+) -> list[Membership]:
+    """Memberships of `workspace` given as objects or ids, without repeats; a ValidationError names
+    `field` otherwise."""
+    ids = [v.pk if isinstance(v, Membership) else v for v in values]
+    found = {
+        m.pk: m
+        for m in Membership.objects.filter(workspace=workspace, pk__in=ids).select_related("user")
+    }
+    missing = [str(i) for i in ids if i not in found]
+    if missing:
+        raise ValidationError({field: f"No such member of this workspace: {', '.join(missing)}."})
+    return list(dict.fromkeys(found[i] for i in ids))
+
+
+def collect_errors(errors: dict[str, list[str]], error: ValidationError) -> None:
+    """Add `error`'s messages to `errors` by field, so one response can name every bad field."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    else:
+        errors.setdefault("__all__", []).extend(error.messages)
 
 
 def require_editor(member: Membership) -> None:
