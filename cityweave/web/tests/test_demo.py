@@ -253,8 +253,16 @@ def test_the_demo_is_needed_only_when_there_is_no_workspace(db, demo):
 def test_the_command_with_if_empty_leaves_an_existing_database_alone(db, demo):
     out = io.StringIO()
     call_command("demo", "--if-empty", stdout=out)
-    assert "already has a workspace" in out.getvalue()
+    assert "The demo city is already here" in out.getvalue()
+    assert "riverton-demo" in out.getvalue()
     assert Workspace.objects.get(slug=DEMO_SLUG).pk == demo.pk
+
+
+def test_the_command_with_if_empty_leaves_another_citys_database_alone(db, lakeside):
+    out = io.StringIO()
+    call_command("demo", "--if-empty", stdout=out)
+    assert "already has a workspace" in out.getvalue()
+    assert not Workspace.objects.filter(slug=DEMO_SLUG).exists()
 
 
 def test_the_command_with_if_empty_builds_the_demo_in_an_empty_database(db, demo_dump):

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from cityweave.demo import DEMO_PASSWORD, DEMO_USERS, build_demo, demo_is_needed
+from cityweave.demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_USERS, build_demo, demo_is_needed
+from cityweave.workspaces.models import Workspace
 
 
 def iso_date(value: str) -> dt.date:
@@ -45,11 +46,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        owner = DEMO_USERS[0]
+        login = f"Log in as {owner.email} with the password {DEMO_PASSWORD}."
         if options["if_empty"] and not demo_is_needed():
-            self.stdout.write("The database already has a workspace, so the demo was not built.")
+            if Workspace.objects.filter(slug=DEMO_SLUG).exists():
+                self.stdout.write(f"The demo city is already here. {login}")
+            else:
+                self.stdout.write(
+                    "The database already has a workspace, so the demo was not built."
+                )
             return
         build_demo(options["today"], stdout=self.stdout, rebuild=options["rebuild"])
-        owner = DEMO_USERS[0]
-        self.stdout.write(
-            self.style.SUCCESS(f"Log in as {owner.email} with the password {DEMO_PASSWORD}.")
-        )
+        self.stdout.write(self.style.SUCCESS(login))
