@@ -12,11 +12,15 @@ For each size it times, each in a fresh process (so peak memory is that run's):
   over two minutes.
 
     python bench/analytics.py --sizes 200,2000
+
+`--export 2000 /tmp/net` writes that network as CSV files, and `--networkx-files` computes the same
+measures from them with networkx, so whole processes can be timed against `cityweave analyze`.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import random
 import resource
@@ -24,6 +28,7 @@ import subprocess
 import sys
 import time
 import warnings
+from pathlib import Path
 from typing import Any
 
 SECTORS = {
@@ -124,12 +129,33 @@ class Clock:
 
 
 def run_analyze(size: int, fast: bool) -> dict[str, Any]:
-    from cityweave.analytics import analyze
+    from cityweave.analytics import analysis
+
+    # CPU time inside betweenness and closeness, so the engine's own overhead can be read off
+    # within one process (timings of the same call vary by about 10% on a shared machine).
+    path_cpu = 0.0
+    for name in ("exact_path_measures", "sampled_path_measures"):
+        compute = getattr(analysis, name)
+
+        def timed(*args: Any, compute: Any = compute, **kwargs: Any) -> Any:
+            nonlocal path_cpu
+            started = time.process_time()
+            try:
+                return compute(*args, **kwargs)
+            finally:
+                path_cpu += time.process_time() - started
+
+        setattr(analysis, name, timed)
 
     nodes, ties = stakeholder_network(size)
     clock = Clock()
-    result = analyze(nodes, ties, group="sector", fast=fast)
-    return {**clock.read(), "ties": result.network["ties"], "sampling": result.network["sampling"]}
+    result = analysis.analyze(nodes, ties, group="sector", fast=fast)
+    return {
+        **clock.read(),
+        "ties": result.network["ties"],
+        "sampling": result.network["sampling"],
+        "path_cpu": path_cpu,
+    }
 
 
 def run_igraph(size: int) -> dict[str, Any]:
@@ -149,7 +175,8 @@ def run_igraph(size: int) -> dict[str, Any]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         graph.eigenvector_centrality(weights=weights)
-    graph.pagerank(weights=weights)
+    # ARPACK, as analyze uses: igraph's default PRPACK is 50x slower on these clustered networks.
+    graph.pagerank(weights=weights, implementation="arpack")
     graph.coreness()
     graph.constraint(weights=weights)
     graph.community_leiden(objective_function="modularity", weights=weights, n_iterations=-1)
@@ -157,17 +184,23 @@ def run_igraph(size: int) -> dict[str, Any]:
     return {**clock.read(), "ties": graph.ecount()}
 
 
-def run_networkx(size: int) -> dict[str, Any]:
+def networkx_graph(nodes: list[dict[str, Any]], ties: list[tuple[str, str, Any]]) -> Any:
     import networkx as nx
 
-    nodes, ties = stakeholder_network(size)
     graph = nx.Graph()
-    graph.add_nodes_from(node["id"] for node in nodes)
+    graph.add_nodes_from((node["id"], node) for node in nodes)
     for source, target, weight in ties:
         # 60 / weight is the same exact integer length analyze uses for weights 1 to 5.
         graph.add_edge(source, target, weight=weight, distance=60 // weight)
+    return graph
+
+
+def networkx_parts(graph: Any) -> dict[str, Any]:
+    """The measures analyze reports, computed by networkx, in three parts timed apart."""
+    import networkx as nx
+
     everyone = list(graph)
-    parts = {
+    return {
         "shortest paths": lambda: (
             nx.betweenness_centrality(graph, weight="distance", normalized=False),
             nx.closeness_centrality(graph, distance="distance"),
@@ -184,13 +217,64 @@ def run_networkx(size: int) -> dict[str, Any]:
             nx.transitivity(graph),
         ),
     }
+
+
+def run_networkx(size: int) -> dict[str, Any]:
+    nodes, ties = stakeholder_network(size)
+    graph = networkx_graph(nodes, ties)
     clock = Clock()
     timings = {}
-    for name, compute in parts.items():
+    for name, compute in networkx_parts(graph).items():
         part = Clock()
         compute()
-        timings[name] = part.read()["seconds"]
+        timings[name] = part.read()["cpu"]
     return {**clock.read(), "ties": graph.number_of_edges(), "parts": timings}
+
+
+def export(size: int, folder: str) -> None:
+    """Write the network of `size` as stakeholders.csv and ties.csv, for `cityweave analyze`."""
+    nodes, ties = stakeholder_network(size)
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    with open(target / "stakeholders.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("id", "label", "sector"))
+        writer.writerows((node["id"], node["label"], node["sector"]) for node in nodes)
+    with open(target / "ties.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("source", "target", "weight"))
+        writer.writerows(ties)
+
+
+def networkx_report(ties_path: str, nodes_path: str) -> None:
+    """networkx's counterpart of `cityweave analyze TIES --nodes NODES --format json`."""
+    with open(nodes_path, newline="", encoding="utf-8") as handle:
+        nodes = list(csv.DictReader(handle))
+    with open(ties_path, newline="", encoding="utf-8") as handle:
+        ties = [
+            (row["source"], row["target"], int(row["weight"])) for row in csv.DictReader(handle)
+        ]
+    graph = networkx_graph(nodes, ties)
+    results = {name: compute() for name, compute in networkx_parts(graph).items()}
+    betweenness, closeness = results["shortest paths"]
+    constraint, effective_size = results["structural holes"]
+    eigenvector, pagerank, core, communities, transitivity = results["other"]
+    community_of = {node: number for number, part in enumerate(communities, 1) for node in part}
+    records = [
+        {
+            "id": node,
+            "betweenness": betweenness[node],
+            "closeness": closeness[node],
+            "constraint": constraint[node],
+            "effective_size": effective_size[node],
+            "eigenvector": eigenvector[node],
+            "pagerank": pagerank[node],
+            "coreness": core[node],
+            "community": community_of[node],
+        }
+        for node in graph
+    ]
+    json.dump({"transitivity": transitivity, "nodes": records}, sys.stdout)
 
 
 def network_features(size: int) -> dict[str, float]:
@@ -244,10 +328,28 @@ def main(argv: list[str] | None = None) -> int:
         help="comma-separated node counts (default 200,2000,20000,100000)",
     )
     parser.add_argument("--no-networkx", action="store_true", help="skip the networkx timings")
+    parser.add_argument(
+        "--export",
+        nargs=2,
+        metavar=("SIZE", "FOLDER"),
+        help="write the network of SIZE nodes as FOLDER/stakeholders.csv and FOLDER/ties.csv",
+    )
+    parser.add_argument(
+        "--networkx-files",
+        nargs=2,
+        metavar=("TIES", "NODES"),
+        help="compute the same measures with networkx from exported files; print JSON",
+    )
     parser.add_argument("--worker", nargs=2, metavar=("TASK", "SIZE"), help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.worker:
         worker(options.worker[0], int(options.worker[1]))
+        return 0
+    if options.export:
+        export(int(options.export[0]), options.export[1])
+        return 0
+    if options.networkx_files:
+        networkx_report(*options.networkx_files)
         return 0
 
     from rich.console import Console
@@ -280,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
                 else 0.0
             )
             if predicted > NETWORKX_BUDGET_SECONDS:
-                cells["networkx"] = f"skipped: ~{predicted:,.0f} s extrapolated"
+                cells["networkx"] = f"skipped: ~{predicted:,.0f} s CPU extrapolated"
             else:
                 outcome = measure("networkx", size)
                 cells["networkx"] = _describe(outcome)
@@ -292,10 +394,11 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"done: {size:,} nodes", style="dim")
     console.print(table)
     console.print(
-        "networkx is extrapolated from the largest size it ran, part by part: shortest paths in "
-        "proportion to nodes x ties, its structural holes to the sum of degree cubed, the rest to "
-        "ties.\nTargets: 200 nodes <= 0.05 s; 2,000 exact <= 1.5 s; 20,000 exact <= 1.2x the "
-        "igraph calls and --fast <= 10 s; 100,000 --fast <= 60 s and < 2 GB."
+        "'paths' is the CPU time analyze spent computing betweenness and closeness.\n"
+        "networkx CPU time is extrapolated from the largest size it ran, part by part: shortest "
+        "paths in proportion to nodes x ties, its structural holes to the sum of degree cubed, the "
+        "rest to ties.\nTargets: 200 nodes <= 0.05 s; 2,000 exact <= 1.5 s; 20,000 exact <= 1.2x "
+        "the igraph calls and --fast <= 10 s; 100,000 --fast <= 60 s and < 2 GB."
     )
     return 0
 
@@ -304,6 +407,8 @@ def _describe(outcome: dict[str, Any]) -> str:
     if "error" in outcome:
         return f"error: {outcome['error']}"
     text = f"{outcome['seconds']:.3f} s ({outcome['cpu']:.3f}), {outcome['peak_mb']:,.0f} MB"
+    if "path_cpu" in outcome:
+        text += f", paths {outcome['path_cpu']:.3f}"
     sampling = outcome.get("sampling")
     if sampling and not sampling.get("exact"):
         error = sampling.get("betweenness_top10_relative_error")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,12 +59,14 @@ def analyze(
     seed: int = 42,
     expected_groups: Iterable[str] | None = None,
     sample_size: int = FAST_SAMPLE_SIZE,
+    group_labels: Mapping[str, str] | None = None,
 ) -> AnalysisResult:
     """Analyse stakeholders (`nodes`: dicts or objects with an `id`) and ties (source, target, weight).
 
     `weight=False` ignores weights; `group` names the node attribute to group by (such as
     "sector"); `fast` estimates betweenness and closeness from `sample_size` seeded sources;
-    `expected_groups` lists the groups that should be present. Raises ValueError naming the bad
+    `expected_groups` lists the groups that should be present; `group_labels` maps a group's
+    value to the name the broker sentences use (such as a sector key to its label). Raises ValueError naming the bad
     node or tie.
     """
     if sample_size < 2:
@@ -83,7 +85,7 @@ def analyze(
     reports: list[tuple[Partition, GapReport]] = []
     holes: dict[str, list[dict[str, Any]]] = {}
     if group:
-        partition = _add_groups(measures, group, expected_groups, summary, records)
+        partition = _add_groups(measures, group, expected_groups, summary, records, group_labels)
         report = find_gaps(partition, skeleton_ties, net.ids, net.labels, betweenness)
         reports.append((partition, report))
         holes["between_groups"] = report.holes
@@ -211,6 +213,7 @@ def _add_groups(
     expected_groups: Iterable[str] | None,
     summary: dict[str, Any],
     columns: dict[str, list[Any]],
+    group_labels: Mapping[str, str] | None = None,
 ) -> Partition:
     """Add diversity, mixing and brokerage to the summary and node columns; return the partition."""
     net = measures.net
@@ -247,7 +250,7 @@ def _add_groups(
         for counts in zip(*role_columns.values(), strict=True)
     ]
     noun = "sectors" if group.lower() == "sector" else "groups"
-    return Partition(codes.codes, codes.names, noun)
+    return Partition(codes.codes, codes.names, noun, display=dict(group_labels or {}))
 
 
 def _arc_ends(net: Network) -> tuple[np.ndarray, np.ndarray]:

@@ -22,7 +22,7 @@ with the highest betweenness, up to ten, each with one plain-language sentence.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,11 +45,16 @@ class Partition:
     noun: str
     is_community: bool = False
     min_size: int = 1
+    display: Mapping[str, str] = field(default_factory=dict)
+
+    def shown(self, name: str) -> str:
+        """The name as a sentence shows it: its display label when one was given."""
+        return self.display.get(name, name)
 
     def describe_pair(self, first: str, second: str) -> str:
         if self.is_community:
             return f"{self.noun} {first} and {second}"
-        return f"the {first} and {second} {self.noun}"
+        return f"the {self.shown(first)} and {self.shown(second)} {self.noun}"
 
 
 @dataclass(frozen=True)
@@ -284,7 +289,9 @@ def _betweenness_sentence(
         if report.reach is None:
             continue
         reached = [
-            name for name, hit in zip(report.selected_names, report.reach[node], strict=True) if hit
+            partition.shown(name)
+            for name, hit in zip(report.selected_names, report.reach[node], strict=True)
+            if hit
         ]
         if len(reached) >= 2:
             shown = ", ".join(reached[:4]) + (

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import igraph as ig
@@ -24,6 +26,17 @@ import numpy as np
 
 # igraph draws from one process-wide generator; seeding it is not thread-safe without a lock.
 _RANDOM_GENERATOR_LOCK = threading.Lock()
+
+
+@contextmanager
+def seeded_random_numbers(seed: int) -> Iterator[None]:
+    """igraph draws from a generator seeded with `seed` inside the block (one thread at a time)."""
+    with _RANDOM_GENERATOR_LOCK:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            yield
+        finally:
+            ig.set_random_number_generator(random)
 
 
 @dataclass(frozen=True)
@@ -79,14 +92,10 @@ def leiden_communities(skeleton: ig.Graph, weights: list[float] | None, seed: in
     n = skeleton.vcount()
     if n == 0:
         return Communities(np.zeros(0, dtype=np.int64), 0, None)
-    with _RANDOM_GENERATOR_LOCK:
-        ig.set_random_number_generator(random.Random(seed))
-        try:
-            partition = skeleton.community_leiden(
-                objective_function="modularity", weights=weights, n_iterations=-1
-            )
-        finally:
-            ig.set_random_number_generator(random)
+    with seeded_random_numbers(seed):
+        partition = skeleton.community_leiden(
+            objective_function="modularity", weights=weights, n_iterations=-1
+        )
     raw = np.asarray(partition.membership, dtype=np.int64)
     sizes = np.bincount(raw)
     first_member = np.full(len(sizes), n)

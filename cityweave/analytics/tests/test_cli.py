@@ -191,3 +191,23 @@ def test_it_runs_without_django():
         "sys.exit('django' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", check], check=False).returncode == 0
+
+
+def test_the_cityweave_command_runs_analyze_without_starting_django(riverton_files):
+    edges, _ = riverton_files
+    script = (
+        "import sys\n"
+        "from cityweave.cli import main\n"
+        "try:\n"
+        f"    main(['analyze', {str(edges)!r}, '--format', 'json'])\n"
+        "except SystemExit as exit:\n"
+        "    print('django.setup' if 'django.apps.registry' in sys.modules else '', file=sys.stderr)\n"
+        "    raise\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["network"]["nodes"] == 5
+    assert "django.setup" not in done.stderr

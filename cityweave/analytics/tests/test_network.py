@@ -145,3 +145,25 @@ def test_it_matches_freemans_formula_for_degree_centralization(network):
     else:
         expected = sum(max(degrees) - d for d in degrees) / ((n - 1) * (n - 2))
         assert result.network["degree_centralization"] == pytest.approx(expected)
+
+
+@checked
+@given(networks(weighted=True))
+def test_it_matches_networkx_pagerank_with_weights_and_directions(network):
+    n, directed, ties = network
+    result = analyze([{"id": i} for i in range(n)], ties, directed=directed)
+    if n == 0:
+        return
+    expected = nx.pagerank(
+        networkx_graph(n, directed, ties), weight="weight", tol=1e-12, max_iter=10_000
+    )
+    for node in result.nodes:
+        assert node["pagerank"] == pytest.approx(expected[node["id"]], abs=1e-9)
+
+
+def test_it_gives_the_same_eigenvector_and_pagerank_scores_to_the_last_digit_every_time():
+    graph = nx.connected_watts_strogatz_graph(300, 6, 0.2, seed=5)
+    ties = [(u, v, 1 + (u + v) % 4) for u, v in graph.edges()]
+    first, second = analyze([], ties), analyze([], ties)
+    for measure in ("eigenvector", "pagerank"):
+        assert [node[measure] for node in first.nodes] == [node[measure] for node in second.nodes]

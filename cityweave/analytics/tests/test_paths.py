@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import networkx as nx
 import numpy as np
@@ -114,3 +115,22 @@ def test_it_estimates_closeness_of_a_connected_unweighted_network():
     ties = [("hub", f"leaf{i}", 1) for i in range(30)]
     fast = analyze([], ties, weight=False, fast=True, sample_size=10)
     assert fast.node("hub")["closeness"] == pytest.approx(1.0)
+
+
+def test_it_estimates_closeness_from_exact_lengths_to_the_sampled_stakeholders():
+    graph = nx.gnp_random_graph(120, 0.05, seed=4, directed=True)
+    ties = [(u, v, 1 + (u * v) % 5) for u, v in graph.edges()]
+    for u, v, weight in ties:
+        graph[u][v]["length"] = Fraction(1, weight)
+    fast = analyze([{"id": i} for i in range(120)], ties, directed=True, fast=True, sample_size=40)
+    sampled = set(np.random.default_rng(42).choice(120, size=40, replace=False).tolist())
+    compared = 0
+    for node in fast.nodes:
+        lengths = nx.single_source_dijkstra_path_length(graph, node["id"], weight="length")
+        to_sampled = [
+            length for other, length in lengths.items() if other in sampled and other != node["id"]
+        ]
+        if len(to_sampled) >= 10:
+            assert node["closeness"] == pytest.approx(float(len(to_sampled) / sum(to_sampled)))
+            compared += 1
+    assert compared > 100
