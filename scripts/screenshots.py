@@ -20,12 +20,15 @@ PAGES = {
     "interactions": "/w/riverton/interactions/",
     "commitments": "/w/riverton/commitments/",
     "goals": "/w/riverton/goals/",
+    "network": "/w/riverton/network/",
     "trash": "/w/riverton/trash/",
     "settings": "/w/riverton/settings/",
     "account": "/account/",
     "api-docs": "/api/v1/docs",
 }
 FOLLOW_FIRST_LINK = {"stakeholder": "table.data tbody a"}
+# Pages drawn by script after load: the selector that shows they are ready.
+READY = {"network": "#map-controls:not([hidden])"}
 
 
 def main(base: str, out: Path, names: list[str], full_page: bool = True) -> None:
@@ -47,6 +50,8 @@ def main(base: str, out: Path, names: list[str], full_page: bool = True) -> None
             if name in FOLLOW_FIRST_LINK:
                 page.locator(FOLLOW_FIRST_LINK[name]).first.click()
             page.wait_for_load_state("networkidle")
+            if name in READY:
+                page.wait_for_selector(READY[name])
             page.screenshot(path=str(out / f"{name}.png"), full_page=full_page)
             print(out / f"{name}.png")
         browser.close()

@@ -1,5 +1,10 @@
-"""Network pages under /w/<slug>/network/ (filled in by its helper)."""
+"""Network pages under /w/<slug>/network/: the map with its insights, and the map's data."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-network_patterns: list[URLPattern] = []
+from cityweave.network import views
+
+network_patterns = [
+    path("", views.NetworkMapView.as_view(), name="map"),
+    path("map-data/", views.NetworkMapDataView.as_view(), name="map-data"),
+]

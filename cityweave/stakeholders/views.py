@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 
 from cityweave.engagement.health import counterparts, tie_health
 from cityweave.engagement.services import commitments, interactions_visible_to
+from cityweave.network.reading import position_rows
+from cityweave.network.services import node_report
 from cityweave.stakeholders import services
 from cityweave.stakeholders.forms import (
     StakeholderFilterForm,
@@ -90,6 +92,7 @@ class StakeholderDetailView(WorkspaceView):
         timeline += [{"kind": "commitment", "when": c.due_on, "item": c} for c in promises]
         timeline.sort(key=lambda e: _sort_key(e["when"]), reverse=True)
         interaction_count = interactions.count()
+        position = node_report(self.member, stakeholder.pk)
         context = {
             "stakeholder": stakeholder,
             "tie_rows": tie_rows,
@@ -99,6 +102,8 @@ class StakeholderDetailView(WorkspaceView):
             "people": stakeholder.people.all()
             if stakeholder.kind == Stakeholder.Kind.ORGANISATION
             else [],
+            "position": position,
+            "position_rows": position_rows(position) if position else [],
         }
         return render(request, "stakeholders/detail.html", context)
 

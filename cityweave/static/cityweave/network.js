@@ -1,0 +1,318 @@
+// cityweave network map: Cytoscape.js over the workspace's stakeholders and ties.
+// The page's insights work without this file; this adds the interactive map.
+(function () {
+  "use strict";
+
+  const container = document.getElementById("network-map");
+  if (!container || typeof window.cytoscape !== "function") return;
+
+  const status = document.getElementById("map-status");
+  const panel = document.getElementById("node-panel");
+  const controls = document.getElementById("map-controls");
+  const HEALTH_COLOURS = { cooling: "#c27c00", cold: "#b42318" };
+  const SIZE_RANGE = [10, 46];
+
+  function say(text) {
+    if (status) status.textContent = text;
+  }
+
+  function format(value, digits) {
+    if (value === null || value === undefined) return "—";
+    if (Number.isInteger(value)) return String(value);
+    return Number(value).toFixed(digits === undefined ? 3 : digits);
+  }
+
+  // Node sizes follow a square root so a few hubs don't dwarf everyone else.
+  function sizeNodes(cy, metric) {
+    let top = 0;
+    cy.nodes().forEach((n) => {
+      const v = n.data(metric);
+      if (typeof v === "number" && v > top) top = v;
+    });
+    cy.batch(() => {
+      cy.nodes().forEach((n) => {
+        const v = n.data(metric);
+        const share = top > 0 && typeof v === "number" ? Math.sqrt(v / top) : 0;
+        n.data("size", SIZE_RANGE[0] + share * (SIZE_RANGE[1] - SIZE_RANGE[0]));
+      });
+    });
+  }
+
+  function buildStyle() {
+    return [
+      {
+        selector: "node",
+        style: {
+          "background-color": "data(colour)",
+          "border-width": 1,
+          "border-color": "#1d2733",
+          width: "data(size)",
+          height: "data(size)",
+          label: "data(label)",
+          "font-size": 9,
+          "min-zoomed-font-size": 11,
+          "text-valign": "bottom",
+          "text-margin-y": 3,
+          color: "#1d2733",
+          "text-background-color": "#ffffff",
+          "text-background-opacity": 0.75,
+          "text-background-padding": 1,
+        },
+      },
+      { selector: "node[?internal]", style: { shape: "diamond", "border-width": 2 } },
+      {
+        selector: "edge",
+        style: {
+          width: "mapData(weight, 1, 4, 0.8, 3)",
+          "line-color": "#8a96a3",
+          opacity: 0.7,
+          "curve-style": "haystack",
+        },
+      },
+      {
+        selector: "edge[?directed]",
+        style: { "curve-style": "straight", "target-arrow-shape": "triangle", "arrow-scale": 0.7, "target-arrow-color": "#8a96a3" },
+      },
+      { selector: 'edge[status = "prospect"]', style: { "line-style": "dashed", "curve-style": "straight" } },
+      { selector: 'edge[status = "dormant"]', style: { "line-style": "dotted", "curve-style": "straight" } },
+      { selector: 'edge[status = "ended"]', style: { display: "none" } },
+      { selector: 'edge[health = "cooling"]', style: { "line-color": HEALTH_COLOURS.cooling, "target-arrow-color": HEALTH_COLOURS.cooling, opacity: 0.9 } },
+      { selector: 'edge[health = "cold"]', style: { "line-color": HEALTH_COLOURS.cold, "target-arrow-color": HEALTH_COLOURS.cold, opacity: 0.9 } },
+      { selector: ".hidden", style: { display: "none" } },
+      { selector: ".faded", style: { opacity: 0.12, "text-opacity": 0 } },
+      {
+        selector: "node:selected, node.found",
+        style: { "border-width": 4, "border-color": "#f0b429", "min-zoomed-font-size": 0, "font-size": 12, "font-weight": 700, "z-index": 10 },
+      },
+    ];
+  }
+
+  function elementsFrom(data) {
+    const nodes = data.nodes.map((n) => ({
+      group: "nodes",
+      data: Object.assign({}, n, { id: String(n.id), size: SIZE_RANGE[0] }),
+      position: n.x === undefined || n.x === null ? undefined : { x: n.x, y: n.y },
+    }));
+    const edges = data.ties.map((t) => ({
+      group: "edges",
+      data: Object.assign({}, t, { id: "t" + t.id, source: String(t.source), target: String(t.target) }),
+    }));
+    return nodes.concat(edges);
+  }
+
+  function value(id) {
+    const el = document.getElementById(id);
+    return el ? el.value : "";
+  }
+
+  function checkedStatuses() {
+    return Array.from(document.querySelectorAll("input[name=tie-status]:checked")).map((el) => el.value);
+  }
+
+  function applyFilters(cy, ego) {
+    const sector = value("filter-sector");
+    const community = value("filter-community");
+    const owner = value("filter-owner");
+    const statuses = new Set(checkedStatuses());
+    cy.batch(() => {
+      cy.elements().removeClass("hidden");
+      cy.nodes().forEach((n) => {
+        const off =
+          (sector && n.data("sector") !== sector) ||
+          (community && String(n.data("community")) !== community) ||
+          (ego && !ego.has(n.id()));
+        if (off) n.addClass("hidden");
+      });
+      cy.edges().forEach((e) => {
+        const off =
+          !statuses.has(e.data("status")) ||
+          (owner && String(e.data("owner_id")) !== owner) ||
+          e.source().hasClass("hidden") ||
+          e.target().hasClass("hidden");
+        if (off) e.addClass("hidden");
+      });
+      if (owner) {
+        // Showing one member's ties: keep only the stakeholders those ties reach.
+        cy.nodes().forEach((n) => {
+          if (n.connectedEdges().filter((e) => !e.hasClass("hidden")).length === 0) n.addClass("hidden");
+        });
+      }
+    });
+    const shown = cy.nodes().not(".hidden");
+    say(`Showing ${shown.length} of ${cy.nodes().length} stakeholders and ${cy.edges().not(".hidden").length} ties.`);
+    return shown;
+  }
+
+  function row(term, detail, meaning) {
+    const dt = document.createElement("dt");
+    dt.textContent = term;
+    const dd = document.createElement("dd");
+    dd.textContent = detail;
+    if (meaning) {
+      const small = document.createElement("small");
+      small.className = "muted";
+      small.textContent = " " + meaning;
+      dd.appendChild(small);
+    }
+    return [dt, dd];
+  }
+
+  function showPanel(node) {
+    if (!panel) return;
+    const d = node.data();
+    panel.querySelector("[data-field=name]").textContent = d.label;
+    panel.querySelector("[data-field=sector]").textContent = d.sector_label || "No sector";
+    const link = panel.querySelector("[data-field=link]");
+    link.href = d.url;
+    link.textContent = "Open " + d.label;
+    const facts = panel.querySelector("[data-field=facts]");
+    facts.replaceChildren();
+    const b = d.brokerage || {};
+    const roles = ["coordinator", "itinerant", "representative", "gatekeeper", "liaison"]
+      .filter((r) => b[r])
+      .map((r) => `${r} ${b[r]}`)
+      .join(", ");
+    const rows = [
+      row("Degree", format(d.degree), "ties to other stakeholders"),
+      row("Betweenness", format(d.betweenness_normalized), "share of shortest paths between others through it"),
+      row("Constraint", format(d.constraint), "lower: contacts who don't know each other"),
+      row("Effective size", format(d.effective_size, 1), "non-redundant contacts"),
+      row("Eigenvector", format(d.eigenvector), "tied to well-tied stakeholders"),
+      row("Community", d.community === null || d.community === undefined ? "—" : String(d.community)),
+      row("Brokerage", roles || "none", b.total ? `(${b.total} brokered pairs)` : ""),
+    ];
+    rows.forEach((pair) => facts.append(...pair));
+    panel.hidden = false;
+    panel.dataset.node = node.id();
+  }
+
+  function centreOn(cy, node) {
+    cy.nodes().removeClass("found");
+    node.addClass("found");
+    cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 1.6) }, { duration: 250 });
+  }
+
+  function neighbourhoodIds(nodes) {
+    const ids = new Set();
+    nodes.closedNeighborhood().nodes().forEach((n) => ids.add(n.id()));
+    return ids;
+  }
+
+  function start(data) {
+    if (!data.nodes.length) {
+      say("No stakeholders to draw yet.");
+      return;
+    }
+    const positioned = data.nodes.every((n) => n.x !== undefined && n.x !== null);
+    const cy = window.cytoscape({
+      container,
+      elements: elementsFrom(data),
+      style: buildStyle(),
+      layout: positioned
+        ? { name: "preset", fit: true, padding: 20 }
+        : { name: "cose", animate: false, numIter: 400, randomize: false, fit: true, padding: 20 },
+      hideEdgesOnViewport: true,
+      textureOnViewport: true,
+      motionBlur: false,
+      pixelRatio: 1,
+      minZoom: 0.05,
+      maxZoom: 6,
+      selectionType: "single",
+      boxSelectionEnabled: false,
+    });
+    window.cy = cy;
+    let ego = null;
+    const metric = document.getElementById("size-metric");
+    sizeNodes(cy, metric ? metric.value : "degree");
+    if (metric) metric.addEventListener("change", () => sizeNodes(cy, metric.value));
+
+    const refilter = () => {
+      const shown = applyFilters(cy, ego);
+      if (shown.length) cy.fit(shown, 30);
+    };
+    if (controls) {
+      controls.addEventListener("change", (event) => {
+        if (event.target.id !== "size-metric" && event.target.id !== "map-search-input") refilter();
+      });
+    }
+    applyFilters(cy, null);
+
+    cy.on("tap", "node", (event) => showPanel(event.target));
+    cy.on("tap", (event) => {
+      if (event.target === cy && panel) panel.hidden = true;
+    });
+
+    const search = document.getElementById("map-search");
+    if (search) {
+      search.addEventListener("submit", (event) => {
+        event.preventDefault();
+        const query = value("map-search-input").trim().toLowerCase();
+        if (!query) return;
+        const matches = cy.nodes().filter((n) => n.data("label").toLowerCase().includes(query));
+        const exact = matches.filter((n) => n.data("label").toLowerCase() === query);
+        const node = (exact.length ? exact : matches).not(".hidden").first();
+        if (!node.length) {
+          say(`No stakeholder on the map matches “${query}”.`);
+          return;
+        }
+        cy.nodes().unselect();
+        node.select();
+        centreOn(cy, node);
+        showPanel(node);
+      });
+    }
+
+    function setView(kind) {
+      if (kind === "city") {
+        const own = cy.nodes("[?internal]");
+        ego = own.length ? neighbourhoodIds(own) : new Set();
+        if (!own.length) say("No stakeholder is marked as part of the city.");
+      } else if (kind === "selected") {
+        const chosen = cy.nodes(":selected");
+        const id = panel && panel.dataset.node;
+        const node = chosen.length ? chosen : id ? cy.getElementById(id) : cy.collection();
+        ego = node.length ? neighbourhoodIds(node) : null;
+      } else {
+        ego = null;
+      }
+      document.querySelectorAll("[data-view]").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.view === kind)));
+      refilter();
+    }
+    document.querySelectorAll("[data-view]").forEach((button) => {
+      button.addEventListener("click", () => setView(button.dataset.view));
+    });
+    const egoButton = panel && panel.querySelector("[data-action=ego]");
+    if (egoButton) egoButton.addEventListener("click", () => setView("selected"));
+
+    const options = document.getElementById("map-search-options");
+    if (options) {
+      const fragment = document.createDocumentFragment();
+      cy.nodes().forEach((n) => {
+        const option = document.createElement("option");
+        option.value = n.data("label");
+        fragment.appendChild(option);
+      });
+      options.replaceChildren(fragment);
+    }
+    // Arriving from a stakeholder's page (?focus=<id>): select and centre that stakeholder.
+    const focus = new URLSearchParams(window.location.search).get("focus");
+    const focused = focus ? cy.getElementById(focus) : cy.collection();
+    if (focused.length) {
+      focused.select();
+      centreOn(cy, focused);
+      showPanel(focused);
+    }
+    container.dataset.ready = "true";
+    container.dataset.nodes = String(cy.nodes().length);
+  }
+
+  if (controls) controls.hidden = false;
+  say("Loading the map…");
+  fetch(container.dataset.src, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then((response) => {
+      if (!response.ok) throw new Error(`The map data could not be loaded (HTTP ${response.status}).`);
+      return response.json();
+    })
+    .then(start)
+    .catch((error) => say(error.message));
+})();
