@@ -14,7 +14,8 @@ For each size it times, each in a fresh process (so peak memory is that run's):
     python bench/analytics.py --sizes 200,2000
 
 `--export 2000 /tmp/net` writes that network as CSV files, and `--networkx-files` computes the same
-measures from them with networkx, so whole processes can be timed against `cityweave analyze`.
+measures from them with networkx. `--processes 2000` does both and times the whole processes:
+`cityweave analyze` against a networkx script, start-up and file reading included.
 """
 
 from __future__ import annotations
@@ -277,6 +278,30 @@ def networkx_report(ties_path: str, nodes_path: str) -> None:
     json.dump({"transitivity": transitivity, "nodes": records}, sys.stdout)
 
 
+def compare_processes(size: int) -> None:
+    """Wall seconds of `cityweave analyze` and of the networkx script, each a whole process."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        export(size, folder)
+        ties, nodes = str(Path(folder) / "ties.csv"), str(Path(folder) / "stakeholders.csv")
+        cityweave = str(Path(sys.executable).parent / "cityweave")
+        commands = {
+            "cityweave analyze": [cityweave, "analyze", ties, "--nodes", nodes, "--weight",
+                                  "weight", "--group", "sector", "--format", "json", "-o",
+                                  str(Path(folder) / "out.json")],
+            "networkx script": [sys.executable, __file__, "--networkx-files", ties, nodes],
+        }  # fmt: skip
+        seconds = {}
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+            seconds[name] = time.perf_counter() - start
+            print(f"{name}: {seconds[name]:.2f} s")
+    ratio = seconds["networkx script"] / seconds["cityweave analyze"]
+    print(f"{size:,} nodes: cityweave analyze is {ratio:.0f}x faster (target: at least 30x)")
+
+
 def network_features(size: int) -> dict[str, float]:
     """What networkx's running time grows with: n x m for shortest paths, sum of degree^3 for
     its per-node structural holes (three nested loops over contacts), m for the rest."""
@@ -340,6 +365,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar=("TIES", "NODES"),
         help="compute the same measures with networkx from exported files; print JSON",
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        metavar="SIZE",
+        help="time `cityweave analyze` and a networkx script as whole processes on SIZE nodes",
+    )
     parser.add_argument("--worker", nargs=2, metavar=("TASK", "SIZE"), help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.worker:
@@ -350,6 +381,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if options.networkx_files:
         networkx_report(*options.networkx_files)
+        return 0
+    if options.processes:
+        compare_processes(options.processes)
         return 0
 
     from rich.console import Console

@@ -28,7 +28,7 @@ PAGES = {
 }
 FOLLOW_FIRST_LINK = {"stakeholder": "table.data tbody a"}
 # Pages drawn by script after load: the selector that shows they are ready.
-READY = {"network": "#map-controls:not([hidden])"}
+READY = {"network": "#network-map[data-ready=true]"}
 
 
 def main(base: str, out: Path, names: list[str], full_page: bool = True) -> None:

@@ -24,6 +24,7 @@ signal is needed, and a page costs two aggregate queries when nothing changed.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -229,6 +230,27 @@ def _decorate(
         "computed_at": snapshot.computed_at.isoformat(),
         "version": snapshot.version,
     }
+
+
+def stored_layout(
+    workspace: Workspace,
+    digest: str,
+    compute: Callable[[], dict[int, tuple[float, float]]],
+) -> dict[int, tuple[float, float]]:
+    """The map's positions, kept with the workspace's snapshot while the laid-out network (its
+    `digest`) stays the same, so every server process and restart reuses one layout."""
+    stored = (
+        NetworkSnapshot.objects.filter(workspace=workspace, layout_digest=digest)
+        .values_list("layout", flat=True)
+        .first()
+    )
+    if stored is not None:
+        return {int(key): (x, y) for key, (x, y) in stored.items()}
+    positions = compute()
+    NetworkSnapshot.objects.filter(workspace=workspace).update(
+        layout_digest=digest, layout={str(key): list(xy) for key, xy in positions.items()}
+    )
+    return positions
 
 
 def network_payload(member: Membership) -> dict[str, Any]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+
 import pytest
 from django.urls import reverse
 
+from cityweave.network import views
 from cityweave.network.reading import position_rows
 from cityweave.network.views import layout_positions, sector_palette
 from cityweave.stakeholders.models import Sector, Tie
@@ -110,6 +114,41 @@ def test_the_map_data_has_positions_colours_metrics_and_live_ties(alice_client, 
     owned = next(tie for tie in data["ties"] if tie["status"] == "active")
     assert owned["owner_id"] == small_network["city"].workspace.memberships.get().pk
     assert owned["weight"] == 4
+
+
+def test_the_map_data_comes_gzipped_with_measures_to_four_digits(alice_client, small_network):
+    response = alice_client.get(url("network:map-data"), headers={"accept-encoding": "gzip"})
+
+    assert response["Content-Encoding"] == "gzip"
+    data = json.loads(gzip.decompress(response.content))
+    for node in data["nodes"]:
+        for field in ("betweenness_normalized", "eigenvector", "constraint", "effective_size"):
+            value = node[field]
+            assert value is None or value == float(f"{value:.4g}")
+
+
+def test_the_layout_is_kept_until_the_ties_change(alice_client, small_network, monkeypatch):
+    calls = []
+    real = views.layout_positions
+
+    def counted(*args):
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(views, "layout_positions", counted)
+    first = alice_client.get(url("network:map-data")).json()
+    second = alice_client.get(url("network:map-data")).json()
+    assert len(calls) == 1
+    assert [(n["x"], n["y"]) for n in first["nodes"]] == [(n["x"], n["y"]) for n in second["nodes"]]
+
+    small_network["city"].name = "Riverton City Hall"
+    small_network["city"].save()
+    alice_client.get(url("network:map-data"))
+    assert len(calls) == 1  # a new name moves nobody
+
+    make_tie(small_network["chamber"], small_network["foundation"])
+    alice_client.get(url("network:map-data"))
+    assert len(calls) == 2
 
 
 def test_the_map_data_leaves_out_another_workspace(alice_client, small_network, lakeside):

@@ -23,19 +23,23 @@
   }
 
   // Node sizes follow a square root so a few hubs don't dwarf everyone else.
-  function sizeNodes(cy, metric) {
+  function sizesOf(records, metric) {
     let top = 0;
-    cy.nodes().forEach((n) => {
-      const v = n.data(metric);
+    records.forEach((r) => {
+      const v = r[metric];
       if (typeof v === "number" && v > top) top = v;
     });
-    cy.batch(() => {
-      cy.nodes().forEach((n) => {
-        const v = n.data(metric);
-        const share = top > 0 && typeof v === "number" ? Math.sqrt(v / top) : 0;
-        n.data("size", SIZE_RANGE[0] + share * (SIZE_RANGE[1] - SIZE_RANGE[0]));
-      });
+    return records.map((r) => {
+      const v = r[metric];
+      const share = top > 0 && typeof v === "number" ? Math.sqrt(v / top) : 0;
+      return SIZE_RANGE[0] + share * (SIZE_RANGE[1] - SIZE_RANGE[0]);
     });
+  }
+
+  function sizeNodes(cy, metric) {
+    const nodes = cy.nodes();
+    const sizes = sizesOf(nodes.map((n) => n.data()), metric);
+    cy.batch(() => nodes.forEach((n, i) => n.data("size", sizes[i])));
   }
 
   function buildStyle() {
@@ -87,10 +91,12 @@
     ];
   }
 
-  function elementsFrom(data) {
-    const nodes = data.nodes.map((n) => ({
+  // Sizes go in with the elements: restyling 2,000 nodes after the first draw costs a second.
+  function elementsFrom(data, metric) {
+    const sizes = sizesOf(data.nodes, metric);
+    const nodes = data.nodes.map((n, i) => ({
       group: "nodes",
-      data: Object.assign({}, n, { id: String(n.id), size: SIZE_RANGE[0] }),
+      data: Object.assign({}, n, { id: String(n.id), size: sizes[i] }),
       position: n.x === undefined || n.x === null ? undefined : { x: n.x, y: n.y },
     }));
     const edges = data.ties.map((t) => ({
@@ -107,6 +113,18 @@
 
   function checkedStatuses() {
     return Array.from(document.querySelectorAll("input[name=tie-status]:checked")).map((el) => el.value);
+  }
+
+  function filtersSet() {
+    const boxes = document.querySelectorAll("input[name=tie-status]");
+    const allStatuses = Array.from(boxes).every((box) => box.checked);
+    return Boolean(value("filter-sector") || value("filter-community") || value("filter-owner") || !allStatuses);
+  }
+
+  function sayShowing(cy) {
+    const shown = cy.nodes().not(".hidden");
+    say(`Showing ${shown.length} of ${cy.nodes().length} stakeholders and ${cy.edges().not(".hidden").length} ties.`);
+    return shown;
   }
 
   function applyFilters(cy, ego) {
@@ -138,9 +156,7 @@
         });
       }
     });
-    const shown = cy.nodes().not(".hidden");
-    say(`Showing ${shown.length} of ${cy.nodes().length} stakeholders and ${cy.edges().not(".hidden").length} ties.`);
-    return shown;
+    return sayShowing(cy);
   }
 
   function row(term, detail, meaning) {
@@ -204,9 +220,10 @@
       return;
     }
     const positioned = data.nodes.every((n) => n.x !== undefined && n.x !== null);
+    const metric = document.getElementById("size-metric");
     const cy = window.cytoscape({
       container,
-      elements: elementsFrom(data),
+      elements: elementsFrom(data, metric ? metric.value : "degree"),
       style: buildStyle(),
       layout: positioned
         ? { name: "preset", fit: true, padding: 20 }
@@ -222,8 +239,6 @@
     });
     window.cy = cy;
     let ego = null;
-    const metric = document.getElementById("size-metric");
-    sizeNodes(cy, metric ? metric.value : "degree");
     if (metric) metric.addEventListener("change", () => sizeNodes(cy, metric.value));
 
     const refilter = () => {
@@ -235,7 +250,9 @@
         if (event.target.id !== "size-metric" && event.target.id !== "map-search-input") refilter();
       });
     }
-    applyFilters(cy, null);
+    // A reload may restore the form's choices; otherwise every element is already shown.
+    if (filtersSet()) applyFilters(cy, null);
+    else sayShowing(cy);
 
     cy.on("tap", "node", (event) => showPanel(event.target));
     cy.on("tap", (event) => {
