@@ -123,7 +123,8 @@
 
   function sayShowing(cy) {
     const shown = cy.nodes().not(".hidden");
-    say(`Showing ${shown.length} of ${cy.nodes().length} stakeholders and ${cy.edges().not(".hidden").length} ties.`);
+    const count = (n) => n.toLocaleString("en");
+    say(`Showing ${count(shown.length)} of ${count(cy.nodes().length)} stakeholders and ${count(cy.edges().not(".hidden").length)} ties.`);
     return shown;
   }
 
