@@ -21,48 +21,49 @@ def reading_points(
     sector_labels: dict[str, str | None],
     broker: dict[str, Any] | None,
     roles: list[dict[str, Any]],
-) -> list[str]:
-    """Short sentences saying what the stakeholder's position means."""
+) -> dict[str, str]:
+    """Short sentences saying what the stakeholder's position means, by topic: "sectors",
+    "constraint", "paths" (a broker's sentence or its share of shortest paths) and "role"."""
     if not node["degree"]:
-        return ["No live ties are recorded yet, so it has no position in the network."]
-    points = []
+        return {"sectors": "No live ties are recorded yet, so it has no position in the network."}
+    points = {}
     other_sectors = [
         sector_labels.get(key) or key for key in node["contact_sectors"] if key != node["sector"]
     ]
     if other_sectors:
         noun = "sector" if len(other_sectors) == 1 else "sectors"
-        points.append(
+        points["sectors"] = (
             f"Ties its own sector ({node['sector_label']}) to {len(other_sectors)} other "
             f"{noun}: {_listed(other_sectors)}."
         )
     else:
-        points.append(f"All of its ties stay within its own sector ({node['sector_label']}).")
+        points["sectors"] = f"All of its ties stay within its own sector ({node['sector_label']})."
     constraint = node.get("constraint")
     if constraint is not None:
         if constraint < LOW_CONSTRAINT:
-            points.append(
+            points["constraint"] = (
                 f"Low constraint ({constraint:.2f}): few of its contacts know each other, "
                 "so it hears from circles that don't otherwise meet."
             )
         elif constraint > HIGH_CONSTRAINT:
-            points.append(
+            points["constraint"] = (
                 f"High constraint ({constraint:.2f}): its contacts are tied to each other or "
                 "it leans on one of them, so it has little room to broker."
             )
         else:
-            points.append(
+            points["constraint"] = (
                 f"Moderate constraint ({constraint:.2f}): some of its contacts know each other."
             )
     share = node.get("betweenness_normalized")
     if broker is not None:
-        points.append(broker["sentence"])
+        points["paths"] = broker["sentence"]
     elif share is not None and share >= NOTABLE_BETWEENNESS:
-        points.append(
+        points["paths"] = (
             f"Sits on {100 * share:.0f}% of the shortest paths between other stakeholders."
         )
     if roles:
         top = roles[0]
-        points.append(
+        points["role"] = (
             f"Its most frequent brokerage role is {top['role']} ({top['count']}): it "
             f"{top['meaning']}."
         )

@@ -322,7 +322,8 @@ def node_report(member: Membership, stakeholder_id: int | str) -> dict[str, Any]
             else None
         ),
         "bridges": bridges,
-        "reading": " ".join(points),
-        "reading_points": points,
+        "reading": " ".join(points.values()),
+        "reading_points": list(points.values()),
+        "reading_by_topic": points,
         "computed_at": report["computed_at"],
     }

@@ -192,6 +192,9 @@ def test_the_stakeholder_page_shows_its_network_position(alice_client, small_net
     assert "Moderate constraint: City Hall" in page
     assert "Effective size" in page
     assert url("network:map") + f"?focus={small_network['city'].pk}" in page
+    # Its reach across sectors is said once, and constraint only in its row.
+    assert page.count("Ties its own sector (Local government) to 2 other sectors") == 1
+    assert "Moderate constraint (" not in page
 
 
 def test_a_stakeholder_without_ties_has_no_network_position(alice_client, riverton, alice_member):
