@@ -18,6 +18,7 @@ from cityweave.engagement.forms import (
     QuickCaptureForm,
 )
 from cityweave.engagement.models import Commitment, Interaction
+from cityweave.stakeholders.models import label_sectors
 from cityweave.stakeholders.services import get_stakeholder
 from cityweave.web.listing import Listing
 from cityweave.web.mixins import TrashView, WorkspaceView, apply_validation_error
@@ -63,11 +64,13 @@ class InteractionDetailView(WorkspaceView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         interaction = services.get_interaction(self.member, pk)
+        participants = list(
+            interaction.participants.filter(deleted_at__isnull=True).order_by("name")
+        )
+        label_sectors(participants)
         context = {
             "interaction": interaction,
-            "participants": interaction.participants.filter(deleted_at__isnull=True).order_by(
-                "name"
-            ),
+            "participants": participants,
             "members_present": interaction.members_present.select_related("user"),
             "follow_ups": services.commitments(self.member)
             .filter(interaction=interaction)

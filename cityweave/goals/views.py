@@ -17,6 +17,7 @@ from cityweave.engagement.services import interactions_visible_to, workspace_tod
 from cityweave.goals import services
 from cityweave.goals.forms import GoalFilterForm, GoalForm, ProgressForm
 from cityweave.goals.models import Goal, GoalProgress
+from cityweave.stakeholders.models import label_sectors
 from cityweave.web.listing import Listing
 from cityweave.web.mixins import TrashView, WorkspaceView, apply_validation_error
 
@@ -165,10 +166,12 @@ class GoalPageMixin(WorkspaceView):
             .prefetch_related("participants")
             .select_related("author__user")
         )
+        stakeholders = list(goal.stakeholders.order_by("name"))
+        label_sectors(stakeholders)
         context = self.progress_context(goal, form)
         context.update(
             {
-                "stakeholders": goal.stakeholders.order_by("name"),
+                "stakeholders": stakeholders,
                 "interactions": interactions[:LINKED_INTERACTIONS_SHOWN],
                 "interaction_count": interactions.count(),
             }

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from cityweave.engagement.health import TieHealth, tie_health
 from cityweave.stakeholders import services
-from cityweave.stakeholders.models import Stakeholder, Tie
+from cityweave.stakeholders.models import Stakeholder, Tie, label_sectors
 from cityweave.workspaces.api import api_member
 
 router = Router()
@@ -107,6 +107,18 @@ class StakeholderOut(Schema):
         return [o.pk for o in obj.organisations.all()]
 
 
+class StakeholderPagination(LimitOffsetPagination):
+    """Limit/offset pages whose stakeholders name their sectors from one query per page."""
+
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page["items"] = list(page["items"])
+        label_sectors(page["items"])
+        return page
+
+
 class StakeholderFilters(Schema):
     """Query filters for the stakeholder list."""
 
@@ -123,7 +135,7 @@ class StakeholderFilters(Schema):
     tags=["stakeholders"],
     url_name="stakeholders_list",
 )
-@paginate(LimitOffsetPagination)
+@paginate(StakeholderPagination)
 def list_stakeholders(request: HttpRequest, slug: str, filters: Query[StakeholderFilters]) -> Any:
     """The workspace's stakeholders, by name; paginated with `limit` and `offset`."""
     member = api_member(request, slug)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -45,6 +46,20 @@ def sector_choices(workspace: Workspace) -> list[tuple[str, str]]:
     """The built-in sectors followed by the workspace's own."""
     own = [(s.key, s.label) for s in Sector.objects.filter(workspace=workspace)]
     return [(k, str(v)) for k, v in SectorChoice.choices] + own
+
+
+def label_sectors(stakeholders: Iterable[Stakeholder]) -> None:
+    """Let every stakeholder in a list name its sector from one query for the whole list (none when
+    all their sectors are built in), instead of one query per stakeholder in a workspace's own sector."""
+    own = [s for s in stakeholders if s.sector not in SectorChoice.values]
+    if not own:
+        return
+    labels: dict[int, dict[str, str]] = {s.workspace_id: {} for s in own}
+    sectors = Sector.objects.filter(workspace_id__in=labels)
+    for workspace_id, key, label in sectors.values_list("workspace_id", "key", "label"):
+        labels[workspace_id][key] = label
+    for stakeholder in own:
+        stakeholder._sector_labels = labels[stakeholder.workspace_id]
 
 
 class Tag(models.Model):
@@ -160,10 +175,16 @@ class Stakeholder(WorkspaceRecord):
         if errors:
             raise ValidationError(errors)
 
+    #: The labels of the workspace's own sectors by key, when `label_sectors` loaded them for a list.
+    _sector_labels: dict[str, str] | None = None
+
     @property
     def sector_label(self) -> str:
+        """The sector's name; a workspace's own sector costs a query unless `label_sectors` ran."""
         if self.sector in SectorChoice.values:
             return str(SectorChoice(self.sector).label)
+        if self._sector_labels is not None:
+            return self._sector_labels.get(self.sector, self.sector)
         custom = Sector.objects.filter(workspace_id=self.workspace_id, key=self.sector).first()
         return custom.label if custom else self.sector
 

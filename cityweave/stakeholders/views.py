@@ -21,7 +21,7 @@ from cityweave.stakeholders.forms import (
     TieFilterForm,
     TieForm,
 )
-from cityweave.stakeholders.models import Stakeholder, Tie
+from cityweave.stakeholders.models import Stakeholder, Tie, label_sectors
 from cityweave.web.listing import Listing
 from cityweave.web.mixins import TrashView, WorkspaceView, apply_validation_error
 
@@ -49,6 +49,7 @@ class StakeholderListView(WorkspaceView):
             + Count("ties_in", filter=Q(ties_in__deleted_at__isnull=True), distinct=True)
         )
         context = listing.apply(request, queryset)
+        label_sectors(context["object_list"])
         template = (
             "stakeholders/_table.html"
             if request.headers.get("HX-Request")
@@ -185,6 +186,7 @@ class TieListView(WorkspaceView):
         )
         context = listing.apply(request, services.ties(self.member))
         page_ties = list(context["object_list"])
+        label_sectors([end for t in page_ties for end in (t.source, t.target)])
         health = {h.tie.pk: h for h in tie_health(page_ties)}
         context["rows"] = [{"tie": t, "health": health.get(t.pk)} for t in page_ties]
         template = (
