@@ -122,14 +122,18 @@ def workspace_today(workspace: Workspace) -> dt.date:
 
 def get_interaction(member: Membership, pk: int) -> Interaction:
     """One live interaction the member may see; 404 otherwise (others' private ones included)."""
-    interaction = interactions_visible_to(member).filter(pk=pk).first()
+    interaction = (
+        interactions_visible_to(member).select_related("author__user", "goal").filter(pk=pk).first()
+    )
     if interaction is None:
         raise Http404("No such interaction")
     return interaction
 
 
 def get_commitment(member: Membership, pk: int) -> Commitment:
-    commitment = commitments(member).filter(pk=pk).first()
+    commitment = (
+        commitments(member).select_related("stakeholder", "owner__user").filter(pk=pk).first()
+    )
     if commitment is None:
         raise Http404("No such commitment")
     return commitment

@@ -39,7 +39,7 @@ def goals(member: Membership) -> QuerySet[Goal]:
 
 
 def get_goal(member: Membership, pk: int) -> Goal:
-    goal = goals(member).filter(pk=pk).first()
+    goal = goals(member).select_related("owner__user").filter(pk=pk).first()
     if goal is None:
         raise Http404("No such goal")
     return goal
