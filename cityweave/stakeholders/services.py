@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie, sector_choices
@@ -40,6 +40,40 @@ def get_stakeholder(member: Membership, pk: int) -> Stakeholder:
     if stakeholder is None:
         raise Http404("No such stakeholder")
     return stakeholder
+
+
+#: The most records a picker's lookup answers with; typing more of the name narrows them down.
+LOOKUP_LIMIT = 20
+
+
+def lookup_stakeholders(
+    member: Membership,
+    query: str,
+    *,
+    kind: str = "",
+    exclude: int | None = None,
+    limit: int = LOOKUP_LIMIT,
+) -> list[Stakeholder]:
+    """Live stakeholders whose name holds every word of `query`, for a search-as-you-type picker:
+    names starting with it first, then names with a word starting with it, then the rest."""
+    words = query.split()
+    if not words:
+        return []
+    found = stakeholders(member)
+    for word in words:
+        found = found.filter(name__icontains=word)
+    if kind:
+        found = found.filter(kind=kind)
+    if exclude is not None:
+        found = found.exclude(pk=exclude)
+    phrase = " ".join(words)
+    rank = Case(
+        When(name__istartswith=phrase, then=Value(0)),
+        When(name__icontains=f" {phrase}", then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return list(found.annotate(rank=rank).order_by("rank", "name", "pk")[:limit])
 
 
 def resolve_stakeholders(

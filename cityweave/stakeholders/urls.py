@@ -7,6 +7,7 @@ from cityweave.stakeholders import views
 stakeholder_patterns = [
     path("", views.StakeholderListView.as_view(), name="list"),
     path("new/", views.StakeholderFormView.as_view(), name="new"),
+    path("lookup/", views.StakeholderLookupView.as_view(), name="lookup"),
     path("<int:pk>/", views.StakeholderDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.StakeholderFormView.as_view(), name="edit"),
     path("<int:pk>/delete/", views.StakeholderTrashView.as_view(), name="delete"),

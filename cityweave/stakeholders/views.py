@@ -21,9 +21,9 @@ from cityweave.stakeholders.forms import (
     TieFilterForm,
     TieForm,
 )
-from cityweave.stakeholders.models import Stakeholder, Tie, label_sectors
+from cityweave.stakeholders.models import Stakeholder, Tie, label_sectors, sector_choices
 from cityweave.web.listing import Listing
-from cityweave.web.mixins import TrashView, WorkspaceView, apply_validation_error
+from cityweave.web.mixins import LookupView, TrashView, WorkspaceView, apply_validation_error
 
 
 class StakeholderListView(WorkspaceView):
@@ -56,6 +56,32 @@ class StakeholderListView(WorkspaceView):
             else "stakeholders/list.html"
         )
         return render(request, template, context)
+
+
+class StakeholderLookupView(LookupView):
+    """Stakeholders by name for the pickers: ?q=… and optionally kind=person|organisation and
+    exclude=<id> (the stakeholder being edited)."""
+
+    def results(self, query: str) -> list[dict[str, Any]]:
+        exclude = self.request.GET.get("exclude", "")
+        found = services.lookup_stakeholders(
+            self.member,
+            query,
+            kind=self.request.GET.get("kind", ""),
+            exclude=int(exclude) if exclude.isdigit() else None,
+        )
+        if not found:
+            return []
+        labels = dict(sector_choices(self.workspace))
+        return [
+            {
+                "id": s.pk,
+                "name": s.name,
+                "sector_label": labels.get(s.sector, s.sector),
+                "kind": s.kind,
+            }
+            for s in found
+        ]
 
 
 #: Entries on a stakeholder's timeline; the interactions list has the rest.

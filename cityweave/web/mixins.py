@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +40,23 @@ class WorkspaceView(LoginRequiredMixin, View):
         # Forms read, and pages show, times in the workspace's own time zone.
         with timezone.override(zoneinfo.ZoneInfo(self.workspace.timezone)):
             return super().dispatch(request, *args, **kwargs)
+
+
+class LookupView(WorkspaceView):
+    """The JSON behind a search-as-you-type picker: GET ?q=… answers {"results": [...]}, a few at most.
+
+    Members of any role may read it; others get 404, and a logged-out caller 403 (not a login page).
+    """
+
+    raise_exception = True
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest) -> JsonResponse:
+        query = request.GET.get("q", "")[:100]
+        return JsonResponse({"results": self.results(query)})
+
+    def results(self, query: str) -> list[dict[str, Any]]:
+        raise NotImplementedError
 
 
 def apply_validation_error(form: BaseForm, error: ValidationError) -> None:

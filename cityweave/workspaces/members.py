@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 
 from cityweave.accounts.services import user_by_email
@@ -24,6 +25,26 @@ def members(member: Membership) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("user__email")
     )
+
+
+def lookup_members(member: Membership, query: str, limit: int = 20) -> list[Membership]:
+    """Members whose name or email holds every word of `query`, for a search-as-you-type picker:
+    names or emails starting with it first, then names with a word starting with it."""
+    words = query.split()
+    if not words:
+        return []
+    found = members(member)
+    for word in words:
+        found = found.filter(Q(user__name__icontains=word) | Q(user__email__icontains=word))
+    phrase = " ".join(words)
+    rank = Case(
+        When(Q(user__name__istartswith=phrase) | Q(user__email__istartswith=phrase), then=Value(0)),
+        When(user__name__icontains=f" {phrase}", then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    shown_as = Coalesce(NullIf("user__name", Value("")), "user__email", output_field=CharField())
+    return list(found.annotate(rank=rank, shown_as=shown_as).order_by("rank", "shown_as")[:limit])
 
 
 def get_membership(member: Membership, pk: int) -> Membership:

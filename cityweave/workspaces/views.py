@@ -15,7 +15,7 @@ from django.urls import reverse
 from cityweave.stakeholders.models import Sector, Stakeholder
 from cityweave.stakeholders.services import add_sector
 from cityweave.vocabulary import SectorChoice
-from cityweave.web.mixins import WorkspaceView, apply_validation_error
+from cityweave.web.mixins import LookupView, WorkspaceView, apply_validation_error
 from cityweave.workspaces import members as services
 from cityweave.workspaces.forms import AddMemberForm, RoleForm, SectorForm, WorkspaceForm
 from cityweave.workspaces.models import Role
@@ -74,6 +74,21 @@ def render_settings(
 def settings_url(view: WorkspaceView, anchor: str = "") -> str:
     url = reverse("settings:index", args=[view.workspace.slug])
     return f"{url}#{anchor}" if anchor else url
+
+
+class MemberLookupView(LookupView):
+    """Members by name or email for the member pickers: ?q=…."""
+
+    def results(self, query: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": m.pk,
+                "name": m.user.display_name,
+                "role": m.role,
+                "role_label": m.get_role_display(),
+            }
+            for m in services.lookup_members(self.member, query)
+        ]
 
 
 class OwnerActionView(WorkspaceView):
