@@ -1,0 +1,430 @@
+"""Query budgets: every page a person uses daily and every API list costs a fixed number of queries.
+
+Two workspaces of the same shape are built once for the module: a small one, and one with three
+times the rows of every kind (stakeholders in a workspace-defined sector, tags, organisations and
+their people, ties with a cadence and an owner, interactions with several participants and members
+present, private interactions, follow-up commitments, goals with progress, trash, members, sectors,
+API tokens). Each page is requested once to warm process caches (content types, the network map's
+layout), then measured in both workspaces:
+
+- the two counts must be equal: a count that grows with the rows is an N+1 query;
+- the count must be the one written down in EXPECTED, so any change is a deliberate edit here.
+
+The network page, its map data and the network API are measured with the analysis already cached,
+as a request finds it once the background analysis has run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cityweave.accounts.models import ApiToken
+from cityweave.engagement.models import Commitment, Interaction
+from cityweave.goals.models import Goal, GoalProgress
+from cityweave.network.services import network_report
+from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie
+from cityweave.testing import (
+    make_commitment,
+    make_goal,
+    make_interaction,
+    make_member,
+    make_stakeholder,
+    make_tie,
+    make_user,
+    make_workspace,
+)
+from cityweave.workspaces.models import Membership, Workspace
+from cityweave.workspaces.services import move_to_trash
+
+#: Queries per request in the small workspace, written down: a change here is a decision, made in
+#: the commit that causes it. A page request starts with 3 (session, user, membership) and its
+#: template adds 1 (the menu of your workspaces). Marked: counts that follow relationship health
+#: (engagement/health.py), the network analysis (network/) or the forms' pickers (*/forms.py).
+EXPECTED: dict[str, int] = {
+    "dashboard": 19,  # health
+    "stakeholder_list": 10,
+    "stakeholder_list_filtered": 10,
+    "stakeholder_list_late_page": 10,
+    "stakeholder_detail": 20,  # health, network
+    "stakeholder_new": 6,  # pickers
+    "stakeholder_edit": 10,  # pickers
+    "tie_list": 11,  # health
+    "tie_list_filtered": 9,  # health
+    "tie_detail": 10,  # health
+    "tie_new": 8,  # pickers
+    "tie_edit": 8,  # pickers
+    "interaction_list": 12,
+    "interaction_list_filtered": 12,
+    "interaction_detail": 9,
+    "interaction_new": 7,  # pickers
+    "interaction_edit": 10,  # pickers
+    "interaction_capture": 11,  # pickers
+    "commitment_list": 10,
+    "commitment_list_filtered": 10,
+    "commitment_detail": 6,
+    "commitment_new": 6,  # pickers
+    "commitment_edit": 7,  # pickers
+    "goal_list": 9,
+    "goal_list_by_progress": 9,
+    "goal_detail": 11,
+    "goal_new": 6,  # pickers
+    "goal_edit": 8,  # pickers
+    "trash": 6,
+    "settings": 7,
+    "settings_member_remove": 9,
+    "account": 5,
+    "network": 10,  # network
+    "network_map_data": 12,  # network, health
+    "api_workspaces": 2,
+    "api_stakeholders": 7,
+    "api_ties": 6,  # health
+    "api_ties_filtered": 9,  # health
+    "api_interactions": 7,
+    "api_commitments": 4,
+    "api_goals": 6,
+    "api_network": 9,  # network, health
+    "api_network_node": 6,  # network
+}
+
+SMALL, LARGE = 1, 3
+#: The workspace's own sector that the focal stakeholder and many others are in.
+PORT = "port-authority"
+
+
+@dataclass
+class World:
+    """One workspace with its owner's clients and the records the detail pages show."""
+
+    workspace: Workspace
+    owner: Membership
+    other: Membership
+    client: Client
+    api: Client
+    stakeholder: Stakeholder
+    tie: Tie
+    interaction: Interaction
+    commitment: Commitment
+    goal: Goal
+    members: list[Membership] = field(default_factory=list)
+    batches: int = 0
+
+    @property
+    def slug(self) -> str:
+        return self.workspace.slug
+
+
+def days_ago(days: int) -> dt.datetime:
+    return timezone.now() - dt.timedelta(days=days)
+
+
+def build_world(slug: str, batches: int) -> World:
+    """A workspace with its focal records, and `batches` batches of rows of every kind."""
+    workspace = make_workspace(slug.title(), slug)
+    user = make_user(f"owner@{slug}.example", "Alice Reyes")
+    owner = make_member(workspace, user, "owner")
+    Sector.objects.create(workspace=workspace, key=PORT, label="Port authority")
+    city = make_stakeholder(workspace, f"City of {slug.title()}", sector="local-government")
+    city.is_internal = True
+    city.save()
+    focal = make_stakeholder(workspace, "Harbour Board", sector=PORT, influence=4)
+    tie = make_tie(
+        city, focal, cadence_days=30, owner=owner, trust=3, started_on=dt.date(2023, 1, 1)
+    )
+    interaction = make_interaction(workspace, [city, focal], days_ago(10), author=owner)
+    interaction.members_present.set([owner])
+    commitment = make_commitment(focal, owner=owner, interaction=interaction)
+    goal = make_goal(workspace, owner=owner)
+    goal.stakeholders.set([focal])
+    GoalProgress.objects.create(goal=goal, value=Decimal(3), recorded_on=dt.date(2024, 1, 1))
+    world = World(
+        workspace=workspace,
+        owner=owner,
+        other=owner,
+        client=Client(),
+        api=Client(headers={"Authorization": f"Bearer {ApiToken.issue(user, 'tests')[1]}"}),
+        stakeholder=focal,
+        tie=tie,
+        interaction=interaction,
+        commitment=commitment,
+        goal=goal,
+        members=[owner],
+    )
+    for _ in range(batches):
+        add_batch(world, city)
+    world.other = world.members[1]
+    world.client.force_login(user)
+    # The analysis is cached, as the background task leaves it.
+    network_report(owner)
+    return world
+
+
+def add_batch(world: World, city: Stakeholder) -> None:
+    """Rows of every kind, many of them tied to the focal records the detail pages show."""
+    world.batches += 1
+    n = world.batches
+    workspace, owner = world.workspace, world.owner
+    focal, goal = world.stakeholder, world.goal
+    user = world.owner.user
+    editor = make_member(workspace, make_user(f"editor{n}@{workspace.slug}.example"), "editor")
+    world.members.append(editor)
+    members = [owner, editor]
+    # The owner's other workspaces and API tokens (the account page lists them).
+    make_member(make_workspace(f"{workspace.slug} partner {n}"), user, "viewer")
+    ApiToken.issue(user, f"script {n}")
+    own_sector = f"district-{n}"
+    Sector.objects.create(workspace=workspace, key=own_sector, label=f"District {n}")
+    tags = [
+        Tag.objects.create(workspace=workspace, name=f"{word} {n}")
+        for word in ("harbour", "grants")
+    ]
+    harbour = Tag.objects.get_or_create(workspace=workspace, name="harbour")[0]
+
+    organisations = []
+    for i, sector in enumerate((PORT, own_sector, "business", "philanthropy")):
+        org = make_stakeholder(
+            workspace, f"Org {n}.{i}", sector=sector, kind="organisation", influence=1 + i
+        )
+        org.tags.set([*tags, harbour] if sector == PORT else tags[:1])
+        organisations.append(org)
+    people = []
+    for i, org in enumerate(organisations):
+        person = make_stakeholder(
+            workspace, f"Person {n}.{i}", sector=org.sector, kind="person", title="Director"
+        )
+        person.organisations.set([org, focal])
+        person.tags.set(tags)
+        people.append(person)
+    focal.tags.add(*tags)
+    # Filler rows, so that list pages fill up.
+    filler = Stakeholder.objects.bulk_create(
+        Stakeholder(workspace=workspace, name=f"Filler {n}.{i:02}", sector=[PORT, "media"][i % 2])
+        for i in range(18)
+    )
+
+    today = timezone.localdate()
+    others = organisations + people
+    for i, other in enumerate(others):
+        make_tie(
+            focal if i % 2 else city,
+            other,
+            cadence_days=[7, 30, 90][i % 3],
+            owner=members[i % 2],
+            trust=1 + i % 4,
+            started_on=today - dt.timedelta(days=200),
+            status=Tie.Status.ENDED if i == 7 else Tie.Status.ACTIVE,
+        )
+    make_tie(organisations[0], organisations[1], cadence_days=14, owner=editor)
+    Tie.objects.bulk_create(
+        Tie(workspace=workspace, source=filler[i], target=filler[i + 1], kind="peer")
+        for i in range(0, 16, 2)
+    )
+
+    for i in range(5):
+        interaction = make_interaction(
+            workspace,
+            [focal, city, people[i % 4], organisations[i % 4]],
+            days_ago(3 + 20 * i),
+            author=members[i % 2],
+            private=i == 4,
+            goal=goal if i % 2 else None,
+        )
+        interaction.members_present.set(members)
+        make_commitment(focal, today + dt.timedelta(days=i - 2), owner=members[i % 2])
+        # Enough promises due this week that the dashboard's panel is full in both workspaces.
+        make_commitment(organisations[i % 4], today + dt.timedelta(days=i), owner=members[i % 2])
+        make_commitment(people[i % 4], today + dt.timedelta(days=i + 1), owner=None)
+        make_commitment(
+            people[i % 4],
+            today + dt.timedelta(days=3 * i),
+            owner=members[(i + 1) % 2],
+            interaction=interaction,
+            status=["open", "done", "missed", "open", "cancelled"][i],
+            owed_by=["us", "us", "them", "us", "us"][i],
+        )
+    # Someone else's private note about the focal stakeholder, which the owner must not see.
+    make_interaction(workspace, [focal], days_ago(1), author=editor, private=True)
+    world.interaction.participants.add(*people)
+    world.interaction.members_present.add(editor)
+    make_commitment(focal, owner=editor, interaction=world.interaction)
+
+    for i in range(2):
+        other_goal = make_goal(workspace, owner=members[i], status="active")
+        other_goal.stakeholders.set(organisations)
+        GoalProgress.objects.bulk_create(
+            GoalProgress(
+                goal=other_goal, value=Decimal(3 + j), recorded_on=today - dt.timedelta(days=30 * j)
+            )
+            for j in range(3)
+        )
+    goal.stakeholders.add(*organisations)
+    GoalProgress.objects.create(
+        goal=goal, value=Decimal(3 + n), recorded_on=today - dt.timedelta(days=n)
+    )
+
+    move_to_trash(owner, make_stakeholder(workspace, f"Gone {n}"))
+    move_to_trash(owner, make_interaction(workspace, [city], days_ago(5), author=owner))
+    move_to_trash(owner, make_commitment(focal, owner=owner))
+    move_to_trash(owner, make_goal(workspace, owner=owner))
+    move_to_trash(owner, make_tie(people[0], people[1]))
+
+
+@dataclass
+class Worlds:
+    small: World
+    large: World
+
+
+@pytest.fixture(scope="module")
+def worlds(django_db_setup, django_db_blocker) -> Iterator[Worlds]:
+    """Both workspaces, built once for the module and rolled back after it."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield Worlds(small=build_world("small", SMALL), large=build_world("large", LARGE))
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _pages() -> dict[str, Callable[[World], tuple[str, str]]]:
+    """Every page a person uses daily and every API list: name → (which client, URL in a world)."""
+
+    def page(name: str, *args: str, query: str = "") -> Callable[[World], tuple[str, str]]:
+        def url(w: World) -> tuple[str, str]:
+            ids = [getattr(w, a).pk for a in args]
+            return "client", reverse(name, args=[w.slug, *ids]) + query.format(w=w)
+
+        return url
+
+    def api(name: str, *args: str, query: str = "") -> Callable[[World], tuple[str, str]]:
+        def url(w: World) -> tuple[str, str]:
+            ids = [getattr(w, a).pk for a in args]
+            return "api", reverse(f"api:{name}", args=[w.slug, *ids]) + query
+
+        return url
+
+    return {
+        "dashboard": page("dashboard"),
+        "stakeholder_list": page("stakeholders:list"),
+        "stakeholder_list_filtered": page(
+            "stakeholders:list", query=f"?sector={PORT}&tag=harbour&sort=-ties"
+        ),
+        "stakeholder_list_late_page": page("stakeholders:list", query="?page=3"),
+        "stakeholder_detail": page("stakeholders:detail", "stakeholder"),
+        "stakeholder_new": page("stakeholders:new"),
+        "stakeholder_edit": page("stakeholders:edit", "stakeholder"),
+        "tie_list": page("ties:list"),
+        "tie_list_filtered": page("ties:list", query=f"?sector={PORT}&health=cooling&sort=trust"),
+        "tie_detail": page("ties:detail", "tie"),
+        "tie_new": page("ties:new", query="?source={w.stakeholder.pk}"),
+        "tie_edit": page("ties:edit", "tie"),
+        "interaction_list": page("interactions:list"),
+        "interaction_list_filtered": page(
+            "interactions:list", query=f"?stakeholder={{w.stakeholder.pk}}&sector={PORT}"
+        ),
+        "interaction_detail": page("interactions:detail", "interaction"),
+        "interaction_new": page("interactions:new", query="?stakeholder={w.stakeholder.pk}"),
+        "interaction_edit": page("interactions:edit", "interaction"),
+        "interaction_capture": page("interactions:capture", "stakeholder"),
+        "commitment_list": page("commitments:list"),
+        "commitment_list_filtered": page("commitments:list", query="?due=this-week&owed_by=us"),
+        "commitment_detail": page("commitments:detail", "commitment"),
+        "commitment_new": page("commitments:new", query="?stakeholder={w.stakeholder.pk}"),
+        "commitment_edit": page("commitments:edit", "commitment"),
+        "goal_list": page("goals:list"),
+        "goal_list_by_progress": page("goals:list", query="?sort=-progress&status=active"),
+        "goal_detail": page("goals:detail", "goal"),
+        "goal_new": page("goals:new"),
+        "goal_edit": page("goals:edit", "goal"),
+        "trash": page("trash:list"),
+        "settings": page("settings:index"),
+        "settings_member_remove": page("settings:member_remove", "other"),
+        "account": lambda w: ("client", reverse("account:index")),
+        "network": page("network:map"),
+        "network_map_data": page("network:map-data"),
+        "api_workspaces": lambda w: ("api", reverse("api:workspaces_list")),
+        "api_stakeholders": api("stakeholders_list"),
+        "api_ties": api("ties_list"),
+        "api_ties_filtered": api("ties_list", query="?health=cooling&status=active"),
+        "api_interactions": api("interactions_list"),
+        "api_commitments": api("commitments_list"),
+        "api_goals": api("goals_list"),
+        "api_network": api("network"),
+        "api_network_node": api("network_node", "stakeholder"),
+    }
+
+
+PAGES = _pages()
+
+
+def get(world: World, page: str) -> CaptureQueriesContext:
+    """Request the page twice, the first time to warm process caches; the second one's queries."""
+    which, url = PAGES[page](world)
+    client = world.api if which == "api" else world.client
+    warm = client.get(url)
+    assert warm.status_code == 200, (url, warm.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return queries
+
+
+LITERALS = re.compile(r"\b\d+\b|'[^']*'")
+LISTS = re.compile(r"\((?:\?, )*\?\)")
+
+
+def shape(sql: str) -> str:
+    """A query with its literal values and lists left out: the same query with other ids is equal."""
+    return LISTS.sub("(…)", LITERALS.sub("?", sql))
+
+
+def growth(small: CaptureQueriesContext, large: CaptureQueriesContext) -> str:
+    """Which queries run more often (or less) with three times the rows."""
+    before = Counter(shape(q["sql"]) for q in small.captured_queries)
+    after = Counter(shape(q["sql"]) for q in large.captured_queries)
+    lines = [
+        f"  {before[sql]} → {after[sql]} times: {sql}"
+        for sql in sorted(set(before) | set(after))
+        if before[sql] != after[sql]
+    ]
+    return "\n".join(lines)
+
+
+def test_every_page_has_its_count_written_down():
+    assert sorted(EXPECTED) == sorted(PAGES)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_query_count_is_fixed_and_written_down(worlds, db, page, django_assert_num_queries):
+    small = get(worlds.small, page)
+    large = get(worlds.large, page)
+    assert len(large) == len(small), (
+        f"{page}: {len(small)} queries with the small workspace, {len(large)} with three times "
+        f"the rows; the queries whose count changed:\n{growth(small, large)}"
+    )
+    which, url = PAGES[page](worlds.small)
+    client = worlds.small.api if which == "api" else worlds.small.client
+    try:
+        with django_assert_num_queries(EXPECTED[page]) as captured:
+            client.get(url)
+    except pytest.fail.Exception as failure:
+        message = str(failure).replace(" (add -v option to show queries)", "")
+    else:
+        return
+    queries = "\n".join(f"  {q['sql']}" for q in captured.captured_queries)
+    pytest.fail(
+        f"{page}: {message}; change EXPECTED if that is intended.\n{queries}", pytrace=False
+    )
