@@ -48,6 +48,7 @@ from cityweave.demo_data import (
     TOPICS,
     US_PROMISES,
 )
+from cityweave.engagement.contacts import refresh_workspace
 from cityweave.engagement.health import COLD, COOLING, HEALTHY
 from cityweave.engagement.models import Commitment, Interaction
 from cityweave.goals.models import Goal, GoalProgress
@@ -143,6 +144,8 @@ class _RivertonBuilder:
         self._goals()
         self._interactions()
         self._commitments()
+        # Bulk inserts send no signals: each tie's last contact is computed once, here.
+        refresh_workspace(self.workspace)
         return self.workspace
 
     @property

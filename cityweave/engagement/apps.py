@@ -5,3 +5,8 @@ class EngagementConfig(AppConfig):
     """Interactions, commitments and relationship health."""
 
     name = "cityweave.engagement"
+
+    def ready(self) -> None:
+        from cityweave.engagement import contacts
+
+        contacts.connect()

@@ -8,29 +8,58 @@ that involved both. The clock starts at the later of that interaction and the ti
 (midnight in the workspace's time zone); with neither, when the tie was recorded. An interaction
 planned for later doesn't count until it has happened.
 Ties between two internal stakeholders, ended ties and ties without a cadence have no health.
+
+Cost: each tie keeps its last contact (`Tie.last_contact_at`, see `contacts`), so health reads it
+with the tie and never scans the interaction history; only a tie whose latest interaction is still
+planned asks for the latest one that has happened. The workspace-wide reading (`workspace_health`)
+works on plain rows, so the dashboard, the tie filter and the map build no model instance per tie.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from cityweave.engagement.models import Interaction
+from cityweave.engagement.contacts import Ends, LastContacts, last_contacts
 from cityweave.stakeholders.models import Stakeholder, Tie
 
 HEALTHY, COOLING, COLD = "healthy", "cooling", "cold"
 ORDER = {COLD: 0, COOLING: 1, HEALTHY: 2}
+LABELS = {HEALTHY: "Healthy", COOLING: "Cooling", COLD: "Cold"}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One tie's health at a moment, from plain values: what every list needs."""
+
+    tie_id: int
+    status: str
+    days_since: int
+    last_contact: dt.datetime | None
+    cadence_days: int
+    importance: int
+
+    @property
+    def overdue_days(self) -> int:
+        return max(0, self.days_since - self.cadence_days)
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.status]
+
+    def urgency(self) -> tuple[int, int, float]:
+        """Sort key: cold before cooling before healthy, then most important, then most overdue."""
+        return (ORDER[self.status], -self.importance, -self.overdue_days / self.cadence_days)
 
 
 @dataclass(frozen=True)
 class TieHealth:
-    """One tie's health at a moment."""
+    """One tie's health at a moment, with the tie and its counterparts for pages."""
 
     tie: Tie
     status: str
@@ -52,7 +81,7 @@ class TieHealth:
 
     @property
     def label(self) -> str:
-        return {HEALTHY: "Healthy", COOLING: "Cooling", COLD: "Cold"}[self.status]
+        return LABELS[self.status]
 
 
 def classify(days_since: int, cadence_days: int) -> str:
@@ -69,51 +98,167 @@ def counterparts(tie: Tie) -> tuple[Stakeholder, ...]:
     return tuple(ends)
 
 
+@dataclass(frozen=True)
+class _TieFacts:
+    """What health is computed from: a tie's cadence, dates and the ids of its counterparts."""
+
+    tie_id: int
+    cadence_days: int
+    started_on: dt.date | None
+    created_at: dt.datetime
+    ends: Ends
+    importance: int
+    stored_contact: dt.datetime | None
+
+
+def _readings(
+    facts: list[_TieFacts], workspace_id: int, zone_name: str, now: dt.datetime
+) -> list[Reading]:
+    """Each tie's reading, most urgent first; ties whose stored contact is still planned ask
+    `last_contacts` for the latest that has happened."""
+    planned = [f.ends for f in facts if f.stored_contact is not None and f.stored_contact > now]
+    happened = (
+        last_contacts(planned, workspace_id=workspace_id, now=now)
+        if planned
+        else LastContacts({}, {})
+    )
+    zone = zoneinfo.ZoneInfo(zone_name)
+    readings = []
+    for fact in facts:
+        last = fact.stored_contact
+        if last is not None and last > now:
+            last = happened.last(fact.ends)
+        readings.append(_reading(fact, last, zone, now))
+    readings.sort(key=Reading.urgency)
+    return readings
+
+
+def _reading(
+    facts: _TieFacts, last: dt.datetime | None, zone: zoneinfo.ZoneInfo, now: dt.datetime
+) -> Reading:
+    started = (
+        dt.datetime.combine(facts.started_on, dt.time(), tzinfo=zone)
+        if facts.started_on is not None
+        else None
+    )
+    # A contact before the tie began (an old acquaintance, a new partnership) doesn't age it.
+    known = [t for t in (last, started) if t is not None]
+    reference = max(known) if known else facts.created_at
+    days = max(0, (now - reference).days)
+    return Reading(
+        facts.tie_id,
+        classify(days, facts.cadence_days),
+        days,
+        last,
+        facts.cadence_days,
+        facts.importance,
+    )
+
+
 def tie_health(ties: Iterable[Tie], now: dt.datetime | None = None) -> list[TieHealth]:
-    """Health of each tie that has one, most urgent and most important first."""
+    """Health of each tie that has one, most urgent and most important first.
+
+    `ties` are model instances with their ends loaded (select_related), all of one workspace.
+    """
     now = now or timezone.now()
     candidates = [
         t for t in ties if t.cadence_days and t.status != Tie.Status.ENDED and counterparts(t)
     ]
     if not candidates:
         return []
-    stakeholder_ids = {s.pk for t in candidates for s in counterparts(t)}
-    contacts = _contacts(stakeholder_ids, candidates[0].workspace_id, now)
-    zone = zoneinfo.ZoneInfo(candidates[0].workspace.timezone)
-    results = []
-    for tie in candidates:
-        ends = counterparts(tie)
-        shared = set.intersection(*(set(contacts[s.pk]) for s in ends))
-        last = max((contacts[ends[0].pk][i] for i in shared), default=None)
-        started = (
-            dt.datetime.combine(tie.started_on, dt.time(), tzinfo=zone)
-            if tie.started_on is not None
-            else None
+    stored = dict(
+        Tie.all_objects.filter(pk__in=[t.pk for t in candidates]).values_list(
+            "pk", "last_contact_at"
         )
-        # A contact before the tie began (an old acquaintance, a new partnership) doesn't age it.
-        known = [t for t in (last, started) if t is not None]
-        reference = max(known) if known else tie.created_at
-        days = max(0, (now - reference).days)
-        results.append(TieHealth(tie, classify(days, tie.cadence_days or 0), days, last, ends))
-    results.sort(key=lambda h: (ORDER[h.status], -h.importance, -h.overdue_days / h.cadence_days))
-    return results
+    )
+    ends = {t.pk: counterparts(t) for t in candidates}
+    facts = [
+        _TieFacts(
+            t.pk,
+            int(t.cadence_days or 0),
+            t.started_on,
+            t.created_at,
+            tuple(sorted(s.pk for s in ends[t.pk])),
+            max((s.influence or 0) for s in ends[t.pk]),
+            stored.get(t.pk),
+        )
+        for t in candidates
+    ]
+    by_id = {t.pk: t for t in candidates}
+    return [
+        TieHealth(by_id[r.tie_id], r.status, r.days_since, r.last_contact, ends[r.tie_id])
+        for r in _readings(facts, candidates[0].workspace_id, candidates[0].workspace.timezone, now)
+    ]
 
 
-def _contacts(
-    stakeholder_ids: set[int], workspace_id: int, now: dt.datetime
-) -> dict[int, dict[int, dt.datetime]]:
-    """For each stakeholder: interaction id → when, over live interactions up to `now`."""
-    through = Interaction.participants.through
-    rows = through.objects.filter(
-        stakeholder_id__in=stakeholder_ids,
-        interaction__workspace_id=workspace_id,
-        interaction__deleted_at__isnull=True,
-        interaction__occurred_at__lte=now,
-    ).values_list("stakeholder_id", "interaction_id", "interaction__occurred_at")
-    contacts: dict[int, dict[int, dt.datetime]] = defaultdict(dict)
-    for stakeholder_id, interaction_id, occurred_at in rows:
-        contacts[stakeholder_id][interaction_id] = occurred_at
-    return contacts
+#: What `workspace_health` reads of each tie, after its id and workspace.
+HEALTH_FIELDS = (
+    "cadence_days", "started_on", "created_at", "last_contact_at",
+    "source_id", "source__is_internal", "source__influence",
+    "target_id", "target__is_internal", "target__influence",
+)  # fmt: skip
+
+
+def workspace_health(
+    ties: QuerySet[Tie], now: dt.datetime | None = None, *, at_risk_only: bool = False
+) -> dict[int, Reading]:
+    """Health of every tie in `ties` (one workspace's) that has one, by tie id, in urgency order
+    (most urgent and most important first).
+
+    Reads plain values, never model instances: fit for every tie of a workspace at once. With
+    `at_risk_only`, the database leaves out the ties sure to be healthy (contacted within their
+    cadence), so only cooling and cold ties, and a few that have to be checked, come back.
+    """
+    now = now or timezone.now()
+    candidates = ties.filter(cadence_days__isnull=False).exclude(status=Tie.Status.ENDED).order_by()
+    if at_risk_only:
+        candidates = candidates.exclude(_contacted_within_cadence(candidates, now))
+    rows = candidates.values_list("pk", "workspace_id", "workspace__timezone", *HEALTH_FIELDS)
+    facts: list[_TieFacts] = []
+    workspace_id, zone_name = 0, "UTC"
+    for (
+        pk, workspace, zone, cadence, started_on, created_at, stored_contact,
+        source, source_internal, source_influence, target, target_internal, target_influence,
+    ) in rows:  # fmt: skip
+        if source_internal and target_internal:
+            continue
+        workspace_id, zone_name = workspace, zone
+        if source_internal:
+            ends, influence = (target,), target_influence or 0
+        elif target_internal:
+            ends, influence = (source,), source_influence or 0
+        else:
+            ends = (source, target) if source < target else (target, source)
+            influence = max(source_influence or 0, target_influence or 0)
+        facts.append(
+            _TieFacts(pk, cadence, started_on, created_at, ends, influence, stored_contact)
+        )
+    readings = _readings(facts, workspace_id, zone_name, now)
+    return {r.tie_id: r for r in readings if not (at_risk_only and r.status == HEALTHY)}
+
+
+#: Past this many distinct cadences in a workspace, `at_risk_only` reads every tie instead.
+MAX_CADENCES = 40
+
+
+def _contacted_within_cadence(ties: QuerySet[Tie], now: dt.datetime) -> Q:
+    """Ties sure to be healthy: contacted, started or (never contacted nor started) recorded no
+    longer than their cadence ago. One term per distinct cadence keeps the test to comparisons
+    with constants, which any database evaluates without converting a row's dates."""
+    pairs = set(ties.values_list("cadence_days", "workspace__timezone").distinct())
+    if not pairs or len(pairs) > MAX_CADENCES:
+        return Q(pk__in=[])
+    sure = Q()
+    for cadence, zone in pairs:
+        since = now - dt.timedelta(days=cadence)
+        # Started after the local day `since` falls in: its midnight is later than `since`.
+        started_after = timezone.localdate(since, zoneinfo.ZoneInfo(zone))
+        sure |= Q(cadence_days=cadence) & (
+            Q(last_contact_at__lte=now, last_contact_at__gte=since)
+            | Q(started_on__gt=started_after)
+            | Q(last_contact_at__isnull=True, started_on__isnull=True, created_at__gte=since)
+        )
+    return sure
 
 
 def ties_with_cadence(workspace_id: int) -> QuerySet[Tie]:

@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cityweave.analytics import analyze
-from cityweave.engagement.health import tie_health
+from cityweave.engagement.health import workspace_health
 from cityweave.network.models import NetworkSnapshot
 from cityweave.network.reading import ROLE_MEANINGS, reading_points
 from cityweave.stakeholders import services as stakeholder_services
@@ -44,10 +44,6 @@ from cityweave.workspaces.models import Membership, Workspace
 ANALYSIS_VERSION = "2"
 UNRATED_TIE_WEIGHT = 2
 
-HEALTH_FIELDS = (
-    "workspace__timezone", "cadence_days", "status", "started_on", "created_at",
-    "source__is_internal", "source__influence", "target__is_internal", "target__influence",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -90,14 +86,7 @@ def _network(member: Membership, sectors: dict[str, str]) -> NetworkData:
 def _ties(member: Membership) -> list[dict[str, Any]]:
     """The live, non-ended ties with their status, health, owner and analysis weight."""
     live_ties = stakeholder_services.ties(member).exclude(status=Tie.Status.ENDED).order_by("pk")
-    # Only the fields tie_health reads: loading whole ties and ends triples its time on big networks.
-    watched = (
-        live_ties.filter(cadence_days__isnull=False)
-        .select_related(None)
-        .select_related("workspace", "source", "target")
-        .only(*HEALTH_FIELDS)
-    )
-    health = {result.tie.pk: result.status for result in tie_health(watched)}
+    health = {tie_id: reading.status for tie_id, reading in workspace_health(live_ties).items()}
     rows = live_ties.values_list(
         "pk", "source_id", "target_id", "status", "directed", "kind", "trust",
         "owner_id", "owner__user__name", "owner__user__email",

@@ -230,6 +230,13 @@ class Tie(WorkspaceRecord):
     )
     trust = scale_field(4, "trust")
     value = scale_field(4, "value")
+    last_contact_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The latest live interaction with the tie's counterparts, planned ones included; "
+        "kept by cityweave.engagement.contacts.",
+    )
 
     class Meta(WorkspaceRecord.Meta):
         ordering = ["source__name", "target__name"]

@@ -291,14 +291,11 @@ def trash_tie(member: Membership, tie: Tie) -> TrashEntry:
 
 def filter_by_health(queryset: QuerySet[Tie], status: str) -> QuerySet[Tie]:
     """The ties in `queryset` whose current health is `status` (healthy, cooling or cold)."""
-    from cityweave.engagement.health import tie_health
+    from cityweave.engagement.health import HEALTHY, workspace_health
 
-    candidates = queryset.filter(cadence_days__isnull=False).exclude(status=Tie.Status.ENDED)
-    matching = [
-        h.tie.pk
-        for h in tie_health(candidates.select_related("source", "target"))
-        if h.status == status
-    ]
+    # Only "healthy" needs every tie read; the database rules most of them out for the others.
+    readings = workspace_health(queryset, at_risk_only=status != HEALTHY)
+    matching = [tie_id for tie_id, reading in readings.items() if reading.status == status]
     return queryset.filter(pk__in=matching)
 
 

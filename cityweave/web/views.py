@@ -20,7 +20,14 @@ from django.utils.cache import add_never_cache_headers
 from django.views import View
 
 from cityweave.accounts.models import ApiToken, User
-from cityweave.engagement.health import COLD, COOLING, HEALTHY, tie_health, ties_with_cadence
+from cityweave.engagement.health import (
+    COLD,
+    COOLING,
+    HEALTHY,
+    TieHealth,
+    counterparts,
+    workspace_health,
+)
 from cityweave.engagement.models import Commitment
 from cityweave.engagement.services import (
     commitments,
@@ -79,10 +86,25 @@ def dashboard_data(member: Membership, now: dt.datetime) -> dict[str, Any]:
         for c in due_soon_qs.order_by("due_on", "pk")[:PANEL_ROWS]
     ]
 
-    health = tie_health(ties_with_cadence(workspace.pk), now)
-    at_risk = [h for h in health if h.status != HEALTHY]
-    # tie_health puts cold before cooling; a stable sort keeps that order among equals.
-    at_risk.sort(key=lambda h: -h.importance)
+    readings = workspace_health(Tie.objects.filter(workspace=workspace), now, at_risk_only=True)
+    at_risk_readings = [r for r in readings.values() if r.status != HEALTHY]
+    # Readings come cold before cooling; a stable sort keeps that order among equals.
+    at_risk_readings.sort(key=lambda r: -r.importance)
+    shown = at_risk_readings[:PANEL_ROWS]
+    shown_ties = Tie.objects.filter(pk__in=[r.tie_id for r in shown]).select_related(
+        "workspace", "source", "target", "owner__user"
+    )
+    by_id = {tie.pk: tie for tie in shown_ties}
+    at_risk = [
+        TieHealth(
+            by_id[r.tie_id],
+            r.status,
+            r.days_since,
+            r.last_contact,
+            counterparts(by_id[r.tie_id]),
+        )
+        for r in shown
+    ]
 
     goals_qs = (
         Goal.objects.filter(workspace=workspace, status=Goal.Status.ACTIVE)
@@ -118,9 +140,9 @@ def dashboard_data(member: Membership, now: dt.datetime) -> dict[str, Any]:
         "overdue_count": overdue_qs.count() if len(overdue) == PANEL_ROWS else len(overdue),
         "due_soon": due_soon,
         "due_soon_count": due_soon_qs.count() if len(due_soon) == PANEL_ROWS else len(due_soon),
-        "at_risk": at_risk[:PANEL_ROWS],
-        "cold_count": sum(1 for h in at_risk if h.status == COLD),
-        "cooling_count": sum(1 for h in at_risk if h.status == COOLING),
+        "at_risk": at_risk,
+        "cold_count": sum(1 for r in at_risk_readings if r.status == COLD),
+        "cooling_count": sum(1 for r in at_risk_readings if r.status == COOLING),
         "goals": goals,
         "goal_count": goals_qs.count() if len(goals) == PANEL_ROWS else len(goals),
         "recent": list(recent),

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cityweave.accounts.models import User
 from cityweave.workspaces.models import Membership, Role, TrashEntry, Workspace, WorkspaceRecord
+from cityweave.workspaces.signals import records_changed
 
 
 def create_workspace(name: str, slug: str, timezone_name: str = "UTC") -> Workspace:
@@ -119,6 +120,7 @@ def move_to_trash(
         )
     type(record).all_objects.filter(pk=record.pk).update(deleted_at=now, deletion_batch=batch)
     record.deleted_at, record.deletion_batch = now, batch
+    _batch_changed(member.workspace, batch)
     return TrashEntry.objects.create(
         workspace=member.workspace,
         batch=batch,
@@ -129,6 +131,20 @@ def move_to_trash(
         deleted_at=now,
         deleted_by=member.user,
     )
+
+
+def _batch_changed(workspace: Workspace, batch: uuid.UUID) -> None:
+    """Tell the listeners of `records_changed` which records a trash batch holds."""
+    for model in record_models():
+        if not records_changed.has_listeners(model):
+            continue
+        pks = list(
+            model.all_objects.filter(workspace=workspace, deletion_batch=batch).values_list(
+                "pk", flat=True
+            )
+        )
+        if pks:
+            records_changed.send(sender=model, workspace=workspace, pks=pks)
 
 
 def trash_entries(member: Membership) -> models.QuerySet[TrashEntry]:
@@ -145,9 +161,11 @@ def restore(member: Membership, entry_id: int) -> WorkspaceRecord:
     if entry is None:
         raise Http404("No such trash entry")
     for model in record_models():
-        model.all_objects.filter(workspace=member.workspace, deletion_batch=entry.batch).update(
-            deleted_at=None, deletion_batch=None
-        )
+        in_batch = model.all_objects.filter(workspace=member.workspace, deletion_batch=entry.batch)
+        pks = list(in_batch.values_list("pk", flat=True))
+        if pks:
+            model.all_objects.filter(pk__in=pks).update(deleted_at=None, deletion_batch=None)
+            records_changed.send(sender=model, workspace=member.workspace, pks=pks)
     model_class = entry.content_type.model_class()
     assert model_class is not None and issubclass(model_class, WorkspaceRecord)
     record = model_class.all_objects.get(pk=entry.object_id)
@@ -163,5 +181,9 @@ def purge(member: Membership, entry_id: int) -> None:
     if entry is None:
         raise Http404("No such trash entry")
     for model in record_models():
-        model.all_objects.filter(workspace=member.workspace, deletion_batch=entry.batch).delete()
+        in_batch = model.all_objects.filter(workspace=member.workspace, deletion_batch=entry.batch)
+        pks = list(in_batch.values_list("pk", flat=True))
+        if pks:
+            model.all_objects.filter(pk__in=pks).delete()
+            records_changed.send(sender=model, workspace=member.workspace, pks=pks)
     entry.delete()

@@ -20,6 +20,7 @@ from cityweave.engagement.models import Commitment, Interaction
 from cityweave.goals.models import Goal, GoalProgress
 from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie
 from cityweave.workspaces.models import Membership, Role, TrashEntry, Workspace, WorkspaceRecord
+from cityweave.workspaces.signals import records_changed
 
 FORMAT = "cityweave-workspace"
 VERSION = 1
@@ -55,9 +56,17 @@ def section_counts(data: dict[str, Any]) -> dict[str, int]:
     return {name: len(data[name]) for name in SECTIONS if isinstance(data.get(name), list)}
 
 
+#: Values derived from other records, recomputed after an import rather than carried in the file.
+DERIVED_FIELDS = {(Tie, "last_contact_at")}
+
+
 def _value_fields(model: type[models.Model]) -> list[models.Field]:
-    """Concrete fields that hold values rather than links to other rows."""
-    return [f for f in model._meta.concrete_fields if not f.is_relation and not f.primary_key]
+    """Concrete fields that hold values rather than links to other rows (derived ones left out)."""
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not f.is_relation and not f.primary_key and (model, f.name) not in DERIVED_FIELDS
+    ]
 
 
 def _link_fields(model: type[models.Model], parent: str = "workspace") -> list[models.ForeignKey]:
@@ -546,6 +555,9 @@ def _write(plan: _Plan, slug: str | None) -> Workspace:
         _clean(entry, row.where, ["workspace", "content_type", "deleted_by"])
         entries.append(entry)
     _bulk_create(TrashEntry.objects, entries, "trash")
+    # Bulk inserts send no model signals: let what derives from the records recompute it.
+    for _, model in RECORD_SECTIONS:
+        records_changed.send(sender=model, workspace=workspace, pks=None)
     return workspace
 
 
