@@ -17,10 +17,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed $(VENDOR)/.built
 
+# Tom Select (the search-as-you-type pickers) comes with the source maps its minified files name.
 $(VENDOR)/.built: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)/
+	cp node_modules/tom-select/dist/js/tom-select.complete.min.js* node_modules/tom-select/dist/css/tom-select.min.css* $(VENDOR)/
 	touch $@
 
 static: $(VENDOR)/.built

@@ -11,25 +11,17 @@ from django.utils import timezone
 from cityweave.engagement import services
 from cityweave.engagement.models import Commitment, Interaction
 from cityweave.goals.models import Goal
-from cityweave.stakeholders.forms import choice_field
+from cityweave.stakeholders.forms import (
+    StakeholderChoiceField,
+    StakeholdersChoiceField,
+    choice_field,
+    pick_stakeholders,
+)
 from cityweave.stakeholders.models import Stakeholder, sector_choices
+from cityweave.workspaces.forms import MemberChoiceField, MembersChoiceField, pick_members
 from cityweave.workspaces.models import Membership
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    """A workspace member, shown by name."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.user.display_name
-
-
-class MembersChoiceField(forms.ModelMultipleChoiceField):
-    """Workspace members, shown by name."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.user.display_name
 
 
 def when_widget() -> forms.DateTimeInput:
@@ -48,10 +40,6 @@ def now_in(member: Membership) -> str:
 
 def members_of(member: Membership) -> QuerySet[Membership]:
     return Membership.objects.filter(workspace=member.workspace).select_related("user")
-
-
-def stakeholders_of(member: Membership) -> QuerySet[Stakeholder]:
-    return Stakeholder.objects.filter(workspace=member.workspace).order_by("name")
 
 
 def goals_of(member: Membership) -> QuerySet[Goal]:
@@ -73,7 +61,7 @@ class InteractionForm(forms.ModelForm):
     """Create or edit an interaction."""
 
     occurred_at = forms.DateTimeField(label="When", widget=when_widget())
-    participants = forms.ModelMultipleChoiceField(
+    participants = StakeholdersChoiceField(
         queryset=Stakeholder.objects.none(), help_text="The stakeholders who took part."
     )
     members_present = MembersChoiceField(
@@ -97,8 +85,8 @@ class InteractionForm(forms.ModelForm):
     def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.workspace = member.workspace
-        limit_choices(self, "participants", stakeholders_of(member))
-        limit_choices(self, "members_present", members_of(member))
+        pick_stakeholders(self, "participants", member.workspace)
+        pick_members(self, "members_present", member.workspace)
         limit_choices(self, "goal", goals_of(member))
         if self.instance.pk is None:
             self.initial.setdefault("occurred_at", now_in(member))
@@ -119,7 +107,7 @@ class QuickCaptureForm(forms.Form):
     kind = forms.ChoiceField(choices=Interaction.Kind.choices, initial=Interaction.Kind.MEETING)
     summary = forms.CharField(max_length=300, help_text="One line: what happened.")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    participants = forms.ModelMultipleChoiceField(
+    participants = StakeholdersChoiceField(
         queryset=Stakeholder.objects.none(),
         required=False,
         label="Other participants",
@@ -162,10 +150,10 @@ class QuickCaptureForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.stakeholder = stakeholder
-        limit_choices(self, "participants", stakeholders_of(member).exclude(pk=stakeholder.pk))
-        limit_choices(self, "members_present", members_of(member))
+        pick_stakeholders(self, "participants", member.workspace, exclude=stakeholder)
+        pick_members(self, "members_present", member.workspace)
         limit_choices(self, "goal", goals_of(member))
-        limit_choices(self, "follow_up_owner", members_of(member))
+        pick_members(self, "follow_up_owner", member.workspace)
         self.initial.setdefault("occurred_at", now_in(member))
         self.initial.setdefault("members_present", [member.pk])
         self.initial.setdefault("follow_up_owner", member.pk)
@@ -208,7 +196,7 @@ class QuickCaptureForm(forms.Form):
 class CommitmentForm(forms.ModelForm):
     """Create or edit a commitment."""
 
-    stakeholder = forms.ModelChoiceField(queryset=Stakeholder.objects.none(), label="With")
+    stakeholder = StakeholderChoiceField(queryset=Stakeholder.objects.none(), label="With")
     owner = MemberChoiceField(
         queryset=Membership.objects.none(),
         required=False,
@@ -224,8 +212,8 @@ class CommitmentForm(forms.ModelForm):
     def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.workspace = member.workspace
-        limit_choices(self, "stakeholder", stakeholders_of(member))
-        limit_choices(self, "owner", members_of(member))
+        pick_stakeholders(self, "stakeholder", member.workspace)
+        pick_members(self, "owner", member.workspace)
         if self.instance.pk is None:
             self.initial.setdefault("owner", member.pk)
 

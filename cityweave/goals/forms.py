@@ -8,18 +8,13 @@ from django import forms
 from django.db.models import QuerySet
 
 from cityweave.goals.models import Goal, GoalProgress
+from cityweave.stakeholders.forms import StakeholdersChoiceField, pick_stakeholders
 from cityweave.stakeholders.models import Stakeholder
 from cityweave.web.forms import choice_field
+from cityweave.workspaces.forms import MemberChoiceField, pick_members
 from cityweave.workspaces.models import Membership
 
 NO_OWNER = "none"
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    """A workspace member, shown by the user's name."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.user.display_name)
 
 
 class GoalForm(forms.ModelForm):
@@ -30,6 +25,11 @@ class GoalForm(forms.ModelForm):
         required=False,
         empty_label="— nobody yet —",
         help_text="The member accountable for reaching the target.",
+    )
+    stakeholders = StakeholdersChoiceField(
+        queryset=Stakeholder.objects.none(),
+        required=False,
+        help_text="The stakeholders this goal is about.",
     )
 
     class Meta:
@@ -44,7 +44,6 @@ class GoalForm(forms.ModelForm):
             "unit": "Optional, e.g. ties, USD, days.",
             "baseline": "Where the metric stands today.",
             "target": "Where it should be by the deadline; lower than the baseline to cut something.",
-            "stakeholders": "The stakeholders this goal is about.",
         }
         widgets = {
             "baseline": forms.NumberInput(attrs={"step": "0.01"}),
@@ -56,15 +55,8 @@ class GoalForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         workspace = member.workspace
         self.instance.workspace = workspace
-        owner = self.fields["owner"]
-        owner.queryset = Membership.objects.filter(  # type: ignore[attr-defined]
-            workspace=workspace
-        ).select_related("user")
-        stakeholders = self.fields["stakeholders"]
-        stakeholders.queryset = Stakeholder.objects.filter(  # type: ignore[attr-defined]
-            workspace=workspace
-        ).order_by("name")
-        stakeholders.required = False
+        pick_members(self, "owner", workspace)
+        pick_stakeholders(self, "stakeholders", workspace)
         if self.instance.pk is None and not self.is_bound:
             self.initial.setdefault("owner", member.pk)
 

@@ -3,14 +3,65 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
 from cityweave.stakeholders.models import Stakeholder, Tag, Tie, sector_choices
 from cityweave.vocabulary import PartnerRole, ValueType
 from cityweave.web.forms import choice_field
+from cityweave.web.widgets import LookupSelect, LookupSelectMultiple, LookupWidgetMixin
+from cityweave.workspaces.forms import MemberChoiceField, pick_members
 from cityweave.workspaces.models import Membership, Workspace
+
+
+class StakeholderChoiceField(forms.ModelChoiceField):
+    """One of the workspace's stakeholders, picked by searching for its name."""
+
+    widget = LookupSelect
+    default_error_messages = {"invalid_choice": "No such stakeholder in this workspace."}
+
+
+class StakeholdersChoiceField(forms.ModelMultipleChoiceField):
+    """Stakeholders of the workspace, picked by searching for their names."""
+
+    widget = LookupSelectMultiple
+    default_error_messages = {"invalid_choice": "No such stakeholder in this workspace: %(value)s."}
+
+
+def pick_stakeholders(
+    form: forms.BaseForm,
+    name: str,
+    workspace: Workspace,
+    *,
+    kind: str = "",
+    exclude: Stakeholder | None = None,
+) -> None:
+    """Let field `name` (a StakeholderChoiceField or StakeholdersChoiceField) choose among the
+    workspace's live stakeholders, of one `kind` and other than `exclude` when given, found through
+    the stakeholder lookup as the user types."""
+    field = form.fields[name]
+    assert isinstance(field, StakeholderChoiceField | StakeholdersChoiceField)
+    queryset = Stakeholder.objects.filter(workspace=workspace)
+    params: dict[str, object] = {}
+    if kind:
+        queryset = queryset.filter(kind=kind)
+        params["kind"] = kind
+    if exclude is not None and exclude.pk is not None:
+        queryset = queryset.exclude(pk=exclude.pk)
+        params["exclude"] = exclude.pk
+    field.queryset = queryset
+    if kind == Stakeholder.Kind.ORGANISATION:
+        which = ": %(value)s." if isinstance(field, StakeholdersChoiceField) else "."
+        field.error_messages["invalid_choice"] = f"No such organisation in this workspace{which}"
+    assert isinstance(field.widget, LookupWidgetMixin)
+    url = reverse("stakeholders:lookup", args=[workspace.slug])
+    field.widget.lookup_url = f"{url}?{urlencode(params)}" if params else url
+    field.widget.placeholder = (
+        "Type an organisation's name…" if kind == Stakeholder.Kind.ORGANISATION else "Type a name…"
+    )
 
 
 class StakeholderForm(forms.ModelForm):
@@ -24,6 +75,11 @@ class StakeholderForm(forms.ModelForm):
         help_text="What this stakeholder can give.",
     )
     tags = forms.CharField(required=False, help_text="Comma-separated, e.g. housing, climate.")
+    organisations = StakeholdersChoiceField(
+        queryset=Stakeholder.objects.none(),
+        required=False,
+        help_text="For a person: the organisations they work in.",
+    )
 
     class Meta:
         model = Stakeholder
@@ -42,11 +98,13 @@ class StakeholderForm(forms.ModelForm):
             ("", "— choose a sector —"),
             *sector_choices(workspace),
         ]
-        organisations = self.fields["organisations"]
-        organisations.queryset = Stakeholder.objects.filter(  # type: ignore[attr-defined]
-            workspace=workspace, kind=Stakeholder.Kind.ORGANISATION
-        ).exclude(pk=self.instance.pk)
-        organisations.help_text = "For a person: the organisations they work in."
+        pick_stakeholders(
+            self,
+            "organisations",
+            workspace,
+            kind=Stakeholder.Kind.ORGANISATION,
+            exclude=self.instance,
+        )
         for name in ("influence", "interest"):
             self.fields[name].widget = forms.Select(
                 choices=[("", "—"), *[(i, str(i)) for i in range(1, 6)]]
@@ -120,16 +178,6 @@ def models_q_owned_by(member_id: int) -> Any:
 SCALE_HELP = "1 not at all, 2 a small amount, 3 a fair amount, 4 a great deal (the PARTNER scale)."
 
 
-def stakeholder_choices(workspace: Workspace) -> list[tuple[str, Any]]:
-    """Every live stakeholder as (id, name), grouped by sector label and sorted by name."""
-    labels = dict(sector_choices(workspace))
-    groups: dict[str, list[tuple[int, str]]] = {}
-    rows = Stakeholder.objects.filter(workspace=workspace).order_by("name", "pk")
-    for pk, name, sector in rows.values_list("pk", "name", "sector"):
-        groups.setdefault(labels.get(sector, sector), []).append((pk, name))
-    return [("", "— choose a stakeholder —"), *sorted(groups.items(), key=lambda group: group[0])]
-
-
 def member_choices(workspace: Workspace, empty_label: str) -> list[tuple[str, str]]:
     return [
         ("", empty_label),
@@ -143,13 +191,10 @@ def member_choices(workspace: Workspace, empty_label: str) -> list[tuple[str, st
 class TieForm(forms.ModelForm):
     """Create or edit a tie between two stakeholders."""
 
-    # Plain id choices rather than model choices, so that a select of ~2,000 stakeholders costs one
-    # query and can be grouped by sector.
-    source = forms.TypedChoiceField(coerce=int, empty_value=None, label="From")
-    target = forms.TypedChoiceField(coerce=int, empty_value=None, label="To")
-    owner = forms.TypedChoiceField(
-        coerce=int,
-        empty_value=None,
+    source = StakeholderChoiceField(queryset=Stakeholder.objects.none(), label="From")
+    target = StakeholderChoiceField(queryset=Stakeholder.objects.none(), label="To")
+    owner = MemberChoiceField(
+        queryset=Membership.objects.none(),
         required=False,
         label="Relationship owner",
         help_text="The member who keeps this relationship warm.",
@@ -161,7 +206,7 @@ class TieForm(forms.ModelForm):
         help_text="What the “to” stakeholder does in this relationship.",
     )
 
-    # The ends and the owner stay out of Meta.fields: they are ids here, which the service resolves.
+    # The ends and the owner stay out of Meta.fields: the service resolves and checks them.
     field_order = [
         "source", "target", "kind", "directed", "status", "started_on", "ended_on",
         "cadence_days", "owner", "trust", "value", "roles", "notes",
@@ -184,10 +229,9 @@ class TieForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         workspace = member.workspace
         self.instance.workspace = workspace
-        everyone = stakeholder_choices(workspace)
-        choice_field(self, "source").choices = everyone
-        choice_field(self, "target").choices = everyone
-        choice_field(self, "owner").choices = member_choices(workspace, "— nobody —")
+        pick_stakeholders(self, "source", workspace)
+        pick_stakeholders(self, "target", workspace)
+        pick_members(self, "owner", workspace)
         self.fields["directed"].label = "One-way"
         self.fields["directed"].help_text = "The tie runs from the first stakeholder to the second."
         for name in ("trust", "value"):

@@ -7,9 +7,11 @@ from functools import cache
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 
 from cityweave.stakeholders.models import Sector
-from cityweave.workspaces.models import Role, Workspace
+from cityweave.web.widgets import LookupSelect, LookupSelectMultiple, LookupWidgetMixin
+from cityweave.workspaces.models import Membership, Role, Workspace
 
 
 @cache
@@ -72,3 +74,34 @@ class SectorForm(forms.Form):
         if Sector.objects.filter(workspace=self.workspace, key=key).exists():
             raise forms.ValidationError(f"This workspace already has a sector “{key}”.")
         return key
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    """One member of the workspace, shown by name and picked by searching for it."""
+
+    widget = LookupSelect
+    default_error_messages = {"invalid_choice": "No such member of this workspace."}
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.user.display_name)
+
+
+class MembersChoiceField(forms.ModelMultipleChoiceField):
+    """Members of the workspace, shown by name and picked by searching for them."""
+
+    widget = LookupSelectMultiple
+    default_error_messages = {"invalid_choice": "No such member of this workspace: %(value)s."}
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.user.display_name)
+
+
+def pick_members(form: forms.BaseForm, name: str, workspace: Workspace) -> None:
+    """Let field `name` (a MemberChoiceField or MembersChoiceField) choose among the workspace's
+    members, found through the member lookup as the user types."""
+    field = form.fields[name]
+    assert isinstance(field, MemberChoiceField | MembersChoiceField)
+    field.queryset = Membership.objects.filter(workspace=workspace).select_related("user")
+    assert isinstance(field.widget, LookupWidgetMixin)
+    field.widget.lookup_url = reverse("settings:member_lookup", args=[workspace.slug])
+    field.widget.placeholder = "Type a member's name…"

@@ -314,3 +314,32 @@ def test_open_promises_come_before_closed_ones(alice_client, riverton):
     make_commitment(bank, dt.date(2030, 1, 1), description="A promise still open")
     page = alice_client.get("/w/riverton/commitments/").content.decode()
     assert page.index("A promise still open") < page.index("An old promise kept")
+
+
+def test_the_form_lists_no_stakeholders_but_the_chosen_one(alice_client, riverton, foundation):
+    for i in range(300):
+        make_stakeholder(riverton, f"Org {i:03d}")
+    html = alice_client.get(url("commitments:new"), {"stakeholder": foundation.pk}).content.decode()
+    assert "Org 0" not in html
+    picker = html[html.index('<select name="stakeholder"') :]
+    picker = picker[: picker.index("</select>")]
+    assert picker.count("<option") == 2  # the blank and the chosen one
+    assert f'<option value="{foundation.pk}" selected>Riverton Community Foundation</option>' in (
+        picker
+    )
+
+
+def test_an_owner_from_another_workspace_is_a_field_error(alice_client, lakeside, foundation):
+    stranger = make_member(lakeside, make_user())
+    response = alice_client.post(
+        url("commitments:new"),
+        {"description": "Send the MOU draft", "stakeholder": foundation.pk, "owed_by": "us",
+         "owner": stranger.pk, "due_on": "2025-04-01", "status": "open"},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert response.context["form"].errors["owner"] == ["No such member of this workspace."]
+    assert (
+        f'<option value="{foundation.pk}" selected>Riverton Community Foundation</option>'.encode()
+        in response.content
+    )
+    assert not Commitment.objects.exists()

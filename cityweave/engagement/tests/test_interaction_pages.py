@@ -413,3 +413,86 @@ def test_the_list_narrows_to_one_stakeholder_from_its_page(alice_client, riverto
     page = alice_client.get(f"/w/riverton/interactions/?stakeholder={bank.pk}").content.decode()
     assert "Lunch at the bank" in page
     assert "Visit to the school" not in page
+
+
+def select_of(html: str, name: str) -> str:
+    """The <select> of field `name` in a page."""
+    start = html.index(f'<select name="{name}"')
+    return html[start : html.index("</select>", start)]
+
+
+def test_the_forms_list_no_stakeholders_but_the_chosen_ones(
+    alice_client, riverton, alice_member, foundation
+):
+    for i in range(300):
+        make_stakeholder(riverton, f"Org {i:03d}")
+    new = alice_client.get(url("interactions:new"), {"stakeholder": foundation.pk})
+    capture = alice_client.get(
+        url("interactions:capture", foundation.pk), headers={"HX-Request": "true"}
+    )
+    for response in (new, capture):
+        html = response.content.decode()
+        assert "Org 0" not in html
+        assert 'data-lookup="/w/riverton/settings/members/lookup/"' in html
+        members = select_of(html, "members_present")
+        assert members.count("<option") == 1
+        assert f'<option value="{alice_member.pk}" selected>Alice Reyes</option>' in members
+    participants = select_of(new.content.decode(), "participants")
+    assert participants.count("<option") == 1
+    assert f'value="{foundation.pk}" selected>Riverton Community Foundation<' in participants
+    # The page's own stakeholder takes part anyway: the capture form's lookup leaves it out.
+    others = select_of(capture.content.decode(), "participants")
+    assert "<option" not in others
+    assert f'data-lookup="/w/riverton/stakeholders/lookup/?exclude={foundation.pk}"' in others
+
+
+def test_a_capture_that_failed_keeps_its_chosen_participants_and_members(
+    alice_client, riverton, alice_member, foundation
+):
+    bank = make_stakeholder(riverton, "Riverton Savings Bank")
+    editor = make_member(riverton, make_user(name="Dana Reyes"), "editor")
+    response = alice_client.post(
+        url("interactions:capture", foundation.pk),
+        capture_post(summary="", participants=[bank.pk], members_present=[editor.pk]),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert f'<option value="{bank.pk}" selected>Riverton Savings Bank</option>' in html
+    assert f'<option value="{editor.pk}" selected>Dana Reyes</option>' in html
+    assert 'id="id_summary_error"' in html
+
+
+@pytest.mark.parametrize("field", ["participants", "members_present", "follow_up_owner"])
+def test_quick_capture_refuses_another_workspaces_people_on_their_field(
+    alice_client, lakeside, foundation, field
+):
+    stranger = {
+        "participants": lambda: make_stakeholder(lakeside, "Lakeside Corp").pk,
+        "members_present": lambda: make_member(lakeside, make_user()).pk,
+        "follow_up_owner": lambda: make_member(lakeside, make_user()).pk,
+    }[field]()
+    response = alice_client.post(
+        url("interactions:capture", foundation.pk),
+        capture_post(
+            follow_up_description="Send the draft",
+            follow_up_due_on="2025-03-21",
+            **{field: stranger},
+        ),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    assert list(response.context["form"].errors) == [field]
+    assert f'id="id_{field}_error"'.encode() in response.content
+    assert not Interaction.objects.exists() and not Commitment.objects.exists()
+
+
+def test_a_participant_id_that_is_not_a_number_is_a_field_error(alice_client, foundation):
+    response = alice_client.post(
+        url("interactions:new"),
+        {"occurred_at": "2025-03-14T09:30", "kind": "call", "summary": "Call",
+         "participants": [foundation.pk, "drop table"]},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert "participants" in response.context["form"].errors
+    assert f'value="{foundation.pk}" selected'.encode() in response.content

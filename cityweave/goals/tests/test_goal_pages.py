@@ -355,3 +355,32 @@ def test_logged_out_visitors_are_sent_to_login(client, riverton):
     response = client.get(url("goals:list"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_the_edit_form_lists_no_stakeholders_but_the_goals_own(
+    alice_client, riverton, alice_member
+):
+    bank = make_stakeholder(riverton, "Riverton Bank", sector="business")
+    for i in range(300):
+        make_stakeholder(riverton, f"Org {i:03d}")
+    goal = make_goal(riverton, owner=alice_member)
+    goal.stakeholders.set([bank])
+    html = alice_client.get(url("goals:edit", goal.pk)).content.decode()
+    assert "Org 0" not in html
+    picker = html[html.index('<select name="stakeholders"') :]
+    picker = picker[: picker.index("</select>")]
+    assert picker.count("<option") == 1
+    assert f'<option value="{bank.pk}" selected>Riverton Bank</option>' in picker
+    assert f'<option value="{alice_member.pk}" selected>Alice Reyes</option>' in html
+
+
+def test_a_goal_that_failed_keeps_its_chosen_stakeholders(alice_client, riverton, alice_member):
+    bank = make_stakeholder(riverton, "Riverton Bank", sector="business")
+    response = alice_client.post(
+        url("goals:new"), goal_form(statement="", owner=alice_member.pk, stakeholders=[bank.pk])
+    )
+    assert response.status_code == 422
+    assert f'<option value="{bank.pk}" selected>Riverton Bank</option>'.encode() in (
+        response.content
+    )
+    assert b'id="id_stakeholders_error"' not in response.content

@@ -114,6 +114,64 @@ def test_it_edits_a_stakeholder(alice_client, riverton):
     assert (bank.name, bank.level) == ("Riverton Savings Bank", "regional")
 
 
+def person_data(**fields: object) -> dict[str, object]:
+    return {
+        "kind": "person",
+        "name": "Maya Lind",
+        "sector": "nonprofit",
+        "level": "local",
+        **fields,
+    }
+
+
+def test_a_persons_organisations_are_picked_by_name_and_only_the_chosen_are_listed(
+    alice_client, riverton
+):
+    food_bank = make_stakeholder(riverton, "Riverton Food Bank", kind="organisation")
+    for i in range(300):
+        make_stakeholder(riverton, f"Org {i:03d}", kind="organisation")
+    maya = make_stakeholder(riverton, "Maya Lind", kind="person")
+    maya.organisations.set([food_bank])
+    html = alice_client.get(url("stakeholders:edit", maya.pk)).content.decode()
+    picker = html[html.index('<select name="organisations"') :]
+    picker = picker[: picker.index("</select>")]
+    assert picker.count("<option") == 1
+    assert f'<option value="{food_bank.pk}" selected>Riverton Food Bank</option>' in picker
+    lookup = url("stakeholders:lookup") + f"?kind=organisation&amp;exclude={maya.pk}"
+    assert f'data-lookup="{lookup}"' in picker
+    assert "Org 0" not in html
+
+
+@pytest.mark.parametrize("other", ["PERSON", "ELSEWHERE", "TRASHED"])
+def test_an_organisation_that_is_not_one_of_the_workspaces_is_a_field_error(
+    alice_client, riverton, lakeside, other
+):
+    food_bank = make_stakeholder(riverton, "Riverton Food Bank", kind="organisation")
+    trashed = make_stakeholder(riverton, "Old Mill", kind="organisation")
+    trashed.deleted_at = trashed.created_at
+    trashed.save()
+    bad = {
+        "PERSON": make_stakeholder(riverton, "Rita Rivers", kind="person"),
+        "ELSEWHERE": make_stakeholder(lakeside, "Lakeside Bank", kind="organisation"),
+        "TRASHED": trashed,
+    }[other]
+    response = alice_client.post(
+        url("stakeholders:new"), person_data(organisations=[food_bank.pk, bad.pk])
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors["organisations"] == [
+        f"No such organisation in this workspace: {bad.pk}."
+    ]
+    assert not Stakeholder.objects.filter(name="Maya Lind").exists()
+
+
+def test_a_persons_organisations_are_saved(alice_client, riverton):
+    food_bank = make_stakeholder(riverton, "Riverton Food Bank", kind="organisation")
+    response = alice_client.post(url("stakeholders:new"), person_data(organisations=[food_bank.pk]))
+    assert response.status_code == 302
+    assert list(Stakeholder.objects.get(name="Maya Lind").organisations.all()) == [food_bank]
+
+
 def test_deleting_moves_the_stakeholder_and_its_ties_to_the_trash(alice_client, riverton):
     a = make_stakeholder(riverton, "A")
     b = make_stakeholder(riverton, "B")

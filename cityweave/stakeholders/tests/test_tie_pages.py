@@ -166,7 +166,7 @@ def test_the_detail_page_hides_other_peoples_private_interactions(
     assert b"Secret budget talk" not in response.content
 
 
-def test_the_new_form_preselects_the_source_and_groups_by_sector(
+def test_the_new_form_preselects_the_source_and_the_member_as_owner(
     alice_client, alice_member, foundation
 ):
     response = alice_client.get(url("ties:new"), {"source": foundation.pk})
@@ -175,10 +175,60 @@ def test_the_new_form_preselects_the_source_and_groups_by_sector(
     assert form.initial["source"] == foundation.pk
     assert form.initial["owner"] == alice_member.pk
     html = response.content.decode()
-    assert '<optgroup label="Philanthropy">' in html
     assert (
         f'<option value="{foundation.pk}" selected>Riverton Community Foundation</option>' in html
     )
+    assert f'<option value="{alice_member.pk}" selected>Alice Reyes</option>' in html
+
+
+def test_the_form_lists_no_stakeholders_but_the_chosen_ones(
+    alice_client, riverton, city, foundation, django_assert_max_num_queries
+):
+    for i in range(300):
+        make_stakeholder(riverton, f"Org {i:03d}")
+    with django_assert_max_num_queries(12):
+        response = alice_client.get(url("ties:new"), {"source": foundation.pk})
+    html = response.content.decode()
+    assert "Org 0" not in html and "City of Riverton" not in html
+    source = html[html.index('<select name="source"') : html.index('<select name="target"')]
+    assert source.count("<option") == 2  # the blank and the chosen one
+    assert 'data-lookup="/w/riverton/stakeholders/lookup/"' in source
+    target = html[html.index('<select name="target"') :]
+    assert target[: target.index("</select>")].count("<option") == 1
+
+
+def test_a_form_that_failed_keeps_its_chosen_stakeholders_and_owner(
+    alice_client, alice_member, city, foundation
+):
+    response = alice_client.post(
+        url("ties:new"),
+        form_data(source=city.pk, target=foundation.pk, owner=alice_member.pk, trust="9"),
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert f'<option value="{city.pk}" selected>City of Riverton</option>' in html
+    assert (
+        f'<option value="{foundation.pk}" selected>Riverton Community Foundation</option>' in html
+    )
+    assert f'<option value="{alice_member.pk}" selected>Alice Reyes</option>' in html
+
+
+@pytest.mark.parametrize("bad", ["ELSEWHERE", "TRASHED", "not-a-number", "99999"])
+def test_a_stakeholder_that_is_not_the_workspaces_is_a_field_error(
+    alice_client, riverton, lakeside, city, bad
+):
+    trashed = make_stakeholder(riverton, "Gone Inc.")
+    trashed.deleted_at = timezone.now()
+    trashed.save()
+    named = {"ELSEWHERE": make_stakeholder(lakeside, "Lakeside Bank").pk, "TRASHED": trashed.pk}
+    response = alice_client.post(
+        url("ties:new"), form_data(source=city.pk, target=named.get(bad, bad))
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors["target"] == ["No such stakeholder in this workspace."]
+    assert b'id="id_target_error"' in response.content
+    assert b"Lakeside Bank" not in response.content and b"Gone Inc." not in response.content
+    assert not Tie.all_objects.exists()
 
 
 def test_the_new_form_ignores_a_source_from_another_workspace(alice_client, riverton, lakeside):
