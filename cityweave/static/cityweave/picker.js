@@ -25,11 +25,23 @@
     );
   }
 
+  // Tom Select's remove button, named "Remove" for screen readers rather than "×".
+  function removeButton(options) {
+    const button = document.createElement("div");
+    button.className = options.className;
+    button.title = options.title;
+    button.setAttribute("role", "button");
+    button.setAttribute("aria-label", options.title);
+    button.tabIndex = -1;
+    button.textContent = "×";
+    return button;
+  }
+
   function enhance(select) {
     if (select.tomselect || !select.dataset.lookup) return;
     const multiple = select.multiple;
     const plugins = {};
-    if (multiple) plugins.remove_button = { title: "Remove" };
+    if (multiple) plugins.remove_button = { title: "Remove", html: removeButton };
     else if (!select.required) plugins.clear_button = { title: "Clear" };
     const picker = new window.TomSelect(select, {
       plugins: plugins,
@@ -65,10 +77,11 @@
         loading: () => '<div class="loading-text">Searching…</div>',
       },
     });
-    // Help and error text described the select; the combobox is what a screen reader now reaches.
-    const described = [select.getAttribute("aria-describedby"), document.getElementById(select.id + "_error") && select.id + "_error"]
-      .filter(Boolean)
-      .join(" ");
+    // The combobox now carries the label (Tom Select points the label's `for` at it), the help and the
+    // error; the select it stands for is hidden from screen readers, so nothing is announced twice.
+    select.setAttribute("aria-hidden", "true");
+    const error = document.getElementById(select.id + "_error") ? select.id + "_error" : "";
+    const described = [select.getAttribute("aria-describedby"), error].filter(Boolean).join(" ");
     if (described) picker.control_input.setAttribute("aria-describedby", described);
     if (select.getAttribute("aria-invalid")) picker.control_input.setAttribute("aria-invalid", "true");
   }
@@ -85,7 +98,11 @@
   // htmx keeps a copy of the page for the back button: keep the plain selects, not the pickers.
   document.addEventListener("htmx:beforeHistorySave", () => {
     document.querySelectorAll("select.tomselected").forEach((select) => {
-      if (select.tomselect) select.tomselect.destroy();
+      if (!select.tomselect) return;
+      const label = document.querySelector('label[for="' + select.tomselect.control_input.id + '"]');
+      select.tomselect.destroy();
+      if (label) label.htmlFor = select.id;
+      select.removeAttribute("aria-hidden");
     });
   });
 })();
