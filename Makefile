@@ -27,10 +27,11 @@ $(VENDOR)/.built: package.json package-lock.json
 
 static: $(VENDOR)/.built
 
+# The server, with a background worker beside it (the network analysis runs there); both stop together.
 run: install
 	$(BIN)/cityweave migrate --noinput
 	$(BIN)/cityweave demo --if-empty
-	$(BIN)/cityweave serve
+	$(BIN)/cityweave worker --verbosity 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; $(BIN)/cityweave serve
 
 test: install
 	$(BIN)/pytest -n 2

@@ -58,11 +58,15 @@ def carol(lakeside) -> User:
 
 @pytest.fixture(autouse=True, scope="session")
 def fast_and_plain_test_settings():
-    """Fast password hashing, and plain static storage even after `cityweave serve` collected files."""
+    """Fast password hashing, plain static storage even after `cityweave serve` collected files,
+    and background tasks run at once."""
     from django.test.utils import override_settings
 
     with override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Background tasks run inside the request that queues them; tests of the queue itself
+        # switch back to the database backend.
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -9,7 +9,9 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 
 # The commands `cityweave --help` lists, in the order a new installation meets them.
-COMMANDS = ("serve", "migrate", "demo", "createuser", "token", "export", "import", "analyze")
+COMMANDS = (
+    "serve", "worker", "migrate", "demo", "createuser", "token", "export", "import", "analyze",
+)  # fmt: skip
 
 
 def describe_validation_error(error: ValidationError) -> str:

@@ -6,7 +6,7 @@ No `from __future__ import annotations` here: django-ninja reads the annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Router, Schema
 
 from cityweave.network import exports, services
@@ -15,6 +15,10 @@ from cityweave.workspaces.api import api_member
 router = Router()
 
 ExportFormat = Literal["graphml", "gexf", "nodes.csv", "ties.csv", "json"]
+
+
+#: What a 503 for a network still being analysed for the first time asks clients to wait.
+PENDING_RETRY_SECONDS = 10
 
 
 class NetworkTieOut(Schema):
@@ -41,13 +45,27 @@ class InsightsOut(Schema):
 
 
 class NetworkOut(Schema):
-    """The workspace's network: network-level metrics, stakeholders with their metrics, ties."""
+    """The workspace's network as of its last finished analysis: network-level metrics,
+    stakeholders with their metrics, the live ties between them, insights.
+
+    `computed_at` is when that analysis ran (null before the first one); `stale` is true when the
+    network has changed since and a new analysis is on its way; `status` is "current",
+    "updating" or "pending" (the first analysis is queued: metrics and lists are empty).
+    """
 
     network: dict[str, Any]
     nodes: list[dict[str, Any]]
     ties: list[NetworkTieOut]
     insights: InsightsOut
-    computed_at: dt.datetime
+    computed_at: dt.datetime | None
+    stale: bool
+    status: str
+
+
+class PendingOut(Schema):
+    """The network has not been analysed yet; retry after the Retry-After header's seconds."""
+
+    detail: str
 
 
 class RoleOut(Schema):
@@ -89,6 +107,7 @@ class NodeOut(Schema):
     reading: str
     reading_points: list[str]
     computed_at: dt.datetime
+    stale: bool
 
 
 @router.get("/{slug}/network", response=NetworkOut, tags=["network"], url_name="network")
@@ -99,13 +118,21 @@ def get_network(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 @router.get(
     "/{slug}/network/nodes/{int:stakeholder_id}",
-    response=NodeOut,
+    response={200: NodeOut, 503: PendingOut},
     tags=["network"],
     url_name="network_node",
 )
-def get_network_node(request: HttpRequest, slug: str, stakeholder_id: int) -> dict[str, Any]:
+def get_network_node(request: HttpRequest, slug: str, stakeholder_id: int) -> Any:
     """One stakeholder's metrics, brokerage roles and a plain-language reading of its position."""
-    report = services.node_report(api_member(request, slug), stakeholder_id)
+    try:
+        report = services.node_report(api_member(request, slug), stakeholder_id)
+    except services.AnalysisPending:
+        pending = JsonResponse(
+            {"detail": "The network is being analysed for the first time; try again shortly."},
+            status=503,
+        )
+        pending["Retry-After"] = str(PENDING_RETRY_SECONDS)
+        return pending
     if report is None:
         raise Http404("No such stakeholder")
     return report

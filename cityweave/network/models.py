@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
 
 from cityweave.workspaces.models import Workspace
 
 
 class NetworkSnapshot(models.Model):
-    """The engine's result for one workspace, valid while the network's fingerprint is `version`,
-    and the map's layout, valid for the stakeholders and ties digested in `layout_digest`."""
+    """The engine's last finished result for one workspace, current while the network's
+    fingerprint is `version`, with the map's layout for the same stakeholders and ties; and the
+    background analysis last asked for (`requested_version`), so each change is queued once."""
 
     workspace = models.OneToOneField(
         Workspace, on_delete=models.CASCADE, related_name="network_snapshot"
@@ -18,7 +18,9 @@ class NetworkSnapshot(models.Model):
     version = models.CharField(
         max_length=64, help_text="Fingerprint of the stakeholders and ties this was computed from."
     )
-    computed_at = models.DateTimeField(default=timezone.now)
+    computed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the result was computed; empty until the first one."
+    )
     result = models.JSONField(default=dict)
     layout_digest = models.CharField(
         max_length=64, blank=True, help_text="Digest of the stakeholders and ties laid out."
@@ -26,6 +28,12 @@ class NetworkSnapshot(models.Model):
     layout = models.JSONField(
         null=True, blank=True, help_text="Map positions: stakeholder id to [x, y]."
     )
+    requested_version = models.CharField(
+        max_length=64, blank=True, help_text="The fingerprint a background analysis was queued for."
+    )
+    requested_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
+        if self.computed_at is None:
+            return f"Network of {self.workspace}, not analysed yet"
         return f"Network of {self.workspace} at {self.computed_at:%Y-%m-%d %H:%M}"

@@ -13,18 +13,26 @@ Direction: the analysis is undirected. Most ties are mutual partnerships, and a 
 ("reports to", "funder") still lets information flow both ways; each tie's `directed` flag is
 kept for the map and the exports.
 
-Cache: the result is stored per workspace in a NetworkSnapshot under a fingerprint of what it
-was computed from: for stakeholders and for ties (trash included), the row count, the live
-count, the sum of live ids, the latest `updated_at` and the latest `deleted_at`, plus the
-workspace's sectors (keys and labels). Saves move `updated_at`; the trash, restore and purge (bulk
-`update()`/`delete()` that send no signals) move the counts, the id sum or `deleted_at`. So no
-signal is needed, and a page costs two aggregate queries when nothing changed.
+Analysis in the background: the result is stored per workspace in a NetworkSnapshot under a
+fingerprint of what it was computed from: for stakeholders and for ties (trash included), the row
+count, the live count, the sum of live ids, the latest `updated_at` and the latest `deleted_at`,
+plus the workspace's sectors (keys and labels). Saves move `updated_at`; the trash, restore and
+purge (bulk `update()`/`delete()`) move the counts, the id sum or `deleted_at`. A page costs two
+aggregate queries to learn whether the stored result is current. When it is not, the page shows
+the last finished one, marked stale, and queues `tasks.refresh_analysis` once for that
+fingerprint (`request_analysis`); a worker (`cityweave worker`) computes the analysis and the map
+layout and stores both together. Saving a stakeholder, tie or sector queues it too, so the new
+result is often ready before anyone looks. Nothing heavier than reading the snapshot ever runs on
+a request.
+
+Past EXACT_LIMIT stakeholders, betweenness and closeness are estimated from a seeded sample of
+sources (the engine's `fast` mode, with its standard errors in `network["sampling"]`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,16 +42,22 @@ from django.utils import timezone
 
 from cityweave.analytics import analyze
 from cityweave.engagement.health import workspace_health
+from cityweave.network.layout import layout_digest, layout_positions
 from cityweave.network.models import NetworkSnapshot
 from cityweave.network.reading import ROLE_MEANINGS, reading_points
-from cityweave.stakeholders import services as stakeholder_services
 from cityweave.stakeholders.models import Stakeholder, Tie, sector_choices
 from cityweave.workspaces.models import Membership, Workspace
 
 # Bump when the stored result's shape changes, so old snapshots are recomputed.
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "3"
 UNRATED_TIE_WEIGHT = 2
-
+#: Up to this many stakeholders the analysis is exact; beyond, path measures are sampled.
+EXACT_LIMIT = 5_000
+#: A queued analysis not finished after this long is queued again (its worker may have died).
+REQUEUE_AFTER = dt.timedelta(minutes=10)
+#: A queued analysis not started after this long means no worker is running: the page says so.
+WORKER_GRACE = dt.timedelta(seconds=45)
+HEALTH_ALL, HEALTH_AT_RISK = "all", "at-risk"
 
 
 @dataclass(frozen=True)
@@ -61,10 +75,12 @@ class NetworkData:
 
 def workspace_network(member: Membership) -> NetworkData:
     """The live stakeholders and live, non-ended ties of the member's workspace."""
-    return _network(member, dict(sector_choices(member.workspace)))
+    return _network(member.workspace, dict(sector_choices(member.workspace)))
 
 
-def _network(member: Membership, sectors: dict[str, str]) -> NetworkData:
+def _network(
+    workspace: Workspace, sectors: dict[str, str], health: str | None = HEALTH_ALL
+) -> NetworkData:
     nodes = [
         {
             "id": pk,
@@ -75,19 +91,29 @@ def _network(member: Membership, sectors: dict[str, str]) -> NetworkData:
             "influence": influence,
         }
         for pk, name, sector, kind, is_internal, influence in Stakeholder.objects.filter(
-            workspace=member.workspace
+            workspace=workspace
         )
         .order_by("name", "pk")
         .values_list("pk", "name", "sector", "kind", "is_internal", "influence")
     ]
-    return NetworkData(nodes=nodes, ties=_ties(member), sectors=sectors)
+    return NetworkData(nodes=nodes, ties=live_ties(workspace, health), sectors=sectors)
 
 
-def _ties(member: Membership) -> list[dict[str, Any]]:
-    """The live, non-ended ties with their status, health, owner and analysis weight."""
-    live_ties = stakeholder_services.ties(member).exclude(status=Tie.Status.ENDED).order_by("pk")
-    health = {tie_id: reading.status for tie_id, reading in workspace_health(live_ties).items()}
-    rows = live_ties.values_list(
+def live_ties(workspace: Workspace, health: str | None = HEALTH_ALL) -> list[dict[str, Any]]:
+    """The live, non-ended ties with their status, owner and analysis weight, and their health:
+    every tie's (HEALTH_ALL), only cooling and cold ones' (HEALTH_AT_RISK, all the map draws), or
+    none (None, for the analysis)."""
+    ties = (
+        Tie.objects.filter(
+            workspace=workspace, source__deleted_at__isnull=True, target__deleted_at__isnull=True
+        )
+        .exclude(status=Tie.Status.ENDED)
+        .order_by("pk")
+    )
+    readings = (
+        workspace_health(ties, at_risk_only=health == HEALTH_AT_RISK) if health is not None else {}
+    )
+    rows = ties.values_list(
         "pk", "source_id", "target_id", "status", "directed", "kind", "trust",
         "owner_id", "owner__user__name", "owner__user__email",
     )  # fmt: skip
@@ -97,7 +123,7 @@ def _ties(member: Membership) -> list[dict[str, Any]]:
             "source": source,
             "target": target,
             "status": status,
-            "health": health.get(pk),
+            "health": reading.status if (reading := readings.get(pk)) else None,
             "directed": directed,
             "kind": kind,
             "trust": trust,
@@ -128,32 +154,127 @@ def network_fingerprint(workspace: Workspace, sectors: dict[str, str] | None = N
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class AnalysisState:
+    """How current the stored analysis is: its time, whether the network has changed since, and
+    when a new one was queued."""
+
+    computed_at: dt.datetime | None
+    stale: bool
+    requested_at: dt.datetime | None
+
+    @property
+    def status(self) -> str:
+        """ "pending" before the first analysis, "updating" while a newer one is due, else "current"."""
+        if self.computed_at is None:
+            return "pending"
+        return "updating" if self.stale else "current"
+
+    @property
+    def waiting_for_worker(self) -> bool:
+        """Queued long enough ago that a running worker would have taken it."""
+        return (
+            self.stale
+            and self.requested_at is not None
+            and timezone.now() - self.requested_at > WORKER_GRACE
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "computed_at": self.computed_at.isoformat() if self.computed_at else None,
+            "stale": self.stale,
+            "status": self.status,
+            "waiting_for_worker": self.waiting_for_worker,
+        }
+
+
+def current_snapshot(
+    workspace: Workspace, sectors: dict[str, str] | None = None
+) -> tuple[NetworkSnapshot, AnalysisState]:
+    """The workspace's last finished analysis and how current it is; queues a new analysis when
+    the network has changed since (once per change)."""
+    if sectors is None:
+        sectors = dict(sector_choices(workspace))
+    version = network_fingerprint(workspace, sectors)
+    snapshot = NetworkSnapshot.objects.filter(workspace=workspace).first()
+    if snapshot is None:
+        snapshot, _ = NetworkSnapshot.objects.get_or_create(workspace=workspace)
+    if snapshot.version != version and request_analysis(workspace, version):
+        # An immediate task backend (tests, or a deliberate set-up) has finished it already.
+        snapshot.refresh_from_db()
+    state = AnalysisState(
+        computed_at=snapshot.computed_at,
+        stale=snapshot.version != version,
+        requested_at=snapshot.requested_at,
+    )
+    return snapshot, state
+
+
+def request_analysis(workspace: Workspace, version: str | None = None) -> bool:
+    """Queue the background analysis of `workspace` for the network fingerprint `version` (the
+    current one when None), unless it is queued already; True when this call queued it."""
+    from cityweave.network.tasks import refresh_analysis
+
+    if version is None:
+        version = network_fingerprint(workspace)
+    now = timezone.now()
+    NetworkSnapshot.objects.get_or_create(workspace=workspace)
+    # One UPDATE claims the request, so concurrent pages queue it once.
+    claimed = (
+        NetworkSnapshot.objects.filter(workspace=workspace)
+        .exclude(version=version)
+        .exclude(requested_version=version, requested_at__gt=now - REQUEUE_AFTER)
+        .update(requested_version=version, requested_at=now)
+    )
+    if claimed:
+        refresh_analysis.enqueue(workspace.pk)
+    return bool(claimed)
+
+
+def refresh_snapshot(workspace: Workspace) -> str:
+    """Compute and store the analysis and map layout if the network changed: the background
+    task's work. Returns "current" when there was nothing to do, else "computed"."""
+    sectors = dict(sector_choices(workspace))
+    # The fingerprint first: a change while computing leaves the result stale, to be redone.
+    version = network_fingerprint(workspace, sectors)
+    snapshot, _ = NetworkSnapshot.objects.get_or_create(workspace=workspace)
+    if snapshot.version == version and snapshot.computed_at is not None:
+        return "current"
+    data = _network(workspace, sectors, health=None)
+    result = _analyse(data)
+    # By id, not by name: renaming a stakeholder must not move the map around.
+    node_ids = sorted(node["id"] for node in data.nodes)
+    pairs = [(tie["source"], tie["target"]) for tie in data.ties]
+    digest = layout_digest(node_ids, pairs)
+    if snapshot.layout_digest == digest and snapshot.layout is not None:
+        layout = snapshot.layout
+    else:
+        layout = {str(key): list(xy) for key, xy in layout_positions(node_ids, pairs).items()}
+    NetworkSnapshot.objects.filter(pk=snapshot.pk).update(
+        version=version,
+        computed_at=timezone.now(),
+        result=result,
+        layout_digest=digest,
+        layout=layout,
+    )
+    return "computed"
+
+
 def network_report(member: Membership) -> dict[str, Any]:
-    """The engine's result for the workspace, from the cache unless the network changed.
+    """The last finished analysis of the workspace, and how current it is.
 
     {"network": {...metrics, "group_labels"}, "nodes": [{id (stakeholder id), label, sector,
     sector_label, kind, is_internal, influence, url, contact_sectors, degree, ... brokerage}],
     "structural_holes": {"between_groups": [... "labels"], "between_communities": [...]},
-    "brokers": [...], "computed_at": ISO time, "version": fingerprint}
+    "brokers": [...], "computed_at": ISO time or None, "stale": bool, "status": "current",
+    "updating" or "pending", "waiting_for_worker": bool, "version": fingerprint}
+
+    Before the first analysis has finished, the metrics and lists are empty and status is "pending".
     """
-    report, _ = _report(member)
-    return report
-
-
-def _report(member: Membership) -> tuple[dict[str, Any], NetworkData | None]:
-    """The report, and the network data when it had to be rebuilt (so callers can reuse it)."""
     workspace = member.workspace
     sectors = dict(sector_choices(workspace))
-    version = network_fingerprint(workspace, sectors)
-    snapshot = NetworkSnapshot.objects.filter(workspace=workspace).first()
-    data = None
-    if snapshot is None or snapshot.version != version:
-        data = _network(member, sectors)
-        snapshot, _ = NetworkSnapshot.objects.update_or_create(
-            workspace=workspace,
-            defaults={"version": version, "computed_at": timezone.now(), "result": _analyse(data)},
-        )
-    return _decorate(snapshot, workspace, sectors), data
+    snapshot, state = current_snapshot(workspace, sectors)
+    return _decorate(snapshot, state, workspace, sectors)
 
 
 def _analyse(data: NetworkData) -> dict[str, Any]:
@@ -165,6 +286,7 @@ def _analyse(data: NetworkData) -> dict[str, Any]:
         group="sector",
         expected_groups=list(data.sectors),
         group_labels=data.sectors,
+        fast=len(data.nodes) > EXACT_LIMIT,
     ).to_dict()
     attributes = {node["id"]: node for node in data.nodes}
     contact_sectors: dict[int, set[str]] = {node["id"]: set() for node in data.nodes}
@@ -184,10 +306,10 @@ def _analyse(data: NetworkData) -> dict[str, Any]:
 
 
 def _decorate(
-    snapshot: NetworkSnapshot, workspace: Workspace, sectors: dict[str, str]
+    snapshot: NetworkSnapshot, state: AnalysisState, workspace: Workspace, sectors: dict[str, str]
 ) -> dict[str, Any]:
-    """Add what may change without changing the network: sector labels and page links."""
-    result = snapshot.result
+    """Add what may change without changing the network: sector labels, page links, the state."""
+    result = snapshot.result or {}
 
     def label(key: str | None) -> str | None:
         return sectors.get(key, key) if key is not None else None
@@ -199,12 +321,12 @@ def _decorate(
     )
     nodes = [
         {**node, "sector_label": label(node["sector"]), "url": f"{prefix}{node['id']}{suffix}"}
-        for node in result["nodes"]
+        for node in result.get("nodes", [])
     ]
-    network = dict(result["network"])
+    network = dict(result.get("network", {}))
     keys = [*network.get("groups", {}), *network.get("groups_missing", [])]
     network["group_labels"] = {key: label(key) for key in keys}
-    holes = result["structural_holes"]
+    holes = result.get("structural_holes", {})
     return {
         "network": network,
         "nodes": nodes,
@@ -215,37 +337,23 @@ def _decorate(
             ],
             "between_communities": holes.get("between_communities", []),
         },
-        "brokers": result["brokers"],
-        "computed_at": snapshot.computed_at.isoformat(),
+        "brokers": result.get("brokers", []),
+        **state.as_dict(),
         "version": snapshot.version,
     }
 
 
-def stored_layout(
-    workspace: Workspace,
-    digest: str,
-    compute: Callable[[], dict[int, tuple[float, float]]],
-) -> dict[int, tuple[float, float]]:
-    """The map's positions, kept with the workspace's snapshot while the laid-out network (its
-    `digest`) stays the same, so every server process and restart reuses one layout."""
-    stored = (
-        NetworkSnapshot.objects.filter(workspace=workspace, layout_digest=digest)
-        .values_list("layout", flat=True)
-        .first()
-    )
-    if stored is not None:
-        return {int(key): (x, y) for key, (x, y) in stored.items()}
-    positions = compute()
-    NetworkSnapshot.objects.filter(workspace=workspace).update(
-        layout_digest=digest, layout={str(key): list(xy) for key, xy in positions.items()}
-    )
-    return positions
-
-
 def network_payload(member: Membership) -> dict[str, Any]:
-    """What the API and the JSON export give: metrics, nodes, ties and insights."""
-    report, data = _report(member)
-    ties = data.ties if data is not None else _ties(member)
+    """What the API and the JSON export give: metrics, nodes, ties and insights of the last
+    finished analysis, with its time and whether it is stale; ties are the live ones between
+    the stakeholders that analysis saw, with their health now."""
+    report = network_report(member)
+    known = {node["id"] for node in report["nodes"]}
+    ties = [
+        tie
+        for tie in live_ties(member.workspace)
+        if tie["source"] in known and tie["target"] in known
+    ]
     return {
         "network": report["network"],
         "nodes": report["nodes"],
@@ -270,7 +378,43 @@ def network_payload(member: Membership) -> dict[str, Any]:
             "brokers": report["brokers"],
         },
         "computed_at": report["computed_at"],
+        "stale": report["stale"],
+        "status": report["status"],
     }
+
+
+def map_network(member: Membership, limit: int | None) -> dict[str, Any]:
+    """What the map draws: the last finished analysis's stakeholders (the `limit` best connected,
+    by degree, or all for None) with their stored positions, and the live ties between them with
+    their health when cooling or cold. {"nodes", "ties", "positions" (id text -> [x, y]),
+    "total", "sectors", "computed_at", "stale"}"""
+    workspace = member.workspace
+    sectors = dict(sector_choices(workspace))
+    snapshot, state = current_snapshot(workspace, sectors)
+    report = _decorate(snapshot, state, workspace, sectors)
+    nodes = report["nodes"]
+    total = len(nodes)
+    if limit is not None and total > limit:
+        nodes = sorted(nodes, key=lambda node: (-(node.get("degree") or 0), node["id"]))[:limit]
+    shown = {node["id"] for node in nodes}
+    ties = [
+        tie
+        for tie in live_ties(workspace, HEALTH_AT_RISK)
+        if tie["source"] in shown and tie["target"] in shown
+    ]
+    return {
+        "nodes": nodes,
+        "ties": ties,
+        "positions": snapshot.layout or {},
+        "total": total,
+        "sectors": sectors,
+        "computed_at": report["computed_at"],
+        "stale": report["stale"],
+    }
+
+
+class AnalysisPending(Exception):
+    """The workspace's network has not been analysed yet: its first analysis is queued."""
 
 
 def node_report(member: Membership, stakeholder_id: int | str) -> dict[str, Any] | None:
@@ -280,6 +424,8 @@ def node_report(member: Membership, stakeholder_id: int | str) -> dict[str, Any]
     except (TypeError, ValueError):
         return None
     report = network_report(member)
+    if report["status"] == "pending":
+        raise AnalysisPending(member.workspace.slug)
     node = next((record for record in report["nodes"] if record["id"] == wanted), None)
     if node is None:
         return None
@@ -315,4 +461,5 @@ def node_report(member: Membership, stakeholder_id: int | str) -> dict[str, Any]
         "reading_points": list(points.values()),
         "reading_by_topic": points,
         "computed_at": report["computed_at"],
+        "stale": report["stale"],
     }

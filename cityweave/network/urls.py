@@ -7,4 +7,5 @@ from cityweave.network import views
 network_patterns = [
     path("", views.NetworkMapView.as_view(), name="map"),
     path("map-data/", views.NetworkMapDataView.as_view(), name="map-data"),
+    path("status/", views.NetworkStatusView.as_view(), name="status"),
 ]

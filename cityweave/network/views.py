@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import math
 from collections.abc import Sequence
 from typing import Any
 
-import igraph as ig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.gzip import gzip_page
 
-from cityweave.analytics.network import seeded_random_numbers
 from cityweave.network import services
 from cityweave.stakeholders.models import Tie, sector_choices
 from cityweave.vocabulary import SectorChoice
@@ -52,15 +48,6 @@ SIZE_METRICS = [
 ]
 TIE_STATUSES = [(s, str(label)) for s, label in Tie.Status.choices if s != Tie.Status.ENDED]
 
-#: Stakeholders per unit of layout side: keeps an average gap of about 60 px at zoom 1.
-LAYOUT_SPACING = 60.0
-#: Fruchterman-Reingold iterations: 500 up to 1,000 stakeholders, fewer beyond (each costs O(n)
-#: with the grid), at least 150: about two seconds at 2,000 stakeholders.
-LAYOUT_ITERATIONS = 500
-LAYOUT_WORK = 500_000
-MIN_LAYOUT_ITERATIONS = 150
-LAYOUT_SEED = 42
-
 
 def sector_palette(sectors: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
     """Each sector's key, label and map colour, built-in sectors first."""
@@ -75,38 +62,21 @@ def sector_palette(sectors: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
     return palette
 
 
-def layout_digest(node_ids: Sequence[Any], pairs: Sequence[tuple[Any, Any]]) -> str:
-    """What a layout depends on: the stakeholders in order and the tied pairs."""
-    return hashlib.sha256(repr((list(node_ids), sorted(pairs))).encode()).hexdigest()
+#: How many stakeholders the map draws at most unless asked for more: the best connected first.
+MAP_LIMIT = 2_000
+MAP_LIMIT_CHOICES = (500, 1_000, 2_000, 5_000)
 
 
-def layout_positions(
-    node_ids: Sequence[Any], pairs: Sequence[tuple[Any, Any]]
-) -> dict[Any, tuple[float, float]]:
-    """Fruchterman-Reingold positions for the map, the same for the same network.
-
-    Starts from a circle, with igraph's random numbers seeded, so the same network always gets
-    the same picture, and scales to a square whose side grows with the square root of the node count.
-    """
-    if not node_ids:
-        return {}
-    index = {node_id: position for position, node_id in enumerate(node_ids)}
-    edges = sorted({(index[a], index[b]) for a, b in pairs if a in index and b in index and a != b})
-    graph = ig.Graph(n=len(node_ids), edges=edges, directed=False)
-    start = graph.layout_circle().coords
-    iterations = max(MIN_LAYOUT_ITERATIONS, min(LAYOUT_ITERATIONS, LAYOUT_WORK // len(node_ids)))
-    with seeded_random_numbers(LAYOUT_SEED):
-        layout = graph.layout_fruchterman_reingold(seed=start, niter=iterations, grid="auto")
-    positions = _fit_to_square(layout.coords, LAYOUT_SPACING * math.sqrt(len(node_ids)))
-    return {node_id: positions[index[node_id]] for node_id in node_ids}
+def map_limit(request: HttpRequest) -> int | None:
+    """The `limit` the map was asked for: one of the choices, None for "all", else MAP_LIMIT."""
+    value = request.GET.get("limit", "")
+    if value == "all":
+        return None
+    return int(value) if value.isdigit() and int(value) in MAP_LIMIT_CHOICES else MAP_LIMIT
 
 
-def _fit_to_square(coords: list[list[float]], side: float) -> list[tuple[float, float]]:
-    xs = [c[0] for c in coords]
-    ys = [c[1] for c in coords]
-    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-    scale = side / span
-    return [(round((x - min(xs)) * scale, 1), round((y - min(ys)) * scale, 1)) for x, y in coords]
+def limit_param(limit: int | None) -> str:
+    return "all" if limit is None else str(limit)
 
 
 class NetworkMapView(WorkspaceView):
@@ -116,10 +86,12 @@ class NetworkMapView(WorkspaceView):
         report = services.network_report(self.member)
         network = report["network"]
         labels = network.get("group_labels") or {}
+        limit = map_limit(request)
+        total = network.get("nodes") or 0
         context = {
             "network": network,
             "has_nodes": bool(network.get("nodes")),
-            "computed_at": _moment(report.get("computed_at")),
+            "analysis": _analysis_context(self.workspace.slug, report),
             "palette": sector_palette(sector_choices(self.workspace)),
             "size_metrics": SIZE_METRICS,
             "tie_statuses": TIE_STATUSES,
@@ -135,8 +107,47 @@ class NetworkMapView(WorkspaceView):
             "export_formats": EXPORT_FORMATS,
             "api_url": reverse("api:network", args=[self.workspace.slug]),
             "export_url": reverse("api:network_export", args=[self.workspace.slug]),
+            "map_src": f"{reverse('network:map-data', args=[self.workspace.slug])}"
+            f"?limit={limit_param(limit)}",
+            "map_total": total,
+            "map_shown": total if limit is None else min(limit, total),
+            "map_limit": limit_param(limit),
+            "map_limit_choices": [(str(n), f"{n:,}") for n in MAP_LIMIT_CHOICES if n < total]
+            + [("all", f"All {total:,}")],
+            "sampling": network.get("sampling"),
         }
         return render(request, "network/map.html", context)
+
+
+def _analysis_context(slug: str, report: dict[str, Any]) -> dict[str, Any]:
+    """What the page says about the analysis: its time, whether a newer one is coming, and the
+    URL the page polls until it lands."""
+    return {
+        "status": report["status"],
+        "computed_at": _moment(report.get("computed_at")),
+        "waiting_for_worker": report["waiting_for_worker"],
+        "poll_url": f"{reverse('network:status', args=[slug])}?since={report.get('computed_at') or ''}",
+    }
+
+
+class NetworkStatusView(WorkspaceView):
+    """The analysis banner the network page polls while a new analysis is due; when one newer
+    than `since` has landed, it asks htmx to reload the page (HX-Refresh)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _, state = services.current_snapshot(self.workspace)
+        since = request.GET.get("since", "")
+        landed = state.computed_at is not None and state.computed_at.isoformat() != since
+        if landed:
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        report = {**state.as_dict(), "computed_at": since or None}
+        return render(
+            request,
+            "network/_analysis_state.html",
+            {"analysis": _analysis_context(self.workspace.slug, report)},
+        )
 
 
 #: Downloads offered on the page: (format parameter, what the link says).
@@ -188,33 +199,35 @@ class NetworkMapDataView(WorkspaceView):
     """
 
     def get(self, request: HttpRequest) -> JsonResponse:
-        payload = services.network_payload(self.member)
-        sectors = sector_choices(self.workspace)
-        colours = {entry["key"]: entry["colour"] for entry in sector_palette(sectors)}
-        node_ids = [node["id"] for node in payload["nodes"]]
-        # By id, not by name: renaming a stakeholder must not move the map around.
-        laid_out = sorted(node_ids)
-        pairs = [(tie["source"], tie["target"]) for tie in payload["ties"]]
-        positions = services.stored_layout(
-            self.workspace,
-            layout_digest(laid_out, pairs),
-            lambda: layout_positions(laid_out, pairs),
-        )
+        shown = services.map_network(self.member, map_limit(request))
+        colours = {
+            entry["key"]: entry["colour"]
+            for entry in sector_palette(list(shown["sectors"].items()))
+        }
+        positions = shown["positions"]
         nodes = [
             {
                 **{field: _short(node.get(field)) for field in NODE_FIELDS},
                 "internal": bool(node.get("is_internal")),
                 "colour": colours.get(node.get("sector") or "", NO_SECTOR_COLOUR),
-                "x": positions[node["id"]][0],
-                "y": positions[node["id"]][1],
+                "x": positions.get(str(node["id"]), (0.0, 0.0))[0],
+                "y": positions.get(str(node["id"]), (0.0, 0.0))[1],
             }
-            for node in payload["nodes"]
+            for node in shown["nodes"]
         ]
         ties = [
-            {**{field: tie.get(field) for field in TIE_FIELDS}, "owner_id": tie.get("owner")}
-            for tie in payload["ties"]
+            {**{field: tie.get(field) for field in TIE_FIELDS}, "owner_id": tie.get("owner_id")}
+            for tie in shown["ties"]
         ]
-        return JsonResponse({"nodes": nodes, "ties": ties})
+        return JsonResponse(
+            {
+                "nodes": nodes,
+                "ties": ties,
+                "total": shown["total"],
+                "computed_at": shown["computed_at"],
+                "stale": shown["stale"],
+            }
+        )
 
 
 NODE_FIELDS = (

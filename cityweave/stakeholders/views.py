@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.shortcuts import redirect, render
 from cityweave.engagement.health import counterparts, tie_health
 from cityweave.engagement.services import commitments, interactions_visible_to
 from cityweave.network.reading import position_rows
-from cityweave.network.services import node_report
+from cityweave.network.services import AnalysisPending, node_report
 from cityweave.stakeholders import services
 from cityweave.stakeholders.forms import (
     StakeholderFilterForm,
@@ -119,7 +120,11 @@ class StakeholderDetailView(WorkspaceView):
         timeline += [{"kind": "commitment", "when": c.due_on, "item": c} for c in promises]
         timeline.sort(key=lambda e: _sort_key(e["when"]), reverse=True)
         interaction_count = interactions.count()
-        position = node_report(self.member, stakeholder.pk)
+        try:
+            position = node_report(self.member, stakeholder.pk)
+            analysis_pending = False
+        except AnalysisPending:
+            position, analysis_pending = None, True
         context = {
             "stakeholder": stakeholder,
             "tie_rows": tie_rows,
@@ -130,6 +135,10 @@ class StakeholderDetailView(WorkspaceView):
             if stakeholder.kind == Stakeholder.Kind.ORGANISATION
             else [],
             "position": position,
+            "analysis_pending": analysis_pending,
+            "position_as_of": dt.datetime.fromisoformat(position["computed_at"])
+            if position and position["stale"]
+            else None,
             "position_rows": position_rows(position) if position else [],
         }
         return render(request, "stakeholders/detail.html", context)

@@ -36,7 +36,8 @@ def test_it_returns_metrics_nodes_ties_and_insights(alice_api, alice_member, net
 
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"network", "nodes", "ties", "insights", "computed_at"}
+    assert set(body) == {"network", "nodes", "ties", "insights", "computed_at", "stale", "status"}
+    assert (body["stale"], body["status"]) == (False, "current")
     assert body["network"]["nodes"] == 3
     assert body["network"]["ties"] == 2
     assert body["network"]["density"] == pytest.approx(2 / 3)

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('stakeholders', '0002_initial'),
+        ("stakeholders", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='tie',
-            name='last_contact_at',
-            field=models.DateTimeField(blank=True, editable=False, help_text="The latest live interaction with the tie's counterparts, planned ones included; kept by cityweave.engagement.contacts.", null=True),
+            model_name="tie",
+            name="last_contact_at",
+            field=models.DateTimeField(
+                blank=True,
+                editable=False,
+                help_text="The latest live interaction with the tie's counterparts, planned ones included; kept by cityweave.engagement.contacts.",
+                null=True,
+            ),
         ),
     ]
