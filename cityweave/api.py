@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.utils import OperationalError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
@@ -14,6 +15,7 @@ from cityweave.engagement.api import router as engagement_router
 from cityweave.goals.api import router as goals_router
 from cityweave.network.api import router as network_router
 from cityweave.stakeholders.api import router as stakeholders_router
+from cityweave.web.busy import busy_response, is_busy
 from cityweave.workspaces.api import field_errors
 from cityweave.workspaces.api import router as workspaces_router
 
@@ -45,6 +47,14 @@ api.add_router("/workspaces", stakeholders_router)
 api.add_router("/workspaces", engagement_router)
 api.add_router("/workspaces", goals_router)
 api.add_router("/workspaces", network_router)
+
+
+@api.exception_handler(OperationalError)
+def on_database_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    """A write that could not get the database's lock in time: 503 + Retry-After, nothing saved."""
+    if is_busy(exc):
+        return busy_response(request)
+    raise exc
 
 
 @api.exception_handler(ValidationError)

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cityweave.web.busy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "cityweave.urls"
@@ -83,8 +84,17 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # One writer at a time: a transaction takes the write lock when it begins (IMMEDIATE), so it
+    # never fails half-way upgrading a read lock; a writer waits up to `timeout` seconds for it
+    # (then the request answers 503, see web/busy.py). WAL lets reads go on beside the writer,
+    # and synchronous=NORMAL (safe with WAL) commits without an fsync, so the lock is held
+    # for the statements alone.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": envint("CITYWEAVE_SQLITE_BUSY_TIMEOUT", 20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 
 AUTH_USER_MODEL = "accounts.User"
