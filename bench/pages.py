@@ -11,9 +11,10 @@ creates and drops, `cityweave_bench`) it:
 2. runs `cityweave serve` with its defaults (gunicorn, CITYWEAVE_WORKERS and CITYWEAVE_THREADS
    unset) on a free 127.0.0.1 port, plus `cityweave worker` when that command exists;
 3. logs in through the login form (CSRF token and session cookie; the 20 clients share that one
-   session) and requests every URL once to warm it. If the network is still being computed (the
-   map data answers 202 or says it is pending, or the network page says it is updating or
-   computing), it polls until it is done or --ready-timeout passes;
+   session) and requests every URL once to warm it. If the network is still being computed in
+   the background (an answer is 202, or 503 with Retry-After; JSON says its status is pending or
+   updating, or stale, or has no computed_at yet; the network page says updating, computing or
+   analysing), it polls until it is done or --ready-timeout passes;
 4. single client: requests each URL --repeats times in a row, over one keep-alive connection;
    p50 and p95 in ms, measured by the client over loopback, full body read;
 5. --clients concurrent clients (threads, each with its own keep-alive connection, no think
@@ -88,7 +89,9 @@ COMMAND_TIMEOUT = 1800.0
 IMPORT_RETRIES = 30
 #: How a response says the network is still being computed in the background.
 COMPUTING_STATES = {"pending", "queued", "running", "computing", "updating", "stale"}
-COMPUTING_TEXT = re.compile(r"\b(updating|computing|recomputing|being (computed|updated))\b", re.I)
+COMPUTING_TEXT = re.compile(
+    r"\b(updating|computing|recomputing|analysing|analyzing|being (computed|updated))\b", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -582,7 +585,7 @@ def targets(built: dict[str, Any]) -> list[Target]:
 
 def _computing(outcome: Outcome, api: bool) -> bool:
     """Whether a response says the network is still being computed in the background."""
-    if outcome.status == 202:
+    if outcome.status == 202 or (outcome.status == 503 and "retry-after" in outcome.headers):
         return True
     body = outcome.body
     if outcome.headers.get("content-encoding") == "gzip":
@@ -592,7 +595,12 @@ def _computing(outcome: Outcome, api: bool) -> bool:
             data = json.loads(body)
             if isinstance(data, dict):
                 state = str(data.get("status") or data.get("state") or "").lower()
-                return state in COMPUTING_STATES or data.get("ready") is False
+                return (
+                    state in COMPUTING_STATES
+                    or data.get("ready") is False
+                    or data.get("stale") is True
+                    or ("computed_at" in data and data["computed_at"] is None)
+                )
         return False
     return not api and bool(COMPUTING_TEXT.search(body.decode(errors="replace")))
 
