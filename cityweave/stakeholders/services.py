@@ -7,7 +7,19 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Expression,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie, sector_choices
@@ -33,6 +45,23 @@ NULLABLE = {"influence", "interest"}
 def stakeholders(member: Membership) -> QuerySet[Stakeholder]:
     """The workspace's stakeholders that are not in the trash."""
     return Stakeholder.objects.filter(workspace=member.workspace)
+
+
+def live_tie_count() -> Expression:
+    """A stakeholder's live ties, either way round, as an annotation: two indexed counts per row,
+    rather than a join of its ties out with its ties in."""
+
+    def count(end: str) -> Coalesce:
+        ties = (
+            Tie.objects.filter(**{end: OuterRef("pk")})
+            .order_by()
+            .values(end)
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(ties, output_field=IntegerField()), 0)
+
+    return count("source") + count("target")
 
 
 def get_stakeholder(member: Membership, pk: int) -> Stakeholder:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -44,11 +44,7 @@ class StakeholderListView(WorkspaceView):
             filter_form=StakeholderFilterForm,
             form_kwargs={"member": self.member},
         )
-        live_ties = Q(ties_out__deleted_at__isnull=True)
-        queryset = services.stakeholders(self.member).annotate(
-            tie_count=Count("ties_out", filter=live_ties, distinct=True)
-            + Count("ties_in", filter=Q(ties_in__deleted_at__isnull=True), distinct=True)
-        )
+        queryset = services.stakeholders(self.member).annotate(tie_count=services.live_tie_count())
         context = listing.apply(request, queryset)
         label_sectors(context["object_list"])
         template = (

@@ -29,14 +29,20 @@ class Listing:
         """Filter, sort and paginate `queryset`; returns the template context for a list page."""
         params = request.GET
         form = self.filter_form(params or None, **self.form_kwargs) if self.filter_form else None
+        base = queryset
         q = params.get("q", "").strip()
         if q:
             condition = Q()
             for name in self.search_fields:
                 condition |= Q(**{f"{name}__icontains": q})
             queryset = queryset.filter(condition)
-        if form is not None and form.is_bound and form.is_valid():
+        filtered = form is not None and form.is_bound and form.is_valid()
+        if filtered:
             queryset = form.filter(queryset)  # type: ignore[attr-defined]
+        if q or filtered:
+            # Searching and filtering may join many-valued relations (participants, tags) and
+            # repeat rows; choosing by id keeps each once without a DISTINCT over whole rows.
+            queryset = base.filter(pk__in=queryset.values("pk"))
         sort = params.get("sort", self.default_sort)
         key = sort.lstrip("-")
         if key not in self.sorts:
@@ -48,7 +54,7 @@ class Listing:
             if expression.startswith("-") and descending
             else (f"-{expression}" if descending else expression)
         )
-        queryset = queryset.order_by(*self.first_by, order, "pk").distinct()
+        queryset = queryset.order_by(*self.first_by, order, "pk")
         page_obj = Paginator(queryset, PAGE_SIZE).get_page(params.get("page"))
         rest = params.copy()
         rest.pop("page", None)
