@@ -80,9 +80,9 @@
     // The combobox now carries the label (Tom Select points the label's `for` at it), the help and the
     // error; the select it stands for is hidden from screen readers, so nothing is announced twice.
     select.setAttribute("aria-hidden", "true");
-    const error = document.getElementById(select.id + "_error") ? select.id + "_error" : "";
-    const described = [select.getAttribute("aria-describedby"), error].filter(Boolean).join(" ");
-    if (described) picker.control_input.setAttribute("aria-describedby", described);
+    const described = new Set((select.getAttribute("aria-describedby") || "").split(" ").filter(Boolean));
+    if (document.getElementById(select.id + "_error")) described.add(select.id + "_error");
+    if (described.size) picker.control_input.setAttribute("aria-describedby", [...described].join(" "));
     if (select.getAttribute("aria-invalid")) picker.control_input.setAttribute("aria-invalid", "true");
   }
 
