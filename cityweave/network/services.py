@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -196,12 +198,15 @@ def current_snapshot(
     if sectors is None:
         sectors = dict(sector_choices(workspace))
     version = network_fingerprint(workspace, sectors)
-    snapshot = NetworkSnapshot.objects.filter(workspace=workspace).first()
+    # The big columns (the result, the layout) stay in the database until asked for.
+    snapshots = NetworkSnapshot.objects.filter(workspace=workspace).defer("result", "layout")
+    snapshot = snapshots.first()
     if snapshot is None:
-        snapshot, _ = NetworkSnapshot.objects.get_or_create(workspace=workspace)
+        NetworkSnapshot.objects.get_or_create(workspace=workspace)
+        snapshot = snapshots.get()
     if snapshot.version != version and request_analysis(workspace, version):
         # An immediate task backend (tests, or a deliberate set-up) has finished it already.
-        snapshot.refresh_from_db()
+        snapshot = snapshots.get()
     state = AnalysisState(
         computed_at=snapshot.computed_at,
         stale=snapshot.version != version,
@@ -260,6 +265,34 @@ def refresh_snapshot(workspace: Workspace) -> str:
     return "computed"
 
 
+#: Decoded results kept by each server process: (snapshot id, version, computed_at) -> result.
+_RESULTS: OrderedDict[tuple[int, str, dt.datetime | None], dict[str, Any]] = OrderedDict()
+_RESULTS_LOCK = threading.Lock()
+#: How many workspaces' results a process keeps decoded (about 10 MB each at 2,000 stakeholders).
+RESULT_CACHE_SIZE = 4
+
+
+def stored_result(snapshot: NetworkSnapshot) -> dict[str, Any]:
+    """The snapshot's result, decoded once per process and version rather than on every page
+    (2 MB of JSON at 2,000 stakeholders). Callers must not change it."""
+    key = (snapshot.pk, snapshot.version, snapshot.computed_at)
+    with _RESULTS_LOCK:
+        cached = _RESULTS.get(key)
+        if cached is not None:
+            _RESULTS.move_to_end(key)
+            return cached
+    rows = NetworkSnapshot.objects.filter(pk=snapshot.pk).values_list("version", "result")
+    version, result = rows.get()
+    if version != snapshot.version or not result:
+        # A newer analysis landed in between: show it, without keeping it under the old key.
+        return result or {}
+    with _RESULTS_LOCK:
+        _RESULTS[key] = result
+        while len(_RESULTS) > RESULT_CACHE_SIZE:
+            _RESULTS.popitem(last=False)
+    return result
+
+
 def network_report(member: Membership) -> dict[str, Any]:
     """The last finished analysis of the workspace, and how current it is.
 
@@ -309,7 +342,7 @@ def _decorate(
     snapshot: NetworkSnapshot, state: AnalysisState, workspace: Workspace, sectors: dict[str, str]
 ) -> dict[str, Any]:
     """Add what may change without changing the network: sector labels, page links, the state."""
-    result = snapshot.result or {}
+    result = stored_result(snapshot)
 
     def label(key: str | None) -> str | None:
         return sectors.get(key, key) if key is not None else None
@@ -405,7 +438,10 @@ def map_network(member: Membership, limit: int | None) -> dict[str, Any]:
     return {
         "nodes": nodes,
         "ties": ties,
-        "positions": snapshot.layout or {},
+        "positions": NetworkSnapshot.objects.filter(pk=snapshot.pk)
+        .values_list("layout", flat=True)
+        .get()
+        or {},
         "total": total,
         "sectors": sectors,
         "computed_at": report["computed_at"],
