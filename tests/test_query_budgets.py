@@ -58,19 +58,19 @@ EXPECTED: dict[str, int] = {
     "stakeholder_list_filtered": 10,
     "stakeholder_list_late_page": 10,
     "stakeholder_detail": 20,  # health, network
-    "stakeholder_new": 6,  # pickers
-    "stakeholder_edit": 10,  # pickers
+    "stakeholder_new": 5,  # pickers
+    "stakeholder_edit": 9,  # pickers
     "tie_list": 11,  # health
     "tie_list_filtered": 8,  # health
     "tie_detail": 10,  # health
-    "tie_new": 8,  # pickers
+    "tie_new": 7,  # pickers
     "tie_edit": 8,  # pickers
     "interaction_list": 12,
     "interaction_list_filtered": 12,
     "interaction_detail": 9,
     "interaction_new": 7,  # pickers
     "interaction_edit": 10,  # pickers
-    "interaction_capture": 11,  # pickers
+    "interaction_capture": 9,  # pickers
     "commitment_list": 10,
     "commitment_list_filtered": 10,
     "commitment_detail": 6,
@@ -79,7 +79,7 @@ EXPECTED: dict[str, int] = {
     "goal_list": 9,
     "goal_list_by_progress": 9,
     "goal_detail": 11,
-    "goal_new": 6,  # pickers
+    "goal_new": 5,  # pickers
     "goal_edit": 8,  # pickers
     "trash": 6,
     "settings": 7,
