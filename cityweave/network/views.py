@@ -226,7 +226,8 @@ class NetworkMapDataView(WorkspaceView):
                 "total": shown["total"],
                 "computed_at": shown["computed_at"],
                 "stale": shown["stale"],
-            }
+            },
+            json_dumps_params={"separators": (",", ":")},
         )
 
 
