@@ -52,6 +52,7 @@ from cityweave.engagement.contacts import refresh_workspace
 from cityweave.engagement.health import COLD, COOLING, HEALTHY
 from cityweave.engagement.models import Commitment, Interaction
 from cityweave.goals.models import Goal, GoalProgress
+from cityweave.network.services import request_analysis
 from cityweave.stakeholders.models import Stakeholder, Tag, Tie
 from cityweave.vocabulary import SectorChoice as S
 from cityweave.workspaces.models import Membership, Role, Workspace
@@ -88,6 +89,8 @@ def build_demo(
             )
         builder = _RivertonBuilder(today)
         workspace = builder.build()
+        # Queue the network analysis, so the worker beside the server has it ready.
+        transaction.on_commit(lambda: request_analysis(workspace))
     _say(
         stdout, f"Built the demo city “{DEMO_NAME}” ({DEMO_SLUG}) as of {today}: {builder.summary}."
     )
