@@ -15,8 +15,9 @@ creates and drops, `cityweave_bench`) it:
    the background (an answer is 202, or 503 with Retry-After; JSON says its status is pending or
    updating, or stale, or has no computed_at yet; the network page says updating, computing or
    analysing), it polls until it is done or --ready-timeout passes;
-4. single client: requests each URL --repeats times in a row, over one keep-alive connection;
-   p50 and p95 in ms, measured by the client over loopback, full body read;
+4. single client: requests each URL --repeats times in a row, over one keep-alive connection
+   (a URL slower than --url-budget seconds in all stops after 5 answers); p50 and p95 in ms,
+   measured by the client over loopback, full body read;
 5. --clients concurrent clients (threads, each with its own keep-alive connection, no think
    time) for --duration seconds, each cycling through the URLs in its own seeded order, the
    dashboard three times and the plain lists twice per cycle; with --writes every sixth request
@@ -83,6 +84,7 @@ PAGE_SIZE = 25  # list pages (cityweave/web/listing.py); a later page number is 
 LATE = 0.8  # "a late page": 80% of the way through the list
 WRITE_EVERY = 6
 GIVE_UP_AFTER = 3  # failed requests after which one client stops repeating a URL
+MIN_REPEATS = 5  # answers a slow URL gets before --url-budget stops repeating it
 REQUEST_TIMEOUT = 120.0
 START_TIMEOUT = 180.0
 COMMAND_TIMEOUT = 1800.0
@@ -653,14 +655,20 @@ def failure(outcome: Outcome) -> str | None:
 
 
 def single_client(
-    port: int, cookie: str, token: str, urls: list[Target], repeats: int
+    port: int, cookie: str, token: str, urls: list[Target], repeats: int, budget: float
 ) -> dict[str, Any]:
-    """Each URL `repeats` times in a row, one client."""
+    """Each URL `repeats` times in a row, one client; a slow URL stops after `budget` seconds
+    once it has MIN_REPEATS answers."""
     client = Client(port, cookie, token)
     results = {}
     for target in urls:
-        seconds, errors, sizes = [], Counter[str](), []
+        seconds: list[float] = []
+        sizes: list[int] = []
+        errors = Counter[str]()
+        began = time.perf_counter()
         for _ in range(repeats):
+            if len(seconds) >= MIN_REPEATS and time.perf_counter() - began > budget:
+                break
             outcome = client.request(target.path, target.api)
             problem = failure(outcome)
             if problem:
@@ -803,7 +811,9 @@ def run_database(tree: Tree, db: str, options: argparse.Namespace) -> dict[str, 
         present = [t for t in urls if warm["statuses"][t.key] != 404]
         database = options.pg_database if db == "postgres" else None
         meter = CpuMeter(server.groups, database)
-        single = single_client(port, cookie, built["token"], present, options.repeats)
+        single = single_client(
+            port, cookie, built["token"], present, options.repeats, options.url_budget
+        )
         single_cpu, meter = meter.read(), CpuMeter(server.groups, database)
         log(f"  {options.clients} clients for {options.duration:g} s")
         concurrent = many_clients(
@@ -940,7 +950,7 @@ def report(runs: list[dict[str, Any]]) -> str:
         if len(runs) == 1:
             out.append(
                 f"| URL | query | KB | 1 client p50 | p95 | {clients} clients p50 | p95 | max "
-                "| errors |\n|---|---|---:|---:|---:|---:|---:|---:|---|"
+                "| n | errors |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
             )
             for key, row in rows.items():
                 single, many = row["single"], row["concurrent"]
@@ -949,11 +959,15 @@ def report(runs: list[dict[str, Any]]) -> str:
                 size = f"{single['bytes'] / 1024:,.1f}" if single and single["bytes"] else "–"
                 cells = [_cell(single, "p50"), _cell(single, "p95")]
                 cells += [_cell(many, "p50"), _cell(many, "p95"), _cell(many, "max")]
+                cells.append(f"{(single or {}).get('n', 0)} / {(many or {}).get('n', 0)}")
                 out.append(
                     f"| {key} | {_query(row['path'])} | {size} | {' | '.join(cells)} "
                     f"| {_errors(dict(errors))} |"
                 )
-            out.append(LEGEND + " Sizes as sent (gzipped where the server compresses).\n")
+            out.append(
+                LEGEND + " Sizes as sent (gzipped where the server compresses). n: requests "
+                "answered, with one client / with all clients.\n"
+            )
             out.append(_summary(new, database))
         else:
             old_database = base["databases"].get(db)
@@ -1001,6 +1015,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeats", type=int, help="single-client requests per URL (default 20)")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients (default 20)")
+    parser.add_argument(
+        "--url-budget",
+        type=float,
+        default=30.0,
+        help=f"single-client seconds per URL after which a slow URL stops repeating, once it "
+        f"has {MIN_REPEATS} answers (default 30)",
+    )
     parser.add_argument("--duration", type=float, help="seconds of concurrency (default 60)")
     parser.add_argument(
         "--writes",
