@@ -48,7 +48,7 @@
       valueField: "id",
       labelField: "name",
       searchField: ["name"],
-      sortField: [{ field: "$score" }, { field: "name" }],
+      sortField: [{ field: "$score", direction: "desc" }, { field: "name" }],
       score: scorer,
       placeholder: select.dataset.placeholder,
       hideSelected: true,
