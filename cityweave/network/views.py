@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.views.decorators.gzip import gzip_page
 
 from cityweave.network import services
@@ -126,7 +127,8 @@ def _analysis_context(slug: str, report: dict[str, Any]) -> dict[str, Any]:
         "status": report["status"],
         "computed_at": _moment(report.get("computed_at")),
         "waiting_for_worker": report["waiting_for_worker"],
-        "poll_url": f"{reverse('network:status', args=[slug])}?since={report.get('computed_at') or ''}",
+        "poll_url": f"{reverse('network:status', args=[slug])}?"
+        + urlencode({"since": report.get("computed_at") or ""}),
     }
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
@@ -98,6 +101,21 @@ def test_the_status_banner_asks_for_a_refresh_when_the_new_analysis_lands(alice_
     run_worker()
     landed = alice_client.get(url("network:status"), {"since": ""})
     assert (landed.status_code, landed["HX-Refresh"]) == (204, "true")
+
+
+@QUEUED
+def test_the_page_polls_with_its_own_analysis_time_and_is_not_refreshed_until_a_newer_one(
+    alice_client, star
+):
+    alice_client.get(url("network:map"))
+    run_worker()
+    make_tie(star[1][0], star[1][1])
+    page = alice_client.get(url("network:map")).content.decode()
+    poll = re.search(r'hx-get="([^"]+)"', page).group(1)
+    waiting = alice_client.get(html.unescape(poll))
+    assert waiting.status_code == 200 and "updating" in waiting.content.decode()
+    run_worker()
+    assert alice_client.get(html.unescape(poll))["HX-Refresh"] == "true"
 
 
 @QUEUED
