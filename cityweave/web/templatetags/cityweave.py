@@ -18,10 +18,23 @@ def sort_header(context: dict[str, Any], key: str, label: str) -> str:
     current = context.get("sort", "")
     rest = context.get("querystring_without_sort", "")
     prefix = f"{rest}&" if rest else ""
+    # aria-sort belongs to a column header, not a link: say the order in words for screen readers.
     if current == key:
-        return format_html('<a href="?{}sort=-{}" aria-sort="ascending">{}</a>', prefix, key, label)
+        return format_html(
+            '<a href="?{}sort=-{}">{} <span class="visually-hidden">(sorted ascending)</span>'
+            '<span aria-hidden="true">▲</span></a>',
+            prefix,
+            key,
+            label,
+        )
     if current == f"-{key}":
-        return format_html('<a href="?{}sort={}" aria-sort="descending">{}</a>', prefix, key, label)
+        return format_html(
+            '<a href="?{}sort={}">{} <span class="visually-hidden">(sorted descending)</span>'
+            '<span aria-hidden="true">▼</span></a>',
+            prefix,
+            key,
+            label,
+        )
     return format_html('<a href="?{}sort={}">{}</a>', prefix, key, label)
 
 
