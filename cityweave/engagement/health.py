@@ -223,6 +223,7 @@ def workspace_health(
         if source_internal and target_internal:
             continue
         workspace_id, zone_name = workspace, zone
+        ends: Ends
         if source_internal:
             ends, influence = (target,), target_influence or 0
         elif target_internal:
@@ -250,7 +251,7 @@ def _contacted_within_cadence(ties: QuerySet[Tie], now: dt.datetime) -> Q:
         return Q(pk__in=[])
     sure = Q()
     for cadence, zone in pairs:
-        since = now - dt.timedelta(days=cadence)
+        since = now - dt.timedelta(days=cadence or 0)
         # Started after the local day `since` falls in: its midnight is later than `since`.
         started_after = timezone.localdate(since, zoneinfo.ZoneInfo(zone))
         sure |= Q(cadence_days=cadence) & (

@@ -37,7 +37,7 @@ class Listing:
                 condition |= Q(**{f"{name}__icontains": q})
             queryset = queryset.filter(condition)
         filtered = form is not None and form.is_bound and form.is_valid()
-        if filtered:
+        if form is not None and filtered:
             queryset = form.filter(queryset)  # type: ignore[attr-defined]
         if q or filtered:
             # Searching and filtering may join many-valued relations (participants, tags) and

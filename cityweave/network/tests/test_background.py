@@ -111,7 +111,9 @@ def test_the_page_polls_with_its_own_analysis_time_and_is_not_refreshed_until_a_
     run_worker()
     make_tie(star[1][0], star[1][1])
     page = alice_client.get(url("network:map")).content.decode()
-    poll = re.search(r'hx-get="([^"]+)"', page).group(1)
+    found = re.search(r'hx-get="([^"]+)"', page)
+    assert found is not None
+    poll = found.group(1)
     waiting = alice_client.get(html.unescape(poll))
     assert waiting.status_code == 200 and "updating" in waiting.content.decode()
     run_worker()
