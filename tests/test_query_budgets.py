@@ -86,7 +86,7 @@ EXPECTED: dict[str, int] = {
     "settings_member_remove": 9,
     "account": 5,
     "network": 10,  # network
-    "network_map_data": 11,  # network, health
+    "network_map_data": 10,  # network, health
     "api_workspaces": 2,
     "api_stakeholders": 7,
     "api_ties": 6,  # health

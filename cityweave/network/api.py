@@ -115,7 +115,8 @@ def get_network(request: HttpRequest, slug: str) -> Any:
     """The network's metrics, its stakeholders with theirs, its ties, structural holes and brokers."""
     # Built by the service in NetworkOut's shape (a test holds it to the schema): validating
     # thousands of ties through the schema again would cost more than the rest of the request.
-    return JsonResponse(services.network_payload(api_member(request, slug)))
+    payload = services.network_payload_json(api_member(request, slug))
+    return HttpResponse(payload, content_type="application/json")
 
 
 @router.get(

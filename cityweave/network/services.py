@@ -33,8 +33,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -265,32 +267,66 @@ def refresh_snapshot(workspace: Workspace) -> str:
     return "computed"
 
 
-#: Decoded results kept by each server process: (snapshot id, version, computed_at) -> result.
-_RESULTS: OrderedDict[tuple[int, str, dt.datetime | None], dict[str, Any]] = OrderedDict()
-_RESULTS_LOCK = threading.Lock()
-#: How many workspaces' results a process keeps decoded (about 10 MB each at 2,000 stakeholders).
-RESULT_CACHE_SIZE = 4
+class ProcessMemo:
+    """What each server process derives from a stored analysis (the decoded result, its JSON
+    fragments), kept by a key naming the analysis (snapshot, version, time), most recent last.
+    Values are shared between requests and threads: callers must not change them."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """The value kept under `key`, built (outside the lock) and kept if missing."""
+        value = self.find(key)
+        if value is None:
+            value = build()
+            self.put(key, value)
+        return value
+
+    def find(self, key: Hashable) -> Any:
+        """The value kept under `key`, or None."""
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        return None
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+#: About 10 MB a workspace at 2,000 stakeholders: the decoded result and two JSON fragments.
+MEMO = ProcessMemo(size=12)
+
+
+def analysis_key(snapshot: NetworkSnapshot) -> tuple[int, str, dt.datetime | None]:
+    """What names one stored analysis: its snapshot, fingerprint and time."""
+    return (snapshot.pk, snapshot.version, snapshot.computed_at)
 
 
 def stored_result(snapshot: NetworkSnapshot) -> dict[str, Any]:
     """The snapshot's result, decoded once per process and version rather than on every page
     (2 MB of JSON at 2,000 stakeholders). Callers must not change it."""
-    key = (snapshot.pk, snapshot.version, snapshot.computed_at)
-    with _RESULTS_LOCK:
-        cached = _RESULTS.get(key)
-        if cached is not None:
-            _RESULTS.move_to_end(key)
-            return cached
+    key = ("result", *analysis_key(snapshot))
+    found = MEMO.find(key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
     rows = NetworkSnapshot.objects.filter(pk=snapshot.pk).values_list("version", "result")
     version, result = rows.get()
     if version != snapshot.version or not result:
         # A newer analysis landed in between: show it, without keeping it under the old key.
         return result or {}
-    with _RESULTS_LOCK:
-        _RESULTS[key] = result
-        while len(_RESULTS) > RESULT_CACHE_SIZE:
-            _RESULTS.popitem(last=False)
-    return result
+    MEMO.put(key, result)
+    return result  # type: ignore[no-any-return]
 
 
 def network_report(member: Membership) -> dict[str, Any]:
@@ -377,35 +413,15 @@ def _decorate(
 
 
 def network_payload(member: Membership) -> dict[str, Any]:
-    """What the API and the JSON export give: metrics, nodes, ties and insights of the last
-    finished analysis, with its time and whether it is stale; ties are the live ones between
-    the stakeholders that analysis saw, with their health now."""
+    """What the JSON export gives (and the API, as `network_payload_json`): metrics, nodes, ties
+    and insights of the last finished analysis, with its time and whether it is stale; ties are
+    the live ones between the stakeholders that analysis saw, with their health now."""
     report = network_report(member)
     known = {node["id"] for node in report["nodes"]}
-    ties = [
-        tie
-        for tie in live_ties(member.workspace)
-        if tie["source"] in known and tie["target"] in known
-    ]
     return {
         "network": report["network"],
         "nodes": report["nodes"],
-        "ties": [
-            {
-                "id": tie["id"],
-                "source": tie["source"],
-                "target": tie["target"],
-                "kind": tie["kind"],
-                "status": tie["status"],
-                "health": tie["health"],
-                "directed": tie["directed"],
-                "trust": tie["trust"],
-                "weight": tie["weight"],
-                "owner": tie["owner_id"],
-                "owner_name": tie["owner_name"],
-            }
-            for tie in ties
-        ],
+        "ties": _payload_ties(member.workspace, known),
         "insights": {
             "structural_holes": report["structural_holes"],
             "brokers": report["brokers"],
@@ -416,36 +432,108 @@ def network_payload(member: Membership) -> dict[str, Any]:
     }
 
 
-def map_network(member: Membership, limit: int | None) -> dict[str, Any]:
-    """What the map draws: the last finished analysis's stakeholders (the `limit` best connected,
-    by degree, or all for None) with their stored positions, and the live ties between them with
-    their health when cooling or cold. {"nodes", "ties", "positions" (id text -> [x, y]),
-    "total", "sectors", "computed_at", "stale"}"""
+def network_payload_json(member: Membership) -> str:
+    """`network_payload` as JSON text: the parts that come from the stored analysis are encoded
+    once per process and analysis; only the ties (whose health moves with time) each request."""
     workspace = member.workspace
     sectors = dict(sector_choices(workspace))
     snapshot, state = current_snapshot(workspace, sectors)
-    report = _decorate(snapshot, state, workspace, sectors)
-    nodes = report["nodes"]
-    total = len(nodes)
-    if limit is not None and total > limit:
-        nodes = sorted(nodes, key=lambda node: (-(node.get("degree") or 0), node["id"]))[:limit]
-    shown = {node["id"] for node in nodes}
+
+    def encode() -> dict[str, Any]:
+        report = _decorate(snapshot, state, workspace, sectors)
+        insights = {
+            "structural_holes": report["structural_holes"],
+            "brokers": report["brokers"],
+        }
+        return {
+            "network": _json(report["network"]),
+            "nodes": _json(report["nodes"]),
+            "insights": _json(insights),
+            "known": frozenset(node["id"] for node in report["nodes"]),
+        }
+
+    key = ("payload", *analysis_key(snapshot), tuple(sorted(sectors.items())), workspace.slug)
+    parts = MEMO.get(key, encode)
+    ties = _payload_ties(workspace, parts["known"])
+    return (
+        f'{{"network":{parts["network"]},"nodes":{parts["nodes"]},"ties":{_json(ties)},'
+        f'"insights":{parts["insights"]},"computed_at":{_json(_iso(state.computed_at))},'
+        f'"stale":{_json(state.stale)},"status":{_json(state.status)}}}'
+    )
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), allow_nan=False)
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _payload_ties(workspace: Workspace, known: Collection[int]) -> list[dict[str, Any]]:
+    """The live ties between stakeholders in `known`, as the API gives them."""
+    return [
+        {
+            "id": tie["id"],
+            "source": tie["source"],
+            "target": tie["target"],
+            "kind": tie["kind"],
+            "status": tie["status"],
+            "health": tie["health"],
+            "directed": tie["directed"],
+            "trust": tie["trust"],
+            "weight": tie["weight"],
+            "owner": tie["owner_id"],
+            "owner_name": tie["owner_name"],
+        }
+        for tie in live_ties(workspace)
+        if tie["source"] in known and tie["target"] in known
+    ]
+
+
+def map_network(member: Membership, limit: int | None) -> dict[str, Any]:
+    """What the map draws: the last finished analysis's stakeholders (the `limit` best connected,
+    by degree, or all for None) and the live ties between them, with their health when cooling
+    or cold. {"key" (naming the analysis, the limit and the sectors, for memos of the nodes),
+    "nodes" (a function giving the decorated nodes and their positions, id text -> [x, y]),
+    "ties", "total", "sectors", "computed_at", "stale"}"""
+    workspace = member.workspace
+    sectors = dict(sector_choices(workspace))
+    snapshot, state = current_snapshot(workspace, sectors)
+    result = stored_result(snapshot)
+
+    def chosen() -> tuple[int, ...]:
+        nodes = result.get("nodes", [])
+        if limit is not None and len(nodes) > limit:
+            nodes = sorted(nodes, key=lambda node: (-(node.get("degree") or 0), node["id"]))
+            nodes = nodes[:limit]
+        return tuple(node["id"] for node in nodes)
+
+    key = (*analysis_key(snapshot), limit, tuple(sorted(sectors.items())), workspace.slug)
+    shown = MEMO.get(("map-ids", *key), chosen)
+
+    def nodes() -> tuple[list[dict[str, Any]], dict[str, list[float]]]:
+        wanted = set(shown)
+        decorated = _decorate(snapshot, state, workspace, sectors)["nodes"]
+        layout = (
+            NetworkSnapshot.objects.filter(pk=snapshot.pk).values_list("layout", flat=True).get()
+        )
+        return [node for node in decorated if node["id"] in wanted], layout or {}
+
+    wanted = set(shown)
     ties = [
         tie
         for tie in live_ties(workspace, HEALTH_AT_RISK)
-        if tie["source"] in shown and tie["target"] in shown
+        if tie["source"] in wanted and tie["target"] in wanted
     ]
     return {
+        "key": key,
         "nodes": nodes,
         "ties": ties,
-        "positions": NetworkSnapshot.objects.filter(pk=snapshot.pk)
-        .values_list("layout", flat=True)
-        .get()
-        or {},
-        "total": total,
+        "total": len(result.get("nodes", [])),
         "sectors": sectors,
-        "computed_at": report["computed_at"],
-        "stale": report["stale"],
+        "computed_at": _iso(state.computed_at),
+        "stale": state.stale,
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -234,3 +235,17 @@ def test_its_payload_carries_ties_and_stakeholders_but_no_interaction_content(
     assert "Private notes" not in text
     assert "Tie notes kept private" not in text
     assert "City Hall" in text
+
+
+def test_its_payload_as_json_is_the_payload_with_health_read_afresh(alice_member, riverton, star):
+    hub, shops, _, ties = star
+    Tie.objects.filter(pk=ties[0].pk).update(cadence_days=7, started_on=dt.date(2020, 1, 1))
+    first = json.loads(services.network_payload_json(alice_member))
+    assert first == json.loads(json.dumps(services.network_payload(alice_member)))
+    health = {tie["id"]: tie["health"] for tie in first["ties"]}
+    assert health[ties[0].pk] == "cold"
+    # Health moves without a new analysis: the stored parts are reused, the ties read again.
+    make_interaction(riverton, [hub, shops[0]])
+    again = json.loads(services.network_payload_json(alice_member))
+    assert {tie["id"]: tie["health"] for tie in again["ties"]}[ties[0].pk] == "healthy"
+    assert again["nodes"] == first["nodes"] and again["computed_at"] == first["computed_at"]
