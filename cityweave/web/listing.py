@@ -36,7 +36,12 @@ class Listing:
             for name in self.search_fields:
                 condition |= Q(**{f"{name}__icontains": q})
             queryset = queryset.filter(condition)
-        filtered = form is not None and form.is_bound and form.is_valid()
+        filtered = (
+            form is not None
+            and form.is_bound
+            and form.is_valid()
+            and any(form.cleaned_data.get(name) not in (None, "", []) for name in form.fields)
+        )
         if form is not None and filtered:
             queryset = form.filter(queryset)  # type: ignore[attr-defined]
         if q or filtered:
@@ -55,7 +60,14 @@ class Listing:
             else (f"-{expression}" if descending else expression)
         )
         queryset = queryset.order_by(*self.first_by, order, "pk")
-        page_obj = Paginator(queryset, PAGE_SIZE).get_page(params.get("page"))
+        # Sort and count ids alone, then load the page's rows: a late page sorts narrow rows, not
+        # thousands of whole records with everything they join.
+        page_obj = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE).get_page(
+            params.get("page")
+        )
+        ids = list(page_obj.object_list)
+        rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
+        page_obj.object_list = [rows[pk] for pk in ids if pk in rows]
         rest = params.copy()
         rest.pop("page", None)
         encoded = rest.urlencode()
