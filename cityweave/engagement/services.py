@@ -377,6 +377,7 @@ def filter_interactions(
 ) -> QuerySet[Interaction]:
     """Interactions narrowed by search text, kind, a participant's sector, who was there, goal and
     dates (whole days in the workspace's time zone)."""
+    given = queryset
     if q:
         queryset = queryset.filter(
             Q(summary__icontains=q) | Q(notes__icontains=q) | Q(participants__name__icontains=q)
@@ -398,7 +399,11 @@ def filter_interactions(
     if occurred_to:
         end = dt.datetime.combine(occurred_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
         queryset = queryset.filter(occurred_at__lt=end)
-    return queryset.distinct()
+    if q or sector or participant or member_present:
+        # These join participants or members and may repeat an interaction: pick by id instead
+        # of a DISTINCT over whole rows.
+        return given.filter(pk__in=queryset.values("pk"))
+    return queryset
 
 
 def filter_commitments(

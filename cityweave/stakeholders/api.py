@@ -155,8 +155,9 @@ def list_stakeholders(request: HttpRequest, slug: str, filters: Query[Stakeholde
         if value:
             queryset = queryset.filter(**{name: value})
     if filters.tag:
+        # Tag names are unique in a workspace: at most one match each, so no repeated rows.
         queryset = queryset.filter(tags__name=filters.tag)
-    return queryset.order_by("name", "pk").distinct()
+    return queryset.order_by("name", "pk")
 
 
 @router.post(
