@@ -1,7 +1,7 @@
 """Benchmark of the pages and API lists a person uses every day, served as a user serves cityweave.
 
 For each database (SQLite in a fresh temporary CITYWEAVE_DATA; PostgreSQL in a database this script
-creates and drops, `cityweave_bench`) it:
+creates and drops, `cityweave_bench_<pid>`) it:
 
 1. builds a workspace from bench/workspace.py (bench/analytics.py's stakeholder-like network with
    interactions, commitments, goals, cadences, members and sectors of its own), seeded, written in
@@ -201,24 +201,38 @@ def cityweave(
 
 
 @contextlib.contextmanager
-def postgres_database(name: str) -> Iterator[str]:
-    """A new, empty PostgreSQL database for one run, dropped afterwards; yields its URL."""
+def postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database for one run, dropped afterwards; yields its URL.
+
+    Named after this process (cityweave_bench_<pid>), so runs at the same time never share one;
+    a bench database whose process is gone (a killed run) is dropped first. Never `test`.
+    """
     import psycopg
 
-    if name == "test" or not re.fullmatch(r"cityweave_bench[a-z0-9_]*", name):
-        raise SystemExit(f"refusing to use database {name!r}: bench databases are cityweave_bench*")
-
-    def drop() -> None:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    drop()  # a leftover of an interrupted run
+    name = f"{PG_DATABASE}_{os.getpid()}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        rows = admin.execute("SELECT datname FROM pg_database").fetchall()
+        for (existing,) in rows:
+            found = re.fullmatch(rf"{PG_DATABASE}_(\d+)", existing)
+            if found and not _alive(int(found.group(1))):
+                log(f"  dropping {existing}, left by a run that is gone")
+                admin.execute(f'DROP DATABASE IF EXISTS "{existing}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
         yield f"postgresql://root@{HOST}/{name}"
     finally:
-        drop()
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def import_workspace(tree: Tree, env: dict[str, str], data: dict[str, Any], path: Path) -> float:
@@ -795,11 +809,7 @@ def run_database(tree: Tree, db: str, options: argparse.Namespace) -> dict[str, 
     with contextlib.ExitStack() as stack:
         data_dir = Path(tempfile.mkdtemp(prefix="cityweave-bench-"))
         stack.callback(shutil.rmtree, data_dir, True)
-        url = (
-            stack.enter_context(postgres_database(options.pg_database))
-            if db == "postgres"
-            else None
-        )
+        url = stack.enter_context(postgres_database()) if db == "postgres" else None
         env = environment(tree, data_dir, url)
         built = build(tree, env, options.stakeholders, options.seed, data_dir)
         log(f"  built in {built['seconds']['total']} s (import {built['seconds']['import']} s)")
@@ -809,7 +819,7 @@ def run_database(tree: Tree, db: str, options: argparse.Namespace) -> dict[str, 
         urls = targets(built)
         warm = warm_up(port, cookie, built["token"], urls, options.ready_timeout)
         present = [t for t in urls if warm["statuses"][t.key] != 404]
-        database = options.pg_database if db == "postgres" else None
+        database = url.rsplit("/", 1)[1] if url else None
         meter = CpuMeter(server.groups, database)
         single = single_client(
             port, cookie, built["token"], present, options.repeats, options.url_budget
@@ -1046,7 +1056,6 @@ def main(argv: list[str] | None = None) -> int:
         default=300.0,
         help="seconds to wait for a background network analysis (default 300)",
     )
-    parser.add_argument("--pg-database", default=PG_DATABASE, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     quick = options.quick
     options.stakeholders = options.stakeholders or (200 if quick else 2000)
@@ -1082,7 +1091,7 @@ def main(argv: list[str] | None = None) -> int:
         "meta": {
             "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "seconds": seconds,
-            "options": {k: v for k, v in vars(options).items() if k != "pg_database"},
+            "options": vars(options),
             "machine": {
                 "cpus": os.cpu_count(),
                 "python": platform.python_version(),
