@@ -26,7 +26,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cityweave.engagement.contacts import Ends, LastContacts, last_contacts
-from cityweave.stakeholders.models import Stakeholder, Tie
+from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Stakeholder, Tie
 
 HEALTHY, COOLING, COLD = "healthy", "cooling", "cold"
 ORDER = {COLD: 0, COOLING: 1, HEALTHY: 2}
@@ -251,7 +251,9 @@ def _contacted_within_cadence(ties: QuerySet[Tie], now: dt.datetime) -> Q:
         return Q(pk__in=[])
     sure = Q()
     for cadence, zone in pairs:
-        since = now - dt.timedelta(days=cadence or 0)
+        if not cadence or cadence > MAX_CADENCE_DAYS:
+            continue  # recorded before cadences had a limit: left to the exact reading
+        since = now - dt.timedelta(days=cadence)
         # Started after the local day `since` falls in: its midnight is later than `since`.
         started_after = timezone.localdate(since, zoneinfo.ZoneInfo(zone))
         sure |= Q(cadence_days=cadence) & (

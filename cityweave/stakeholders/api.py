@@ -15,7 +15,7 @@ from pydantic import Field
 
 from cityweave.engagement.health import TieHealth, tie_health
 from cityweave.stakeholders import services
-from cityweave.stakeholders.models import Stakeholder, Tie, label_sectors
+from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Stakeholder, Tie, label_sectors
 from cityweave.workspaces.api import api_member
 
 router = Router()
@@ -229,7 +229,7 @@ class TieIn(Schema):
     started_on: dt.date | None = None
     ended_on: dt.date | None = None
     cadence_days: int | None = Field(
-        default=None, ge=1, description="Desired days between contacts."
+        default=None, ge=1, le=MAX_CADENCE_DAYS, description="Desired days between contacts."
     )
     roles: list[str] = Field(default=[], description="Roles the target plays: champion, funder, …")
     notes: str = ""
@@ -250,7 +250,7 @@ class TiePatch(Schema):
     status: Tie.Status | None = None
     started_on: dt.date | None = None
     ended_on: dt.date | None = None
-    cadence_days: int | None = Field(default=None, ge=1)
+    cadence_days: int | None = Field(default=None, ge=1, le=MAX_CADENCE_DAYS)
     roles: list[str] | None = None
     notes: str | None = None
     owner: int | None = None

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from cityweave.stakeholders.models import Stakeholder, Tag, Tie, sector_choices
+from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Stakeholder, Tag, Tie, sector_choices
 from cityweave.vocabulary import PartnerRole, ValueType
 from cityweave.web.forms import choice_field
 from cityweave.web.widgets import LookupSelect, LookupSelectMultiple, LookupWidgetMixin
@@ -219,9 +219,9 @@ class TieForm(forms.ModelForm):
             "trust", "value", "roles", "notes",
         ]  # fmt: skip
         widgets = {
-            "started_on": forms.DateInput(attrs={"type": "date"}),
-            "ended_on": forms.DateInput(attrs={"type": "date"}),
-            "cadence_days": forms.NumberInput(attrs={"min": 1}),
+            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "cadence_days": forms.NumberInput(attrs={"min": 1, "max": MAX_CADENCE_DAYS}),
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
 

@@ -189,6 +189,10 @@ class Stakeholder(WorkspaceRecord):
         return custom.label if custom else self.sector
 
 
+#: The longest contact cadence: ten years (and dates past it stay within what a calendar holds).
+MAX_CADENCE_DAYS = 3650
+
+
 class Tie(WorkspaceRecord):
     """A relationship between two stakeholders."""
 
@@ -218,8 +222,8 @@ class Tie(WorkspaceRecord):
         "contact every (days)",
         null=True,
         blank=True,
-        validators=[MinValueValidator(1)],
-        help_text="How often this relationship should be touched; empty for no cadence.",
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CADENCE_DAYS)],
+        help_text="How often this relationship should be touched, 1 to 3,650 days; empty for none.",
     )
     roles = models.JSONField(
         default=list, blank=True, help_text="Roles the target plays (champion, funder…)."

@@ -187,3 +187,12 @@ def test_workspace_health_costs_the_same_queries_for_any_history(
         workspace_health(Tie.objects.filter(workspace=riverton), NOW)
     with django_assert_num_queries(2):
         workspace_health(Tie.objects.filter(workspace=riverton), NOW, at_risk_only=True)
+
+
+def test_a_cadence_saved_before_the_limit_does_not_break_the_at_risk_reading(
+    riverton, city, foundation
+):
+    tie = make_tie(city, foundation, cadence_days=30)
+    Tie.objects.filter(pk=tie.pk).update(cadence_days=2_000_000_000)
+    assert workspace_health(Tie.objects.all(), NOW, at_risk_only=True) == {}
+    assert workspace_health(Tie.objects.all(), NOW)[tie.pk].status == HEALTHY

@@ -156,6 +156,10 @@ def test_private_interactions_are_hidden_from_others(alice_api, bob_api, secret)
             "occurred_at",
         ),
         (
+            {"occurred_at": "0001-01-01T00:00:00Z", "summary": "X", "participants": "FOUNDATION"},
+            "occurred_at",
+        ),
+        (
             {
                 "occurred_at": "2025-03-14T09:30",
                 "summary": "X",

@@ -149,6 +149,7 @@ def test_it_filters_by_health(alice_api, riverton, city, foundation, bank):
         ({"source": "CITY", "target": "FOUNDATION", "trust": 5}, "trust"),
         ({"source": "CITY", "target": "FOUNDATION", "value": 0}, "value"),
         ({"source": "CITY", "target": "FOUNDATION", "cadence_days": 0}, "cadence_days"),
+        ({"source": "CITY", "target": "FOUNDATION", "cadence_days": 1_000_000}, "cadence_days"),
         ({"source": "CITY", "target": "FOUNDATION", "roles": ["villain"]}, "roles"),
         ({"source": "CITY", "target": "FOUNDATION", "owner": 999_999}, "owner"),
         ({"source": "CITY", "target": 999_999}, "target"),

@@ -416,3 +416,18 @@ def test_logged_out_visitors_are_sent_to_login(client, riverton):
     response = client.get(url("ties:list"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_the_edit_form_gives_dates_as_a_date_input_reads_them(alice_client, city, foundation):
+    tie = make_tie(city, foundation, started_on=dt.date(2019, 3, 20), ended_on=dt.date(2024, 1, 2))
+    page = alice_client.get(url("ties:edit", tie.pk)).content.decode()
+    assert 'value="2019-03-20"' in page and 'value="2024-01-02"' in page
+
+
+def test_a_cadence_past_ten_years_is_refused_on_its_field(alice_client, city, foundation):
+    response = alice_client.post(
+        url("ties:new"), form_data(source=city.pk, target=foundation.pk, cadence_days="99999999")
+    )
+    assert response.status_code == 422
+    assert "3650" in response.context["form"].errors["cadence_days"][0]
+    assert not Tie.objects.exists()
