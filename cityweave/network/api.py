@@ -108,6 +108,7 @@ class NodeOut(Schema):
     reading_points: list[str]
     computed_at: dt.datetime
     stale: bool
+    status: str
 
 
 @router.get("/{slug}/network", response=NetworkOut, tags=["network"], url_name="network")
@@ -129,11 +130,14 @@ def get_network_node(request: HttpRequest, slug: str, stakeholder_id: int) -> An
     """One stakeholder's metrics, brokerage roles and a plain-language reading of its position."""
     try:
         report = services.node_report(api_member(request, slug), stakeholder_id)
-    except services.AnalysisPending:
-        pending = JsonResponse(
-            {"detail": "The network is being analysed for the first time; try again shortly."},
-            status=503,
+    except services.AnalysisPending as waiting:
+        detail = (
+            "The network is being analysed for the first time; try again shortly."
+            if waiting.first
+            else "This stakeholder joined the network after its last analysis; the next one is "
+            "on its way, try again shortly."
         )
+        pending = JsonResponse({"detail": detail}, status=503)
         pending["Retry-After"] = str(PENDING_RETRY_SECONDS)
         return pending
     if report is None:

@@ -32,6 +32,9 @@ class NetworkSnapshot(models.Model):
         max_length=64, blank=True, help_text="The fingerprint a background analysis was queued for."
     )
     requested_at = models.DateTimeField(null=True, blank=True)
+    requested_task = models.CharField(
+        max_length=64, blank=True, help_text="The id of the queued task (django-tasks result id)."
+    )
 
     def __str__(self) -> str:
         if self.computed_at is None:

@@ -43,6 +43,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from cityweave.analytics import analyze
 from cityweave.engagement.health import workspace_health
@@ -57,8 +58,9 @@ ANALYSIS_VERSION = "3"
 UNRATED_TIE_WEIGHT = 2
 #: Up to this many stakeholders the analysis is exact; beyond, path measures are sampled.
 EXACT_LIMIT = 5_000
-#: A queued analysis not finished after this long is queued again (its worker may have died).
-REQUEUE_AFTER = dt.timedelta(minutes=10)
+#: A queued analysis not finished after this long is queued again (it failed, or its worker
+#: died): longer than the analysis of the largest network takes (about a minute at 20,000).
+REQUEUE_AFTER = dt.timedelta(minutes=5)
 #: A queued analysis not started after this long means no worker is running: the page says so.
 WORKER_GRACE = dt.timedelta(seconds=45)
 HEALTH_ALL, HEALTH_AT_RISK = "all", "at-risk"
@@ -161,11 +163,13 @@ def network_fingerprint(workspace: Workspace, sectors: dict[str, str] | None = N
 @dataclass(frozen=True)
 class AnalysisState:
     """How current the stored analysis is: its time, whether the network has changed since, and
-    when a new one was queued."""
+    where the newer one is: "waiting" for a worker (since when), "running" (since when),
+    "failed" (when), or None when nothing is known of it."""
 
     computed_at: dt.datetime | None
     stale: bool
-    requested_at: dt.datetime | None
+    task: str | None = None
+    task_since: dt.datetime | None = None
 
     @property
     def status(self) -> str:
@@ -179,9 +183,15 @@ class AnalysisState:
         """Queued long enough ago that a running worker would have taken it."""
         return (
             self.stale
-            and self.requested_at is not None
-            and timezone.now() - self.requested_at > WORKER_GRACE
+            and self.task == "waiting"
+            and self.task_since is not None
+            and timezone.now() - self.task_since > WORKER_GRACE
         )
+
+    @property
+    def retry_at(self) -> dt.datetime | None:
+        """When a failed or lost analysis is queued again (on the next page after that)."""
+        return self.task_since + REQUEUE_AFTER if self.task_since else None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -189,14 +199,21 @@ class AnalysisState:
             "stale": self.stale,
             "status": self.status,
             "waiting_for_worker": self.waiting_for_worker,
+            "task": self.task,
+            "retry_at": self.retry_at,
         }
+
+
+#: Where a queued analysis is, by django-tasks result status.
+TASK_STATES = {"READY": "waiting", "RUNNING": "running", "FAILED": "failed"}
 
 
 def current_snapshot(
     workspace: Workspace, sectors: dict[str, str] | None = None
 ) -> tuple[NetworkSnapshot, AnalysisState]:
     """The workspace's last finished analysis and how current it is; queues a new analysis when
-    the network has changed since (once per change)."""
+    the network has changed since (once per change, again after REQUEUE_AFTER if the one queued
+    has failed or its worker was lost)."""
     if sectors is None:
         sectors = dict(sector_choices(workspace))
     version = network_fingerprint(workspace, sectors)
@@ -209,17 +226,32 @@ def current_snapshot(
     if snapshot.version != version and request_analysis(workspace, version):
         # An immediate task backend (tests, or a deliberate set-up) has finished it already.
         snapshot = snapshots.get()
-    state = AnalysisState(
-        computed_at=snapshot.computed_at,
-        stale=snapshot.version != version,
-        requested_at=snapshot.requested_at,
+    stale = snapshot.version != version
+    task, since = _task_state(snapshot) if stale else (None, None)
+    return snapshot, AnalysisState(snapshot.computed_at, stale, task, since)
+
+
+def _task_state(snapshot: NetworkSnapshot) -> tuple[str | None, dt.datetime | None]:
+    """Where the snapshot's queued analysis is, and since when, from the task queue."""
+    if not snapshot.requested_task:
+        return None, None
+    row = (
+        DBTaskResult.objects.filter(id=snapshot.requested_task)
+        .values_list("status", "enqueued_at", "started_at", "finished_at")
+        .first()
     )
-    return snapshot, state
+    if row is None:
+        return None, None
+    status, enqueued_at, started_at, finished_at = row
+    state = TASK_STATES.get(status)
+    since = {"waiting": enqueued_at, "running": started_at, "failed": finished_at}.get(state or "")
+    return state, since
 
 
 def request_analysis(workspace: Workspace, version: str | None = None) -> bool:
     """Queue the background analysis of `workspace` for the network fingerprint `version` (the
-    current one when None), unless it is queued already; True when this call queued it."""
+    current one when None), unless it is queued already and not older than REQUEUE_AFTER; True
+    when this call queued it."""
     from cityweave.network.tasks import refresh_analysis
 
     if version is None:
@@ -231,10 +263,13 @@ def request_analysis(workspace: Workspace, version: str | None = None) -> bool:
         NetworkSnapshot.objects.filter(workspace=workspace)
         .exclude(version=version)
         .exclude(requested_version=version, requested_at__gt=now - REQUEUE_AFTER)
-        .update(requested_version=version, requested_at=now)
+        .update(requested_version=version, requested_at=now, requested_task="")
     )
     if claimed:
-        refresh_analysis.enqueue(workspace.pk)
+        queued = refresh_analysis.enqueue(workspace.pk)
+        NetworkSnapshot.objects.filter(workspace=workspace, requested_at=now).update(
+            requested_task=str(queued.id)[:64]
+        )
     return bool(claimed)
 
 
@@ -426,7 +461,7 @@ def network_payload(member: Membership) -> dict[str, Any]:
             "structural_holes": report["structural_holes"],
             "brokers": report["brokers"],
         },
-        "computed_at": report["computed_at"],
+        "computed_at": (report["computed_at"] or "").replace("+00:00", "Z") or None,
         "stale": report["stale"],
         "status": report["status"],
     }
@@ -467,7 +502,8 @@ def _json(value: Any) -> str:
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
+    """ISO 8601 as the API's schemas write it ("Z" for UTC)."""
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
 def _payload_ties(workspace: Workspace, known: Collection[int]) -> list[dict[str, Any]]:
@@ -538,7 +574,12 @@ def map_network(member: Membership, limit: int | None) -> dict[str, Any]:
 
 
 class AnalysisPending(Exception):
-    """The workspace's network has not been analysed yet: its first analysis is queued."""
+    """The stakeholder is not in an analysis yet: the workspace's first one is queued
+    (`first` is True), or the stakeholder joined the network after the last one."""
+
+    def __init__(self, slug: str, *, first: bool) -> None:
+        super().__init__(slug)
+        self.first = first
 
 
 def node_report(member: Membership, stakeholder_id: int | str) -> dict[str, Any] | None:
@@ -549,9 +590,12 @@ def node_report(member: Membership, stakeholder_id: int | str) -> dict[str, Any]
         return None
     report = network_report(member)
     if report["status"] == "pending":
-        raise AnalysisPending(member.workspace.slug)
+        raise AnalysisPending(member.workspace.slug, first=True)
     node = next((record for record in report["nodes"] if record["id"] == wanted), None)
     if node is None:
+        joined = Stakeholder.objects.filter(workspace=member.workspace, pk=wanted).exists()
+        if report["stale"] and joined:
+            raise AnalysisPending(member.workspace.slug, first=False)
         return None
     broker = next((b for b in report["brokers"] if b["id"] == wanted), None)
     bridges = [
@@ -586,4 +630,5 @@ def node_report(member: Membership, stakeholder_id: int | str) -> dict[str, Any]
         "reading_by_topic": points,
         "computed_at": report["computed_at"],
         "stale": report["stale"],
+        "status": report["status"],
     }

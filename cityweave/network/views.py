@@ -113,7 +113,8 @@ class NetworkMapView(WorkspaceView):
             f"?limit={limit_param(limit)}",
             "map_total": total,
             "map_shown": total if limit is None else min(limit, total),
-            "map_limit": limit_param(limit),
+            # Asking for as many as there are, or more, is asking for them all.
+            "map_limit": "all" if limit is None or limit >= total else str(limit),
             "map_limit_choices": [(str(n), f"{n:,}") for n in MAP_LIMIT_CHOICES if n < total]
             + [("all", f"All {total:,}")],
             "sampling": network.get("sampling"),
@@ -128,6 +129,8 @@ def _analysis_context(slug: str, report: dict[str, Any]) -> dict[str, Any]:
         "status": report["status"],
         "computed_at": _moment(report.get("computed_at")),
         "waiting_for_worker": report["waiting_for_worker"],
+        "task": report.get("task"),
+        "retry_at": report.get("retry_at"),
         "poll_url": f"{reverse('network:status', args=[slug])}?"
         + urlencode({"since": report.get("computed_at") or ""}),
     }

@@ -116,11 +116,11 @@ class StakeholderDetailView(WorkspaceView):
         timeline += [{"kind": "commitment", "when": c.due_on, "item": c} for c in promises]
         timeline.sort(key=lambda e: _sort_key(e["when"]), reverse=True)
         interaction_count = interactions.count()
+        analysis_pending: str | None = None
         try:
             position = node_report(self.member, stakeholder.pk)
-            analysis_pending = False
-        except AnalysisPending:
-            position, analysis_pending = None, True
+        except AnalysisPending as waiting:
+            position, analysis_pending = None, "first" if waiting.first else "joined"
         context = {
             "stakeholder": stakeholder,
             "tie_rows": tie_rows,

@@ -127,9 +127,33 @@ def test_the_page_polls_with_its_own_analysis_time_and_is_not_refreshed_until_a_
 @QUEUED
 def test_the_page_says_when_no_worker_has_taken_it(alice_client, riverton, star):
     alice_client.get(url("network:map"))
-    NetworkSnapshot.objects.update(requested_at=services.timezone.now() - services.WORKER_GRACE * 2)
+    DBTaskResult.objects.update(enqueued_at=services.timezone.now() - services.WORKER_GRACE * 2)
     page = alice_client.get(url("network:map")).content.decode()
-    assert "cityweave worker" in page
+    assert "No background worker has taken" in page and "cityweave worker" in page
+
+
+@QUEUED
+def test_the_page_says_when_the_analysis_is_running(alice_client, star):
+    alice_client.get(url("network:map"))
+    DBTaskResult.objects.update(status="RUNNING", started_at=services.timezone.now())
+    page = alice_client.get(url("network:map")).content.decode()
+    assert "A worker is analysing the network now" in page
+
+
+@QUEUED
+def test_a_failed_analysis_is_said_and_queued_again_later(alice_client, star):
+    alice_client.get(url("network:map"))
+    failed_at = services.timezone.now() - services.REQUEUE_AFTER / 2
+    DBTaskResult.objects.update(status="FAILED", finished_at=failed_at)
+    page = alice_client.get(url("network:map")).content.decode()
+    assert "The last analysis failed" in page
+    assert DBTaskResult.objects.count() == 1
+    # A worker killed mid-analysis, or a failure: after REQUEUE_AFTER the next page queues again.
+    NetworkSnapshot.objects.update(requested_at=failed_at - services.REQUEUE_AFTER)
+    alice_client.get(url("network:map"))
+    assert DBTaskResult.objects.count() == 2
+    run_worker()
+    assert "Analysis as of" in alice_client.get(url("network:map")).content.decode()
 
 
 @QUEUED
@@ -162,3 +186,20 @@ def test_the_other_workspaces_status_is_not_found(alice_client, carol):
 
 def test_a_viewer_sees_the_status(bob_client, star):
     assert bob_client.get(url("network:status")).status_code in (200, 204)
+
+
+@QUEUED
+def test_a_stakeholder_newer_than_the_analysis_is_said_to_be_coming(alice_client, riverton, star):
+    alice_client.get(url("network:map"))
+    run_worker()
+    newcomer = make_stakeholder(riverton, "Newcomer")
+    make_tie(star[0], newcomer)
+    node = alice_client.get(reverse("api:network_node", args=["riverton", newcomer.pk]))
+    assert node.status_code == 503 and "joined the network after" in node.json()["detail"]
+    assert (
+        alice_client.get(reverse("api:network_node", args=["riverton", 999_999])).status_code == 404
+    )
+    page = alice_client.get(reverse("stakeholders:detail", args=["riverton", newcomer.pk]))
+    assert "joined the network after its last analysis" in page.content.decode()
+    known = alice_client.get(reverse("api:network_node", args=["riverton", star[0].pk])).json()
+    assert (known["stale"], known["status"]) == (True, "updating")

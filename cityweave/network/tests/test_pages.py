@@ -229,3 +229,26 @@ def test_the_page_shows_a_workspace_sector_by_its_label(alice_client, riverton, 
     make_tie(union, make_stakeholder(riverton, "School Board", sector="education"))
     page = alice_client.get(url("network:map")).content.decode()
     assert "Labour unions" in page
+
+
+def test_a_large_network_maps_its_best_connected_and_says_so(alice_client, riverton):
+    from cityweave.stakeholders.models import Stakeholder
+
+    people = Stakeholder.objects.bulk_create(
+        Stakeholder(workspace=riverton, name=f"Stakeholder {n:03}", sector="nonprofit")
+        for n in range(600)
+    )
+    hub = people[0]
+    Tie.objects.bulk_create(Tie(workspace=riverton, source=hub, target=p) for p in people[1:30])
+
+    page = alice_client.get(url("network:map"), {"limit": "500"}).content.decode()
+    assert "draws the <strong>500</strong> best-connected of 600 stakeholders" in page
+    assert '<option value="500" selected>' in page
+    data = alice_client.get(url("network:map-data"), {"limit": "500"}).json()
+    assert (len(data["nodes"]), data["total"]) == (500, 600)
+    assert hub.pk in {node["id"] for node in data["nodes"]}  # most ties first
+    shown = {node["id"] for node in data["nodes"]}
+    assert all(tie["source"] in shown and tie["target"] in shown for tie in data["ties"])
+
+    everyone = alice_client.get(url("network:map")).content.decode()
+    assert "draws all 600 stakeholders" in everyone and '<option value="all" selected>' in everyone

@@ -121,10 +121,15 @@
     return Boolean(value("filter-sector") || value("filter-community") || value("filter-owner") || !allStatuses);
   }
 
+  // Stakeholders in the analysis, of which the map may draw only the best connected.
+  let analysed = 0;
+
   function sayShowing(cy) {
     const shown = cy.nodes().not(".hidden");
     const count = (n) => n.toLocaleString("en");
-    say(`Showing ${count(shown.length)} of ${count(cy.nodes().length)} stakeholders and ${count(cy.edges().not(".hidden").length)} ties.`);
+    const onMap = cy.nodes().length;
+    const of = analysed > onMap ? `the ${count(onMap)} on the map (of ${count(analysed)})` : count(onMap);
+    say(`Showing ${count(shown.length)} of ${of} stakeholders and ${count(cy.edges().not(".hidden").length)} ties.`);
     return shown;
   }
 
@@ -216,6 +221,7 @@
   }
 
   function start(data) {
+    analysed = data.total || data.nodes.length;
     if (!data.nodes.length) {
       say("No stakeholders to draw yet.");
       return;
