@@ -23,6 +23,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import F, Max, Q, QuerySet
 from django.db.models.lookups import Exact
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -85,10 +86,13 @@ def last_contacts(
         live = live.filter(interaction__occurred_at__lte=now)
     if whole_workspace:
         live = live.filter(interaction__workspace_id=workspace_id)
-    else:
+    elif connection.vendor == "sqlite":
         # "+ 0" keeps SQLite's planner on the stakeholder index: driven by the workspace's
         # (workspace, occurred_at) index it would test every interaction against the names.
+        # PostgreSQL plans this well from its statistics, and worse with the expression.
         live = live.filter(Exact(F("interaction__workspace_id") + 0, workspace_id))
+    else:
+        live = live.filter(interaction__workspace_id=workspace_id)
 
     by_stakeholder: dict[int, dt.datetime] = {}
     if singles:

@@ -489,7 +489,22 @@ def import_workspace(data: Any, slug: str | None = None) -> Workspace:
     """Create a workspace from exported data; a TransferError names the first problem, unwritten."""
     plan = parse_workspace(data)
     with transaction.atomic():
-        return _write(plan, slug)
+        workspace = _write(plan, slug)
+    _refresh_statistics()
+    return workspace
+
+
+def _refresh_statistics() -> None:
+    """Let PostgreSQL's planner see the rows just imported: with the statistics of nearly empty
+    tables it picks plans that take seconds on thousands of rows (autovacuum may be slow or off)."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [model._meta.db_table for _, model in RECORD_SECTIONS]
+    for _, model in RECORD_SECTIONS:
+        tables += [many.m2m_db_table() for many in _many_fields(model)]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def _clean(obj: models.Model, where: str, exclude: list[str]) -> None:
