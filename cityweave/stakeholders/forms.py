@@ -221,7 +221,6 @@ class TieForm(forms.ModelForm):
         widgets = {
             "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "cadence_days": forms.NumberInput(attrs={"min": 1, "max": MAX_CADENCE_DAYS}),
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -232,6 +231,8 @@ class TieForm(forms.ModelForm):
         pick_stakeholders(self, "source", workspace)
         pick_stakeholders(self, "target", workspace)
         pick_members(self, "owner", workspace)
+        # The model field's own bounds (0 and up) would otherwise win over the widget's.
+        self.fields["cadence_days"].widget.attrs.update(min=1, max=MAX_CADENCE_DAYS)
         self.fields["directed"].label = "One-way"
         self.fields["directed"].help_text = "The tie runs from the first stakeholder to the second."
         for name in ("trust", "value"):

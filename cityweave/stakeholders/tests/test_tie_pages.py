@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cityweave.stakeholders.models import Tie
+from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Tie
 from cityweave.testing import make_interaction, make_member, make_stakeholder, make_tie, make_user
 from cityweave.workspaces.models import TrashEntry
 from cityweave.workspaces.services import restore
@@ -422,6 +422,7 @@ def test_the_edit_form_gives_dates_as_a_date_input_reads_them(alice_client, city
     tie = make_tie(city, foundation, started_on=dt.date(2019, 3, 20), ended_on=dt.date(2024, 1, 2))
     page = alice_client.get(url("ties:edit", tie.pk)).content.decode()
     assert 'value="2019-03-20"' in page and 'value="2024-01-02"' in page
+    assert 'min="1"' in page and f'max="{MAX_CADENCE_DAYS}"' in page
 
 
 def test_a_cadence_past_ten_years_is_refused_on_its_field(alice_client, city, foundation):
