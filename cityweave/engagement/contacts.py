@@ -18,7 +18,6 @@ Readers treat a stored time still in the future (a planned interaction) as unkno
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -129,14 +128,31 @@ def refresh_ties(ties: QuerySet[Tie], *, whole_workspace: bool = False) -> int:
     contacts = last_contacts(
         ends.values(), workspace_id=rows[0][1], whole_workspace=whole_workspace
     )
-    changed: dict[dt.datetime | None, list[int]] = defaultdict(list)
-    for pk, _, stored, *_ in rows:
-        latest = contacts.last(ends[pk])
-        if latest != stored:
-            changed[latest].append(pk)
-    for latest, pks in changed.items():
-        Tie.all_objects.filter(pk__in=pks).update(last_contact_at=latest)
-    return sum(len(pks) for pks in changed.values())
+    changed = [
+        (latest, pk) for pk, _, stored, *_ in rows if (latest := contacts.last(ends[pk])) != stored
+    ]
+    _store(changed)
+    return len(changed)
+
+
+def _store(changed: list[tuple[dt.datetime | None, int]]) -> None:
+    """Write (last contact, tie id) pairs: one prepared UPDATE run for all of them, not a
+    statement each (a workspace's rebuild writes tens of thousands)."""
+    if not changed:
+        return
+    if len(changed) <= 20:
+        for latest, pk in changed:
+            Tie.all_objects.filter(pk=pk).update(last_contact_at=latest)
+        return
+    field = Tie._meta.get_field("last_contact_at")
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(Tie._meta.db_table)} SET {quote(field.column)} = %s "
+        f"WHERE {quote(Tie._meta.pk.column)} = %s"
+    )
+    params = [(field.get_db_prep_value(latest, connection), pk) for latest, pk in changed]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def refresh_workspace(workspace: Workspace | int) -> int:

@@ -196,3 +196,21 @@ def test_a_cadence_saved_before_the_limit_does_not_break_the_at_risk_reading(
     Tie.objects.filter(pk=tie.pk).update(cadence_days=2_000_000_000)
     assert workspace_health(Tie.objects.all(), NOW, at_risk_only=True) == {}
     assert workspace_health(Tie.objects.all(), NOW)[tie.pk].status == HEALTHY
+
+
+def test_a_rebuild_writes_many_ties_at_once(riverton, city):
+    outsiders = [make_stakeholder(riverton) for _ in range(30)]
+    ties = Tie.objects.bulk_create(
+        Tie(workspace=riverton, source=city, target=person, cadence_days=30) for person in outsiders
+    )
+    meetings = Interaction.objects.bulk_create(
+        Interaction(workspace=riverton, occurred_at=ago(n), summary=f"Met {n}")
+        for n in range(len(outsiders))
+    )
+    Interaction.participants.through.objects.bulk_create(
+        Interaction.participants.through(interaction_id=meeting.pk, stakeholder_id=person.pk)
+        for meeting, person in zip(meetings, outsiders, strict=True)
+    )
+    assert contacts.refresh_workspace(riverton) == 30
+    assert [stored(tie) for tie in ties] == [ago(n) for n in range(30)]
+    assert_nothing_stale(riverton)
