@@ -32,15 +32,20 @@ def layout_positions(
 ) -> dict[Any, tuple[float, float]]:
     """Fruchterman-Reingold positions for the map, the same for the same network.
 
-    Starts from a circle, with igraph's random numbers seeded, so the same network always gets
-    the same picture, and scales to a square whose side grows with the square root of the node count.
+    Starts from a circle whose radius grows with the square root of the node count, with igraph's
+    random numbers seeded, so the same network always gets the same picture, and scales to a
+    square whose side grows with the square root of the node count. About 0.3 s at 2,000
+    stakeholders and 5 s at 20,000 on one core.
     """
     if not node_ids:
         return {}
     index = {node_id: position for position, node_id in enumerate(node_ids)}
     edges = sorted({(index[a], index[b]) for a, b in pairs if a in index and b in index and a != b})
     graph = ig.Graph(n=len(node_ids), edges=edges, directed=False)
-    start = graph.layout_circle().coords
+    # A circle as wide as the finished layout: packed into a unit circle, thousands of
+    # stakeholders crowd FR's grid cells and each iteration turns quadratic (20,000: 90 s, not 5).
+    spread = math.sqrt(len(node_ids))
+    start = [[x * spread, y * spread] for x, y in graph.layout_circle().coords]
     iterations = max(MIN_LAYOUT_ITERATIONS, min(LAYOUT_ITERATIONS, LAYOUT_WORK // len(node_ids)))
     with seeded_random_numbers(LAYOUT_SEED):
         layout = graph.layout_fruchterman_reingold(seed=start, niter=iterations, grid="auto")
