@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from cityweave.engagement.contacts import Ends, LastContacts, last_contacts
@@ -52,9 +54,15 @@ class Reading:
     def label(self) -> str:
         return LABELS[self.status]
 
-    def urgency(self) -> tuple[int, int, float]:
-        """Sort key: cold before cooling before healthy, then most important, then most overdue."""
-        return (ORDER[self.status], -self.importance, -self.overdue_days / self.cadence_days)
+    def urgency(self) -> tuple[int, int, float, int]:
+        """Sort key: cold before cooling before healthy, then most important, then most overdue
+        (then the older tie, so equals always come in one order)."""
+        return (
+            ORDER[self.status],
+            -self.importance,
+            -self.overdue_days / self.cadence_days,
+            self.tie_id,
+        )
 
 
 @dataclass(frozen=True)
@@ -199,21 +207,26 @@ HEALTH_FIELDS = (
 )  # fmt: skip
 
 
-def workspace_health(
-    ties: QuerySet[Tie], now: dt.datetime | None = None, *, at_risk_only: bool = False
-) -> dict[int, Reading]:
+def workspace_health(ties: QuerySet[Tie], now: dt.datetime | None = None) -> dict[int, Reading]:
     """Health of every tie in `ties` (one workspace's) that has one, by tie id, in urgency order
-    (most urgent and most important first).
+    (most urgent and most important first), in one query of plain values: no model instances.
+    For the cooling and cold ones alone, `at_risk_statuses` and `at_risk_summary` cost less."""
+    return {r.tie_id: r for r in _readings_of(_with_health(ties), now or timezone.now())}
 
-    Reads plain values, never model instances: fit for every tie of a workspace at once. With
-    `at_risk_only`, the database leaves out the ties sure to be healthy (contacted within their
-    cadence), so only cooling and cold ties, and a few that have to be checked, come back.
-    """
-    now = now or timezone.now()
-    candidates = ties.filter(cadence_days__isnull=False).exclude(status=Tie.Status.ENDED).order_by()
-    if at_risk_only:
-        candidates = candidates.exclude(_contacted_within_cadence(candidates, now))
-    rows = candidates.values_list("pk", "workspace_id", "workspace__timezone", *HEALTH_FIELDS)
+
+def _with_health(ties: QuerySet[Tie]) -> QuerySet[Tie]:
+    """The ties of `ties` that have a health: a cadence, not ended, not inside the city."""
+    return (
+        ties.filter(cadence_days__isnull=False)
+        .exclude(status=Tie.Status.ENDED)
+        .exclude(source__is_internal=True, target__is_internal=True)
+        .order_by()
+    )
+
+
+def _readings_of(ties: QuerySet[Tie], now: dt.datetime) -> list[Reading]:
+    """Each tie's reading computed here from its row, most urgent first."""
+    rows = ties.values_list("pk", "workspace_id", "workspace__timezone", *HEALTH_FIELDS)
     facts: list[_TieFacts] = []
     workspace_id, zone_name = 0, "UTC"
     for (
@@ -234,34 +247,117 @@ def workspace_health(
         facts.append(
             _TieFacts(pk, cadence, started_on, created_at, ends, influence, stored_contact)
         )
-    readings = _readings(facts, workspace_id, zone_name, now)
-    return {r.tie_id: r for r in readings if not (at_risk_only and r.status == HEALTHY)}
+    return _readings(facts, workspace_id, zone_name, now)
 
 
-#: Past this many distinct cadences in a workspace, `at_risk_only` reads every tie instead.
+#: Past this many distinct cadences in a workspace, the database's classification is skipped.
 MAX_CADENCES = 40
 
 
-def _contacted_within_cadence(ties: QuerySet[Tie], now: dt.datetime) -> Q:
-    """Ties sure to be healthy: contacted, started or (never contacted nor started) recorded no
-    longer than their cadence ago. One term per distinct cadence keeps the test to comparisons
-    with constants, which any database evaluates without converting a row's dates."""
+def at_risk_statuses(ties: QuerySet[Tie], now: dt.datetime | None = None) -> dict[int, str]:
+    """The cooling and cold ties of `ties` (one workspace's), by tie id: what the map, the health
+    filters and the dashboard's counts need. The database classifies each tie with a CASE over
+    the workspace's cadences, comparing its dates with constants (`_status_case`); only ties
+    whose last contact is still planned, or whose cadence it cannot classify, are read here."""
+    now = now or timezone.now()
+    candidates = _with_health(ties)
+    case = _status_case(candidates, now)
+    statuses: dict[int, str] = {}
+    unsettled = candidates
+    if case is not None:
+        held = Q(last_contact_at__isnull=True) | Q(last_contact_at__lte=now)
+        classified = candidates.filter(held).annotate(health=case)
+        statuses = dict(classified.filter(health__in=(COOLING, COLD)).values_list("pk", "health"))
+        unsettled = candidates.exclude(pk__in=classified.filter(health__isnull=False).values("pk"))
+    for reading in _readings_of(unsettled, now):
+        if reading.status != HEALTHY:
+            statuses[reading.tie_id] = reading.status
+    return statuses
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    """The cooling and cold ties of a workspace: how many of each, and the most urgent."""
+
+    cold: int
+    cooling: int
+    first: list[Reading]
+
+
+def at_risk_summary(
+    ties: QuerySet[Tie], now: dt.datetime | None = None, *, first: int = 10
+) -> AtRisk:
+    """How many ties are cold and cooling, and the `first` that matter most (the most important
+    counterpart first, then cold before cooling, then the most overdue for its cadence), read in
+    full for those alone: the dashboard's panel at any size of workspace."""
+    now = now or timezone.now()
+    statuses = at_risk_statuses(ties, now)
+    if not statuses:
+        return AtRisk(0, 0, [])
+
+    def end(name: str) -> Case:
+        return Case(
+            When(**{f"{name}__is_internal": True}, then=Value(0)),
+            default=Coalesce(f"{name}__influence", Value(0)),
+            output_field=IntegerField(),
+        )
+
+    importance = Greatest(end("source"), end("target"), output_field=IntegerField())
+    ranked = sorted(
+        (
+            (-level, ORDER[statuses[pk]], pk)
+            for pk, level in Tie.all_objects.filter(pk__in=list(statuses))
+            .annotate(importance=importance)
+            .values_list("pk", "importance")
+        )
+    )
+    # Every tie ranking with the `first`-th by importance and status is a candidate: the order
+    # among them (how overdue each is) needs their dates.
+    cut = ranked[min(first, len(ranked)) - 1][:2]
+    chosen = [pk for level, status, pk in ranked if (level, status) <= cut]
+    readings = _readings_of(Tie.all_objects.filter(pk__in=chosen), now)
+    # Readings come most urgent first; a stable sort puts the most important first among them.
+    readings.sort(key=lambda r: -r.importance)
+    counts = Counter(statuses.values())
+    return AtRisk(counts[COLD], counts[COOLING], readings[:first])
+
+
+def _status_case(ties: QuerySet[Tie], now: dt.datetime) -> Case | None:
+    """HEALTHY, COOLING or COLD for a tie whose last contact has happened (None for a cadence
+    outside the limits), as `_reading` would find it, computed by the database.
+
+    days = whole days since the reference (the later of the last contact and the start's
+    midnight, else when the tie was recorded): healthy while days <= cadence, i.e. while the
+    reference is later than now - (cadence + 1) days; cold once days > 2 x cadence.
+    """
     pairs = set(ties.values_list("cadence_days", "workspace__timezone").distinct())
     if not pairs or len(pairs) > MAX_CADENCES:
-        return Q(pk__in=[])
-    sure = Q()
+        return None
+    whens = []
     for cadence, zone in pairs:
         if not cadence or cadence > MAX_CADENCE_DAYS:
-            continue  # recorded before cadences had a limit: left to the exact reading
-        since = now - dt.timedelta(days=cadence)
-        # Started after the local day `since` falls in: its midnight is later than `since`.
-        started_after = timezone.localdate(since, zoneinfo.ZoneInfo(zone))
-        sure |= Q(cadence_days=cadence) & (
-            Q(last_contact_at__lte=now, last_contact_at__gte=since)
-            | Q(started_on__gt=started_after)
-            | Q(last_contact_at__isnull=True, started_on__isnull=True, created_at__gte=since)
-        )
-    return sure
+            continue  # recorded before cadences had a limit: left to the reading here
+        tz = zoneinfo.ZoneInfo(zone)
+        this = Q(cadence_days=cadence)
+        healthy = _later_than(now - dt.timedelta(days=cadence + 1), tz)
+        cooling = _later_than(now - dt.timedelta(days=2 * cadence + 1), tz)
+        whens.append(When(this & healthy, then=Value(HEALTHY)))
+        whens.append(When(this & cooling, then=Value(COOLING)))
+        whens.append(When(this, then=Value(COLD)))
+    if not whens:
+        return None
+    return Case(*whens, default=None, output_field=CharField())
+
+
+def _later_than(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> Q:
+    """A tie whose reference is later than `moment`: contacted after it, started on a day whose
+    midnight is after it (the day after the one it falls in), or neither and recorded after it."""
+    day_after = timezone.localdate(moment, zone) + dt.timedelta(days=1)
+    return (
+        Q(last_contact_at__gt=moment)
+        | Q(started_on__gte=day_after)
+        | Q(last_contact_at__isnull=True, started_on__isnull=True, created_at__gt=moment)
+    )
 
 
 def ties_with_cadence(workspace_id: int) -> QuerySet[Tie]:

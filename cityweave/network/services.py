@@ -46,7 +46,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from cityweave.analytics import analyze
-from cityweave.engagement.health import workspace_health
+from cityweave.engagement.health import at_risk_statuses, workspace_health
 from cityweave.network.layout import layout_digest, layout_positions
 from cityweave.network.models import NetworkSnapshot
 from cityweave.network.reading import ROLE_MEANINGS, reading_points
@@ -116,9 +116,11 @@ def live_ties(workspace: Workspace, health: str | None = HEALTH_ALL) -> list[dic
         .exclude(status=Tie.Status.ENDED)
         .order_by("pk")
     )
-    readings = (
-        workspace_health(ties, at_risk_only=health == HEALTH_AT_RISK) if health is not None else {}
-    )
+    statuses: dict[int, str] = {}
+    if health == HEALTH_ALL:
+        statuses = {pk: reading.status for pk, reading in workspace_health(ties).items()}
+    elif health == HEALTH_AT_RISK:
+        statuses = at_risk_statuses(ties)
     rows = ties.values_list(
         "pk", "source_id", "target_id", "status", "directed", "kind", "trust",
         "owner_id", "owner__user__name", "owner__user__email",
@@ -129,7 +131,7 @@ def live_ties(workspace: Workspace, health: str | None = HEALTH_ALL) -> list[dic
             "source": source,
             "target": target,
             "status": status,
-            "health": reading.status if (reading := readings.get(pk)) else None,
+            "health": statuses.get(pk),
             "directed": directed,
             "kind": kind,
             "trust": trust,

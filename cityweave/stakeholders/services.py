@@ -320,11 +320,14 @@ def trash_tie(member: Membership, tie: Tie) -> TrashEntry:
 
 def filter_by_health(queryset: QuerySet[Tie], status: str) -> QuerySet[Tie]:
     """The ties in `queryset` whose current health is `status` (healthy, cooling or cold)."""
-    from cityweave.engagement.health import HEALTHY, workspace_health
+    from cityweave.engagement.health import HEALTHY, at_risk_statuses, workspace_health
 
-    # Only "healthy" needs every tie read; the database rules most of them out for the others.
-    readings = workspace_health(queryset, at_risk_only=status != HEALTHY)
-    matching = [tie_id for tie_id, reading in readings.items() if reading.status == status]
+    if status == HEALTHY:
+        readings = workspace_health(queryset)
+        matching = [pk for pk, reading in readings.items() if reading.status == status]
+    else:
+        # The database tells cooling from cold for nearly every tie; none is read in full.
+        matching = [pk for pk, found in at_risk_statuses(queryset).items() if found == status]
     return queryset.filter(pk__in=matching)
 
 

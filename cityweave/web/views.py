@@ -20,14 +20,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views import View
 
 from cityweave.accounts.models import ApiToken, User
-from cityweave.engagement.health import (
-    COLD,
-    COOLING,
-    HEALTHY,
-    TieHealth,
-    counterparts,
-    workspace_health,
-)
+from cityweave.engagement.health import TieHealth, at_risk_summary, counterparts
 from cityweave.engagement.models import Commitment
 from cityweave.engagement.services import (
     commitments,
@@ -86,16 +79,12 @@ def dashboard_data(member: Membership, now: dt.datetime) -> dict[str, Any]:
         for c in due_soon_qs.order_by("due_on", "pk")[:PANEL_ROWS]
     ]
 
-    readings = workspace_health(Tie.objects.filter(workspace=workspace), now, at_risk_only=True)
-    at_risk_readings = [r for r in readings.values() if r.status != HEALTHY]
-    # Readings come cold before cooling; a stable sort keeps that order among equals.
-    at_risk_readings.sort(key=lambda r: -r.importance)
-    shown = at_risk_readings[:PANEL_ROWS]
-    shown_ties = Tie.objects.filter(pk__in=[r.tie_id for r in shown]).select_related(
+    at_risk = at_risk_summary(Tie.objects.filter(workspace=workspace), now, first=PANEL_ROWS)
+    shown_ties = Tie.objects.filter(pk__in=[r.tie_id for r in at_risk.first]).select_related(
         "workspace", "source", "target", "owner__user"
     )
     by_id = {tie.pk: tie for tie in shown_ties}
-    at_risk = [
+    at_risk_rows = [
         TieHealth(
             by_id[r.tie_id],
             r.status,
@@ -103,7 +92,7 @@ def dashboard_data(member: Membership, now: dt.datetime) -> dict[str, Any]:
             r.last_contact,
             counterparts(by_id[r.tie_id]),
         )
-        for r in shown
+        for r in at_risk.first
     ]
 
     goals_qs = (
@@ -140,9 +129,9 @@ def dashboard_data(member: Membership, now: dt.datetime) -> dict[str, Any]:
         "overdue_count": overdue_qs.count() if len(overdue) == PANEL_ROWS else len(overdue),
         "due_soon": due_soon,
         "due_soon_count": due_soon_qs.count() if len(due_soon) == PANEL_ROWS else len(due_soon),
-        "at_risk": at_risk,
-        "cold_count": sum(1 for r in at_risk_readings if r.status == COLD),
-        "cooling_count": sum(1 for r in at_risk_readings if r.status == COOLING),
+        "at_risk": at_risk_rows,
+        "cold_count": at_risk.cold,
+        "cooling_count": at_risk.cooling,
         "goals": goals,
         "goal_count": goals_qs.count() if len(goals) == PANEL_ROWS else len(goals),
         "recent": list(recent),

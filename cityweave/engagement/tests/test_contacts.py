@@ -9,7 +9,15 @@ import pytest
 from django.utils import timezone
 
 from cityweave.engagement import contacts
-from cityweave.engagement.health import HEALTHY, tie_health, workspace_health
+from cityweave.engagement.health import (
+    COLD,
+    COOLING,
+    HEALTHY,
+    at_risk_statuses,
+    at_risk_summary,
+    tie_health,
+    workspace_health,
+)
 from cityweave.engagement.models import Interaction
 from cityweave.engagement.services import save_interaction, trash_interaction
 from cityweave.stakeholders.models import Tie
@@ -147,31 +155,52 @@ def test_a_planned_interaction_is_stored_but_health_waits_for_it(riverton, city,
     assert workspace_health(Tie.objects.all(), NOW)[tie.pk].last_contact == ago(45)
 
 
-def test_at_risk_only_finds_exactly_the_cooling_and_cold_ties(riverton):
-    """Random ties, cadences, start dates and histories: leaving out the ties sure to be healthy in
-    the database loses none that are not."""
-    rng = random.Random(7)
-    people = [make_stakeholder(riverton, is_internal=i < 3) for i in range(30)]
+@pytest.mark.parametrize("seed", [7, 8, 9])
+def test_the_database_classifies_every_tie_as_the_reading_does(riverton, seed):
+    """Random ties, cadences, start dates, recording times and histories (planned meetings too),
+    read at several moments: the cooling and cold ties the database finds are exactly those the
+    full reading finds, and the dashboard's summary is the full reading's head."""
+    rng = random.Random(seed)
+    people = [
+        make_stakeholder(riverton, is_internal=i < 3, influence=rng.choice([None, 1, 3, 5]))
+        for i in range(30)
+    ]
     for _ in range(120):
         a, b = rng.sample(people, 2)
         started = ago(rng.randrange(-5, 200)).date() if rng.random() < 0.5 else None
-        tie = make_tie(a, b, cadence_days=rng.choice([7, 30, 90, None]), started_on=started)
-        if rng.random() < 0.2:
+        tie = make_tie(a, b, cadence_days=rng.choice([1, 7, 30, 90, None]), started_on=started)
+        if rng.random() < 0.3:
             Tie.all_objects.filter(pk=tie.pk).update(created_at=ago(rng.randrange(0, 200)))
     for _ in range(150):
         make_interaction(
             riverton, rng.sample(people, rng.choice([1, 2, 3])), when=ago(rng.randrange(-20, 300))
         )
     ties = Tie.objects.filter(workspace=riverton)
-    everyone = workspace_health(ties, NOW)
-    at_risk = workspace_health(ties, NOW, at_risk_only=True)
-    assert list(at_risk) == [pk for pk, r in everyone.items() if r.status != HEALTHY]
+    for now in (
+        NOW,
+        NOW - dt.timedelta(days=3, hours=5),
+        NOW.replace(hour=5, minute=0, second=0, microsecond=0),
+    ):
+        everyone = workspace_health(ties, now)
+        at_risk = {pk: r.status for pk, r in everyone.items() if r.status != HEALTHY}
+        assert at_risk_statuses(ties, now) == at_risk
+        summary = at_risk_summary(ties, now, first=10)
+        expected = sorted(
+            (r for r in everyone.values() if r.status != HEALTHY), key=lambda r: -r.importance
+        )
+        assert (summary.cold, summary.cooling) == (
+            sum(1 for s in at_risk.values() if s == COLD),
+            sum(1 for s in at_risk.values() if s == COOLING),
+        )
+        assert [r.tie_id for r in summary.first] == [r.tie_id for r in expected[:10]]
     assert at_risk  # the data has some, so the check means something
     by_model = {
         h.tie.pk: (h.status, h.days_since)
         for h in tie_health(ties.select_related("workspace", "source", "target"), NOW)
     }
-    assert by_model == {pk: (r.status, r.days_since) for pk, r in everyone.items()}
+    assert by_model == {
+        pk: (r.status, r.days_since) for pk, r in workspace_health(ties, NOW).items()
+    }
     assert_nothing_stale(riverton)
 
 
@@ -179,14 +208,17 @@ def test_workspace_health_costs_the_same_queries_for_any_history(
     riverton, city, django_assert_num_queries
 ):
     outsiders = [make_stakeholder(riverton) for _ in range(6)]
-    for person in outsiders:
+    for number, person in enumerate(outsiders):
         make_tie(city, person, cadence_days=30)
-        for days in (3, 50, 400):
+        for days in (3, 50, 400)[number % 2 :]:  # half of them cold
             make_interaction(riverton, [person], when=ago(days))
+    ties = Tie.objects.filter(workspace=riverton)
     with django_assert_num_queries(1):
-        workspace_health(Tie.objects.filter(workspace=riverton), NOW)
-    with django_assert_num_queries(2):
-        workspace_health(Tie.objects.filter(workspace=riverton), NOW, at_risk_only=True)
+        workspace_health(ties, NOW)
+    with django_assert_num_queries(3):
+        at_risk_statuses(ties, NOW)
+    with django_assert_num_queries(5):
+        at_risk_summary(ties, NOW)
 
 
 def test_a_cadence_saved_before_the_limit_does_not_break_the_at_risk_reading(
@@ -194,7 +226,7 @@ def test_a_cadence_saved_before_the_limit_does_not_break_the_at_risk_reading(
 ):
     tie = make_tie(city, foundation, cadence_days=30)
     Tie.objects.filter(pk=tie.pk).update(cadence_days=2_000_000_000)
-    assert workspace_health(Tie.objects.all(), NOW, at_risk_only=True) == {}
+    assert at_risk_statuses(Tie.objects.all(), NOW) == {}
     assert workspace_health(Tie.objects.all(), NOW)[tie.pk].status == HEALTHY
 
 
