@@ -94,7 +94,7 @@ EXPECTED: dict[str, int] = {
     "api_interactions": 7,
     "api_commitments": 4,
     "api_goals": 6,
-    "api_network": 8,  # network, health
+    "api_network": 10,  # network, health
     "api_network_node": 6,  # network
 }
 

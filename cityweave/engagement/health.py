@@ -256,10 +256,22 @@ MAX_CADENCES = 40
 
 def at_risk_statuses(ties: QuerySet[Tie], now: dt.datetime | None = None) -> dict[int, str]:
     """The cooling and cold ties of `ties` (one workspace's), by tie id: what the map, the health
-    filters and the dashboard's counts need. The database classifies each tie with a CASE over
-    the workspace's cadences, comparing its dates with constants (`_status_case`); only ties
-    whose last contact is still planned, or whose cadence it cannot classify, are read here."""
+    filters and the dashboard's counts need."""
+    return health_statuses(ties, now, at_risk_only=True)
+
+
+def health_statuses(
+    ties: QuerySet[Tie], now: dt.datetime | None = None, *, at_risk_only: bool = False
+) -> dict[int, str]:
+    """Each tie's health (healthy, cooling or cold) by tie id, for the ties of `ties` (one
+    workspace's) that have one; only the cooling and cold ones with `at_risk_only`.
+
+    The database classifies each tie with a CASE over the workspace's cadences, comparing its
+    dates with constants (`_status_case`); only ties whose last contact is still planned, or
+    whose cadence it cannot classify, are read here.
+    """
     now = now or timezone.now()
+    wanted = (COOLING, COLD) if at_risk_only else (HEALTHY, COOLING, COLD)
     candidates = _with_health(ties)
     case = _status_case(candidates, now)
     statuses: dict[int, str] = {}
@@ -267,10 +279,10 @@ def at_risk_statuses(ties: QuerySet[Tie], now: dt.datetime | None = None) -> dic
     if case is not None:
         held = Q(last_contact_at__isnull=True) | Q(last_contact_at__lte=now)
         classified = candidates.filter(held).annotate(health=case)
-        statuses = dict(classified.filter(health__in=(COOLING, COLD)).values_list("pk", "health"))
+        statuses = dict(classified.filter(health__in=wanted).values_list("pk", "health"))
         unsettled = candidates.exclude(pk__in=classified.filter(health__isnull=False).values("pk"))
     for reading in _readings_of(unsettled, now):
-        if reading.status != HEALTHY:
+        if reading.status in wanted:
             statuses[reading.tie_id] = reading.status
     return statuses
 

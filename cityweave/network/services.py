@@ -46,7 +46,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from cityweave.analytics import analyze
-from cityweave.engagement.health import at_risk_statuses, workspace_health
+from cityweave.engagement.health import health_statuses
 from cityweave.network.layout import layout_digest, layout_positions
 from cityweave.network.models import NetworkSnapshot
 from cityweave.network.reading import ROLE_MEANINGS, reading_points
@@ -117,10 +117,8 @@ def live_ties(workspace: Workspace, health: str | None = HEALTH_ALL) -> list[dic
         .order_by("pk")
     )
     statuses: dict[int, str] = {}
-    if health == HEALTH_ALL:
-        statuses = {pk: reading.status for pk, reading in workspace_health(ties).items()}
-    elif health == HEALTH_AT_RISK:
-        statuses = at_risk_statuses(ties)
+    if health is not None:
+        statuses = health_statuses(ties, at_risk_only=health == HEALTH_AT_RISK)
     rows = ties.values_list(
         "pk", "source_id", "target_id", "status", "directed", "kind", "trust",
         "owner_id", "owner__user__name", "owner__user__email",

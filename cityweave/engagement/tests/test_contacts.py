@@ -15,6 +15,7 @@ from cityweave.engagement.health import (
     HEALTHY,
     at_risk_statuses,
     at_risk_summary,
+    health_statuses,
     tie_health,
     workspace_health,
 )
@@ -184,6 +185,7 @@ def test_the_database_classifies_every_tie_as_the_reading_does(riverton, seed):
         everyone = workspace_health(ties, now)
         at_risk = {pk: r.status for pk, r in everyone.items() if r.status != HEALTHY}
         assert at_risk_statuses(ties, now) == at_risk
+        assert health_statuses(ties, now) == {pk: r.status for pk, r in everyone.items()}
         summary = at_risk_summary(ties, now, first=10)
         expected = sorted(
             (r for r in everyone.values() if r.status != HEALTHY), key=lambda r: -r.importance
