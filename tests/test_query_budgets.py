@@ -53,7 +53,7 @@ from cityweave.workspaces.services import move_to_trash
 #: template adds 1 (the menu of your workspaces). Marked: counts that follow relationship health
 #: (engagement/health.py), the network analysis (network/) or the forms' pickers (*/forms.py).
 EXPECTED: dict[str, int] = {
-    "dashboard": 23,  # health
+    "dashboard": 21,  # health
     "stakeholder_list": 11,
     "stakeholder_list_filtered": 11,
     "stakeholder_list_late_page": 11,
@@ -61,7 +61,7 @@ EXPECTED: dict[str, int] = {
     "stakeholder_new": 5,  # pickers
     "stakeholder_edit": 9,  # pickers
     "tie_list": 12,  # health
-    "tie_list_filtered": 9,  # health
+    "tie_list_filtered": 8,  # health
     "tie_detail": 10,  # health
     "tie_new": 7,  # pickers
     "tie_edit": 8,  # pickers
@@ -86,15 +86,15 @@ EXPECTED: dict[str, int] = {
     "settings_member_remove": 9,
     "account": 5,
     "network": 10,  # network
-    "network_map_data": 11,  # network, health
+    "network_map_data": 10,  # network, health
     "api_workspaces": 2,
     "api_stakeholders": 7,
     "api_ties": 6,  # health
-    "api_ties_filtered": 9,  # health
+    "api_ties_filtered": 8,  # health
     "api_interactions": 7,
     "api_commitments": 4,
     "api_goals": 6,
-    "api_network": 10,  # network, health
+    "api_network": 9,  # network, health
     "api_network_node": 6,  # network
 }
 

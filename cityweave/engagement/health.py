@@ -264,27 +264,57 @@ def health_statuses(
     ties: QuerySet[Tie], now: dt.datetime | None = None, *, at_risk_only: bool = False
 ) -> dict[int, str]:
     """Each tie's health (healthy, cooling or cold) by tie id, for the ties of `ties` (one
-    workspace's) that have one; only the cooling and cold ones with `at_risk_only`.
+    workspace's) that have one; only the cooling and cold ones with `at_risk_only`."""
+    wanted = (COOLING, COLD) if at_risk_only else (HEALTHY, COOLING, COLD)
+    return {
+        pk: status
+        for pk, (status, _) in _classified(ties, now or timezone.now()).items()
+        if status in wanted
+    }
+
+
+def _classified(ties: QuerySet[Tie], now: dt.datetime) -> dict[int, tuple[str, int]]:
+    """(health, importance) of every tie of `ties` that has a health, by tie id, in one query.
 
     The database classifies each tie with a CASE over the workspace's cadences, comparing its
     dates with constants (`_status_case`); only ties whose last contact is still planned, or
-    whose cadence it cannot classify, are read here.
+    whose cadence it cannot classify, are read here in full.
     """
-    now = now or timezone.now()
-    wanted = (COOLING, COLD) if at_risk_only else (HEALTHY, COOLING, COLD)
     candidates = _with_health(ties)
     case = _status_case(candidates, now)
-    statuses: dict[int, str] = {}
-    unsettled = candidates
-    if case is not None:
+    found: dict[int, tuple[str, int]] = {}
+    unsettled: list[int] = []
+    if case is None:
+        unsettled_ties = candidates
+    else:
         held = Q(last_contact_at__isnull=True) | Q(last_contact_at__lte=now)
-        classified = candidates.filter(held).annotate(health=case)
-        statuses = dict(classified.filter(health__in=wanted).values_list("pk", "health"))
-        unsettled = candidates.exclude(pk__in=classified.filter(health__isnull=False).values("pk"))
-    for reading in _readings_of(unsettled, now):
-        if reading.status in wanted:
-            statuses[reading.tie_id] = reading.status
-    return statuses
+        rows = candidates.annotate(
+            health=Case(When(held, then=case), default=None, output_field=CharField()),
+            importance=_importance(),
+        ).values_list("pk", "health", "importance")
+        for pk, health, importance in rows:
+            if health is None:
+                unsettled.append(pk)
+            else:
+                found[pk] = (health, importance)
+        unsettled_ties = Tie.all_objects.filter(pk__in=unsettled)
+    if case is None or unsettled:
+        for reading in _readings_of(unsettled_ties, now):
+            found[reading.tie_id] = (reading.status, reading.importance)
+    return found
+
+
+def _importance() -> Greatest:
+    """A tie's importance: the greatest influence (1-5, unknown as 0) of its counterparts."""
+
+    def end(name: str) -> Case:
+        return Case(
+            When(**{f"{name}__is_internal": True}, then=Value(0)),
+            default=Coalesce(f"{name}__influence", Value(0)),
+            output_field=IntegerField(),
+        )
+
+    return Greatest(end("source"), end("target"), output_field=IntegerField())
 
 
 @dataclass(frozen=True)
@@ -303,26 +333,10 @@ def at_risk_summary(
     counterpart first, then cold before cooling, then the most overdue for its cadence), read in
     full for those alone: the dashboard's panel at any size of workspace."""
     now = now or timezone.now()
-    statuses = at_risk_statuses(ties, now)
-    if not statuses:
+    at_risk = {pk: found for pk, found in _classified(ties, now).items() if found[0] != HEALTHY}
+    if not at_risk:
         return AtRisk(0, 0, [])
-
-    def end(name: str) -> Case:
-        return Case(
-            When(**{f"{name}__is_internal": True}, then=Value(0)),
-            default=Coalesce(f"{name}__influence", Value(0)),
-            output_field=IntegerField(),
-        )
-
-    importance = Greatest(end("source"), end("target"), output_field=IntegerField())
-    ranked = sorted(
-        (
-            (-level, ORDER[statuses[pk]], pk)
-            for pk, level in Tie.all_objects.filter(pk__in=list(statuses))
-            .annotate(importance=importance)
-            .values_list("pk", "importance")
-        )
-    )
+    ranked = sorted((-level, ORDER[status], pk) for pk, (status, level) in at_risk.items())
     # Every tie ranking with the `first`-th by importance and status is a candidate: the order
     # among them (how overdue each is) needs their dates.
     cut = ranked[min(first, len(ranked)) - 1][:2]
@@ -330,7 +344,7 @@ def at_risk_summary(
     readings = _readings_of(Tie.all_objects.filter(pk__in=chosen), now)
     # Readings come most urgent first; a stable sort puts the most important first among them.
     readings.sort(key=lambda r: -r.importance)
-    counts = Counter(statuses.values())
+    counts = Counter(status for status, _ in at_risk.values())
     return AtRisk(counts[COLD], counts[COOLING], readings[:first])
 
 

@@ -217,9 +217,9 @@ def test_workspace_health_costs_the_same_queries_for_any_history(
     ties = Tie.objects.filter(workspace=riverton)
     with django_assert_num_queries(1):
         workspace_health(ties, NOW)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         at_risk_statuses(ties, NOW)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         at_risk_summary(ties, NOW)
 
 
