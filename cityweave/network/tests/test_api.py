@@ -201,3 +201,12 @@ def test_it_never_shows_interaction_content_or_notes(alice_api, riverton, networ
     for text in texts:
         assert b"Confidential budget call" not in text
         assert b"Board is split" not in text
+
+
+def test_the_network_comes_gzipped_when_asked(alice_api, alice_member, network):
+    import gzip
+    import json
+
+    response = alice_api.get(BASE, headers={"accept-encoding": "gzip"})
+    assert response["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(response.content))["network"]["nodes"] == 3
