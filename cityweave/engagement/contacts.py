@@ -216,6 +216,8 @@ def _participants_changed(
 
 
 def _interaction_deleting(sender: Any, instance: Interaction, **kwargs: Any) -> None:
+    if isinstance(kwargs.get("origin"), Workspace):
+        return  # the whole workspace goes: no tie stays to keep up to date
     setattr(instance, "_deleted_participants", _participant_ids([instance.pk]))  # noqa: B010
 
 

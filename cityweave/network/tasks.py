@@ -37,7 +37,8 @@ def _queue_after_commit(workspace_id: int) -> None:
 
 
 def _saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    if not raw:
+    # A whole workspace being deleted has no network left to analyse.
+    if not raw and not isinstance(kwargs.get("origin"), Workspace):
         _queue_after_commit(instance.workspace_id)
 
 
