@@ -11,8 +11,10 @@ Ties between two internal stakeholders, ended ties and ties without a cadence ha
 
 Cost: each tie keeps its last contact (`Tie.last_contact_at`, see `contacts`), so health reads it
 with the tie and never scans the interaction history; only a tie whose latest interaction is still
-planned asks for the latest one that has happened. The workspace-wide reading (`workspace_health`)
-works on plain rows, so the dashboard, the tie filter and the map build no model instance per tie.
+planned asks for the latest one that has happened. Across a workspace, the database tells healthy,
+cooling and cold apart itself (`health_statuses`, a CASE comparing each tie's dates with constants
+per cadence), so the map, the health filters and the dashboard's counts read no dates at all, and
+the dashboard reads in full only the ties that can make its first ten (`at_risk_summary`).
 """
 
 from __future__ import annotations
@@ -383,10 +385,4 @@ def _later_than(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> Q:
         Q(last_contact_at__gt=moment)
         | Q(started_on__gte=day_after)
         | Q(last_contact_at__isnull=True, started_on__isnull=True, created_at__gt=moment)
-    )
-
-
-def ties_with_cadence(workspace_id: int) -> QuerySet[Tie]:
-    return Tie.objects.filter(workspace_id=workspace_id, cadence_days__isnull=False).select_related(
-        "workspace", "source", "target", "owner__user"
     )
