@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -83,6 +83,8 @@ class StakeholderLookupView(LookupView):
 
 #: Entries on a stakeholder's timeline; the interactions list has the rest.
 TIMELINE_LENGTH = 40
+#: Ties listed on a stakeholder's page, by the other end's name; the ties list has the rest.
+TIES_SHOWN = 100
 
 
 class StakeholderDetailView(WorkspaceView):
@@ -90,15 +92,20 @@ class StakeholderDetailView(WorkspaceView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         stakeholder = services.get_stakeholder(self.member, pk)
-        ties = list(
-            services.ties(self.member)
-            .filter(Q(source=stakeholder) | Q(target=stakeholder))
-            .select_related("source", "target", "owner__user")
+        its_ties = services.ties(self.member).filter(Q(source=stakeholder) | Q(target=stakeholder))
+        # By the other end's name, in the database: the city's own record can hold thousands.
+        other_name = Case(
+            When(source=stakeholder, then=F("target__name")), default=F("source__name")
         )
+        ties = list(
+            its_ties.select_related("source", "target", "owner__user")
+            .annotate(other_name=other_name)
+            .order_by("other_name", "pk")[:TIES_SHOWN]
+        )
+        tie_count = len(ties) if len(ties) < TIES_SHOWN else its_ties.count()
         health = {h.tie.pk: h for h in tie_health(ties)}
         tie_rows = [
-            {"tie": t, "other": t.other_end(stakeholder), "health": health.get(t.pk)}
-            for t in sorted(ties, key=lambda t: t.other_end(stakeholder).name)
+            {"tie": t, "other": t.other_end(stakeholder), "health": health.get(t.pk)} for t in ties
         ]
         interactions = (
             interactions_visible_to(self.member)
@@ -124,6 +131,7 @@ class StakeholderDetailView(WorkspaceView):
         context = {
             "stakeholder": stakeholder,
             "tie_rows": tie_rows,
+            "tie_count": tie_count,
             "timeline": timeline[:TIMELINE_LENGTH],
             "interaction_count": interaction_count,
             "open_commitments": [c for c in promises if c.status == "open"],

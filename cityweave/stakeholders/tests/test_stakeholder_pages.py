@@ -219,3 +219,20 @@ def test_logged_out_visitors_are_sent_to_login(client, riverton):
     response = client.get(url("stakeholders:list"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_a_stakeholder_with_many_ties_lists_the_first_hundred_by_name(alice_client, riverton):
+    from cityweave.stakeholders.models import Stakeholder, Tie
+
+    city = make_stakeholder(riverton, "City of Riverton", is_internal=True)
+    others = Stakeholder.objects.bulk_create(
+        Stakeholder(workspace=riverton, name=f"Partner {n:03}", sector="nonprofit")
+        for n in range(120)
+    )
+    Tie.objects.bulk_create(Tie(workspace=riverton, source=city, target=o) for o in others[:60])
+    Tie.objects.bulk_create(Tie(workspace=riverton, source=o, target=city) for o in others[60:])
+    response = alice_client.get(url("stakeholders:detail", city.pk))
+    rows = response.context["tie_rows"]
+    assert [row["other"].name for row in rows] == [f"Partner {n:03}" for n in range(100)]
+    assert response.context["tie_count"] == 120
+    assert "The first 100 of 120, by name." in response.content.decode()
