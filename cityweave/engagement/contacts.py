@@ -29,6 +29,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 from cityweave.engagement.models import Interaction
 from cityweave.stakeholders.models import Stakeholder, Tie
+from cityweave.workspaces.bulk import update_column
 from cityweave.workspaces.models import Workspace
 from cityweave.workspaces.signals import records_changed
 
@@ -131,28 +132,7 @@ def refresh_ties(ties: QuerySet[Tie], *, whole_workspace: bool = False) -> int:
     changed = [
         (latest, pk) for pk, _, stored, *_ in rows if (latest := contacts.last(ends[pk])) != stored
     ]
-    _store(changed)
-    return len(changed)
-
-
-def _store(changed: list[tuple[dt.datetime | None, int]]) -> None:
-    """Write (last contact, tie id) pairs: one prepared UPDATE run for all of them, not a
-    statement each (a workspace's rebuild writes tens of thousands)."""
-    if not changed:
-        return
-    if len(changed) <= 20:
-        for latest, pk in changed:
-            Tie.all_objects.filter(pk=pk).update(last_contact_at=latest)
-        return
-    field = Tie._meta.get_field("last_contact_at")
-    quote = connection.ops.quote_name
-    sql = (
-        f"UPDATE {quote(Tie._meta.db_table)} SET {quote(field.column)} = %s "
-        f"WHERE {quote(Tie._meta.pk.column)} = %s"
-    )
-    params = [(field.get_db_prep_value(latest, connection), pk) for latest, pk in changed]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    return update_column(Tie, "last_contact_at", changed)
 
 
 def refresh_workspace(workspace: Workspace | int) -> int:

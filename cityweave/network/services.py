@@ -481,9 +481,9 @@ def network_payload_json(member: Membership) -> str:
             "brokers": report["brokers"],
         }
         return {
-            "network": _json(report["network"]),
-            "nodes": _json(report["nodes"]),
-            "insights": _json(insights),
+            "network": compact_json(report["network"]),
+            "nodes": compact_json(report["nodes"]),
+            "insights": compact_json(insights),
             "known": frozenset(node["id"] for node in report["nodes"]),
         }
 
@@ -491,13 +491,14 @@ def network_payload_json(member: Membership) -> str:
     parts = MEMO.get(key, encode)
     ties = _payload_ties(workspace, parts["known"])
     return (
-        f'{{"network":{parts["network"]},"nodes":{parts["nodes"]},"ties":{_json(ties)},'
-        f'"insights":{parts["insights"]},"computed_at":{_json(_iso(state.computed_at))},'
-        f'"stale":{_json(state.stale)},"status":{_json(state.status)}}}'
+        f'{{"network":{parts["network"]},"nodes":{parts["nodes"]},"ties":{compact_json(ties)},'
+        f'"insights":{parts["insights"]},"computed_at":{compact_json(_iso(state.computed_at))},'
+        f'"stale":{compact_json(state.stale)},"status":{compact_json(state.status)}}}'
     )
 
 
-def _json(value: Any) -> str:
+def compact_json(value: Any) -> str:
+    """JSON without spaces (and without NaN, which JSON has no word for)."""
     return json.dumps(value, separators=(",", ":"), allow_nan=False)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -217,7 +216,7 @@ class NetworkMapDataView(WorkspaceView):
             "stale": shown["stale"],
         }
         # The nodes are encoded once per analysis; the ties, whose health moves, every time.
-        body = f'{{"nodes":{nodes},"ties":{_compact(ties)},{_compact(rest)[1:]}'
+        body = f'{{"nodes":{nodes},"ties":{services.compact_json(ties)},{services.compact_json(rest)[1:]}'
         return HttpResponse(body, content_type="application/json")
 
 
@@ -227,7 +226,7 @@ def _map_nodes(shown: dict[str, Any]) -> str:
         entry["key"]: entry["colour"] for entry in sector_palette(list(shown["sectors"].items()))
     }
     decorated, positions = shown["nodes"]()
-    return _compact(
+    return services.compact_json(
         [
             {
                 **{field: _short(node.get(field)) for field in NODE_FIELDS},
@@ -239,10 +238,6 @@ def _map_nodes(shown: dict[str, Any]) -> str:
             for node in decorated
         ]
     )
-
-
-def _compact(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
 
 
 NODE_FIELDS = (

@@ -320,14 +320,11 @@ def trash_tie(member: Membership, tie: Tie) -> TrashEntry:
 
 def filter_by_health(queryset: QuerySet[Tie], status: str) -> QuerySet[Tie]:
     """The ties in `queryset` whose current health is `status` (healthy, cooling or cold)."""
-    from cityweave.engagement.health import HEALTHY, at_risk_statuses, workspace_health
+    from cityweave.engagement.health import HEALTHY, health_statuses
 
-    if status == HEALTHY:
-        readings = workspace_health(queryset)
-        matching = [pk for pk, reading in readings.items() if reading.status == status]
-    else:
-        # The database tells cooling from cold for nearly every tie; none is read in full.
-        matching = [pk for pk, found in at_risk_statuses(queryset).items() if found == status]
+    # The database tells healthy, cooling and cold apart; only "healthy" needs every tie's.
+    statuses = health_statuses(queryset, at_risk_only=status != HEALTHY)
+    matching = [pk for pk, found in statuses.items() if found == status]
     return queryset.filter(pk__in=matching)
 
 
