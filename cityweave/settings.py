@@ -84,6 +84,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Django's backend, with the planner's statistics kept current (cityweave/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "cityweave.sqlite"
+    # Tests run in memory, as with Django's own engine name (which pytest-django looks for).
+    DATABASES["default"].setdefault("TEST", {"NAME": ":memory:"})
     # One writer at a time: a transaction takes the write lock when it begins (IMMEDIATE), so it
     # never fails half-way upgrading a read lock; a writer waits up to `timeout` seconds for it
     # (then the request answers 503, see web/busy.py). WAL lets reads go on beside the writer,
