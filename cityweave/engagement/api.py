@@ -8,13 +8,13 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
 from cityweave.engagement import services
 from cityweave.engagement.models import Commitment, Interaction
-from cityweave.workspaces.api import api_member
+from cityweave.workspaces.api import ListPagination, api_member
 
 router = Router()
 
@@ -117,7 +117,7 @@ class InteractionFilters(Schema):
     tags=["interactions"],
     url_name="interactions_list",
 )
-@paginate(LimitOffsetPagination)
+@paginate(ListPagination)
 def list_interactions(request: HttpRequest, slug: str, filters: Query[InteractionFilters]) -> Any:
     """The interactions the caller may see (others' private ones are left out), newest first."""
     member = api_member(request, slug)
@@ -273,7 +273,7 @@ class CommitmentFilters(Schema):
     tags=["commitments"],
     url_name="commitments_list",
 )
-@paginate(LimitOffsetPagination)
+@paginate(ListPagination)
 def list_commitments(request: HttpRequest, slug: str, filters: Query[CommitmentFilters]) -> Any:
     """The workspace's commitments, soonest due first."""
     member = api_member(request, slug)

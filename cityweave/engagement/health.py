@@ -31,6 +31,8 @@ from django.utils import timezone
 
 from cityweave.engagement.contacts import Ends, LastContacts, last_contacts
 from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Stakeholder, Tie
+from cityweave.workspaces.derived import derived
+from cityweave.workspaces.models import Workspace
 
 HEALTHY, COOLING, COLD = "healthy", "cooling", "cold"
 ORDER = {COLD: 0, COOLING: 1, HEALTHY: 2}
@@ -335,7 +337,11 @@ def at_risk_summary(
     counterpart first, then cold before cooling, then the most overdue for its cadence), read in
     full for those alone: the dashboard's panel at any size of workspace."""
     now = now or timezone.now()
-    at_risk = {pk: found for pk, found in _classified(ties, now).items() if found[0] != HEALTHY}
+    return _summary(_classified(ties, now), now, first)
+
+
+def _summary(classified: dict[int, tuple[str, int]], now: dt.datetime, first: int) -> AtRisk:
+    at_risk = {pk: found for pk, found in classified.items() if found[0] != HEALTHY}
     if not at_risk:
         return AtRisk(0, 0, [])
     ranked = sorted((-level, ORDER[status], pk) for pk, (status, level) in at_risk.items())
@@ -348,6 +354,30 @@ def at_risk_summary(
     readings.sort(key=lambda r: -r.importance)
     counts = Counter(status for status, _ in at_risk.values())
     return AtRisk(counts[COLD], counts[COOLING], readings[:first])
+
+
+def workspace_statuses(
+    workspace: Workspace, now: dt.datetime | None = None
+) -> dict[int, tuple[str, int]]:
+    """(health, importance 0-5) of every live tie of the workspace that has a health, by tie id:
+    `health_statuses` for the whole workspace, kept in the process for the minute until its
+    records change (`workspaces.derived`). Callers must not change the dict."""
+    now = now or timezone.now()
+    ties = Tie.objects.filter(workspace=workspace)
+    return derived(workspace, "tie-health", now, lambda: _classified(ties, now))
+
+
+def workspace_at_risk(
+    workspace: Workspace, now: dt.datetime | None = None, *, first: int = 10
+) -> AtRisk:
+    """`at_risk_summary` of all the workspace's live ties, kept like `workspace_statuses`."""
+    now = now or timezone.now()
+    return derived(
+        workspace,
+        ("at-risk", first),
+        now,
+        lambda: _summary(workspace_statuses(workspace, now), now, first),
+    )
 
 
 def _status_case(ties: QuerySet[Tie], now: dt.datetime) -> Case | None:

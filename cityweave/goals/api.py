@@ -10,13 +10,13 @@ from typing import Annotated, Any, Literal
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
 from cityweave.goals import services
 from cityweave.goals.models import Goal, GoalProgress
-from cityweave.workspaces.api import api_member
+from cityweave.workspaces.api import ListPagination, api_member
 from cityweave.workspaces.models import Membership
 
 router = Router()
@@ -143,7 +143,7 @@ def _goal(member: Membership, goal_id: int) -> Goal:
 
 
 @router.get("/{slug}/goals", response=list[GoalOut], tags=["goals"], url_name="goals_list")
-@paginate(LimitOffsetPagination)
+@paginate(ListPagination)
 def list_goals(request: HttpRequest, slug: str, filters: Query[GoalFilters]) -> Any:
     """The workspace's goals, by deadline or by progress; paginated with `limit` and `offset`."""
     member = api_member(request, slug)

@@ -34,9 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Collection, Hashable
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,11 +44,12 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from cityweave.analytics import analyze
-from cityweave.engagement.health import health_statuses
+from cityweave.engagement.health import COLD, COOLING, HEALTHY, workspace_statuses
 from cityweave.network.layout import layout_digest, layout_positions
 from cityweave.network.models import NetworkSnapshot
 from cityweave.network.reading import ROLE_MEANINGS, reading_points
 from cityweave.stakeholders.models import Stakeholder, Tie, sector_choices
+from cityweave.workspaces.derived import ProcessMemo, derived
 from cityweave.workspaces.models import Membership, Workspace
 
 # Bump when the stored result's shape changes, so old snapshots are recomputed.
@@ -118,7 +117,12 @@ def live_ties(workspace: Workspace, health: str | None = HEALTH_ALL) -> list[dic
     )
     statuses: dict[int, str] = {}
     if health is not None:
-        statuses = health_statuses(ties, at_risk_only=health == HEALTH_AT_RISK)
+        shown = (COOLING, COLD) if health == HEALTH_AT_RISK else (HEALTHY, COOLING, COLD)
+        statuses = {
+            pk: status
+            for pk, (status, _) in workspace_statuses(workspace).items()
+            if status in shown
+        }
     rows = ties.values_list(
         "pk", "source_id", "target_id", "status", "directed", "kind", "trust",
         "owner_id", "owner__user__name", "owner__user__email",
@@ -216,7 +220,13 @@ def current_snapshot(
     has failed or its worker was lost)."""
     if sectors is None:
         sectors = dict(sector_choices(workspace))
-    version = network_fingerprint(workspace, sectors)
+    # Two aggregate queries over every stakeholder and tie, kept until the workspace changes.
+    version = derived(
+        workspace,
+        ("network-fingerprint", tuple(sorted(sectors.items()))),
+        timezone.now(),
+        lambda: network_fingerprint(workspace, sectors),
+    )
     # The big columns (the result, the layout) stay in the database until asked for.
     snapshots = NetworkSnapshot.objects.filter(workspace=workspace).defer("result", "layout")
     snapshot = snapshots.first()
@@ -300,43 +310,6 @@ def refresh_snapshot(workspace: Workspace) -> str:
         layout=layout,
     )
     return "computed"
-
-
-class ProcessMemo:
-    """What each server process derives from a stored analysis (the decoded result, its JSON
-    fragments), kept by a key naming the analysis (snapshot, version, time), most recent last.
-    Values are shared between requests and threads: callers must not change them."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._values: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, build: Callable[[], Any]) -> Any:
-        """The value kept under `key`, built (outside the lock) and kept if missing."""
-        value = self.find(key)
-        if value is None:
-            value = build()
-            self.put(key, value)
-        return value
-
-    def find(self, key: Hashable) -> Any:
-        """The value kept under `key`, or None."""
-        with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key]
-        return None
-
-    def put(self, key: Hashable, value: Any) -> None:
-        with self._lock:
-            self._values[key] = value
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
 
 
 #: About 10 MB a workspace at 2,000 stakeholders: the decoded result and two JSON fragments.
@@ -489,9 +462,15 @@ def network_payload_json(member: Membership) -> str:
 
     key = ("payload", *analysis_key(snapshot), tuple(sorted(sectors.items())), workspace.slug)
     parts = MEMO.get(key, encode)
-    ties = _payload_ties(workspace, parts["known"])
+    # The ties, whose health moves, are kept for the minute until the workspace changes.
+    ties = derived(
+        workspace,
+        key,
+        timezone.now(),
+        lambda: compact_json(_payload_ties(workspace, parts["known"])),
+    )
     return (
-        f'{{"network":{parts["network"]},"nodes":{parts["nodes"]},"ties":{compact_json(ties)},'
+        f'{{"network":{parts["network"]},"nodes":{parts["nodes"]},"ties":{ties},'
         f'"insights":{parts["insights"]},"computed_at":{compact_json(_iso(state.computed_at))},'
         f'"stale":{compact_json(state.stale)},"status":{compact_json(state.status)}}}'
     )
@@ -533,7 +512,7 @@ def map_network(member: Membership, limit: int | None) -> dict[str, Any]:
     by degree, or all for None) and the live ties between them, with their health when cooling
     or cold. {"key" (naming the analysis, the limit and the sectors, for memos of the nodes),
     "nodes" (a function giving the decorated nodes and their positions, id text -> [x, y]),
-    "ties", "total", "sectors", "computed_at", "stale"}"""
+    "ties" (a function giving them), "total", "sectors", "computed_at", "stale"}"""
     workspace = member.workspace
     sectors = dict(sector_choices(workspace))
     snapshot, state = current_snapshot(workspace, sectors)
@@ -557,12 +536,14 @@ def map_network(member: Membership, limit: int | None) -> dict[str, Any]:
         )
         return [node for node in decorated if node["id"] in wanted], layout or {}
 
-    wanted = set(shown)
-    ties = [
-        tie
-        for tie in live_ties(workspace, HEALTH_AT_RISK)
-        if tie["source"] in wanted and tie["target"] in wanted
-    ]
+    def ties() -> list[dict[str, Any]]:
+        wanted = set(shown)
+        return [
+            tie
+            for tie in live_ties(workspace, HEALTH_AT_RISK)
+            if tie["source"] in wanted and tie["target"] in wanted
+        ]
+
     return {
         "key": key,
         "nodes": nodes,

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.views.decorators.gzip import gzip_page
@@ -17,6 +18,7 @@ from cityweave.network import services
 from cityweave.stakeholders.models import Tie, sector_choices
 from cityweave.vocabulary import SectorChoice
 from cityweave.web.mixins import WorkspaceView
+from cityweave.workspaces.derived import derived
 
 #: One colour per built-in sector: Okabe-Ito first, then Paul Tol's muted set, so neighbouring
 #: hues stay apart for the common colour-vision deficiencies; the legend names every colour.
@@ -206,18 +208,28 @@ class NetworkMapDataView(WorkspaceView):
     def get(self, request: HttpRequest) -> HttpResponse:
         shown = services.map_network(self.member, map_limit(request))
         nodes = services.MEMO.get(("map-nodes", *shown["key"]), lambda: _map_nodes(shown))
-        ties = [
-            {**{field: tie.get(field) for field in TIE_FIELDS}, "owner_id": tie.get("owner_id")}
-            for tie in shown["ties"]
-        ]
+        # The nodes are encoded once per analysis; the ties, whose health moves, are kept for
+        # the minute until the workspace changes.
+        ties = derived(
+            self.workspace, ("map-ties", *shown["key"]), timezone.now(), lambda: _map_ties(shown)
+        )
         rest = {
             "total": shown["total"],
             "computed_at": shown["computed_at"],
             "stale": shown["stale"],
         }
-        # The nodes are encoded once per analysis; the ties, whose health moves, every time.
-        body = f'{{"nodes":{nodes},"ties":{services.compact_json(ties)},{services.compact_json(rest)[1:]}'
+        body = f'{{"nodes":{nodes},"ties":{ties},{services.compact_json(rest)[1:]}'
         return HttpResponse(body, content_type="application/json")
+
+
+def _map_ties(shown: dict[str, Any]) -> str:
+    """The map's ties as JSON text."""
+    return services.compact_json(
+        [
+            {**{field: tie.get(field) for field in TIE_FIELDS}, "owner_id": tie.get("owner_id")}
+            for tie in shown["ties"]()
+        ]
+    )
 
 
 def _map_nodes(shown: dict[str, Any]) -> str:

@@ -9,14 +9,14 @@ from typing import Any, Literal
 from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
 from cityweave.engagement.health import TieHealth, tie_health
 from cityweave.stakeholders import services
 from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Stakeholder, Tie, label_sectors
-from cityweave.workspaces.api import api_member
+from cityweave.workspaces.api import ListPagination, api_member
 
 router = Router()
 
@@ -107,16 +107,12 @@ class StakeholderOut(Schema):
         return [o.pk for o in obj.organisations.all()]
 
 
-class StakeholderPagination(LimitOffsetPagination):
-    """Limit/offset pages whose stakeholders name their sectors from one query per page."""
+class StakeholderPagination(ListPagination):
+    """Pages whose stakeholders name their sectors from one query per page."""
 
-    def paginate_queryset(
-        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
-    ) -> Any:
-        page = super().paginate_queryset(queryset, pagination, request, **params)
-        page["items"] = list(page["items"])
-        label_sectors(page["items"])
-        return page
+    def finish(self, items: list[Any]) -> list[Any]:
+        label_sectors(items)
+        return items
 
 
 class StakeholderFilters(Schema):
@@ -337,15 +333,11 @@ def health_of(tie: Tie) -> TieHealth | None:
     return tie.current_health  # type: ignore[attr-defined,no-any-return]
 
 
-class TiePagination(LimitOffsetPagination):
-    """Limit/offset pages whose ties carry their health, computed once per page."""
+class TiePagination(ListPagination):
+    """Pages whose ties carry their health, computed once per page."""
 
-    def paginate_queryset(
-        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
-    ) -> Any:
-        page = super().paginate_queryset(queryset, pagination, request, **params)
-        page["items"] = with_health(list(page["items"]))
-        return page
+    def finish(self, items: list[Any]) -> list[Any]:
+        return with_health(items)
 
 
 class TieFilters(Schema):
@@ -383,7 +375,7 @@ def list_ties(request: HttpRequest, slug: str, filters: Query[TieFilters]) -> An
     if filters.owner is not None:
         queryset = queryset.filter(owner_id=filters.owner)
     if filters.health:
-        queryset = services.filter_by_health(queryset, filters.health)
+        queryset = services.filter_by_health(member.workspace, queryset, filters.health)
     return queryset.order_by("source__name", "target__name", "pk")
 
 

@@ -271,6 +271,7 @@ class TieFilterForm(forms.Form):
 
     def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.workspace = member.workspace
         choice_field(self, "sector").choices = [
             ("", "Any sector"),
             *sector_choices(member.workspace),
@@ -292,5 +293,5 @@ class TieFilterForm(forms.Form):
         if data.get("owner"):
             queryset = queryset.filter(owner_id=int(data["owner"]))
         if data.get("health"):
-            queryset = filter_by_health(queryset, data["health"])
+            queryset = filter_by_health(self.workspace, queryset, data["health"])
         return queryset

@@ -318,14 +318,13 @@ def trash_tie(member: Membership, tie: Tie) -> TrashEntry:
     return move_to_trash(member, tie)
 
 
-def filter_by_health(queryset: QuerySet[Tie], status: str) -> QuerySet[Tie]:
-    """The ties in `queryset` whose current health is `status` (healthy, cooling or cold)."""
-    from cityweave.engagement.health import HEALTHY, health_statuses
+def filter_by_health(workspace: Workspace, queryset: QuerySet[Tie], status: str) -> QuerySet[Tie]:
+    """The ties in `queryset` (of `workspace`) whose current health is `status` (healthy,
+    cooling or cold), from the workspace's health statuses kept between requests."""
+    from cityweave.engagement.health import workspace_statuses
 
-    # The database tells healthy, cooling and cold apart; only "healthy" needs every tie's.
-    statuses = health_statuses(queryset, at_risk_only=status != HEALTHY)
-    matching = [pk for pk, found in statuses.items() if found == status]
-    return queryset.filter(pk__in=matching)
+    statuses = workspace_statuses(workspace)
+    return queryset.filter(pk__in=[pk for pk, found in statuses.items() if found[0] == status])
 
 
 def tie_interactions(member: Membership, tie: Tie) -> QuerySet[Interaction]:

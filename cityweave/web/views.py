@@ -20,7 +20,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views import View
 
 from cityweave.accounts.models import ApiToken, User
-from cityweave.engagement.health import TieHealth, at_risk_summary, counterparts
+from cityweave.engagement.health import TieHealth, counterparts, workspace_at_risk
 from cityweave.engagement.models import Commitment
 from cityweave.engagement.services import (
     commitments,
@@ -79,7 +79,7 @@ def dashboard_data(member: Membership, now: dt.datetime) -> dict[str, Any]:
         for c in due_soon_qs.order_by("due_on", "pk")[:PANEL_ROWS]
     ]
 
-    at_risk = at_risk_summary(Tie.objects.filter(workspace=workspace), now, first=PANEL_ROWS)
+    at_risk = workspace_at_risk(workspace, now, first=PANEL_ROWS)
     shown_ties = Tie.objects.filter(pk__in=[r.tie_id for r in at_risk.first]).select_related(
         "workspace", "source", "target", "owner__user"
     )

@@ -2,9 +2,12 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination
 
 from cityweave.workspaces.models import Membership
 from cityweave.workspaces.services import membership_for
@@ -18,6 +21,36 @@ def api_member(request: HttpRequest, slug: str, *, write: bool = False) -> Membe
     if write and not member.can_edit:
         raise PermissionDenied("Viewers can read this workspace but not change it.")
     return member
+
+
+#: The furthest a list can be paged: far beyond any workspace, well inside a 64-bit integer.
+MAX_OFFSET = 10**9
+
+
+class ListPagination(LimitOffsetPagination):
+    """Limit/offset pages (`limit` 1 to NINJA_PAGINATION_MAX_LIMIT, `offset` 0 to MAX_OFFSET)
+    that sort and count ids alone, then load the page's rows: a late page sorts narrow rows,
+    not thousands of whole records with everything they join. `finish` completes a page."""
+
+    class Input(Schema):
+        limit: int = Field(
+            settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT
+        )
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        offset, limit = pagination.offset, min(pagination.limit, self.max_limit)
+        ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+        rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
+        return {
+            "items": self.finish([rows[pk] for pk in ids if pk in rows]),
+            "count": self._items_count(queryset),
+        }
+
+    def finish(self, items: list[Model]) -> list[Any]:
+        return items
 
 
 def field_errors(error: ValidationError) -> list[dict[str, Any]]:

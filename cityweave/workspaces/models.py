@@ -152,3 +152,16 @@ class TrashEntry(models.Model):
     @property
     def kind(self) -> str:
         return str(self.content_type.model_class()._meta.verbose_name)  # type: ignore[union-attr]
+
+
+class DataVersion(models.Model):
+    """A counter that moves after every committed change to a workspace's records: the key under
+    which server processes keep what they derive from them (see `workspaces.versions`)."""
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, primary_key=True, related_name="data_version"
+    )
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.workspace_id} v{self.version}"

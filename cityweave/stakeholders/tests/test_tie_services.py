@@ -235,9 +235,9 @@ def test_filter_by_health_sorts_ties_into_healthy_cooling_and_cold(riverton, ali
     make_interaction(riverton, [fading], when=now - dt.timedelta(days=45))
     make_interaction(riverton, [silent], when=now - dt.timedelta(days=90))
     everything = services.ties(alice_member)
-    assert list(services.filter_by_health(everything, "healthy")) == [fresh_tie]
-    assert list(services.filter_by_health(everything, "cooling")) == [fading_tie]
-    assert list(services.filter_by_health(everything, "cold")) == [silent_tie]
+    assert list(services.filter_by_health(riverton, everything, "healthy")) == [fresh_tie]
+    assert list(services.filter_by_health(riverton, everything, "cooling")) == [fading_tie]
+    assert list(services.filter_by_health(riverton, everything, "cold")) == [silent_tie]
 
 
 def test_tie_interactions_follow_the_external_end_and_hide_private_ones(
