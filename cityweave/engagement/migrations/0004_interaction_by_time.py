@@ -4,21 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('engagement', '0003_fill_tie_last_contact'),
-        ('goals', '0002_initial'),
-        ('stakeholders', '0004_tie_cadence_at_most_ten_years'),
-        ('workspaces', '0002_data_version'),
+        ("engagement", "0003_fill_tie_last_contact"),
+        ("goals", "0002_initial"),
+        ("stakeholders", "0004_tie_cadence_at_most_ten_years"),
+        ("workspaces", "0002_data_version"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='interaction',
-            name='engagement__workspa_f8e999_idx',
+            model_name="interaction",
+            name="engagement__workspa_f8e999_idx",
         ),
         migrations.AddIndex(
-            model_name='interaction',
-            index=models.Index(fields=['workspace', 'occurred_at', 'deleted_at', 'private', 'author'], name='interaction_by_time'),
+            model_name="interaction",
+            index=models.Index(
+                fields=["workspace", "occurred_at", "deleted_at", "private", "author"],
+                name="interaction_by_time",
+            ),
         ),
     ]
