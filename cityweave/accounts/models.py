@@ -11,6 +11,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from cityweave.storable import StorableModel
+
 
 class UserManager(BaseUserManager["User"]):
     """Creates users keyed by a normalised email address."""
@@ -31,7 +33,7 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(StorableModel, AbstractBaseUser, PermissionsMixin):
     """A person who logs in to cityweave with an email address and password."""
 
     email = models.EmailField(unique=True)

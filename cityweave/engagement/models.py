@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -12,7 +10,6 @@ from cityweave.stakeholders.models import Stakeholder
 from cityweave.workspaces.models import Membership, WorkspaceRecord
 
 #: The years an interaction may fall in: a typo like 0001 or 9999 would break every calendar.
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
 
 class Interaction(WorkspaceRecord):
@@ -69,13 +66,6 @@ class Interaction(WorkspaceRecord):
             and self.goal.workspace_id != self.workspace_id
         ):
             raise ValidationError({"goal": "No such goal in this workspace."})
-        # Text that clean_fields could not read stays text; it reports that itself.
-        if isinstance(self.occurred_at, dt.datetime) and not (
-            EARLIEST_YEAR <= self.occurred_at.year <= LATEST_YEAR
-        ):
-            raise ValidationError(
-                {"occurred_at": f"Give a date between {EARLIEST_YEAR} and {LATEST_YEAR}."}
-            )
 
 
 class Commitment(WorkspaceRecord):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cityweave.stakeholders.models import Stakeholder
+from cityweave.storable import StorableModel
 from cityweave.workspaces.models import Membership, WorkspaceRecord
 
 
@@ -80,7 +81,7 @@ class Goal(WorkspaceRecord):
         return round(self.progress_fraction * 100)
 
 
-class GoalProgress(models.Model):
+class GoalProgress(StorableModel):
     """A dated measurement of a goal's metric."""
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="progress")

@@ -10,11 +10,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.urls import reverse
 
+from cityweave.storable import StorableModel
 from cityweave.vocabulary import PartnerRole, SectorChoice, ValueType
 from cityweave.workspaces.models import Membership, Workspace, WorkspaceRecord
 
 
-class Sector(models.Model):
+class Sector(StorableModel):
     """A sector a workspace adds to the built-in list (SectorChoice)."""
 
     workspace = models.ForeignKey(
@@ -62,7 +63,7 @@ def label_sectors(stakeholders: Iterable[Stakeholder]) -> None:
         stakeholder._sector_labels = labels[stakeholder.workspace_id]
 
 
-class Tag(models.Model):
+class Tag(StorableModel):
     """A free label for stakeholders, shared within a workspace."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="tags")

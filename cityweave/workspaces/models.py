@@ -14,13 +14,15 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone as dj_timezone
 
+from cityweave.storable import StorableModel
+
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"“{value}” is not a known time zone (e.g. Europe/London).")
 
 
-class Workspace(models.Model):
+class Workspace(StorableModel):
     """One city's (or one organisation's) private space."""
 
     name = models.CharField(max_length=200)
@@ -93,7 +95,7 @@ class LiveManager(models.Manager.from_queryset(LiveQuerySet)):  # type: ignore[m
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
-class WorkspaceRecord(models.Model):
+class WorkspaceRecord(StorableModel):
     """Base of every workspace-scoped record: a stable uid, timestamps and soft deletion."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")

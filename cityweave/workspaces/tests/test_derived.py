@@ -124,7 +124,7 @@ def test_every_kind_of_change_moves_the_version(riverton, alice, alice_member):
     assert moves(lambda: move_to_trash(alice_member, tie))  # bulk update, announced
     entry = riverton.trash_entries.get()
     assert moves(lambda: restore(alice_member, entry.pk))
-    assert moves(lambda: User.objects.filter(pk=alice.pk).first().save())  # a member's name shows
+    assert moves(lambda: User.objects.get(pk=alice.pk).save())  # a member's name shows
     # What changes nothing that pages derive from the records: logging in, the stored analysis.
     assert not moves(lambda: alice.save(update_fields=["last_login"]))
     assert not moves(lambda: NetworkSnapshot.objects.get_or_create(workspace=riverton))
