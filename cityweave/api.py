@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db.utils import OperationalError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from cityweave.accounts.models import ApiToken, User
@@ -30,6 +35,23 @@ class BearerToken(HttpBearer):
         return user
 
 
+class BodyError(ValueError):
+    """A request body that is not a JSON object."""
+
+
+class ObjectParser(Parser):
+    """JSON bodies are objects: invalid JSON, `""`, `[]` or `3` is refused as a whole (400)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        try:
+            data = json.loads(request.body)
+        except ValueError as error:
+            raise BodyError(f"The body is not valid JSON ({error}).") from None
+        if not isinstance(data, dict):
+            raise BodyError('The body must be a JSON object, e.g. {"name": "…"}.')
+        return data
+
+
 api = NinjaAPI(
     title="cityweave API",
     version="1",
@@ -40,6 +62,7 @@ api = NinjaAPI(
     ),
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
+    parser=ObjectParser(),
 )
 
 api.add_router("/workspaces", workspaces_router, tags=["workspaces"])
@@ -72,6 +95,25 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
         )
         detail.append({"loc": loc, "field": field, "msg": error.get("msg", "invalid value")})
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """django-ninja's own errors; a body it could not parse says why, in the usual error list."""
+    if isinstance(exc.__cause__, BodyError):
+        detail = [{"loc": ["body"], "field": None, "msg": str(exc.__cause__)}]
+        return api.create_response(request, {"detail": detail}, status=exc.status_code)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413, in JSON like every other error."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    message = f"The body is larger than the API takes ({limit:,} bytes)."
+    return api.create_response(
+        request, {"detail": [{"loc": ["body"], "field": None, "msg": message}]}, status=413
+    )
 
 
 @api.exception_handler(PermissionDenied)

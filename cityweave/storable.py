@@ -22,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+#: The largest id either database can hold (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
 DATE_RANGE_MESSAGE = f"Give a date between {EARLIEST_YEAR} and {LATEST_YEAR}."
 #: Characters that show nothing: a required text made only of these is blank.
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"

@@ -4,7 +4,7 @@ No `from __future__ import annotations` here: django-ninja reads the annotations
 """
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -14,7 +14,7 @@ from pydantic import Field
 
 from cityweave.engagement import services
 from cityweave.engagement.models import Commitment, Interaction
-from cityweave.workspaces.api import ListPagination, api_member
+from cityweave.workspaces.api import Id, ListPagination, PatchSchema, QueryId, api_member
 
 router = Router()
 
@@ -29,23 +29,25 @@ class InteractionIn(Schema):
     kind: Interaction.Kind = Interaction.Kind.MEETING
     summary: str = Field(min_length=1, max_length=300)
     notes: str = ""
-    participants: list[int] = []
-    members_present: list[int] = []
+    participants: list[Id] = []
+    members_present: list[Id] = []
     private: bool = Field(default=False, description="Visible only to its author (the caller).")
-    goal: int | None = None
+    goal: Id | None = None
 
 
-class InteractionPatch(Schema):
+class InteractionPatch(PatchSchema):
     """Fields to change on an interaction; omitted fields stay as they are."""
+
+    Creates: ClassVar[type[Schema]] = InteractionIn
 
     occurred_at: dt.datetime | None = Field(default=None, description=WHEN_HELP)
     kind: Interaction.Kind | None = None
     summary: str | None = Field(default=None, min_length=1, max_length=300)
     notes: str | None = None
-    participants: list[int] | None = None
-    members_present: list[int] | None = None
+    participants: list[Id] | None = None
+    members_present: list[Id] | None = None
     private: bool | None = None
-    goal: int | None = None
+    goal: Id | None = None
 
 
 class InteractionOut(Schema):
@@ -99,9 +101,11 @@ class InteractionFilters(Schema):
     )
     kind: Interaction.Kind | None = None
     sector: str | None = Field(default=None, description="A participant's sector key.")
-    participant: int | None = Field(default=None, description="A participant's stakeholder id.")
-    member: int | None = Field(default=None, description="The membership id of a member present.")
-    goal: int | None = None
+    participant: QueryId | None = Field(default=None, description="A participant's stakeholder id.")
+    member: QueryId | None = Field(
+        default=None, description="The membership id of a member present."
+    )
+    goal: QueryId | None = None
     occurred_from: dt.date | None = Field(
         default=None, description="On or after this day (workspace time)."
     )
@@ -196,25 +200,27 @@ class CommitmentIn(Schema):
     when omitted), `interaction` the id of the interaction it was promised in."""
 
     description: str = Field(min_length=1, max_length=300)
-    stakeholder: int
+    stakeholder: Id
     owed_by: Commitment.OwedBy = Commitment.OwedBy.US
-    owner: int | None = None
+    owner: Id | None = None
     due_on: dt.date
     status: Commitment.Status = Commitment.Status.OPEN
-    interaction: int | None = None
+    interaction: Id | None = None
 
 
-class CommitmentPatch(Schema):
+class CommitmentPatch(PatchSchema):
     """Fields to change on a commitment; omitted fields stay as they are. Closing it (done, missed,
     cancelled) stamps `closed_at`; reopening clears it."""
 
+    Creates: ClassVar[type[Schema]] = CommitmentIn
+
     description: str | None = Field(default=None, min_length=1, max_length=300)
-    stakeholder: int | None = None
+    stakeholder: Id | None = None
     owed_by: Commitment.OwedBy | None = None
-    owner: int | None = None
+    owner: Id | None = None
     due_on: dt.date | None = None
     status: Commitment.Status | None = None
-    interaction: int | None = None
+    interaction: Id | None = None
 
 
 class CommitmentOut(Schema):
@@ -258,8 +264,8 @@ class CommitmentFilters(Schema):
     )
     status: Commitment.Status | None = None
     owed_by: Commitment.OwedBy | None = None
-    owner: int | None = Field(default=None, description="The owner's membership id.")
-    stakeholder: int | None = None
+    owner: QueryId | None = Field(default=None, description="The owner's membership id.")
+    stakeholder: QueryId | None = None
     due: Literal["overdue", "this-week", "later"] | None = Field(
         default=None,
         description="Open ones past due, due in the next 7 days, or due after that (workspace time).",

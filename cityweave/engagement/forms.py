@@ -18,6 +18,7 @@ from cityweave.stakeholders.forms import (
     pick_stakeholders,
 )
 from cityweave.stakeholders.models import Stakeholder, sector_choices
+from cityweave.storable import MAX_ID
 from cityweave.workspaces.forms import MemberChoiceField, MembersChoiceField, pick_members
 from cityweave.workspaces.models import Membership
 
@@ -232,7 +233,9 @@ class InteractionFilterForm(forms.Form):
     occurred_from = forms.DateField(required=False, label="From", widget=date_widget())
     occurred_to = forms.DateField(required=False, label="To", widget=date_widget())
     # Set by links such as "all interactions with …" on a stakeholder's page.
-    stakeholder = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    stakeholder = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

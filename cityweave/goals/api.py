@@ -5,7 +5,7 @@ No `from __future__ import annotations` here: django-ninja reads the annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -16,7 +16,7 @@ from pydantic import Field
 
 from cityweave.goals import services
 from cityweave.goals.models import Goal, GoalProgress
-from cityweave.workspaces.api import ListPagination, api_member
+from cityweave.workspaces.api import Id, ListPagination, PatchSchema, QueryId, api_member
 from cityweave.workspaces.models import Membership
 
 router = Router()
@@ -34,13 +34,15 @@ class GoalIn(Schema):
     target: Amount = Field(description="Must differ from the baseline.")
     unit: str = Field(default="", max_length=40)
     deadline: dt.date
-    owner: int | None = None
+    owner: Id | None = None
     status: Goal.Status = Goal.Status.ACTIVE
-    stakeholders: list[int] = []
+    stakeholders: list[Id] = []
 
 
-class GoalPatch(Schema):
+class GoalPatch(PatchSchema):
     """Fields to change on a goal; omitted fields stay as they are (`owner: null` clears it)."""
+
+    Creates: ClassVar[type[Schema]] = GoalIn
 
     statement: str | None = Field(default=None, min_length=1, max_length=300)
     metric: str | None = Field(default=None, min_length=1, max_length=200)
@@ -48,9 +50,9 @@ class GoalPatch(Schema):
     target: Amount | None = None
     unit: str | None = Field(default=None, max_length=40)
     deadline: dt.date | None = None
-    owner: int | None = None
+    owner: Id | None = None
     status: Goal.Status | None = None
-    stakeholders: list[int] | None = None
+    stakeholders: list[Id] | None = None
 
 
 class ProgressIn(Schema):
@@ -118,7 +120,7 @@ class GoalFilters(Schema):
 
     q: str | None = Field(default=None, description="Search in statement and metric.")
     status: Goal.Status | None = None
-    owner: int | None = Field(default=None, description="A membership id.")
+    owner: QueryId | None = Field(default=None, description="A membership id.")
     sort: Literal["deadline", "-deadline", "progress", "-progress"] = "deadline"
 
 

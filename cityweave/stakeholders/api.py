@@ -4,7 +4,7 @@ No `from __future__ import annotations` here: django-ninja reads the annotations
 """
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from django.db.models import Q
 from django.http import HttpRequest
@@ -16,7 +16,7 @@ from pydantic import Field
 from cityweave.engagement.health import TieHealth, tie_health
 from cityweave.stakeholders import services
 from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Stakeholder, Tie, label_sectors
-from cityweave.workspaces.api import ListPagination, api_member
+from cityweave.workspaces.api import Id, ListPagination, PatchSchema, QueryId, api_member
 
 router = Router()
 
@@ -41,11 +41,13 @@ class StakeholderIn(Schema):
     notes: str = ""
     offers: list[str] = []
     tags: list[str] = []
-    organisations: list[int] = []
+    organisations: list[Id] = []
 
 
-class StakeholderPatch(Schema):
+class StakeholderPatch(PatchSchema):
     """Fields to change on a stakeholder; omitted fields stay as they are."""
+
+    Creates: ClassVar[type[Schema]] = StakeholderIn
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     sector: str | None = None
@@ -64,7 +66,7 @@ class StakeholderPatch(Schema):
     notes: str | None = None
     offers: list[str] | None = None
     tags: list[str] | None = None
-    organisations: list[int] | None = None
+    organisations: list[Id] | None = None
 
 
 class StakeholderOut(Schema):
@@ -217,8 +219,8 @@ def delete_stakeholder(request: HttpRequest, slug: str, stakeholder_id: int) -> 
 class TieIn(Schema):
     """A new tie. `source` and `target` are stakeholder ids; `owner` is a membership id."""
 
-    source: int
-    target: int
+    source: Id
+    target: Id
     kind: Tie.Kind = Tie.Kind.PARTNER
     directed: bool = Field(default=False, description="The tie runs from source to target.")
     status: Tie.Status = Tie.Status.ACTIVE
@@ -229,18 +231,20 @@ class TieIn(Schema):
     )
     roles: list[str] = Field(default=[], description="Roles the target plays: champion, funder, …")
     notes: str = ""
-    owner: int | None = Field(
+    owner: Id | None = Field(
         default=None, description="The membership id of the relationship owner."
     )
     trust: int | None = Field(default=None, ge=1, le=4)
     value: int | None = Field(default=None, ge=1, le=4)
 
 
-class TiePatch(Schema):
+class TiePatch(PatchSchema):
     """Fields to change on a tie; omitted fields stay as they are."""
 
-    source: int | None = None
-    target: int | None = None
+    Creates: ClassVar[type[Schema]] = TieIn
+
+    source: Id | None = None
+    target: Id | None = None
     kind: Tie.Kind | None = None
     directed: bool | None = None
     status: Tie.Status | None = None
@@ -249,7 +253,7 @@ class TiePatch(Schema):
     cadence_days: int | None = Field(default=None, ge=1, le=MAX_CADENCE_DAYS)
     roles: list[str] | None = None
     notes: str | None = None
-    owner: int | None = None
+    owner: Id | None = None
     trust: int | None = Field(default=None, ge=1, le=4)
     value: int | None = Field(default=None, ge=1, le=4)
 
@@ -348,8 +352,8 @@ class TieFilters(Schema):
     )
     status: Tie.Status | None = None
     kind: Tie.Kind | None = None
-    stakeholder: int | None = Field(default=None, description="A stakeholder id at either end.")
-    owner: int | None = Field(default=None, description="The owner's membership id.")
+    stakeholder: QueryId | None = Field(default=None, description="A stakeholder id at either end.")
+    owner: QueryId | None = Field(default=None, description="The owner's membership id.")
     health: Literal["healthy", "cooling", "cold"] | None = None
 
 

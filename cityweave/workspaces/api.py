@@ -1,6 +1,7 @@
 """JSON API for workspaces, and the helpers every domain router uses to scope a request."""
 
-from typing import Any
+import types
+from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,7 +9,9 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination
+from pydantic import ValidationInfo, field_validator
 
+from cityweave.storable import MAX_ID
 from cityweave.workspaces.models import Membership
 from cityweave.workspaces.services import membership_for
 
@@ -21,6 +24,38 @@ def api_member(request: HttpRequest, slug: str, *, write: bool = False) -> Membe
     if write and not member.can_edit:
         raise PermissionDenied("Viewers can read this workspace but not change it.")
     return member
+
+
+#: A record's id in a JSON body: a whole number from 1 to MAX_ID; never true, false or "1".
+Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+#: A record's id in a query string (text by nature), 1 to MAX_ID.
+QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _clearable(schema: type[Schema]) -> frozenset[str]:
+    """The fields of a create schema that may be null."""
+    names = set()
+    for name, field in schema.model_fields.items():
+        annotation = field.annotation
+        if get_origin(annotation) in (Union, types.UnionType) and type(None) in get_args(
+            annotation
+        ):
+            names.add(name)
+    return frozenset(names)
+
+
+class PatchSchema(Schema):
+    """Fields to change; an omitted field stays as it is. `null` clears a field that its create
+    schema (`Creates`) lets be null, and is an error naming any other field (leave it out)."""
+
+    Creates: ClassVar[type[Schema]]
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _null_only_where_clearable(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in _clearable(cls.Creates):
+            raise ValueError("This field cannot be null: leave it out to keep its value.")
+        return value
 
 
 #: The furthest a list can be paged: far beyond any workspace, well inside a 64-bit integer.
