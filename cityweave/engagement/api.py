@@ -26,7 +26,7 @@ class InteractionIn(Schema):
     membership ids, `goal` a goal id, all of this workspace."""
 
     occurred_at: dt.datetime = Field(description=WHEN_HELP)
-    kind: Interaction.Kind = Interaction.Kind.MEETING
+    kind: Interaction.InteractionKind = Interaction.InteractionKind.MEETING
     summary: str = Field(min_length=1, max_length=300)
     notes: str = ""
     participants: list[Id] = []
@@ -41,7 +41,7 @@ class InteractionPatch(PatchSchema):
     Creates: ClassVar[type[Schema]] = InteractionIn
 
     occurred_at: dt.datetime | None = Field(default=None, description=WHEN_HELP)
-    kind: Interaction.Kind | None = None
+    kind: Interaction.InteractionKind | None = None
     summary: str | None = Field(default=None, min_length=1, max_length=300)
     notes: str | None = None
     participants: list[Id] | None = None
@@ -99,7 +99,7 @@ class InteractionFilters(Schema):
     q: str | None = Field(
         default=None, description="Search in summary, notes and participant names."
     )
-    kind: Interaction.Kind | None = None
+    kind: Interaction.InteractionKind | None = None
     sector: str | None = Field(default=None, description="A participant's sector key.")
     participant: QueryId | None = Field(default=None, description="A participant's stakeholder id.")
     member: QueryId | None = Field(
@@ -201,10 +201,10 @@ class CommitmentIn(Schema):
 
     description: str = Field(min_length=1, max_length=300)
     stakeholder: Id
-    owed_by: Commitment.OwedBy = Commitment.OwedBy.US
+    owed_by: Commitment.CommitmentOwedBy = Commitment.CommitmentOwedBy.US
     owner: Id | None = None
     due_on: dt.date
-    status: Commitment.Status = Commitment.Status.OPEN
+    status: Commitment.CommitmentStatus = Commitment.CommitmentStatus.OPEN
     interaction: Id | None = None
 
 
@@ -216,10 +216,10 @@ class CommitmentPatch(PatchSchema):
 
     description: str | None = Field(default=None, min_length=1, max_length=300)
     stakeholder: Id | None = None
-    owed_by: Commitment.OwedBy | None = None
+    owed_by: Commitment.CommitmentOwedBy | None = None
     owner: Id | None = None
     due_on: dt.date | None = None
-    status: Commitment.Status | None = None
+    status: Commitment.CommitmentStatus | None = None
     interaction: Id | None = None
 
 
@@ -262,8 +262,8 @@ class CommitmentFilters(Schema):
     q: str | None = Field(
         default=None, description="Search in the description and stakeholder name."
     )
-    status: Commitment.Status | None = None
-    owed_by: Commitment.OwedBy | None = None
+    status: Commitment.CommitmentStatus | None = None
+    owed_by: Commitment.CommitmentOwedBy | None = None
     owner: QueryId | None = Field(default=None, description="The owner's membership id.")
     stakeholder: QueryId | None = None
     due: Literal["overdue", "this-week", "later"] | None = Field(

@@ -15,7 +15,7 @@ from cityweave.workspaces.models import Membership, WorkspaceRecord
 class Interaction(WorkspaceRecord):
     """A dated contact: a meeting, call, email, event, site visit or social media exchange."""
 
-    class Kind(models.TextChoices):
+    class InteractionKind(models.TextChoices):
         MEETING = "meeting", "Meeting"
         CALL = "call", "Call"
         EMAIL = "email", "Email"
@@ -23,6 +23,8 @@ class Interaction(WorkspaceRecord):
         SITE_VISIT = "site-visit", "Site visit"
         SOCIAL_MEDIA = "social-media", "Social media"
         OTHER = "other", "Other"
+
+    Kind = InteractionKind  # its own name in the API schema
 
     occurred_at = models.DateTimeField("when")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.MEETING)
@@ -71,15 +73,19 @@ class Interaction(WorkspaceRecord):
 class Commitment(WorkspaceRecord):
     """A promise with a due date, owed by us or by them, and whether it was kept."""
 
-    class OwedBy(models.TextChoices):
+    class CommitmentOwedBy(models.TextChoices):
         US = "us", "Us"
         THEM = "them", "Them"
 
-    class Status(models.TextChoices):
+    OwedBy = CommitmentOwedBy  # its own name in the API schema
+
+    class CommitmentStatus(models.TextChoices):
         OPEN = "open", "Open"
         DONE = "done", "Done"
         MISSED = "missed", "Missed"
         CANCELLED = "cancelled", "Cancelled"
+
+    Status = CommitmentStatus  # its own name in the API schema
 
     description = models.CharField(max_length=300)
     owed_by = models.CharField(max_length=4, choices=OwedBy.choices, default=OwedBy.US)

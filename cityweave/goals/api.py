@@ -35,7 +35,7 @@ class GoalIn(Schema):
     unit: str = Field(default="", max_length=40)
     deadline: dt.date
     owner: Id | None = None
-    status: Goal.Status = Goal.Status.ACTIVE
+    status: Goal.GoalStatus = Goal.GoalStatus.ACTIVE
     stakeholders: list[Id] = []
 
 
@@ -51,7 +51,7 @@ class GoalPatch(PatchSchema):
     unit: str | None = Field(default=None, max_length=40)
     deadline: dt.date | None = None
     owner: Id | None = None
-    status: Goal.Status | None = None
+    status: Goal.GoalStatus | None = None
     stakeholders: list[Id] | None = None
 
 
@@ -119,7 +119,7 @@ class GoalFilters(Schema):
     """Query filters and order for the goal list."""
 
     q: str | None = Field(default=None, description="Search in statement and metric.")
-    status: Goal.Status | None = None
+    status: Goal.GoalStatus | None = None
     owner: QueryId | None = Field(default=None, description="A membership id.")
     sort: Literal["deadline", "-deadline", "progress", "-progress"] = "deadline"
 

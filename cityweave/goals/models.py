@@ -17,11 +17,13 @@ from cityweave.workspaces.models import Membership, WorkspaceRecord
 class Goal(WorkspaceRecord):
     """A SMART networking or partnership goal."""
 
-    class Status(models.TextChoices):
+    class GoalStatus(models.TextChoices):
         ACTIVE = "active", "Active"
         ACHIEVED = "achieved", "Achieved"
         PAUSED = "paused", "Paused"
         ABANDONED = "abandoned", "Abandoned"
+
+    Status = GoalStatus  # its own name in the API schema
 
     statement = models.CharField(max_length=300)
     metric = models.CharField(

@@ -26,8 +26,8 @@ class StakeholderIn(Schema):
 
     name: str = Field(min_length=1, max_length=200)
     sector: str
-    kind: Stakeholder.Kind = Stakeholder.Kind.ORGANISATION
-    level: Stakeholder.Level = Stakeholder.Level.LOCAL
+    kind: Stakeholder.StakeholderKind = Stakeholder.StakeholderKind.ORGANISATION
+    level: Stakeholder.StakeholderLevel = Stakeholder.StakeholderLevel.LOCAL
     is_internal: bool = False
     title: str = ""
     email: str = ""
@@ -37,7 +37,7 @@ class StakeholderIn(Schema):
     area: str = ""
     influence: int | None = Field(default=None, ge=1, le=5)
     interest: int | None = Field(default=None, ge=1, le=5)
-    stance: Stakeholder.Stance | None = None
+    stance: Stakeholder.StakeholderStance | None = None
     notes: str = ""
     offers: list[str] = []
     tags: list[str] = []
@@ -51,8 +51,8 @@ class StakeholderPatch(PatchSchema):
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     sector: str | None = None
-    kind: Stakeholder.Kind | None = None
-    level: Stakeholder.Level | None = None
+    kind: Stakeholder.StakeholderKind | None = None
+    level: Stakeholder.StakeholderLevel | None = None
     is_internal: bool | None = None
     title: str | None = None
     email: str | None = None
@@ -62,7 +62,7 @@ class StakeholderPatch(PatchSchema):
     area: str | None = None
     influence: int | None = Field(default=None, ge=1, le=5)
     interest: int | None = Field(default=None, ge=1, le=5)
-    stance: Stakeholder.Stance | None = None
+    stance: Stakeholder.StakeholderStance | None = None
     notes: str | None = None
     offers: list[str] | None = None
     tags: list[str] | None = None
@@ -122,8 +122,8 @@ class StakeholderFilters(Schema):
 
     q: str | None = Field(default=None, description="Search in name, title, email and area.")
     sector: str | None = None
-    kind: Stakeholder.Kind | None = None
-    stance: Stakeholder.Stance | None = None
+    kind: Stakeholder.StakeholderKind | None = None
+    stance: Stakeholder.StakeholderStance | None = None
     tag: str | None = None
 
 
@@ -221,9 +221,9 @@ class TieIn(Schema):
 
     source: Id
     target: Id
-    kind: Tie.Kind = Tie.Kind.PARTNER
+    kind: Tie.TieKind = Tie.TieKind.PARTNER
     directed: bool = Field(default=False, description="The tie runs from source to target.")
-    status: Tie.Status = Tie.Status.ACTIVE
+    status: Tie.TieStatus = Tie.TieStatus.ACTIVE
     started_on: dt.date | None = None
     ended_on: dt.date | None = None
     cadence_days: int | None = Field(
@@ -245,9 +245,9 @@ class TiePatch(PatchSchema):
 
     source: Id | None = None
     target: Id | None = None
-    kind: Tie.Kind | None = None
+    kind: Tie.TieKind | None = None
     directed: bool | None = None
-    status: Tie.Status | None = None
+    status: Tie.TieStatus | None = None
     started_on: dt.date | None = None
     ended_on: dt.date | None = None
     cadence_days: int | None = Field(default=None, ge=1, le=MAX_CADENCE_DAYS)
@@ -350,8 +350,8 @@ class TieFilters(Schema):
     q: str | None = Field(
         default=None, description="Search in either stakeholder's name and the notes."
     )
-    status: Tie.Status | None = None
-    kind: Tie.Kind | None = None
+    status: Tie.TieStatus | None = None
+    kind: Tie.TieKind | None = None
     stakeholder: QueryId | None = Field(default=None, description="A stakeholder id at either end.")
     owner: QueryId | None = Field(default=None, description="The owner's membership id.")
     health: Literal["healthy", "cooling", "cold"] | None = None

@@ -100,23 +100,29 @@ def scale_field(top: int, verbose_name: str, **kwargs: object) -> models.Positiv
 class Stakeholder(WorkspaceRecord):
     """A node of the network: a person or an organisation, with a sector."""
 
-    class Kind(models.TextChoices):
+    class StakeholderKind(models.TextChoices):
         PERSON = "person", "Person"
         ORGANISATION = "organisation", "Organisation"
 
-    class Level(models.TextChoices):
+    Kind = StakeholderKind  # its own name in the API schema
+
+    class StakeholderLevel(models.TextChoices):
         LOCAL = "local", "Local"
         REGIONAL = "regional", "Regional"
         STATE = "state", "State"
         NATIONAL = "national", "National"
         INTERNATIONAL = "international", "International"
 
-    class Stance(models.TextChoices):
+    Level = StakeholderLevel  # its own name in the API schema
+
+    class StakeholderStance(models.TextChoices):
         CHAMPION = "champion", "Champion"
         SUPPORTER = "supporter", "Supporter"
         NEUTRAL = "neutral", "Neutral"
         SCEPTIC = "sceptic", "Sceptic"
         OPPONENT = "opponent", "Opponent"
+
+    Stance = StakeholderStance  # its own name in the API schema
 
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.ORGANISATION)
     name = models.CharField(max_length=200)
@@ -197,7 +203,7 @@ MAX_CADENCE_DAYS = 3650
 class Tie(WorkspaceRecord):
     """A relationship between two stakeholders."""
 
-    class Kind(models.TextChoices):
+    class TieKind(models.TextChoices):
         PARTNER = "partner", "Partner"
         FUNDER = "funder", "Funder"
         ADVISOR = "advisor", "Advisor"
@@ -206,11 +212,15 @@ class Tie(WorkspaceRecord):
         MEMBER_OF = "member-of", "Member of"
         INFORMAL = "informal", "Informal"
 
-    class Status(models.TextChoices):
+    Kind = TieKind  # its own name in the API schema
+
+    class TieStatus(models.TextChoices):
         PROSPECT = "prospect", "Prospect"
         ACTIVE = "active", "Active"
         DORMANT = "dormant", "Dormant"
         ENDED = "ended", "Ended"
+
+    Status = TieStatus  # its own name in the API schema
 
     source = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="ties_out")
     target = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="ties_in")
