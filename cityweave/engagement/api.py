@@ -252,8 +252,14 @@ class CommitmentOut(Schema):
         return obj.owner_id
 
     @staticmethod
-    def resolve_interaction(obj: Commitment) -> int | None:
-        return obj.interaction_id
+    def resolve_interaction(obj: Commitment, context: dict[str, Any]) -> int | None:
+        """The interaction it was promised in; null when that is another member's private one."""
+        source = obj.interaction
+        if source is None:
+            return None
+        member = getattr(context["request"], "member", None)
+        hidden = source.private and (member is None or source.author_id != member.pk)
+        return None if hidden else source.pk
 
 
 class CommitmentFilters(Schema):
@@ -284,7 +290,7 @@ def list_commitments(request: HttpRequest, slug: str, filters: Query[CommitmentF
     """The workspace's commitments, soonest due first."""
     member = api_member(request, slug)
     queryset = services.filter_commitments(
-        services.commitments(member),
+        services.commitments(member).select_related("interaction"),
         member.workspace,
         q=filters.q,
         status=filters.status,

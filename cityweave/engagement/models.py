@@ -61,6 +61,11 @@ class Interaction(WorkspaceRecord):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.summary}"
 
+    @classmethod
+    def hidden_from(cls, member: Membership) -> models.Q | None:
+        """Other members' private interactions."""
+        return models.Q(private=True) & ~models.Q(author=member)
+
     def clean(self) -> None:
         if (
             self.goal_id is not None

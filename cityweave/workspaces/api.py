@@ -23,6 +23,8 @@ def api_member(request: HttpRequest, slug: str, *, write: bool = False) -> Membe
     member = membership_for(request.user, slug)  # type: ignore[arg-type]
     if write and not member.can_edit:
         raise PermissionDenied("Viewers can read this workspace but not change it.")
+    # Schemas' resolvers read who asks (e.g. to hide another member's private interaction).
+    request.member = member  # type: ignore[attr-defined]
     return member
 
 

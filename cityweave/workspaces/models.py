@@ -121,6 +121,12 @@ class WorkspaceRecord(StorableModel):
     def in_trash(self) -> bool:
         return self.deleted_at is not None
 
+    @classmethod
+    def hidden_from(cls, member: Membership) -> models.Q | None:
+        """The records of this kind that `member` may not see (another member's private ones),
+        as a filter; None when every member sees them all. The trash honours it too."""
+        return None
+
 
 class TrashEntry(models.Model):
     """One deletion: the record deleted, and the batch of records that went with it."""

@@ -148,9 +148,16 @@ def _batch_changed(workspace: Workspace, batch: uuid.UUID) -> None:
 
 
 def trash_entries(member: Membership) -> models.QuerySet[TrashEntry]:
-    return TrashEntry.objects.filter(workspace=member.workspace).select_related(
-        "content_type", "deleted_by"
-    )
+    """The workspace's trash as `member` may see it: without other members' private records."""
+    entries = TrashEntry.objects.filter(workspace=member.workspace)
+    for model in record_models():
+        hidden = model.hidden_from(member)
+        if hidden is not None:
+            rows = model.all_objects.filter(hidden, workspace=member.workspace).values("pk")
+            entries = entries.exclude(
+                content_type=ContentType.objects.get_for_model(model), object_id__in=rows
+            )
+    return entries.select_related("content_type", "deleted_by")
 
 
 @transaction.atomic
