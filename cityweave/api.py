@@ -85,15 +85,34 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     return api.create_response(request, {"detail": field_errors(exc)}, status=422)
 
 
+#: Where a value sits in the request, not which field it is.
+CONTAINERS = {"body", "payload", "query", "path", "filters"}
+
+
+def field_path(loc: list[Any]) -> str | None:
+    """The field an error is about, as a client names it: `participants[1]` for the second item
+    of a list, `name` for a field; None for the request as a whole."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int) or (isinstance(part, str) and part.isdigit() and path):
+            path += f"[{part}]"
+        elif part not in CONTAINERS:
+            path = f"{path}.{part}" if path else str(part)
+    return path or None
+
+
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     detail = []
     for error in exc.errors:
         loc = [str(part) for part in error.get("loc", [])]
-        field = next(
-            (p for p in reversed(loc) if p not in {"body", "payload", "query", "path"}), None
+        detail.append(
+            {
+                "loc": loc,
+                "field": field_path(error.get("loc", [])),
+                "msg": error.get("msg", "invalid value"),
+            }
         )
-        detail.append({"loc": loc, "field": field, "msg": error.get("msg", "invalid value")})
     return api.create_response(request, {"detail": detail}, status=422)
 
 

@@ -8,6 +8,8 @@ input wherever it comes from, naming the field:
   other tools), no lone surrogate (text that is not Unicode and cannot be encoded as UTF-8), and a
   required text is not only spaces or invisible characters (zero-width spaces and joiners, the
   byte-order mark);
+- free text (notes and the like, with no length of their own): at most TEXT_MAX_LENGTH
+  characters;
 - dates and times: between EARLIEST_YEAR and LATEST_YEAR, in UTC for a time with a time zone (so
   that "9999-12-31T23:59:59-12:00" cannot become year 10000 once stored, which Python cannot read).
 """
@@ -22,6 +24,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+#: The longest free text (a note) kept: about ten pages.
+TEXT_MAX_LENGTH = 20_000
 #: The largest id either database can hold (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
 DATE_RANGE_MESSAGE = f"Give a date between {EARLIEST_YEAR} and {LATEST_YEAR}."
@@ -38,6 +42,8 @@ def text_problem(value: str, *, required: bool) -> str | None:
         return "This text is not valid Unicode (it holds a lone surrogate, e.g. \\udfff)."
     if required and not value.strip().strip(INVISIBLE).strip():
         return "This field cannot be blank."
+    if len(value) > TEXT_MAX_LENGTH:
+        return f"Keep it to {TEXT_MAX_LENGTH:,} characters (this has {len(value):,})."
     return None
 
 

@@ -81,7 +81,7 @@ def test_a_list_of_ids_names_the_position_of_the_bad_one(alice_api, riverton, al
          "participants": [pair[0].pk, True]},
     )  # fmt: skip
     assert status == 422
-    assert [error["loc"][-2:] for error in detail["detail"]] == [["participants", "1"]]
+    assert [error["field"] for error in detail["detail"]] == ["participants[1]"]
 
 
 @pytest.mark.parametrize(

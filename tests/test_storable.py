@@ -149,3 +149,27 @@ def test_text_the_check_accepts_is_stored_and_read_back_unchanged(riverton, alic
     saved = stakeholder_services.save_stakeholder(alice_member, data)
     assert Stakeholder.all_objects.get(pk=saved.pk).notes == text
     Stakeholder.all_objects.filter(pk=saved.pk).delete()
+
+
+def test_free_text_has_a_documented_limit(alice_api, riverton, alice_member):
+    from cityweave.storable import TEXT_MAX_LENGTH
+
+    body = {"name": "Riverton Savings Bank", "sector": "business"}
+    status, detail = post(
+        alice_api,
+        api(riverton.slug, "stakeholders_create"),
+        {**body, "notes": "x" * (TEXT_MAX_LENGTH + 1)},
+    )
+    assert (status, fields(detail)) == (422, {"notes"})
+    status, _ = post(
+        alice_api,
+        api(riverton.slug, "stakeholders_create"),
+        {**body, "notes": "x" * TEXT_MAX_LENGTH},
+    )
+    assert status == 201
+    # The service refuses it too, for the forms and the import.
+    with pytest.raises(ValidationError) as refused:
+        stakeholder_services.save_stakeholder(
+            alice_member, {**body, "name": "Other", "notes": "y" * (TEXT_MAX_LENGTH + 1)}
+        )
+    assert "20,000 characters" in str(refused.value)

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from cityweave.engagement import services
 from cityweave.engagement.models import Commitment, Interaction
+from cityweave.storable import TEXT_MAX_LENGTH
 from cityweave.workspaces.api import Id, ListPagination, PatchSchema, QueryId, api_member
 
 router = Router()
@@ -28,7 +29,7 @@ class InteractionIn(Schema):
     occurred_at: dt.datetime = Field(description=WHEN_HELP)
     kind: Interaction.InteractionKind = Interaction.InteractionKind.MEETING
     summary: str = Field(min_length=1, max_length=300)
-    notes: str = ""
+    notes: str = Field(default="", max_length=TEXT_MAX_LENGTH)
     participants: list[Id] = []
     members_present: list[Id] = []
     private: bool = Field(default=False, description="Visible only to its author (the caller).")
@@ -43,7 +44,7 @@ class InteractionPatch(PatchSchema):
     occurred_at: dt.datetime | None = Field(default=None, description=WHEN_HELP)
     kind: Interaction.InteractionKind | None = None
     summary: str | None = Field(default=None, min_length=1, max_length=300)
-    notes: str | None = None
+    notes: str | None = Field(default=None, max_length=TEXT_MAX_LENGTH)
     participants: list[Id] | None = None
     members_present: list[Id] | None = None
     private: bool | None = None

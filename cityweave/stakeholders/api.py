@@ -16,6 +16,7 @@ from pydantic import Field
 from cityweave.engagement.health import TieHealth, tie_health
 from cityweave.stakeholders import services
 from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Stakeholder, Tie, label_sectors
+from cityweave.storable import TEXT_MAX_LENGTH
 from cityweave.workspaces.api import Id, ListPagination, PatchSchema, QueryId, api_member
 
 router = Router()
@@ -38,7 +39,7 @@ class StakeholderIn(Schema):
     influence: int | None = Field(default=None, ge=1, le=5)
     interest: int | None = Field(default=None, ge=1, le=5)
     stance: Stakeholder.StakeholderStance | None = None
-    notes: str = ""
+    notes: str = Field(default="", max_length=TEXT_MAX_LENGTH)
     offers: list[str] = []
     tags: list[str] = []
     organisations: list[Id] = []
@@ -63,7 +64,7 @@ class StakeholderPatch(PatchSchema):
     influence: int | None = Field(default=None, ge=1, le=5)
     interest: int | None = Field(default=None, ge=1, le=5)
     stance: Stakeholder.StakeholderStance | None = None
-    notes: str | None = None
+    notes: str | None = Field(default=None, max_length=TEXT_MAX_LENGTH)
     offers: list[str] | None = None
     tags: list[str] | None = None
     organisations: list[Id] | None = None
@@ -230,7 +231,7 @@ class TieIn(Schema):
         default=None, ge=1, le=MAX_CADENCE_DAYS, description="Desired days between contacts."
     )
     roles: list[str] = Field(default=[], description="Roles the target plays: champion, funder, …")
-    notes: str = ""
+    notes: str = Field(default="", max_length=TEXT_MAX_LENGTH)
     owner: Id | None = Field(
         default=None, description="The membership id of the relationship owner."
     )
@@ -252,7 +253,7 @@ class TiePatch(PatchSchema):
     ended_on: dt.date | None = None
     cadence_days: int | None = Field(default=None, ge=1, le=MAX_CADENCE_DAYS)
     roles: list[str] | None = None
-    notes: str | None = None
+    notes: str | None = Field(default=None, max_length=TEXT_MAX_LENGTH)
     owner: Id | None = None
     trust: int | None = Field(default=None, ge=1, le=4)
     value: int | None = Field(default=None, ge=1, le=4)
