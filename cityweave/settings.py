@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cityweave.web.busy.DatabaseBusyMiddleware",
+    "cityweave.web.query.QueryStringMiddleware",
 ]
 
 ROOT_URLCONF = "cityweave.urls"

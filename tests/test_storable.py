@@ -173,3 +173,18 @@ def test_free_text_has_a_documented_limit(alice_api, riverton, alice_member):
             alice_member, {**body, "name": "Other", "notes": "y" * (TEXT_MAX_LENGTH + 1)}
         )
     assert "20,000 characters" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["api:stakeholders_list", "api:ties_list", "api:interactions_list", "api:commitments_list",
+     "api:goals_list", "stakeholders:list", "ties:list", "interactions:list", "commitments:list",
+     "goals:list", "stakeholders:lookup"],
+)  # fmt: skip
+def test_a_nul_in_a_search_is_refused_naming_the_parameter(alice_api, riverton, alice_member, url):
+    response = alice_api.get(reverse(url, args=[riverton.slug]) + "?sector=business&q=a%00b")
+    assert response.status_code == 400
+    if url.startswith("api:"):
+        assert response.json()["detail"][0]["field"] == "q"
+    else:
+        assert "“q”" in response.content.decode()

@@ -35,7 +35,7 @@ def busy_response(request: HttpRequest) -> HttpResponse:
         response = JsonResponse({"detail": detail}, status=503)
     else:
         response = HttpResponse(
-            render_to_string("busy.html", {"detail": detail}, request=request), status=503
+            render_to_string("notice.html", {"detail": detail}, request=request), status=503
         )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
