@@ -15,23 +15,28 @@ key naming:
   crosses from healthy to cooling shows it within the minute, and so does a change made by a
   bulk `update()` that sends no signal.
 
-The counter moves after the commit, in a statement of its own: moved inside the writing
-transaction, it would queue every writer of a workspace on one row and could deadlock with a
-writer holding a tie's row on PostgreSQL. A reader therefore may pair the old counter with new
-records for a moment (kept under the old key, replaced as the counter moves), never the new
-counter with old records.
+On SQLite the counter moves inside the writing transaction: SQLite has one writer at a time,
+which holds the write lock from its first statement (BEGIN IMMEDIATE), so the update costs no
+wait and commits or rolls back with the change. On PostgreSQL it moves after the commit, in a
+statement of its own: moved inside the writing transaction, it would queue every writer of a
+workspace on one row and could deadlock with a writer holding a tie's row. A reader there may
+pair the old counter with new records for a moment (kept under the old key, replaced as the
+counter moves), never the new counter with old records. If that late statement fails (the
+database busy or gone), the change stands and this process forgets what it kept for the
+workspace; other processes see the change within the minute.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import partial
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -39,6 +44,7 @@ from cityweave.workspaces.models import DataVersion, Workspace
 from cityweave.workspaces.signals import records_changed
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 class ProcessMemo:
@@ -76,6 +82,12 @@ class ProcessMemo:
         with self._lock:
             self._values.clear()
 
+    def forget(self, matches: Callable[[Any], bool]) -> None:
+        """Drop the values whose key `matches`."""
+        with self._lock:
+            for key in [key for key in self._values if matches(key)]:
+                del self._values[key]
+
 
 #: A few results per workspace (health statuses, the dashboard's panel, the map's ties), each
 #: under a megabyte at 2,000 stakeholders.
@@ -92,16 +104,30 @@ def _uncommitted() -> dict[int, int]:
 
 
 def changed(workspace_id: int) -> None:
-    """Note a change to a workspace's records: its data version moves once the transaction
-    commits (at once outside a transaction), and never for a rolled-back change."""
+    """Note a change to a workspace's records: its data version moves with the transaction on
+    SQLite, once it commits on PostgreSQL (at once outside a transaction), and never for a
+    rolled-back change."""
+    if connection.vendor == "sqlite" and connection.in_atomic_block:
+        _move(workspace_id)  # visible to this transaction at once, to others with the commit
+        return
     changes = _uncommitted()
     changes[workspace_id] = changes.get(workspace_id, 0) + 1
     transaction.on_commit(partial(_advance, workspace_id))
 
 
 def _advance(workspace_id: int) -> None:
+    """After a commit: move the version once for this thread's changes to the workspace."""
     if _uncommitted().pop(workspace_id, None) is None:
         return  # moved already for this commit
+    try:
+        _move(workspace_id)
+    except DatabaseError as error:
+        # The change is committed; only the counter is behind. Never fail the request for it.
+        logger.warning("workspace %s: data version not moved (%s)", workspace_id, error)
+        MEMO.forget(lambda key: key[0] == "derived" and key[2] == workspace_id)
+
+
+def _move(workspace_id: int) -> None:
     if DataVersion.objects.filter(workspace_id=workspace_id).update(version=F("version") + 1):
         return
     try:
@@ -156,8 +182,13 @@ def _goal_workspace(progress: Any) -> list[int]:
     return list(Goal.all_objects.filter(pk=progress.goal_id).values_list("workspace_id", flat=True))
 
 
+def _workspace_going(origin: Any) -> bool:
+    """Whether a deletion started from a workspace (or a query of workspaces): nothing of it stays."""
+    return isinstance(origin, Workspace) or getattr(origin, "model", None) is Workspace
+
+
 def _row_changed(sender: Any, instance: Model, raw: bool = False, **kwargs: Any) -> None:
-    if raw or isinstance(kwargs.get("origin"), Workspace) or instance._meta.label in IGNORED:
+    if raw or _workspace_going(kwargs.get("origin")) or instance._meta.label in IGNORED:
         return  # loaddata, or a whole workspace being deleted
     for workspace_id in _workspace_ids(instance, **kwargs):
         changed(workspace_id)
