@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "cityweave.accounts",
     "cityweave.workspaces",
     "cityweave.stakeholders",
@@ -55,7 +57,26 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cityweave.web.busy.DatabaseBusyMiddleware",
     "cityweave.web.query.QueryStringMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login throttling (cityweave/accounts/throttle.py): the check first, then the password.
+AUTHENTICATION_BACKENDS = [
+    "cityweave.accounts.throttle.ThrottledBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("CITYWEAVE_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("CITYWEAVE_LOGIN_LOCKOUT_MINUTES", 15))
+# Locked when either the account or the address has had too many failures.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "cityweave.accounts.throttle.login_username"
+AXES_CLIENT_IP_CALLABLE = "cityweave.accounts.throttle.client_address"
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_VERBOSE = False
+CITYWEAVE_BEHIND_PROXY = envbool("CITYWEAVE_BEHIND_PROXY", False)
 
 ROOT_URLCONF = "cityweave.urls"
 WSGI_APPLICATION = "cityweave.wsgi.application"
