@@ -4,14 +4,34 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.db import models
+from django.db import OperationalError, connection, models, transaction
 from django.utils import timezone
 
 from cityweave.storable import StorableModel
+
+
+@contextmanager
+def briefly_waiting(milliseconds: int = 100) -> Iterator[None]:
+    """On SQLite, wait at most `milliseconds` for the write lock inside the block (the busy
+    timeout is restored after); elsewhere nothing changes."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(before)}")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -108,5 +128,13 @@ class ApiToken(models.Model):
             return None
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+            # A note for the account page, at most once a minute: a read never waits or fails
+            # for it when the database is busy with writes (it is noted next time).
+            with briefly_waiting():
+                try:
+                    with transaction.atomic():
+                        cls.objects.filter(pk=token.pk).update(last_used_at=now)
+                except OperationalError as error:
+                    if "locked" not in str(error):
+                        raise
         return token.user

@@ -203,3 +203,35 @@ def test_a_stakeholder_newer_than_the_analysis_is_said_to_be_coming(alice_client
     assert "joined the network after its last analysis" in page.content.decode()
     known = alice_client.get(reverse("api:network_node", args=["riverton", star[0].pk])).json()
     assert (known["stale"], known["status"]) == (True, "updating")
+
+
+def test_a_busy_database_does_not_stop_the_worker(monkeypatch):
+    """Taking the queue's lock can fail with "database is locked" under heavy writing on
+    SQLite; the worker waits a moment and carries on instead of exiting."""
+    from django.db import OperationalError
+
+    from cityweave.web.management.commands import worker
+
+    calls: list[str] = []
+
+    def run(self) -> None:
+        calls.append("run")
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+
+    monkeypatch.setattr(worker.Worker, "run", run)
+    monkeypatch.setattr(worker, "BUSY_PAUSE", 0)
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)
+    steady = worker.SteadyWorker(
+        queue_names=["default"], interval=0, batch=True, backend_name="default",
+        startup_delay=False, max_tasks=None, worker_id="test", excluded_queue_names=[],
+    )  # fmt: skip
+    steady.run()
+    assert calls == ["run", "run"]
+
+    def broken(self) -> None:
+        raise OperationalError("no such table: django_tasks_database_dbtaskresult")
+
+    monkeypatch.setattr(worker.Worker, "run", broken)
+    with pytest.raises(OperationalError):
+        steady.run()
