@@ -70,11 +70,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         from cityweave.analytics.cli import main as analyze
 
         raise SystemExit(analyze(args[1:]))
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
     from django.db.utils import OperationalError, ProgrammingError
 
+    from cityweave.conf import ConfigError
+
     try:
         execute_from_command_line(["cityweave", *args])
+    except (ConfigError, ImproperlyConfigured) as error:
+        # A setting the environment got wrong: the message names it; a traceback would not help.
+        print(f"cityweave: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
     except (OperationalError, ProgrammingError) as error:
         # SQLite says "no such table", PostgreSQL "relation … does not exist".
         text = str(error)

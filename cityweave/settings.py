@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from cityweave.conf import envbool, envint, envlist, envstr
+from cityweave.conf import envbool, envchoice, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(envstr("CITYWEAVE_DATA", str(BASE_DIR.parent / "var"))).resolve()
@@ -16,8 +16,18 @@ DATA_DIR = Path(envstr("CITYWEAVE_DATA", str(BASE_DIR.parent / "var"))).resolve(
 DEBUG = envbool("CITYWEAVE_DEBUG", False)
 DEVELOPMENT_SECRET = "cityweave-development-only-secret-change-me"
 SECRET_KEY = envstr("CITYWEAVE_SECRET_KEY", DEVELOPMENT_SECRET)
-if SECRET_KEY == DEVELOPMENT_SECRET and envbool("CITYWEAVE_PRODUCTION", False):
-    raise ImproperlyConfigured("Set CITYWEAVE_SECRET_KEY to a long random value in production.")
+PRODUCTION = envbool("CITYWEAVE_PRODUCTION", False)
+#: The shortest secret key production accepts (Django's own deployment check asks for 50).
+MIN_SECRET_KEY_LENGTH = 50
+if PRODUCTION and (SECRET_KEY == DEVELOPMENT_SECRET or len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH):
+    raise ImproperlyConfigured(
+        f"CITYWEAVE_SECRET_KEY: set at least {MIN_SECRET_KEY_LENGTH} random characters in production, "
+        "e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "CITYWEAVE_DEBUG: debug pages show settings and data to anyone; turn it off in production."
+    )
 
 ALLOWED_HOSTS = envlist(
     "CITYWEAVE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"]
@@ -77,6 +87,8 @@ AXES_CLIENT_IP_CALLABLE = "cityweave.accounts.throttle.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
 CITYWEAVE_BEHIND_PROXY = envbool("CITYWEAVE_BEHIND_PROXY", False)
+if CITYWEAVE_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 ROOT_URLCONF = "cityweave.urls"
 WSGI_APPLICATION = "cityweave.wsgi.application"
@@ -160,6 +172,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("CITYWEAVE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS: tell browsers to use it for this long (start small, e.g. 3600, then a year: 31536000),
+# and send plain-HTTP visitors to it. Behind a proxy that ends TLS, the proxy says which it was.
+SECURE_HSTS_SECONDS = envint("CITYWEAVE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("CITYWEAVE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("CITYWEAVE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = envbool("CITYWEAVE_SSL_REDIRECT", False)
 
 # Background work (the network analysis) is queued in the database and run by `cityweave worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -167,9 +187,13 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("CITYWEAVE_LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": envchoice("CITYWEAVE_LOG_LEVEL", "WARNING", LOG_LEVELS),
+    },
 }
