@@ -329,6 +329,12 @@ def test_a_bad_file_is_refused_before_anything_is_written(full_riverton, change,
         (_set("ties.0.trust", 9), "ties[0].trust: Ensure this value is less than or equal to 4."),
         (_set("sectors.0.key", "business"), "sectors[0].key: “business” is already a built-in sector."),
         (_set("commitments.1.owed_by", "nobody"), "commitments[1].owed_by: Value 'nobody' is not a valid choice."),
+        # What a database cannot store, whichever it is (storable.py).
+        (_set("stakeholders.0.notes", "a\x00b"), "stakeholders[0].notes: Remove the NUL character"),
+        (_set("stakeholders.0.name", "\udfff"), "stakeholders[0].name: This text is not valid Unicode"),
+        (_set("stakeholders.0.name", "\u200b "), "stakeholders[0].name: This field cannot be blank."),
+        (_set("interactions.0.occurred_at", "9999-12-31T23:59:59-12:00"), "interactions[0].occurred_at: Give a date between 1900 and 2200."),
+        (_set("ties.0.started_on", "1066-10-14"), "ties[0].started_on: Give a date between 1900 and 2200."),
     ],
 )  # fmt: skip
 def test_a_record_failing_model_validation_rolls_the_whole_import_back(
@@ -419,3 +425,22 @@ def test_import_names_the_problem_in_a_file_that_is_not_json(db, tmp_path) -> No
 def test_export_names_an_unknown_workspace(db) -> None:
     with pytest.raises(CommandError, match="slug: no workspace has the slug “atlantis”"):
         call_command("export", "atlantis")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nests its values too deeply"),
+        ('{"format": ', "is not valid JSON"),
+    ],
+)
+def test_a_file_that_is_no_export_ends_in_one_line_and_exit_2(
+    db, tmp_path, console, capsys, content, message
+) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        console(["import", str(path)])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err.strip()
+    assert message in error and len(error.splitlines()) == 1

@@ -30,15 +30,19 @@ class Command(BaseCommand):
         try:
             text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            raise CommandError(f"file: cannot read {name}: {error}.") from None
+            raise CommandError(f"file: cannot read {name}: {error}.", returncode=2) from None
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            raise CommandError(f"file: {name} is not valid JSON ({error}).") from None
+            raise CommandError(f"file: {name} is not valid JSON ({error}).", returncode=2) from None
+        except RecursionError:
+            raise CommandError(
+                f"file: {name} nests its values too deeply to be a cityweave export.", returncode=2
+            ) from None
         try:
             workspace = import_workspace(data, slug=options["slug"])
         except TransferError as error:
-            raise CommandError(f"{name}: {error} Nothing was imported.") from None
+            raise CommandError(f"{name}: {error} Nothing was imported.", returncode=2) from None
         counts = ", ".join(f"{n} {section}" for section, n in section_counts(data).items())
         self.stdout.write(
             self.style.SUCCESS(f"Imported “{workspace.name}” as {workspace.slug} ({counts}).")
