@@ -52,7 +52,78 @@ class ObjectParser(Parser):
         return data
 
 
-api = NinjaAPI(
+#: The error bodies, as the handlers below write them.
+ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
+    "FieldError": {
+        "type": "object",
+        "properties": {
+            "loc": {"type": "array", "items": {"type": "string"}},
+            "field": {"type": ["string", "null"], "description": "e.g. `name`, `participants[1]`"},
+            "msg": {"type": "string"},
+        },
+        "required": ["loc", "field", "msg"],
+    },
+    "FieldErrors": {
+        "type": "object",
+        "properties": {
+            "detail": {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}}
+        },
+        "required": ["detail"],
+    },
+    "Message": {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+}
+WRITES = {"post", "put", "patch", "delete"}
+
+
+def _error(description: str, schema: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add to every operation the 4xx and 5xx answers it can give, with their bodies: the
+    handlers below answer them for any route, so each is written down once here."""
+    schema.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            answers = operation.setdefault("responses", {})
+            extra = {
+                "401": _error(
+                    "Not logged in, or the token is unknown, revoked or expired.", "Message"
+                ),
+                "404": _error("No such workspace for you, or no such record in it.", "Message"),
+                "422": _error(
+                    "A parameter or field is invalid; each error names it.", "FieldErrors"
+                ),
+            }
+            if "requestBody" in operation:
+                extra["400"] = _error("The body is not a JSON object.", "FieldErrors")
+                extra["413"] = _error("The body is larger than the API takes.", "FieldErrors")
+            if method in WRITES:
+                extra["403"] = _error("Viewers can read a workspace but not change it.", "Message")
+                extra["503"] = _error(
+                    "The database is busy; nothing was saved. Retry after the Retry-After seconds.",
+                    "Message",
+                )
+            for status, answer in extra.items():
+                answers.setdefault(status, answer)
+    return schema
+
+
+class CityweaveAPI(NinjaAPI):
+    """django-ninja's API with every error answer documented in its OpenAPI schema."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        return document_errors(super().get_openapi_schema(*args, **kwargs))
+
+
+api = CityweaveAPI(
     title="cityweave API",
     version="1",
     description=(

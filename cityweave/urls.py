@@ -40,3 +40,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "cityweave.web.views.not_found"
