@@ -136,6 +136,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 AUTH_USER_MODEL = "accounts.User"
+# Email (password resets): printed to the console unless an SMTP server is named.
+DEFAULT_FROM_EMAIL = envstr("CITYWEAVE_FROM_EMAIL", "cityweave@localhost")
+EMAIL_HOST = envstr("CITYWEAVE_SMTP_HOST", "")
+EMAIL_PORT = envint("CITYWEAVE_SMTP_PORT", 587)
+EMAIL_HOST_USER = envstr("CITYWEAVE_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = envstr("CITYWEAVE_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = envbool("CITYWEAVE_SMTP_TLS", True)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
