@@ -15,7 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
-from cityweave.accounts.models import ApiToken, User
+from cityweave.accounts.models import ApiToken, TokenRefused, User
 from cityweave.engagement.api import router as engagement_router
 from cityweave.goals.api import router as goals_router
 from cityweave.network.api import router as network_router
@@ -29,7 +29,10 @@ class BearerToken(HttpBearer):
     """`Authorization: Bearer <personal API token>`."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = ApiToken.authenticate(token)
+        try:
+            user = ApiToken.authenticate(token)
+        except TokenRefused as refused:
+            raise AuthenticationError(message=str(refused)) from None
         if user is not None:
             request.user = user
         return user
@@ -213,8 +216,7 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(
-        request,
-        {"detail": "Authentication required: send Authorization: Bearer <token>."},
-        status=401,
-    )
+    """401: why, when a known token was refused (revoked, expired); else what to send."""
+    told = str(exc.message) if exc.message != "Unauthorized" else ""
+    detail = told or "Authentication required: send Authorization: Bearer <token>."
+    return api.create_response(request, {"detail": detail}, status=401)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterator
@@ -88,6 +89,10 @@ class User(StorableModel, AbstractBaseUser, PermissionsMixin):
         return self.name or self.email.split("@")[0]
 
 
+class TokenRefused(Exception):
+    """A known token that no longer works (revoked or expired); the message says which."""
+
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -107,6 +112,10 @@ class ApiToken(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="None: never expires.")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager[ApiToken]] = models.Manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -115,18 +124,38 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.hint}…)"
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
-        """Create a token for `user`; returns the record and the raw token to show once."""
+    def issue(
+        cls, user: User, name: str, expires_in: dt.timedelta | None = None
+    ) -> tuple[ApiToken, str]:
+        """Create a token for `user`, valid for `expires_in` (None: until revoked); returns the
+        record and the raw token to show once."""
         raw = cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, token_hash=hash_token(raw), hint=raw[:10])
+        expires_at = timezone.now() + expires_in if expires_in else None
+        token = cls.objects.create(
+            user=user, name=name, token_hash=hash_token(raw), hint=raw[:10], expires_at=expires_at
+        )
         return token, raw
+
+    @property
+    def usable(self) -> bool:
+        return self.revoked_at is None and (
+            self.expires_at is None or self.expires_at > timezone.now()
+        )
 
     @classmethod
     def authenticate(cls, raw: str) -> User | None:
+        """The token's user; None for an unknown token or an inactive user. A revoked or expired
+        token raises TokenRefused saying so (when), so a script's owner learns why."""
         token = cls.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
         if token is None or not token.user.is_active:
             return None
         now = timezone.now()
+        if token.revoked_at is not None:
+            raise TokenRefused(f"This token was revoked on {token.revoked_at:%d %b %Y}.")
+        if token.expires_at is not None and token.expires_at <= now:
+            raise TokenRefused(
+                f"This token expired on {token.expires_at:%d %b %Y}; create a new one on your account page."
+            )
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             # A note for the account page, at most once a minute: a read never waits or fails
             # for it when the database is busy with writes (it is noted next time).

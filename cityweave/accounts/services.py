@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from cityweave.accounts.models import ApiToken, User
 from cityweave.workspaces.models import Membership, Role, Workspace
@@ -120,8 +122,11 @@ def user_by_email(email: str) -> User:
     return user
 
 
-def issue_token(email: str, name: str = DEFAULT_TOKEN_NAME) -> tuple[ApiToken, str]:
-    """A new personal API token for the user; returns the record and the raw token to show once."""
+def issue_token(
+    email: str, name: str = DEFAULT_TOKEN_NAME, expires_in_days: int | None = None
+) -> tuple[ApiToken, str]:
+    """A new personal API token for the user, valid for `expires_in_days` (None: until revoked);
+    returns the record and the raw token to show once."""
     user = user_by_email(email)
     name = name.strip()
     max_length = ApiToken._meta.get_field("name").max_length
@@ -129,22 +134,26 @@ def issue_token(email: str, name: str = DEFAULT_TOKEN_NAME) -> tuple[ApiToken, s
         raise ValidationError({"name": "A token needs a name."})
     if max_length is not None and len(name) > max_length:
         raise ValidationError({"name": f"Use at most {max_length} characters for the name."})
-    return ApiToken.issue(user, name)
+    if expires_in_days is not None and not 1 <= expires_in_days <= 3650:
+        raise ValidationError({"expires": "Give between 1 and 3,650 days, or none."})
+    days = dt.timedelta(days=expires_in_days) if expires_in_days else None
+    return ApiToken.issue(user, name, days)
 
 
 def list_tokens(email: str) -> list[ApiToken]:
-    """The user's tokens, newest first."""
-    return list(ApiToken.objects.filter(user=user_by_email(email)))
+    """The user's tokens not revoked, newest first."""
+    return list(ApiToken.objects.filter(user=user_by_email(email), revoked_at__isnull=True))
 
 
 @transaction.atomic
 def revoke_token(email: str, hint: str) -> ApiToken:
-    """Delete the user's one token whose hint starts with `hint` (the whole token also works)."""
+    """Revoke the user's one live token whose hint starts with `hint` (the whole token also works)."""
     user = user_by_email(email)
     prefix = hint.strip().rstrip("…")[: ApiToken._meta.get_field("hint").max_length]
     if not prefix:
         raise ValidationError({"hint": "Give the first characters of the token to revoke."})
-    matches = [t for t in ApiToken.objects.filter(user=user) if t.hint.startswith(prefix)]
+    live = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    matches = [t for t in live if t.hint.startswith(prefix)]
     if not matches:
         raise ValidationError({"hint": f"No token of {user.email} starts with “{prefix}”."})
     if len(matches) > 1:
@@ -153,6 +162,12 @@ def revoke_token(email: str, hint: str) -> ApiToken:
                 "hint": f"“{prefix}” matches {len(matches)} tokens of {user.email}; give more characters."
             }
         )
-    token = matches[0]
-    token.delete()
+    return revoke(matches[0])
+
+
+def revoke(token: ApiToken) -> ApiToken:
+    """Stop a token working at once; it is kept, so a program still using it is told it was
+    revoked (and when) rather than that it is unknown."""
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
     return token

@@ -21,6 +21,7 @@ from django.views import View
 from django.views.defaults import page_not_found
 
 from cityweave.accounts.models import ApiToken, User
+from cityweave.accounts.services import revoke
 from cityweave.engagement.health import TieHealth, counterparts, workspace_at_risk
 from cityweave.engagement.models import Commitment
 from cityweave.engagement.services import (
@@ -218,6 +219,13 @@ class TokenForm(forms.Form):
         max_length=ApiToken._meta.get_field("name").max_length,
         help_text="What it is for, e.g. “reporting script” or “laptop”.",
     )
+    expires = forms.TypedChoiceField(
+        label="Works for",
+        choices=[("", "Until revoked"), ("30", "30 days"), ("90", "90 days"), ("365", "A year")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # The profile form on the same page has a `name` field too; ids must stay unique.
@@ -256,7 +264,7 @@ def render_account(
         "account_memberships": Membership.objects.filter(user=user)
         .select_related("workspace")
         .order_by("workspace__name"),
-        "tokens": ApiToken.objects.filter(user=user),
+        "tokens": ApiToken.objects.filter(user=user, revoked_at__isnull=True),
         "token_form": token_form or TokenForm(),
         "profile_form": profile_form or ProfileForm(instance=user),
         "new_token": new_token,
@@ -296,23 +304,34 @@ class TokenCreateView(LoginRequiredMixin, View):
         if not form.is_valid():
             return render_account(request, token_form=form, status=422)
         with transaction.atomic():
-            token, raw = ApiToken.issue(account_user(request), form.cleaned_data["name"])
+            token, raw = ApiToken.issue(
+                account_user(request),
+                form.cleaned_data["name"],
+                dt.timedelta(days=form.cleaned_data["expires"])
+                if form.cleaned_data["expires"]
+                else None,
+            )
         return render_account(request, new_token=(token, raw))
 
 
 class TokenRevokeView(LoginRequiredMixin, View):
-    """Delete one of your tokens; programs using it stop working at once."""
+    """Confirm, then revoke one of your tokens: programs using it stop working at once, and are
+    told it was revoked."""
+
+    def token(self, request: HttpRequest, pk: int) -> ApiToken:
+        token = ApiToken.objects.filter(
+            user=account_user(request), pk=pk, revoked_at__isnull=True
+        ).first()
+        if token is None:
+            raise Http404("No such token")
+        return token
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return render(request, "web/token_revoke.html", {"token": self.token(request, pk)})
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         with transaction.atomic():
-            token = (
-                ApiToken.objects.select_for_update()
-                .filter(user=account_user(request), pk=pk)
-                .first()
-            )
-            if token is None:
-                raise Http404("No such token")
-            token.delete()
+            token = revoke(self.token(request, pk))
         messages.success(request, f"Revoked the token “{token.name}”.")
         return redirect("account:index")
 

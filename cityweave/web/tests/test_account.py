@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from cityweave.accounts.models import ApiToken
 from cityweave.testing import make_member
@@ -68,13 +71,33 @@ def test_a_token_name_longer_than_allowed_names_the_field(alice_client, alice):
     assert not ApiToken.objects.filter(user=alice).exists()
 
 
-def test_revoking_a_token_stops_it_working(alice_client, alice):
+def test_revoking_a_token_stops_it_working_and_the_api_says_so(alice_client, alice):
     token, raw = ApiToken.issue(alice, "old laptop")
     response = alice_client.post(reverse("account:token_revoke", args=[token.pk]))
     assert response.status_code == 302
-    assert not ApiToken.objects.filter(pk=token.pk).exists()
+    page = alice_client.get(reverse("account:index")).content.decode()
+    assert "Revoked the token “old laptop”" in page and "<td>old laptop</td>" not in page
     api = Client(headers={"Authorization": f"Bearer {raw}"})
-    assert api.get("/api/v1/workspaces").status_code == 401
+    refused = api.get("/api/v1/workspaces")
+    assert refused.status_code == 401
+    assert refused.json()["detail"].startswith("This token was revoked on")
+
+
+def test_an_expired_token_is_refused_saying_so(alice):
+    token, raw = ApiToken.issue(alice, "conference demo", dt.timedelta(days=30))
+    api = Client(headers={"Authorization": f"Bearer {raw}"})
+    assert api.get("/api/v1/workspaces").status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    refused = api.get("/api/v1/workspaces")
+    assert refused.status_code == 401 and "expired" in refused.json()["detail"]
+
+
+def test_a_token_can_be_made_to_expire(alice_client, alice):
+    alice_client.post(CREATE, {"name": "intern's script", "expires": "90"})
+    token = ApiToken.objects.get(user=alice)
+    assert token.expires_at is not None
+    days = (token.expires_at - timezone.now()).days
+    assert 89 <= days <= 90
 
 
 def test_someone_elses_token_cannot_be_revoked(carol_client, alice):
@@ -84,10 +107,13 @@ def test_someone_elses_token_cannot_be_revoked(carol_client, alice):
     assert ApiToken.objects.filter(pk=token.pk).exists()
 
 
-def test_revoking_needs_a_post(alice_client, alice):
-    token, _ = ApiToken.issue(alice, "reporting script")
-    assert alice_client.get(reverse("account:token_revoke", args=[token.pk])).status_code == 405
-    assert ApiToken.objects.filter(pk=token.pk).exists()
+def test_revoking_asks_first(alice_client, alice):
+    token, raw = ApiToken.issue(alice, "reporting script")
+    page = alice_client.get(reverse("account:token_revoke", args=[token.pk]))
+    assert (
+        page.status_code == 200 and "Revoke the token “reporting script”?" in page.content.decode()
+    )
+    assert ApiToken.authenticate(raw) == alice
 
 
 def test_it_changes_the_users_name(alice_client, alice):

@@ -29,6 +29,9 @@ class Command(BaseCommand):
         )
         create.add_argument("email")
         create.add_argument("--name", default=DEFAULT_TOKEN_NAME, help="What the token is for.")
+        create.add_argument(
+            "--expires-days", type=int, help="Stop working after this many days (default: never)."
+        )
         listing = actions.add_parser("list", help="List the user's tokens by hint.")
         listing.add_argument("email")
         revoke = actions.add_parser("revoke", help="Delete the token whose hint starts with HINT.")
@@ -40,7 +43,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             if options["action"] == "create":
-                self._create(options["email"], options["name"])
+                self._create(options["email"], options["name"], options["expires_days"])
             elif options["action"] == "list":
                 self._list(options["email"])
             else:
@@ -48,8 +51,8 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(describe_validation_error(error)) from None
 
-    def _create(self, email: str, name: str) -> None:
-        token, raw = issue_token(email, name)
+    def _create(self, email: str, name: str, expires_days: int | None) -> None:
+        token, raw = issue_token(email, name, expires_days)
         self.stdout.write(
             f"Token “{token.name}” for {token.user.email}; it is shown only this once:"
         )
@@ -60,11 +63,11 @@ class Command(BaseCommand):
         if not tokens:
             self.stdout.write(f"{email} has no API tokens.")
             return
-        self.stdout.write(f"{'HINT':<13} {'CREATED':<16}  {'LAST USED':<16}  NAME")
+        self.stdout.write(f"{'HINT':<13} {'CREATED':<16}  {'LAST USED':<16}  {'EXPIRES':<16}  NAME")
         for token in tokens:
             self.stdout.write(
                 f"{token.hint + '…':<13} {_when(token.created_at):<16}  "
-                f"{_when(token.last_used_at):<16}  {token.name}"
+                f"{_when(token.last_used_at):<16}  {_when(token.expires_at):<16}  {token.name}"
             )
 
     def _revoke(self, email: str, hint: str) -> None:
