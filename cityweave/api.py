@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Validati
 from django.db.utils import OperationalError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
@@ -23,6 +23,24 @@ from cityweave.stakeholders.api import router as stakeholders_router
 from cityweave.web.busy import busy_response, is_busy
 from cityweave.workspaces.api import field_errors
 from cityweave.workspaces.api import router as workspaces_router
+from cityweave.workspaces.models import Membership, Role
+
+
+def refuse_viewer_writes(request: HttpRequest, user: User) -> None:
+    """A viewer's change to a workspace is refused (403) before its body is read, so a viewer
+    hears "you cannot change this" rather than what is wrong with the change."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.resolver_match is None:
+        return
+    slug = request.resolver_match.kwargs.get("slug")
+    if slug is None:
+        return
+    role = (
+        Membership.objects.filter(user=user, workspace__slug=slug)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role == Role.VIEWER:
+        raise AuthorizationError(message="Viewers can read this workspace but not change it.")
 
 
 class BearerToken(HttpBearer):
@@ -35,6 +53,17 @@ class BearerToken(HttpBearer):
             raise AuthenticationError(message=str(refused)) from None
         if user is not None:
             request.user = user
+            refuse_viewer_writes(request, user)
+        return user
+
+
+class Session(SessionAuth):
+    """The logged-in browser's session (with its CSRF check), for the pages' own calls."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user:
+            refuse_viewer_writes(request, user)
         return user
 
 
@@ -134,7 +163,7 @@ api = CityweaveAPI(
         "Authenticate with `Authorization: Bearer <token>`; create a token on your account page "
         'or with `cityweave token create EMAIL`. Errors come as `{"detail": [{"field", "msg", "loc"}]}`.'
     ),
-    auth=[BearerToken(), SessionAuth()],
+    auth=[BearerToken(), Session()],
     urls_namespace="api",
     parser=ObjectParser(),
 )

@@ -129,3 +129,18 @@ def test_an_oversized_body_gets_a_json_413(alice_api, riverton, alice_member):
     assert status == 413
     assert "10,000 bytes" in detail["detail"][0]["msg"]
     assert not Stakeholder.all_objects.exists()
+
+
+def test_a_viewer_is_refused_a_change_before_its_body_is_read(bob_api, riverton, bob_member, pair):
+    """A viewer hears that they cannot change the workspace, not what is wrong with the change."""
+    for method, url, body in (
+        ("post", api(riverton.slug, "stakeholders_create"), {"name": ""}),
+        ("patch", api(riverton.slug, "stakeholders_update", pair[1].pk), {"influence": 99}),
+        ("post", api(riverton.slug, "ties_create"), "not json"),
+    ):
+        response = getattr(bob_api, method)(
+            url, json.dumps(body) if body != "not json" else body, content_type="application/json"
+        )
+        assert response.status_code == 403, (url, response.content)
+        assert "Viewers can read" in response.json()["detail"]
+    assert bob_api.get(api(riverton.slug, "stakeholders_list")).status_code == 200
