@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db.utils import OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -23,7 +23,7 @@ from cityweave.stakeholders.api import router as stakeholders_router
 from cityweave.web.busy import busy_response, is_busy
 from cityweave.workspaces.api import field_errors
 from cityweave.workspaces.api import router as workspaces_router
-from cityweave.workspaces.models import Membership, Role
+from cityweave.workspaces.services import membership_for
 
 
 def refuse_viewer_writes(request: HttpRequest, user: User) -> None:
@@ -34,12 +34,13 @@ def refuse_viewer_writes(request: HttpRequest, user: User) -> None:
     slug = request.resolver_match.kwargs.get("slug")
     if slug is None:
         return
-    role = (
-        Membership.objects.filter(user=user, workspace__slug=slug)
-        .values_list("role", flat=True)
-        .first()
-    )
-    if role == Role.VIEWER:
+    try:
+        member = membership_for(user, slug)
+    except Http404:
+        return  # not theirs: the route answers 404 itself
+    # The route's `api_member` takes it from here rather than asking again.
+    request.member = member  # type: ignore[attr-defined]
+    if not member.can_edit:
         raise AuthorizationError(message="Viewers can read this workspace but not change it.")
 
 

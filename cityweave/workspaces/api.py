@@ -1,5 +1,6 @@
 """JSON API for workspaces, and the helpers every domain router uses to scope a request."""
 
+import functools
 import types
 from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
 
@@ -20,7 +21,9 @@ router = Router()
 
 def api_member(request: HttpRequest, slug: str, *, write: bool = False) -> Membership:
     """The caller's membership of workspace `slug` (404 if none); 403 for viewers when writing."""
-    member = membership_for(request.user, slug)  # type: ignore[arg-type]
+    member = getattr(request, "member", None)
+    if member is None or member.workspace.slug != slug or member.user_id != request.user.pk:
+        member = membership_for(request.user, slug)  # type: ignore[arg-type]
     if write and not member.can_edit:
         raise PermissionDenied("Viewers can read this workspace but not change it.")
     # Schemas' resolvers read who asks (e.g. to hide another member's private interaction).
@@ -34,6 +37,7 @@ Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
+@functools.cache
 def _clearable(schema: type[Schema]) -> frozenset[str]:
     """The fields of a create schema that may be null."""
     names = set()
