@@ -105,6 +105,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cityweave.workspaces.context_processors.workspace",
             ],
+            # `{% url %}` with its answers remembered (cityweave/web/reversing.py).
+            "builtins": ["cityweave.web.reversing"],
         },
     },
 ]

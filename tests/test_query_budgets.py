@@ -69,8 +69,8 @@ EXPECTED: dict[str, int] = {
     "tie_detail": 10,  # health
     "tie_new": 7,  # pickers
     "tie_edit": 8,  # pickers
-    "interaction_list": 13,
-    "interaction_list_filtered": 13,
+    "interaction_list": 12,
+    "interaction_list_filtered": 12,
     "interaction_detail": 9,
     "interaction_new": 7,  # pickers
     "interaction_edit": 10,  # pickers

@@ -16,6 +16,7 @@ from cityweave.engagement import services
 from cityweave.engagement.models import Commitment, Interaction
 from cityweave.storable import TEXT_MAX_LENGTH
 from cityweave.workspaces.api import Id, ListPagination, PatchSchema, QueryId, api_member
+from cityweave.workspaces.models import listed
 
 router = Router()
 
@@ -75,11 +76,11 @@ class InteractionOut(Schema):
 
     @staticmethod
     def resolve_participants(obj: Interaction) -> list[int]:
-        return [p.pk for p in obj.participants.all()]
+        return [p.pk for p in obj.related("participants")]
 
     @staticmethod
     def resolve_members_present(obj: Interaction) -> list[int]:
-        return [m.pk for m in obj.members_present.all()]
+        return [m.pk for m in obj.related("members_present")]
 
     @staticmethod
     def resolve_author(obj: Interaction) -> int | None:
@@ -91,7 +92,7 @@ class InteractionOut(Schema):
 
     @staticmethod
     def resolve_follow_ups(obj: Interaction) -> list[int]:
-        return [c.pk for c in obj.follow_ups.all() if c.deleted_at is None]
+        return [c.pk for c in obj.related("follow_ups") if c.deleted_at is None]
 
 
 class InteractionFilters(Schema):
@@ -138,9 +139,9 @@ def list_interactions(request: HttpRequest, slug: str, filters: Query[Interactio
         occurred_from=filters.occurred_from,
         occurred_to=filters.occurred_to,
     )
-    return queryset.prefetch_related("participants", "members_present", "follow_ups").order_by(
-        filters.order, "pk"
-    )
+    return queryset.prefetch_related(
+        *listed("participants", "members_present", "follow_ups")
+    ).order_by(filters.order, "pk")
 
 
 @router.post(

@@ -58,6 +58,14 @@ class Interaction(WorkspaceRecord):
     def get_absolute_url(self) -> str:
         return reverse("interactions:detail", args=[self.workspace.slug, self.pk])
 
+    @property
+    def participant_list(self) -> list[Stakeholder]:
+        return self.related("participants")
+
+    @property
+    def members_present_list(self) -> list[Membership]:
+        return self.related("members_present")
+
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.summary}"
 

@@ -22,6 +22,7 @@ from cityweave.stakeholders.models import label_sectors
 from cityweave.stakeholders.services import get_stakeholder
 from cityweave.web.listing import Listing
 from cityweave.web.mixins import TrashView, WorkspaceView, apply_validation_error
+from cityweave.workspaces.models import Membership, listed
 
 # htmx only swaps 2xx responses by default; the capture form opts into swapping its 422 re-render.
 CAPTURE_TEMPLATE = "engagement/_capture_form.html"
@@ -48,7 +49,9 @@ class InteractionListView(WorkspaceView):
         queryset = (
             services.interactions_visible_to(self.member)
             .select_related("author__user", "goal")
-            .prefetch_related("participants", "members_present__user")
+            .prefetch_related(
+                *listed("participants", members_present=Membership.objects.select_related("user"))
+            )
         )
         context = listing.apply(request, queryset)
         template = (

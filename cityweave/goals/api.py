@@ -17,7 +17,7 @@ from pydantic import Field
 from cityweave.goals import services
 from cityweave.goals.models import Goal, GoalProgress
 from cityweave.workspaces.api import Id, ListPagination, PatchSchema, QueryId, api_member
-from cityweave.workspaces.models import Membership
+from cityweave.workspaces.models import Membership, listed
 
 router = Router()
 
@@ -108,11 +108,11 @@ class GoalOut(Schema):
 
     @staticmethod
     def resolve_stakeholders(obj: Goal) -> list[int]:
-        return [s.pk for s in obj.stakeholders.all()]
+        return [s.pk for s in obj.related("stakeholders")]
 
     @staticmethod
     def resolve_progress(obj: Goal) -> list[GoalProgress]:
-        return list(obj.progress.all())
+        return obj.related("progress")
 
 
 class GoalFilters(Schema):
@@ -133,7 +133,9 @@ SORTS = {
 
 
 def _loaded(queryset: QuerySet[Goal]) -> QuerySet[Goal]:
-    return queryset.select_related("owner__user").prefetch_related("progress", "stakeholders")
+    return queryset.select_related("owner__user").prefetch_related(
+        *listed("progress", "stakeholders")
+    )
 
 
 def _goal(member: Membership, goal_id: int) -> Goal:

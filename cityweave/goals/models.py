@@ -64,7 +64,7 @@ class Goal(WorkspaceRecord):
     @property
     def current_value(self) -> Decimal:
         """The latest recorded value, or the baseline before any progress is recorded."""
-        entries = list(self.progress.all())
+        entries = self.related("progress")
         if not entries:
             return self.baseline
         return max(entries, key=lambda e: (e.recorded_on, e.pk)).value

@@ -20,6 +20,7 @@ from cityweave.goals.models import Goal, GoalProgress
 from cityweave.stakeholders.models import label_sectors
 from cityweave.web.listing import Listing
 from cityweave.web.mixins import TrashView, WorkspaceView, apply_validation_error
+from cityweave.workspaces.models import listed
 
 LINKED_INTERACTIONS_SHOWN = 50
 
@@ -163,7 +164,7 @@ class GoalPageMixin(WorkspaceView):
         interactions = (
             interactions_visible_to(self.member)
             .filter(goal=goal)
-            .prefetch_related("participants")
+            .prefetch_related(*listed("participants"))
             .select_related("author__user")
         )
         stakeholders = list(goal.stakeholders.order_by("name"))

@@ -18,6 +18,7 @@ from cityweave.stakeholders import services
 from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Stakeholder, Tie, label_sectors
 from cityweave.storable import TEXT_MAX_LENGTH
 from cityweave.workspaces.api import Id, ListPagination, PatchSchema, QueryId, api_member
+from cityweave.workspaces.models import listed
 
 router = Router()
 
@@ -103,11 +104,11 @@ class StakeholderOut(Schema):
 
     @staticmethod
     def resolve_tags(obj: Stakeholder) -> list[str]:
-        return [t.name for t in obj.tags.all()]
+        return [t.name for t in obj.related("tags")]
 
     @staticmethod
     def resolve_organisations(obj: Stakeholder) -> list[int]:
-        return [o.pk for o in obj.organisations.all()]
+        return [o.pk for o in obj.related("organisations")]
 
 
 class StakeholderPagination(ListPagination):
@@ -138,7 +139,7 @@ class StakeholderFilters(Schema):
 def list_stakeholders(request: HttpRequest, slug: str, filters: Query[StakeholderFilters]) -> Any:
     """The workspace's stakeholders, by name; paginated with `limit` and `offset`."""
     member = api_member(request, slug)
-    queryset = services.stakeholders(member).prefetch_related("tags", "organisations")
+    queryset = services.stakeholders(member).prefetch_related(*listed("tags", "organisations"))
     if filters.q:
         from django.db.models import Q
 

@@ -14,6 +14,9 @@ from cityweave.storable import StorableModel
 from cityweave.vocabulary import PartnerRole, SectorChoice, ValueType
 from cityweave.workspaces.models import Membership, Workspace, WorkspaceRecord
 
+#: The built-in sectors' labels by key (`SectorChoice.values` builds a new list on every use).
+BUILT_IN_SECTORS: dict[str, str] = {key: str(label) for key, label in SectorChoice.choices}
+
 
 class Sector(StorableModel):
     """A sector a workspace adds to the built-in list (SectorChoice)."""
@@ -39,20 +42,20 @@ class Sector(StorableModel):
         return self.label
 
     def clean(self) -> None:
-        if self.key in SectorChoice.values:
+        if self.key in BUILT_IN_SECTORS:
             raise ValidationError({"key": f"“{self.key}” is already a built-in sector."})
 
 
 def sector_choices(workspace: Workspace) -> list[tuple[str, str]]:
     """The built-in sectors followed by the workspace's own."""
     own = [(s.key, s.label) for s in Sector.objects.filter(workspace=workspace)]
-    return [(k, str(v)) for k, v in SectorChoice.choices] + own
+    return [*BUILT_IN_SECTORS.items(), *own]
 
 
 def label_sectors(stakeholders: Iterable[Stakeholder]) -> None:
     """Let every stakeholder in a list name its sector from one query for the whole list (none when
     all their sectors are built in), instead of one query per stakeholder in a workspace's own sector."""
-    own = [s for s in stakeholders if s.sector not in SectorChoice.values]
+    own = [s for s in stakeholders if s.sector not in BUILT_IN_SECTORS]
     if not own:
         return
     labels: dict[int, dict[str, str]] = {s.workspace_id: {} for s in own}
@@ -171,6 +174,14 @@ class Stakeholder(WorkspaceRecord):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def tag_list(self) -> list[Tag]:
+        return self.related("tags")
+
+    @property
+    def organisation_list(self) -> list[Stakeholder]:
+        return self.related("organisations")
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.sector and self.workspace_id is not None:
@@ -188,8 +199,8 @@ class Stakeholder(WorkspaceRecord):
     @property
     def sector_label(self) -> str:
         """The sector's name; a workspace's own sector costs a query unless `label_sectors` ran."""
-        if self.sector in SectorChoice.values:
-            return str(SectorChoice(self.sector).label)
+        if self.sector in BUILT_IN_SECTORS:
+            return BUILT_IN_SECTORS[self.sector]
         if self._sector_labels is not None:
             return self._sector_labels.get(self.sector, self.sector)
         custom = Sector.objects.filter(workspace_id=self.workspace_id, key=self.sector).first()

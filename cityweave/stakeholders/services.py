@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie, sector_choices
-from cityweave.workspaces.models import Membership, TrashEntry, Workspace
+from cityweave.workspaces.models import Membership, TrashEntry, Workspace, listed
 from cityweave.workspaces.services import (
     move_to_trash,
     require_editor,
@@ -337,4 +337,8 @@ def tie_interactions(member: Membership, tie: Tie) -> QuerySet[Interaction]:
     interactions = interactions_visible_to(member)
     for end in ends:
         interactions = interactions.filter(participants=end)
-    return interactions.select_related("author__user").prefetch_related("participants").distinct()
+    return (
+        interactions.select_related("author__user")
+        .prefetch_related(*listed("participants"))
+        .distinct()
+    )

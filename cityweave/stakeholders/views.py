@@ -25,6 +25,7 @@ from cityweave.stakeholders.forms import (
 from cityweave.stakeholders.models import Stakeholder, Tie, label_sectors, sector_choices
 from cityweave.web.listing import Listing
 from cityweave.web.mixins import LookupView, TrashView, WorkspaceView, apply_validation_error
+from cityweave.workspaces.models import listed
 
 
 class StakeholderListView(WorkspaceView):
@@ -110,7 +111,7 @@ class StakeholderDetailView(WorkspaceView):
         interactions = (
             interactions_visible_to(self.member)
             .filter(participants=stakeholder)
-            .prefetch_related("participants")
+            .prefetch_related(*listed("participants"))
             .select_related("author__user")
         )
         promises = (

@@ -36,7 +36,7 @@ from cityweave.stakeholders.models import Tie
 from cityweave.stakeholders.services import sectors_in_use
 from cityweave.web.mixins import WorkspaceView
 from cityweave.workspaces import services as workspace_services
-from cityweave.workspaces.models import Membership, TrashEntry, Workspace
+from cityweave.workspaces.models import Membership, TrashEntry, Workspace, listed
 
 #: How many rows each dashboard panel shows before pointing at the full list.
 PANEL_ROWS = 10
@@ -108,7 +108,7 @@ def dashboard_data(member: Membership, now: dt.datetime) -> dict[str, Any]:
     goals_qs = (
         Goal.objects.filter(workspace=workspace, status=Goal.Status.ACTIVE)
         .select_related("owner__user")
-        .prefetch_related("progress")
+        .prefetch_related(*listed("progress"))
         .order_by("deadline", "pk")
     )
     goals = [{"goal": g, "days_left": (g.deadline - today).days} for g in goals_qs[:PANEL_ROWS]]
@@ -116,7 +116,7 @@ def dashboard_data(member: Membership, now: dt.datetime) -> dict[str, Any]:
     recent = (
         interactions_visible_to(member)
         .select_related("author__user")
-        .prefetch_related("participants")
+        .prefetch_related(*listed("participants"))
         .order_by("-occurred_at", "-pk")[:PANEL_ROWS]
     )
     live_commitments = commitments(member)
