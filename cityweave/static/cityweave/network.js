@@ -16,6 +16,9 @@
     if (status) status.textContent = text;
   }
 
+  const close = panel && panel.querySelector(".close");
+  if (close) close.addEventListener("click", () => { panel.hidden = true; });
+
   function format(value, digits) {
     if (value === null || value === undefined) return "—";
     if (Number.isInteger(value)) return String(value);

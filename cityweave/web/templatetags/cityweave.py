@@ -57,3 +57,38 @@ def scale(value: int | None, top: int = 5) -> dict[str, Any]:
         "filled": range(value or 0),
         "empty": range(top - (value or 0)),
     }
+
+
+@register.simple_tag
+def bar(percent: Any) -> str:
+    """A bar filled to `percent` (0-100) of its box, for progress and share bars.
+
+    Drawn as SVG, whose geometry is markup rather than a style attribute, so pages keep a
+    Content-Security-Policy without inline styles. A share above zero shows at least 1%."""
+    try:
+        value = max(0.0, min(100.0, float(percent)))
+    except (TypeError, ValueError):
+        value = 0.0
+    if 0 < value < 1:
+        value = 1.0
+    return format_html(
+        '<svg class="fill" viewBox="0 0 100 1" preserveAspectRatio="none" aria-hidden="true"'
+        ' focusable="false"><rect width="{}" height="1"/></svg>',
+        f"{value:g}",
+    )
+
+
+@register.simple_tag
+def swatch(colour: str, shape: str = "circle") -> str:
+    """A small legend mark in `colour` (a CSS colour from the code, not from users): a circle,
+    or a diamond for `shape="diamond"`. SVG, for the same reason as `bar`."""
+    mark = (
+        '<rect x="2.2" y="2.2" width="5.6" height="5.6" transform="rotate(45 5 5)"/>'
+        if shape == "diamond"
+        else '<circle cx="5" cy="5" r="4.4"/>'
+    )
+    return format_html(
+        '<svg class="swatch" viewBox="0 0 10 10" aria-hidden="true" focusable="false"'
+        ' fill="{}">' + mark + "</svg>",
+        colour,
+    )
