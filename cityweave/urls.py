@@ -10,7 +10,7 @@ from cityweave.goals.urls import goal_patterns
 from cityweave.network.urls import network_patterns
 from cityweave.stakeholders.urls import stakeholder_patterns, tie_patterns
 from cityweave.web import views as web_views
-from cityweave.web.forms import LoginForm
+from cityweave.web.forms import LoginForm, ResetForm
 from cityweave.workspaces.urls import settings_patterns
 
 workspace_patterns: list[URLPattern | URLResolver] = [
@@ -47,7 +47,11 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=ResetForm),
+        name="password_reset",
+    ),
     path(
         "accounts/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -30,7 +30,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from cityweave.engagement.models import Interaction
 from cityweave.stakeholders.models import Stakeholder, Tie
 from cityweave.workspaces.bulk import update_column
-from cityweave.workspaces.models import Workspace
+from cityweave.workspaces.models import Membership, Workspace
 from cityweave.workspaces.signals import records_changed
 
 Ends = tuple[int, ...]
@@ -65,10 +65,12 @@ def last_contacts(
     workspace_id: int,
     now: dt.datetime | None = None,
     whole_workspace: bool = False,
+    seen_by: Membership | None = None,
 ) -> LastContacts:
     """The latest live interaction of workspace `workspace_id` (up to `now`, or any when None) of
     each counterpart set in `ends`: one stakeholder id alone, or two ids (smaller first) in the
-    same interaction.
+    same interaction; with `seen_by`, of the interactions that member may see (not another
+    member's private ones).
 
     Two aggregate queries at most. With `whole_workspace` they read the workspace in one pass (for
     a rebuild); without, they start from the named stakeholders' own participations, so their cost
@@ -84,6 +86,8 @@ def last_contacts(
     live = Participants.objects.filter(interaction__deleted_at__isnull=True)
     if now is not None:
         live = live.filter(interaction__occurred_at__lte=now)
+    if seen_by is not None:
+        live = live.filter(Q(interaction__private=False) | Q(interaction__author=seen_by))
     if whole_workspace:
         live = live.filter(interaction__workspace_id=workspace_id)
     elif connection.vendor == "sqlite":

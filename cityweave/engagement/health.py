@@ -23,16 +23,17 @@ import datetime as dt
 import zoneinfo
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Case, CharField, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from cityweave.engagement.contacts import Ends, LastContacts, last_contacts
+from cityweave.engagement.models import Interaction
 from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Stakeholder, Tie
 from cityweave.workspaces.derived import derived
-from cityweave.workspaces.models import Workspace
+from cityweave.workspaces.models import Membership, Workspace
 
 HEALTHY, COOLING, COLD = "healthy", "cooling", "cold"
 ORDER = {COLD: 0, COOLING: 1, HEALTHY: 2}
@@ -71,20 +72,31 @@ class Reading:
 
 @dataclass(frozen=True)
 class TieHealth:
-    """One tie's health at a moment, with the tie and its counterparts for pages."""
+    """One tie's health at a moment, with the tie and its counterparts for pages.
+
+    `withheld`: the last contact is another member's private interaction, so the member looking
+    (`as_seen_by`) is told neither its time nor how long ago it was (`last_contact` and
+    `days_since` are None); the status still counts it."""
 
     tie: Tie
     status: str
-    days_since: int
+    days_since: int | None
     last_contact: dt.datetime | None
     counterparts: tuple[Stakeholder, ...]
+    withheld: bool = False
 
     @property
     def cadence_days(self) -> int:
         return int(self.tie.cadence_days or 0)
 
     @property
+    def ends(self) -> Ends:
+        return tuple(sorted(s.pk for s in self.counterparts))
+
+    @property
     def overdue_days(self) -> int:
+        if self.days_since is None:
+            return 0
         return max(0, self.days_since - self.cadence_days)
 
     @property
@@ -164,6 +176,39 @@ def _reading(
         last,
         facts.cadence_days,
         facts.importance,
+    )
+
+
+def as_seen_by(
+    member: Membership, healths: list[TieHealth], now: dt.datetime | None = None
+) -> list[TieHealth]:
+    """`healths` as `member` may see them: where a tie's last contact is another member's private
+    interaction, its time is withheld (see `TieHealth.withheld`); the status, which counts every
+    interaction, stays. Costs nothing when nobody else in the workspace keeps private
+    interactions, else one aggregate query over the counterparts' histories."""
+    now = now or timezone.now()
+    dated = [h for h in healths if h.last_contact is not None]
+    if not dated or not _others_keep_private(member, now):
+        return healths
+    visible = last_contacts(
+        {h.ends for h in dated}, workspace_id=member.workspace_id, now=now, seen_by=member
+    )
+    return [
+        replace(h, last_contact=None, days_since=None, withheld=True)
+        if h.last_contact is not None and visible.last(h.ends) != h.last_contact
+        else h
+        for h in healths
+    ]
+
+
+def _others_keep_private(member: Membership, now: dt.datetime) -> bool:
+    """Whether the workspace has a live private interaction `member` did not write."""
+    private = Interaction.objects.filter(workspace_id=member.workspace_id, private=True)
+    return derived(
+        member.workspace,
+        ("others-private", member.pk),
+        now,
+        lambda: private.exclude(author=member).exists(),
     )
 
 

@@ -13,12 +13,12 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
-from cityweave.engagement.health import TieHealth, tie_health
+from cityweave.engagement.health import TieHealth, as_seen_by, tie_health
 from cityweave.stakeholders import services
 from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Stakeholder, Tie, label_sectors
 from cityweave.storable import TEXT_MAX_LENGTH
 from cityweave.workspaces.api import Id, ListPagination, PatchSchema, QueryId, api_member
-from cityweave.workspaces.models import listed
+from cityweave.workspaces.models import Membership, listed
 
 router = Router()
 
@@ -114,7 +114,7 @@ class StakeholderOut(Schema):
 class StakeholderPagination(ListPagination):
     """Pages whose stakeholders name their sectors from one query per page."""
 
-    def finish(self, items: list[Any]) -> list[Any]:
+    def finish(self, items: list[Any], request: HttpRequest) -> list[Any]:
         label_sectors(items)
         return items
 
@@ -315,35 +315,37 @@ class TieOut(Schema):
         return obj.owner.user.email if obj.owner is not None else None
 
     @staticmethod
-    def resolve_health(obj: Tie) -> str | None:
-        health = health_of(obj)
+    def resolve_health(obj: Tie, context: dict[str, Any]) -> str | None:
+        health = health_of(obj, context["request"].member)
         return health.status if health else None
 
     @staticmethod
-    def resolve_days_since_contact(obj: Tie) -> int | None:
-        health = health_of(obj)
+    def resolve_days_since_contact(obj: Tie, context: dict[str, Any]) -> int | None:
+        """Null without a health, and when the last contact is another member's private one."""
+        health = health_of(obj, context["request"].member)
         return health.days_since if health else None
 
 
-def with_health(ties: list[Tie]) -> list[Tie]:
-    """The ties, each carrying its current health, computed for all of them at once."""
-    health = {h.tie.pk: h for h in tie_health(ties)}
+def with_health(ties: list[Tie], member: Membership) -> list[Tie]:
+    """The ties, each carrying its current health as `member` may see it, computed for all of
+    them at once."""
+    health = {h.tie.pk: h for h in as_seen_by(member, tie_health(ties))}
     for tie in ties:
         tie.current_health = health.get(tie.pk)  # type: ignore[attr-defined]
     return ties
 
 
-def health_of(tie: Tie) -> TieHealth | None:
+def health_of(tie: Tie, member: Membership) -> TieHealth | None:
     if not hasattr(tie, "current_health"):
-        with_health([tie])
+        with_health([tie], member)
     return tie.current_health  # type: ignore[attr-defined,no-any-return]
 
 
 class TiePagination(ListPagination):
     """Pages whose ties carry their health, computed once per page."""
 
-    def finish(self, items: list[Any]) -> list[Any]:
-        return with_health(items)
+    def finish(self, items: list[Any], request: HttpRequest) -> list[Any]:
+        return with_health(items, request.member)  # type: ignore[attr-defined]
 
 
 class TieFilters(Schema):
@@ -390,7 +392,7 @@ def create_tie(request: HttpRequest, slug: str, payload: TieIn) -> Status[Tie]:
     """Add a tie between two stakeholders of the workspace."""
     member = api_member(request, slug, write=True)
     tie = services.save_tie(member, payload.dict())
-    return Status(201, with_health([tie])[0])
+    return Status(201, with_health([tie], member)[0])
 
 
 @router.get("/{slug}/ties/{int:tie_id}", response=TieOut, tags=["ties"], url_name="ties_detail")

@@ -11,7 +11,7 @@ from django.db.models import Case, F, Q, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from cityweave.engagement.health import counterparts, tie_health
+from cityweave.engagement.health import as_seen_by, counterparts, tie_health
 from cityweave.engagement.services import commitments, interactions_visible_to
 from cityweave.network.reading import position_rows
 from cityweave.network.services import AnalysisPending, node_report
@@ -104,7 +104,7 @@ class StakeholderDetailView(WorkspaceView):
             .order_by("other_name", "pk")[:TIES_SHOWN]
         )
         tie_count = len(ties) if len(ties) < TIES_SHOWN else its_ties.count()
-        health = {h.tie.pk: h for h in tie_health(ties)}
+        health = {h.tie.pk: h for h in as_seen_by(self.member, tie_health(ties))}
         tie_rows = [
             {"tie": t, "other": t.other_end(stakeholder), "health": health.get(t.pk)} for t in ties
         ]
@@ -227,7 +227,7 @@ class TieListView(WorkspaceView):
         context = listing.apply(request, services.ties(self.member))
         page_ties = list(context["object_list"])
         label_sectors([end for t in page_ties for end in (t.source, t.target)])
-        health = {h.tie.pk: h for h in tie_health(page_ties)}
+        health = {h.tie.pk: h for h in as_seen_by(self.member, tie_health(page_ties))}
         context["rows"] = [{"tie": t, "health": health.get(t.pk)} for t in page_ties]
         template = (
             "stakeholders/ties/_table.html"
@@ -242,7 +242,7 @@ class TieDetailView(WorkspaceView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         tie = services.get_tie(self.member, pk)
-        health = next(iter(tie_health([tie])), None)
+        health = next(iter(as_seen_by(self.member, tie_health([tie]))), None)
         ends = counterparts(tie) or (tie.source, tie.target)
         context = {
             "tie": tie,

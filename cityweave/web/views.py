@@ -22,7 +22,7 @@ from django.views.defaults import page_not_found
 
 from cityweave.accounts.models import ApiToken, User
 from cityweave.accounts.services import revoke
-from cityweave.engagement.health import TieHealth, counterparts, workspace_at_risk
+from cityweave.engagement.health import TieHealth, as_seen_by, counterparts, workspace_at_risk
 from cityweave.engagement.models import Commitment
 from cityweave.engagement.services import (
     commitments,
@@ -94,16 +94,20 @@ def dashboard_data(member: Membership, now: dt.datetime) -> dict[str, Any]:
         "workspace", "source", "target", "owner__user"
     )
     by_id = {tie.pk: tie for tie in shown_ties}
-    at_risk_rows = [
-        TieHealth(
-            by_id[r.tie_id],
-            r.status,
-            r.days_since,
-            r.last_contact,
-            counterparts(by_id[r.tie_id]),
-        )
-        for r in at_risk.first
-    ]
+    at_risk_rows = as_seen_by(
+        member,
+        [
+            TieHealth(
+                by_id[r.tie_id],
+                r.status,
+                r.days_since,
+                r.last_contact,
+                counterparts(by_id[r.tie_id]),
+            )
+            for r in at_risk.first
+        ],
+        now,
+    )
 
     goals_qs = (
         Goal.objects.filter(workspace=workspace, status=Goal.Status.ACTIVE)

@@ -86,11 +86,12 @@ class ListPagination(LimitOffsetPagination):
         ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
         rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
         return {
-            "items": self.finish([rows[pk] for pk in ids if pk in rows]),
+            "items": self.finish([rows[pk] for pk in ids if pk in rows], request),
             "count": self._items_count(queryset),
         }
 
-    def finish(self, items: list[Model]) -> list[Any]:
+    def finish(self, items: list[Model], request: HttpRequest) -> list[Any]:
+        """The page's rows as the response shows them (subclasses load what they share)."""
         return items
 
 

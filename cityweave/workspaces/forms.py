@@ -45,9 +45,12 @@ class WorkspaceForm(forms.Form):
 
 
 class AddMemberForm(forms.Form):
-    """Add a user who already has an account, with a role."""
+    """Add someone by email, with a role."""
 
-    email = forms.EmailField(help_text="They need a cityweave account already.")
+    email = forms.EmailField(
+        help_text="They are emailed a link to the workspace (and, when new to cityweave, to "
+        "choose a password)."
+    )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.EDITOR)
 
 

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Case, CharField, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from cityweave.accounts.services import user_by_email
+from cityweave.accounts.models import User
+from cityweave.accounts.services import normalise_email
 from cityweave.engagement.models import Commitment, Interaction
 from cityweave.goals.models import Goal
 from cityweave.stakeholders.models import Sector, Stakeholder, Tie
@@ -78,17 +86,67 @@ def _ensure_another_owner(membership: Membership, consequence: str) -> None:
 
 
 @transaction.atomic
-def add_member_by_email(member: Membership, email: str, role: str) -> Membership:
-    """Give an existing user a role in the workspace; owners only."""
+@dataclass(frozen=True)
+class Added:
+    """A member just added, and whether an account was made for them (`invited`)."""
+
+    membership: Membership
+    invited: bool
+
+
+@transaction.atomic
+def add_member_by_email(member: Membership, email: str, role: str) -> Added:
+    """Give the person with `email` a role in the workspace; owners only.
+
+    Someone without an account gets one with no password, to be set from the email `tell_added`
+    sends; the owner is told the same either way, so adding never reveals which addresses have
+    an account. ValidationError on `email` (not an address, already a member) or `role`."""
     require_owner(member)
     _check_role(role)
-    user = user_by_email(email)
+    address = normalise_email(email)
+    user = User.objects.filter(email=address).first()
+    invited = user is None
+    if user is None:
+        user = User.objects.create_user(address)  # no password: unusable until they set one
     existing = Membership.objects.filter(workspace=member.workspace, user=user).first()
     if existing is not None:
         raise ValidationError(
             {"email": f"{user.email} is already a member ({existing.get_role_display().lower()})."}
         )
-    return Membership.objects.create(workspace=member.workspace, user=user, role=role)
+    membership = Membership.objects.create(workspace=member.workspace, user=user, role=role)
+    return Added(membership, invited)
+
+
+def tell_added(request: HttpRequest, added: Added, by: Membership) -> None:
+    """Email the person `added` (once the transaction commits): who added them to which
+    workspace with what role, and the link to open it; for a new account, a link to choose a
+    password (Django's password-reset token, valid for PASSWORD_RESET_TIMEOUT)."""
+    membership = added.membership
+    user = membership.user
+    context = {
+        "user": user,
+        "workspace": membership.workspace,
+        "role": membership.get_role_display().lower(),
+        "by": by.user.display_name,
+        "workspace_url": request.build_absolute_uri(
+            reverse("dashboard", args=[membership.workspace.slug])
+        ),
+        "invited": added.invited,
+        "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+    }
+    if added.invited:
+        context["password_url"] = request.build_absolute_uri(
+            reverse(
+                "password_reset_confirm",
+                kwargs={
+                    "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                    "token": default_token_generator.make_token(user),
+                },
+            )
+        )
+    subject = f"You have been added to {membership.workspace.name} on cityweave"
+    body = render_to_string("workspaces/member_added_email.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email], fail_silently=False))
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -121,20 +122,27 @@ class WorkspaceUpdateView(OwnerActionView):
 
 
 class MemberAddView(OwnerActionView):
-    """Add an existing user to the workspace with a role."""
+    """Add someone to the workspace by email, with a role (an account is made when they have
+    none), and email them."""
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = self.submitted(AddMemberForm)
         if form.is_valid():
             try:
-                added = services.add_member_by_email(
-                    self.member, form.cleaned_data["email"], form.cleaned_data["role"]
-                )
+                with transaction.atomic():
+                    added = services.add_member_by_email(
+                        self.member, form.cleaned_data["email"], form.cleaned_data["role"]
+                    )
+                    services.tell_added(request, added, self.member)
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
+                # The same words whether or not the address had an account.
+                membership = added.membership
                 messages.success(
-                    request, f"Added {added.user} as {added.get_role_display().lower()}."
+                    request,
+                    f"Added {membership.user.email} as {membership.get_role_display().lower()}; "
+                    "they have been emailed how to open the workspace.",
                 )
                 return redirect(settings_url(self, "members"))
         return render_settings(self, {"add_member_form": form}, status=422)

@@ -28,14 +28,24 @@ pytestmark = pytest.mark.django_db
 def test_an_owner_adds_an_existing_user_by_email(alice_member, riverton):
     dana = make_user("dana@riverton.example")
     added = members.add_member_by_email(alice_member, " DANA@riverton.example ", "viewer")
-    assert (added.user, added.workspace, added.role) == (dana, riverton, Role.VIEWER)
+    membership = added.membership
+    assert (membership.user, membership.workspace, membership.role) == (dana, riverton, Role.VIEWER)
+    assert not added.invited
 
 
-def test_adding_an_unknown_user_or_role_names_the_field(alice_member):
+def test_an_owner_adds_someone_without_an_account_who_gets_one_without_a_password(alice_member):
+    added = members.add_member_by_email(alice_member, "Nobody@Example.org", "editor")
+    user = added.membership.user
+    assert added.invited and user.email == "nobody@example.org"
+    assert not user.has_usable_password()
+
+
+def test_adding_a_bad_address_a_member_again_or_an_unknown_role_names_the_field(alice_member):
     make_user("dana@riverton.example")
-    with pytest.raises(ValidationError) as unknown:
-        members.add_member_by_email(alice_member, "nobody@example.org", "viewer")
-    assert "email" in unknown.value.message_dict
+    for email in ("not an address", "alice@riverton.example"):
+        with pytest.raises(ValidationError) as refused:
+            members.add_member_by_email(alice_member, email, "viewer")
+        assert "email" in refused.value.message_dict
     with pytest.raises(ValidationError) as bad_role:
         members.add_member_by_email(alice_member, "dana@riverton.example", "emperor")
     assert "role" in bad_role.value.message_dict

@@ -36,18 +36,67 @@ def test_a_viewer_reads_the_settings_without_forms(bob_client, riverton, alice):
     assert url("settings:member_add") not in content
 
 
-def test_it_adds_an_existing_user_by_email_with_a_role(alice_client, riverton):
+def test_it_adds_an_existing_user_by_email_with_a_role_and_emails_them(
+    alice_client, riverton, mailoutbox, django_capture_on_commit_callbacks
+):
     dana = make_user("dana@riverton.example", "Dana Whit")
-    response = alice_client.post(
-        url("settings:member_add"), {"email": "Dana@Riverton.example", "role": "editor"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_client.post(
+            url("settings:member_add"), {"email": "Dana@Riverton.example", "role": "editor"}
+        )
     assert response.status_code == 302
     assert Membership.objects.get(workspace=riverton, user=dana).role == Role.EDITOR
+    [email] = mailoutbox
+    assert email.to == ["dana@riverton.example"]
+    assert "as editor" in email.body and f"/w/{riverton.slug}/" in email.body
+    assert "password" not in email.body.split("Open")[0].lower()
 
 
-def test_adding_an_unknown_email_names_the_field(alice_client, riverton):
+def test_an_address_without_an_account_is_invited_and_the_owner_cannot_tell_the_difference(
+    alice_client, riverton, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    make_user("dana@riverton.example")
+    said = []
+    for email in ("dana@riverton.example", "new.person@example.org"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = alice_client.post(
+                url("settings:member_add"), {"email": email, "role": "viewer"}, follow=True
+            )
+        said.append([str(m).replace(email, "EMAIL") for m in response.context["messages"]])
+    assert (
+        said[0]
+        == said[1]
+        == ["Added EMAIL as viewer; they have been emailed how to open the workspace."]
+    )
+    invitation = mailoutbox[-1]
+    assert invitation.to == ["new.person@example.org"]
+    link = next(w for w in invitation.body.split() if "/accounts/password-reset/" in w)
+    # The invitation's link lets them choose a password, and then log in and open the workspace.
+    form = client.get(link, follow=True)
+    assert form.status_code == 200
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a-long-new-passphrase-9", "new_password2": "a-long-new-passphrase-9"},
+    )
+    assert done.status_code == 302
+    assert client.login(username="new.person@example.org", password="a-long-new-passphrase-9")
+    assert client.get(url("dashboard")).status_code == 200
+
+
+def test_an_invited_person_can_ask_for_a_new_link_after_it_expires(
+    client, alice_member, mailoutbox
+):
+    from cityweave.workspaces.members import add_member_by_email
+
+    add_member_by_email(alice_member, "late@example.org", "viewer")
+    response = client.post(reverse("password_reset"), {"email": "late@example.org"})
+    assert response.status_code == 302
+    assert [m.to for m in mailoutbox] == [["late@example.org"]]
+
+
+def test_adding_a_bad_address_names_the_field(alice_client, riverton):
     response = alice_client.post(
-        url("settings:member_add"), {"email": "nobody@example.org", "role": "editor"}
+        url("settings:member_add"), {"email": "not an address", "role": "editor"}
     )
     assert response.status_code == 422
     assert "email" in response.context["add_member_form"].errors
