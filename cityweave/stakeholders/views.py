@@ -85,7 +85,7 @@ class StakeholderLookupView(LookupView):
 #: Entries on a stakeholder's timeline; the interactions list has the rest.
 TIMELINE_LENGTH = 40
 #: Ties listed on a stakeholder's page, by the other end's name; the ties list has the rest.
-TIES_SHOWN = 100
+TIES_SHOWN = 50
 
 
 class StakeholderDetailView(WorkspaceView):
