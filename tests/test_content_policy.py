@@ -102,3 +102,12 @@ def test_every_page_of_a_whole_city_keeps_the_policy(db, city):
         assert response.status_code == 200, path
         assert refused(response.content.decode()) == [], path
         assert "Content-Security-Policy" in response
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: str(p.relative_to(p.parents[2])))
+def test_no_template_comment_spans_lines(template):
+    """Django's {# #} comments end at the line's end: a longer one would show on the page."""
+    opened = [
+        line for line in template.read_text().splitlines() if "{#" in line and "#}" not in line
+    ]
+    assert opened == []
