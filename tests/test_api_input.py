@@ -44,7 +44,8 @@ def pair(riverton):
 @pytest.mark.parametrize(
     "query",
     [f"stakeholder={BEYOND}", f"owner={BEYOND}", "stakeholder=0", "owner=-1", "offset=-1",
-     f"offset={BEYOND}", "limit=0", "limit=501", "limit=ten"],
+     f"offset={BEYOND}", "limit=0", "limit=501", "limit=ten", "stakeholder=%2B5",
+     "stakeholder=1.0", "offset=%205", "limit=%D9%A5", "owner=0x10"],
 )  # fmt: skip
 def test_list_filters_out_of_range_answer_422_naming_the_field(
     alice_api, riverton, alice_member, query

@@ -10,7 +10,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import ValidationInfo, field_validator
+from pydantic import BeforeValidator, ValidationInfo, field_validator
 
 from cityweave.storable import MAX_ID
 from cityweave.workspaces.models import Membership
@@ -33,8 +33,19 @@ def api_member(request: HttpRequest, slug: str, *, write: bool = False) -> Membe
 
 #: A record's id in a JSON body: a whole number from 1 to MAX_ID; never true, false or "1".
 Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
-#: A record's id in a query string (text by nature), 1 to MAX_ID.
-QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _digits(value: Any) -> Any:
+    """A query-string number must be written with digits alone: not "+5", "1.0", " 5" or "٥"."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise ValueError("must be a whole number written with the digits 0-9")
+    return value
+
+
+#: A whole number in a query string (text by nature), digits only.
+QueryInt = Annotated[int, BeforeValidator(_digits)]
+#: A record's id in a query string, 1 to MAX_ID.
+QueryId = Annotated[QueryInt, Field(ge=1, le=MAX_ID)]
 
 
 @functools.cache
@@ -74,10 +85,10 @@ class ListPagination(LimitOffsetPagination):
     not thousands of whole records with everything they join. `finish` completes a page."""
 
     class Input(Schema):
-        limit: int = Field(
+        limit: QueryInt = Field(
             settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT
         )
-        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+        offset: QueryInt = Field(0, ge=0, le=MAX_OFFSET)
 
     def paginate_queryset(
         self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
