@@ -122,6 +122,11 @@ def _measure(net: Network, fast: bool, seed: int, sample_size: int) -> _Measures
         paths = exact_path_measures(net.graph, lengths)
     normalizer = network_measures.betweenness_normalizer(n, net.directed)
     triangles = list_triangles(net.skeleton, net.skeleton_low, net.skeleton_high)
+    contact_triangles = (
+        triangles
+        if net.contact_skeleton is net.skeleton
+        else list_triangles(net.contact_skeleton, net.contact_low, net.contact_high)
+    )
     skeleton_weights = net.skeleton_weights.tolist() if net.weighted else None
     return _Measures(
         net=net,
@@ -131,7 +136,7 @@ def _measure(net: Network, fast: bool, seed: int, sample_size: int) -> _Measures
         normalizer=normalizer,
         triangles=triangles,
         holes=structural_holes(
-            n, net.skeleton_low, net.skeleton_high, net.skeleton_weights, triangles
+            n, net.contact_low, net.contact_high, net.contact_weights, contact_triangles
         ),
         communities=network_measures.leiden_communities(net.skeleton, skeleton_weights, seed),
         degrees=node_measures.degrees(net.graph, net.weights.tolist()),

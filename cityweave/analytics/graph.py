@@ -7,7 +7,9 @@ Cleaning rules, applied in this order and counted in the result:
 - Self-loops (a stakeholder tied to itself) are dropped.
 - Ties of weight 0 are dropped when weights are used: a tie with no strength carries nothing, and
   its distance 1/0 would be infinite. When weights are ignored (`weight=False`) every tie counts
-  as weight 1, so a zero-weight tie is an ordinary tie.
+  as weight 1, so a zero-weight tie is an ordinary tie. Burt's measures are the exception: igraph
+  and networkx count a zero-weight tie as a contact, so the contact skeleton (`contact_*`) keeps
+  them (see `structural_holes`).
 - Duplicate ties are merged and their weights summed (unweighted, the merged tie has weight 1).
   Undirected, a-b and b-a are the same tie; directed, a->b and b->a are two arcs and both kept.
 
@@ -29,7 +31,11 @@ LABEL_ATTRIBUTES = ("label", "name")
 
 @dataclass(frozen=True)
 class Network:
-    """A cleaned network: node ids and attributes, the simple graph, and its undirected skeleton."""
+    """A cleaned network: node ids and attributes, the simple graph, and its undirected skeleton.
+
+    The contact skeleton is the undirected skeleton with zero-weight ties kept (mutual weight 0);
+    without zero-weight ties it is the skeleton itself.
+    """
 
     ids: list[Hashable]
     labels: list[str]
@@ -44,6 +50,10 @@ class Network:
     skeleton_weights: np.ndarray
     skeleton_forward: np.ndarray
     skeleton_backward: np.ndarray
+    contact_skeleton: ig.Graph
+    contact_low: np.ndarray
+    contact_high: np.ndarray
+    contact_weights: np.ndarray
     self_loops_dropped: int
     duplicate_ties_merged: int
     zero_weight_ties_dropped: int
@@ -75,6 +85,7 @@ def build_network(
     keep = ~loops
     zero_weights = keep & (weights == 0) if weight else np.zeros(len(sources), dtype=bool)
     keep &= ~zero_weights
+    all_pairs = (sources[~loops], targets[~loops], weights[~loops])
     sources, targets, weights = sources[keep], targets[keep], weights[keep]
 
     if not directed:
@@ -93,6 +104,19 @@ def build_network(
     else:
         skeleton, skeleton_edges, skeleton_weights = graph, edges, merged_weights
         forward = backward = np.ones(len(merged_weights), dtype=bool)
+    if zero_weights.any():
+        # Burt's measures count zero-weight ties as contacts, so they get their own skeleton.
+        pair_sources, pair_targets, pair_weights = all_pairs
+        contact_edges, contact_weights = _merge(
+            np.minimum(pair_sources, pair_targets),
+            np.maximum(pair_sources, pair_targets),
+            pair_weights,
+            node_count,
+        )
+        contact_skeleton = ig.Graph(n=node_count, edges=_edge_pairs(contact_edges), directed=False)
+    else:
+        contact_skeleton, contact_edges = skeleton, skeleton_edges
+        contact_weights = skeleton_weights
 
     return Network(
         ids=ids,
@@ -108,6 +132,10 @@ def build_network(
         skeleton_weights=skeleton_weights,
         skeleton_forward=forward,
         skeleton_backward=backward,
+        contact_skeleton=contact_skeleton,
+        contact_low=contact_edges[:, 0],
+        contact_high=contact_edges[:, 1],
+        contact_weights=contact_weights,
         self_loops_dropped=int(loops.sum()),
         duplicate_ties_merged=int(len(sources) - len(merged_weights)),
         zero_weight_ties_dropped=int(zero_weights.sum()),

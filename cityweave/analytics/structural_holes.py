@@ -14,6 +14,21 @@ mutual weight of u and v is the sum of the weights of the ties u->v and v->u.
 A stakeholder without contacts has none of the three (NaN here, None in the result). The inner
 sums only have terms for contacts w that u and v share, so they are sums over the triangles on
 the tie u-v.
+
+Zero-weight ties. A tie of weight 0 is a contact with mutual weight 0, as igraph's `constraint`
+and networkx's per-node `constraint` / `effective_size` (the path `nodes=...` takes) treat it:
+its own share p(u, v) is 0 but it still adds its indirect term. igraph's unit test "full graph,
+4 vertices, weights make it a line" (tests/unit/igraph_constraint.c) gives 1.25, 0.5625, 0.5625,
+1.25 where the line alone gives 1, 0.5, 0.5, 1. (networkx's all-nodes path, taken when `nodes`
+is None and scipy is installed, masks zero mutual weights and gives the line's values; it
+disagrees with its own per-node path there, and we follow igraph.) Two corners:
+
+- A stakeholder all of whose ties weigh 0 has no shares to divide (0/0): it has none of the
+  three, as igraph (NaN) and networkx's all-nodes path (NaN) say; networkx's per-node path
+  would give constraint 0, which would read as the least constrained broker of all.
+- A contact w whose own ties all weigh 0 enters other stakeholders' sums with p(w, v) = 0 and
+  m(w, v) = 0 (networkx's "0 where the whole is 0"). igraph lets that 0/0 become NaN for every
+  stakeholder tied to w; we keep their values, which are networkx's.
 """
 
 from __future__ import annotations
@@ -42,7 +57,12 @@ def structural_holes(
     mutual_weights: np.ndarray,
     triangles: Triangles,
 ) -> StructuralHoles:
-    """Burt's measures on a simple undirected graph with edges (low, high) sorted by that pair."""
+    """Burt's measures on a simple undirected graph with edges (low, high) sorted by that pair.
+
+    `low`, `high` and `mutual_weights` have one entry per edge (weights >= 0; zero-weight edges
+    are contacts); `triangles` lists the graph's triangles. Returns three arrays of length
+    `node_count`, NaN where undefined: no contacts, or contacts whose weights are all 0.
+    """
     sources, _ = arc_endpoints(low, high)
     arc_weights = np.repeat(np.asarray(mutual_weights, dtype=float), 2)
     strength = np.bincount(sources, weights=arc_weights, minlength=node_count).astype(float)
@@ -66,7 +86,8 @@ def structural_holes(
     local_constraint = (proportion + indirect) ** 2
     constraint = np.bincount(sources, weights=local_constraint, minlength=node_count).astype(float)
     effective_size = contacts - np.bincount(sources, weights=redundancy, minlength=node_count)
-    isolated = contacts == 0
+    # No contacts, or only zero-weight ones: no shares p(u, v) to divide, so no value (igraph: NaN).
+    isolated = (contacts == 0) | (strength == 0)
     constraint[isolated] = np.nan
     effective_size[isolated] = np.nan
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -98,7 +119,7 @@ def structural_holes_of_pairs(
 
 
 def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
-    """part / whole, with 0 where the whole is 0 (networkx's convention for zero weights)."""
+    """part / whole, with 0 where the whole is 0 (networkx's per-node convention for zero weights)."""
     result = np.zeros(len(part))
     np.divide(part, whole, out=result, where=whole != 0)
     return result

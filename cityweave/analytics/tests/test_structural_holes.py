@@ -157,11 +157,40 @@ def test_it_reproduces_igraphs_zero_weight_contacts_at_the_low_level():
     assert result.constraint.tolist() == pytest.approx([1.25, 0.5625, 0.5625, 1.25])
 
 
-def test_it_drops_zero_weight_ties_so_weights_that_make_a_line_give_the_line():
+def test_it_keeps_zero_weight_ties_as_contacts_as_igraph_does():
+    # igraph's "full graph, 4 vertices, weights make it a line": not the line's 1, 0.5, 0.5, 1.
     ties = [(a, b, w) for (a, b), w in zip(FULL_4, [1, 0, 0, 1, 0, 1], strict=True)]
     result = analyze([{"id": i} for i in range(4)], ties)
-    assert [node["constraint"] for node in result.nodes] == pytest.approx([1, 0.5, 0.5, 1])
+    assert [node["constraint"] for node in result.nodes] == pytest.approx(
+        [1.25, 0.5625, 0.5625, 1.25]
+    )
+    graph = ig.Graph(n=4, edges=FULL_4)
+    expected = graph.constraint(weights=[1, 0, 0, 1, 0, 1])
+    assert [node["constraint"] for node in result.nodes] == pytest.approx(expected)
+    # The paths still leave them out: a zero-weight tie has no strength and an infinite length.
     assert result.network["zero_weight_ties_dropped"] == 3
+    assert [node["degree"] for node in result.nodes] == [1, 2, 2, 1]
+
+
+def test_it_matches_networkx_with_a_zero_weight_tie_in_a_triangle():
+    # Alice-Bob 3 and Bob-Carol 2 carry trust; Alice-Carol is known but rated 0.
+    ties = [("alice", "bob", 3), ("bob", "carol", 2), ("alice", "carol", 0), ("carol", "dan", 1)]
+    result = analyze([], ties)
+    graph = nx.Graph()
+    graph.add_weighted_edges_from(ties)
+    constraint, size = networkx_measures(graph)
+    for node in result.nodes:
+        assert node["constraint"] == pytest.approx(constraint[node["id"]])
+        assert node["effective_size"] == pytest.approx(size[node["id"]])
+    assert result.node("alice")["constraint"] != pytest.approx(1.0)  # Carol still constrains her
+
+
+def test_it_gives_no_burt_measures_to_a_stakeholder_whose_ties_all_weigh_zero():
+    result = analyze([], [("alice", "bob", 2), ("bob", "carol", 1), ("dan", "bob", 0)])
+    dan = result.node("dan")
+    assert (dan["constraint"], dan["effective_size"], dan["efficiency"]) == (None, None, None)
+    assert math.isnan(ig.Graph(n=2, edges=[(0, 1)]).constraint(weights=[0])[0])
+    assert result.node("bob")["constraint"] is not None
 
 
 def test_it_matches_igraphs_constraint_on_zacharys_karate_club_with_random_weights():
@@ -176,21 +205,30 @@ def test_it_gives_no_values_for_empty_and_single_node_graphs():
     assert math.isnan(structural_holes_of_pairs(1, []).constraint[0])
 
 
+def mutual_strength(graph: nx.Graph, node) -> float:
+    """The sum of a node's tie weights in both directions (0 when they all weigh 0)."""
+    if graph.is_directed():
+        return graph.in_degree(node, weight="weight") + graph.out_degree(node, weight="weight")
+    return graph.degree(node, weight="weight")
+
+
 @checked
-@given(networks(weighted=True))
+@given(networks(weighted=True, zero_weights=True))
 def test_it_matches_networkx_constraint_and_effective_size_on_random_networks(network):
     n, directed, ties = network
     result = analyze([{"id": i} for i in range(n)], ties, directed=directed)
-    expected_constraint, expected_size = networkx_measures(networkx_graph(n, directed, ties))
+    graph = networkx_graph(n, directed, ties)
+    expected_constraint, expected_size = networkx_measures(graph)
     for node in result.nodes:
+        if mutual_strength(graph, node["id"]) == 0:
+            # Isolated, or only zero-weight ties: no value (networkx's per-node path says 0).
+            assert node["constraint"] is None and node["effective_size"] is None
+            continue
         for ours, theirs in (
             (node["constraint"], expected_constraint[node["id"]]),
             (node["effective_size"], expected_size[node["id"]]),
         ):
-            if math.isnan(theirs):
-                assert ours is None
-            else:
-                assert ours == pytest.approx(theirs)
+            assert ours == pytest.approx(theirs)
 
 
 @checked
@@ -208,14 +246,19 @@ def test_it_matches_borgattis_formula_on_random_unweighted_networks(network):
 
 
 @checked
-@given(networks(weighted=True))
+@given(networks(weighted=True, zero_weights=True))
 def test_it_matches_igraphs_constraint_on_random_networks(network):
     n, directed, ties = network
     result = analyze([{"id": i} for i in range(n)], ties, directed=directed)
     graph = ig.Graph(n=n, edges=[(s, t) for s, t, _ in ties if s != t], directed=directed)
     expected = graph.constraint(weights=[w for s, t, w in ties if s != t])
+    strength = graph.strength(mode="all", weights=[w for s, t, w in ties if s != t])
     for node, theirs in zip(result.nodes, expected, strict=True):
-        if math.isnan(theirs):
+        if strength[node["id"]] == 0:
             assert node["constraint"] is None
+        elif math.isnan(theirs):
+            # igraph's 0/0 for a contact whose ties all weigh 0 spreads NaN to its neighbours.
+            neighbours = graph.neighbors(node["id"], mode="all")
+            assert any(strength[other] == 0 for other in neighbours)
         else:
             assert node["constraint"] == pytest.approx(theirs)
