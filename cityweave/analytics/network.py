@@ -7,9 +7,11 @@
   point; isolates count.
 - Betweenness centralization: sum(max_b - b_i) / (n-1) over normalized betweenness, which is
   Freeman's sum of differences over its largest possible value (a star's).
-- Communities: Leiden optimising modularity on the skeleton (mutual weights when weighted), run to
-  convergence from a seeded random number generator so the same data gives the same answer.
-  Communities are numbered from 1, largest first.
+- Communities: Leiden optimising modularity (resolution 1) on the skeleton (mutual weights when
+  weighted), run to convergence from a seeded random number generator so the same data gives the
+  same answer, on weights rescaled to average 1 so that multiplying every weight by the same
+  number gives the same communities (see `leiden_communities`). Communities are numbered from 1,
+  largest first.
 - Components: weakly connected when directed.
 """
 
@@ -88,13 +90,34 @@ def components(graph: ig.Graph) -> tuple[int, int]:
 
 
 def leiden_communities(skeleton: ig.Graph, weights: list[float] | None, seed: int) -> Communities:
-    """Leiden modularity communities with a fixed seed, renumbered largest first from 1."""
+    """Leiden modularity communities with a fixed seed, renumbered largest first from 1.
+
+    `skeleton` is a simple undirected graph; `weights` has one non-negative strength per edge (any
+    unit), or is None for an unweighted graph. Returns each node's community (1..count), the count,
+    and the modularity Q of the partition with the original weights (None without ties or weight).
+
+    Leiden (Traag, Waltman & van Eck 2019, Sci. Rep. 9:5233, doi 10.1038/s41598-019-41695-z) as
+    igraph's `community_leiden(objective_function="modularity", resolution=1)`, iterated until a
+    pass no longer improves the partition, with igraph's random numbers seeded by `seed`.
+
+    Modularity Q = (1/2m) sum_ij (A_ij - k_i k_j / 2m) [c_i = c_j] (Newman 2006, PNAS 103:8577)
+    does not change when every weight is multiplied by the same number, but Leiden's refinement
+    step does: it merges a node into a community with probability proportional to
+    exp(gain / beta), and the gain is in the weights' unit while beta (0.01) is fixed. So the
+    weights are first divided by their largest, then by the mean of the result, making the
+    weights Leiden sees average 1 whatever their unit. Dividing by the largest weight first makes
+    those rescaled weights identical to the last bit whenever the multiplied weights are exact
+    (trust ratings 1-4 times 3, or divided by 4), so the partition is the same, not just similar.
+    """
     n = skeleton.vcount()
     if n == 0:
         return Communities(np.zeros(0, dtype=np.int64), 0, None)
     with seeded_random_numbers(seed):
         partition = skeleton.community_leiden(
-            objective_function="modularity", weights=weights, n_iterations=-1
+            objective_function="modularity",
+            weights=unit_free_weights(weights),
+            resolution=1,
+            n_iterations=-1,
         )
     raw = np.asarray(partition.membership, dtype=np.int64)
     sizes = np.bincount(raw)
@@ -109,6 +132,21 @@ def leiden_communities(skeleton: ig.Graph, weights: list[float] | None, seed: in
     if skeleton.ecount() and (weights is None or sum(weights) > 0):
         modularity = float(skeleton.modularity(membership.tolist(), weights=weights))
     return Communities(membership, len(sizes), modularity)
+
+
+def unit_free_weights(weights: list[float] | None) -> list[float] | None:
+    """`weights` divided by their largest, then by the mean of that: the same for any unit.
+
+    None, an empty list or all-zero weights come back unchanged.
+    """
+    if not weights:
+        return weights
+    values = np.asarray(weights, dtype=float)
+    largest = values.max()
+    if largest <= 0:
+        return weights
+    values = values / largest
+    return (values / values.mean()).tolist()
 
 
 def transitivity(skeleton: ig.Graph) -> float | None:

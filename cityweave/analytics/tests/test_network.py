@@ -7,6 +7,7 @@ from fractions import Fraction
 import networkx as nx
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from cityweave.analytics import analyze
 from cityweave.analytics.tests.strategies import checked, networks, networkx_graph
@@ -95,6 +96,73 @@ def test_it_reports_the_modularity_of_the_communities_it_found():
         parts.setdefault(node["community"], set()).add(node["id"])
     expected = nx.community.modularity(graph, parts.values(), weight="weight")
     assert result.network["modularity"] == pytest.approx(expected)
+
+
+# 29 stakeholders in five sectors, trust 1-4 (ties as "a-b:trust"). Before weights were rescaled,
+# seed 42 found 5 communities here and 6 when every trust was divided by 4.
+SECTOR_NETWORK = """
+0-15:1 0-18:2 1-8:3 1-19:3 1-25:1 1-27:1 1-28:4 2-5:3 2-8:2 2-15:1 2-24:4 2-27:4 3-10:2
+3-14:4 3-16:1 3-23:4 4-5:2 4-14:2 4-24:2 4-25:4 5-16:3 6-12:2 6-15:1 6-27:1 7-17:1 7-19:3
+7-24:3 8-9:1 10-19:2 10-23:4 11-15:3 11-16:4 11-17:2 11-20:4 11-22:3 11-23:2 11-27:4 13-14:3
+13-18:1 14-19:1 14-25:1 14-28:4 16-18:4 16-20:4 17-19:4 17-28:3 19-23:4 20-26:1 21-23:4
+21-26:2 21-27:2 23-26:2 24-27:1
+"""
+
+
+def sector_ties(factor: float = 1) -> list[tuple[int, int, float]]:
+    ties = []
+    for item in SECTOR_NETWORK.split():
+        pair, trust = item.split(":")
+        a, b = pair.split("-")
+        ties.append((int(a), int(b), int(trust) * factor))
+    return ties
+
+
+def communities(result) -> list[int]:
+    return [node["community"] for node in result.nodes]
+
+
+def same_partition(first: list[int], second: list[int]) -> bool:
+    """Whether two community lists group the nodes alike, whatever the communities' numbers."""
+    return len(set(zip(first, second, strict=True))) == len(set(first)) == len(set(second))
+
+
+def test_it_finds_the_same_communities_when_trust_is_divided_by_four():
+    trust = analyze([{"id": i} for i in range(29)], sector_ties())
+    quarter = analyze([{"id": i} for i in range(29)], sector_ties(0.25))
+    assert communities(trust) == communities(quarter)
+    assert trust.network["communities"] == quarter.network["communities"]
+    assert trust.network["modularity"] == pytest.approx(quarter.network["modularity"], abs=1e-9)
+
+
+@checked
+@given(
+    networks(max_nodes=30, weighted=True, directed=False),
+    st.sampled_from([0.25, 3, 1000, 1 / 64, 7]),
+)
+def test_it_finds_the_same_communities_whatever_the_unit_of_the_weights(network, factor):
+    n, _, ties = network
+    nodes = [{"id": i} for i in range(n)]
+    original = analyze(nodes, ties)
+    scaled = analyze(nodes, [(s, t, w * factor) for s, t, w in ties])
+    assert same_partition(communities(original), communities(scaled))
+    assert communities(original) == communities(scaled)  # numbered the same way too
+    if original.network["modularity"] is None:
+        assert scaled.network["modularity"] is None
+    else:
+        assert scaled.network["modularity"] == pytest.approx(
+            original.network["modularity"], abs=1e-9
+        )
+
+
+@checked
+@given(networks(weighted=True))
+def test_it_finds_the_same_communities_every_time(network):
+    n, directed, ties = network
+    nodes = [{"id": i} for i in range(n)]
+    first, second = analyze(nodes, ties, directed=directed), analyze(nodes, ties, directed=directed)
+    assert communities(first) == communities(second)
+    assert first.network["modularity"] == second.network["modularity"]
 
 
 @checked
