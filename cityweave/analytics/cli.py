@@ -47,7 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     weighting = parser.add_mutually_exclusive_group()
     weighting.add_argument(
-        "--weight", metavar="COLUMN", help="the column (or attribute) holding tie strength"
+        "--weight",
+        metavar="COLUMN",
+        help="the column (or edge attribute) holding tie strength; it must exist "
+        "(default: 'weight' when the file has one, else unweighted)",
     )
     weighting.add_argument("--unweighted", action="store_true", help="ignore tie weights")
     parser.add_argument(

@@ -7,6 +7,8 @@
 - GraphML and GEXF: nodes with their attributes (GEXF labels become `label`), edges with their
   weight (GraphML: the edge key whose name is the weight column; GEXF: the `weight` attribute
   or an edge attribute of that title), and whether the file declares its edges directed.
+- The weight: `weight` when the file has it, else none; a weight column or attribute asked for
+  by name must exist, in every format (`no weight attribute 'trsut' (edge attributes: trust)`).
 
 Every problem raises InputError, whose message names the file, the line and the problem:
 `ties.csv, line 7: weight 'high' is not a number`.
@@ -61,7 +63,12 @@ class GraphFile:
 
 
 def read_edges(path: str | Path, weight_column: str | None = None) -> GraphFile:
-    """Read an edge list (.csv), GraphML (.graphml, .xml) or GEXF (.gexf) file."""
+    """Read an edge list (.csv), GraphML (.graphml, .xml) or GEXF (.gexf) file.
+
+    `weight_column` names the column or edge attribute holding tie strength, matched ignoring
+    case. None reads `weight` when the file has it (no weights otherwise); a name the file does
+    not have is an InputError naming the columns or edge attributes it does have, in every format.
+    """
     kind = EDGE_SUFFIXES.get(Path(path).suffix.lower())
     if kind is None:
         raise InputError(
@@ -72,7 +79,7 @@ def read_edges(path: str | Path, weight_column: str | None = None) -> GraphFile:
         return _read_edge_csv(path, _decode(path, data), weight_column)
     reader = read_graphml if kind == "graphml" else read_gexf
     try:
-        parsed = reader(data, weight_column or "weight")
+        parsed = reader(data, weight_column)
     except XmlProblem as problem:
         raise InputError(path, problem.line, problem.message) from None
     return GraphFile(parsed.nodes, parsed.ties, parsed.tie_directed, parsed.directed)

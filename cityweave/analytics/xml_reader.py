@@ -165,12 +165,19 @@ class _ExpatReader:
         convert(key.default, key.kind, key.default_line, key.name)
 
 
+def missing_weight(name: str, attributes: list[str]) -> XmlProblem:
+    """The error for a weight attribute the file's ties do not have, naming the ones they do."""
+    have = f"edge attributes: {', '.join(attributes)}" if attributes else "the ties have none"
+    return XmlProblem(None, f"no weight attribute '{name}' ({have})")
+
+
 class _GraphmlReader(_ExpatReader):
     root_name = "graphml"
 
-    def __init__(self, weight_name: str) -> None:
+    def __init__(self, weight_name: str | None) -> None:
         super().__init__()
-        self.weight_name = weight_name.lower()
+        self.wanted_weight = weight_name
+        self.weight_name = (weight_name or "weight").lower()
         self.graph = ParsedGraph()
         self.keys: dict[str, _Key] = {}
         self.key: _Key | None = None
@@ -252,7 +259,17 @@ class _GraphmlReader(_ExpatReader):
     def text(self, data: str) -> None:
         self.buffer.append(data)
 
+    def edge_attributes(self) -> list[str]:
+        """The names of the attributes the file declares for edges, in order."""
+        names = [key.name for key in self.keys.values() if key.target in ("edge", "all")]
+        return list(dict.fromkeys(names))
+
     def finish(self) -> ParsedGraph:
+        edge_attributes = self.edge_attributes()
+        if self.wanted_weight is not None and self.weight_name not in (
+            name.lower() for name in edge_attributes
+        ):
+            raise missing_weight(self.wanted_weight, edge_attributes)
         for key in self.keys.values():
             if key.default is None:
                 continue
@@ -272,9 +289,11 @@ class _GraphmlReader(_ExpatReader):
 class _GexfReader(_ExpatReader):
     root_name = "gexf"
 
-    def __init__(self, weight_name: str) -> None:
+    def __init__(self, weight_name: str | None) -> None:
         super().__init__()
-        self.weight_name = weight_name.lower()
+        self.wanted_weight = weight_name
+        self.weight_name = (weight_name or "weight").lower()
+        self.has_weight_attribute = False
         self.graph = ParsedGraph()
         self.attribute_class: str | None = None
         self.attributes: dict[tuple[str, str], _Key] = {}
@@ -320,8 +339,10 @@ class _GexfReader(_ExpatReader):
         if kind not in (None, "directed", "undirected", "mutual"):
             raise XmlProblem(line, f"edge type {kind!r} is not directed or undirected")
         weight = None
-        if self.weight_name == "weight" and "weight" in attributes:
-            weight = weight_value(attributes["weight"], line)
+        if "weight" in attributes:
+            self.has_weight_attribute = True
+            if self.weight_name == "weight":
+                weight = weight_value(attributes["weight"], line)
         self.edge = len(self.graph.ties)
         self.graph.ties.append((source, target, weight))
         self.graph.tie_directed.append(None if kind is None else kind == "directed")
@@ -363,7 +384,18 @@ class _GexfReader(_ExpatReader):
     def text(self, data: str) -> None:
         self.buffer.append(data)
 
+    def edge_attributes(self) -> list[str]:
+        """GEXF's own `weight` when an edge has one, then the declared edge attributes' titles."""
+        names = ["weight"] if self.has_weight_attribute else []
+        names += [key.name for (kind, _), key in self.attributes.items() if kind == "edge"]
+        return list(dict.fromkeys(names))
+
     def finish(self) -> ParsedGraph:
+        edge_attributes = self.edge_attributes()
+        if self.wanted_weight is not None and self.weight_name not in (
+            name.lower() for name in edge_attributes
+        ):
+            raise missing_weight(self.wanted_weight, edge_attributes)
         for (kind, _), key in self.attributes.items():
             if key.default is None:
                 continue
@@ -380,13 +412,24 @@ class _GexfReader(_ExpatReader):
         return self.graph
 
 
-def read_graphml(data: bytes, weight_name: str = "weight") -> ParsedGraph:
+def read_graphml(data: bytes, weight_name: str | None = None) -> ParsedGraph:
+    """Parse GraphML bytes; raise XmlProblem naming the line of the first problem.
+
+    `weight_name` is the edge attribute holding tie strength (matched ignoring case). None means
+    `weight` when the file has it and no weights otherwise; a name the file's edges do not have
+    is an error naming the attributes they do have.
+    """
     reader = _GraphmlReader(weight_name)
     reader.parse(data)
     return reader.finish()
 
 
-def read_gexf(data: bytes, weight_name: str = "weight") -> ParsedGraph:
+def read_gexf(data: bytes, weight_name: str | None = None) -> ParsedGraph:
+    """Parse GEXF bytes; raise XmlProblem naming the line of the first problem.
+
+    `weight_name` as for `read_graphml`; GEXF's own `weight` attribute on `<edge>` counts as an
+    edge attribute named `weight`.
+    """
     reader = _GexfReader(weight_name)
     reader.parse(data)
     return reader.finish()

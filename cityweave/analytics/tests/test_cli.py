@@ -153,6 +153,56 @@ def test_it_exits_2_for_a_malformed_node_file(capsys, riverton_files, tmp_path):
     assert f"{nodes}, line 1: no 'id' column" in err
 
 
+TRUST_GRAPHML = """<?xml version="1.0" encoding="UTF-8"?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+  <key id="t" for="edge" attr.name="trust" attr.type="int"/>
+  <key id="k" for="edge" attr.name="kind" attr.type="string"/>
+  <graph edgedefault="undirected">
+    <edge source="church" target="mosque"><data key="t">4</data><data key="k">interfaith</data></edge>
+    <edge source="rcf" target="church"><data key="t">3</data></edge>
+  </graph>
+</graphml>
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("ties.graphml", TRUST_GRAPHML, "(edge attributes: trust, kind)"),
+        (
+            "ties.gexf",
+            '<gexf xmlns="http://gexf.net/1.3"><graph><attributes class="edge">'
+            '<attribute id="0" title="trust" type="integer"/></attributes><nodes/><edges>'
+            '<edge source="a" target="b" weight="2"/></edges></graph></gexf>',
+            "(edge attributes: weight, trust)",
+        ),
+        ("ties.csv", "source,target,trust\na,b,3\n", "(columns: source, target, trust)"),
+    ],
+)
+def test_it_exits_2_naming_a_weight_attribute_the_file_does_not_have(
+    capsys, tmp_path, name, content, expected
+):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    status, out, err = run(capsys, str(path), "--weight", "trsut")
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "'trsut'" in err
+    assert err.rstrip("\n").endswith(expected)
+
+
+def test_it_reads_the_weight_attribute_named_in_a_graphml(capsys, tmp_path):
+    path = tmp_path / "ties.graphml"
+    path.write_text(TRUST_GRAPHML, encoding="utf-8")
+    status, out, _ = run(capsys, str(path), "--weight", "trust")
+    assert status == 0
+    church = next(node for node in json.loads(out)["nodes"] if node["id"] == "church")
+    assert church["strength"] == 7
+    _, out, _ = run(capsys, str(path))  # no attribute named weight: unweighted, not an error
+    assert json.loads(out)["network"]["weighted"] is False
+
+
 def test_it_exits_2_when_no_node_has_the_group_attribute(capsys, riverton_files):
     edges, _ = riverton_files
     status, _, err = run(capsys, str(edges), "--group", "sector")

@@ -253,6 +253,45 @@ def test_it_names_the_line_and_problem_of_a_malformed_gexf(tmp_path, change, exp
     assert error_of(path).startswith(f"{path}, {expected}")
 
 
+def test_it_refuses_a_weight_attribute_the_graphml_edges_do_not_have(tmp_path):
+    path = write(tmp_path, "g.graphml", GRAPHML)
+    with pytest.raises(InputError) as caught:
+        read_edges(path, weight_column="trsut")
+    assert str(caught.value) == f"{path}: no weight attribute 'trsut' (edge attributes: weight)"
+    assert read_edges(path, weight_column="WEIGHT").ties[0] == ("a", "b", 2.5)
+
+
+def test_it_refuses_a_weight_attribute_the_gexf_edges_do_not_have(tmp_path):
+    path = write(tmp_path, "g.gexf", GEXF)
+    with pytest.raises(InputError) as caught:
+        read_edges(path, weight_column="trsut")
+    assert (
+        str(caught.value) == f"{path}: no weight attribute 'trsut' (edge attributes: weight, trust)"
+    )
+
+
+def test_it_names_no_attributes_when_the_ties_have_none(tmp_path):
+    bare = GRAPHML.replace('<key id="w" for="edge" attr.name="weight" attr.type="double"/>', "")
+    path = write(tmp_path, "g.graphml", bare.replace('<data key="w">2.5</data>', ""))
+    with pytest.raises(InputError, match=r"no weight attribute 'weight' \(the ties have none\)$"):
+        read_edges(path, weight_column="weight")
+    gexf = write(tmp_path, "g.gexf", GEXF.replace(' weight="2"', ""))
+    with pytest.raises(
+        InputError, match=r"no weight attribute 'weight' \(edge attributes: trust\)$"
+    ):
+        read_edges(gexf, weight_column="weight")
+
+
+def test_it_reads_files_without_weights_when_no_weight_is_named(tmp_path):
+    bare = GRAPHML.replace('<key id="w" for="edge" attr.name="weight" attr.type="double"/>', "")
+    path = write(tmp_path, "g.graphml", bare.replace('<data key="w">2.5</data>', ""))
+    assert read_edges(path).ties == [("a", "b", None), ("b", "c", None)]
+    gexf = write(tmp_path, "g.gexf", GEXF.replace(' weight="2"', ""))
+    assert read_edges(gexf).ties == [("a", "b", None)]
+    csv_path = write(tmp_path, "ties.csv", "source,target\na,b\n")
+    assert read_edges(csv_path).ties == [("a", "b", None)]
+
+
 def read_text_as(name: str, content: bytes):
     with tempfile.TemporaryDirectory() as folder:
         return read_edges(write(Path(folder), name, content))
