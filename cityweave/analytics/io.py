@@ -4,9 +4,13 @@
   tie per row. A blank weight means 1.
 - Node CSV: a header with `id` (any case); every other column is an attribute. Blank cells are
   no value.
-- GraphML and GEXF: nodes with their attributes (GEXF labels become `label`), edges with their
-  weight (GraphML: the edge key whose name is the weight column; GEXF: the `weight` attribute
-  or an edge attribute of that title), and whether the file declares its edges directed.
+- GraphML and GEXF: nodes with their attributes, edges with their weight (GraphML: the edge key
+  whose name is the weight column; GEXF: the `weight` attribute or an edge attribute of that
+  title), and whether the file declares its edges directed. GraphML's nested graphs (yEd's
+  groups and folders) are read whole: the group node and every node and edge inside it.
+- Labels as each tool stores them: Gephi's GEXF `label` attribute and yEd's node label (the
+  `<y:NodeLabel>` in its `nodegraphics` data) become `label`; Cytoscape's `name` column is the
+  `name` attribute. The analysis shows `label`, else `name`, else the id.
 - The weight: `weight` when the file has it, else none; a weight column or attribute asked for
   by name must exist, in every format (`no weight attribute 'trsut' (edge attributes: trust)`).
 

@@ -1,7 +1,8 @@
 """GraphML and GEXF readers on expat, so every problem can name its line.
 
 Entity declarations are refused (no "billion laughs"), external entities are never fetched, and
-elements from other namespaces (yEd's graphics, GEXF's viz) are skipped.
+elements from other namespaces (yEd's graphics, GEXF's viz) are skipped, except that the GraphML
+reader takes yEd's node labels from them.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class _Key:
     kind: str
     default: str | None = None
     default_line: int = 0
+    yfiles_type: str | None = None
 
 
 def convert(text: str, kind: str, line: int, name: str) -> Any:
@@ -135,6 +137,7 @@ class _ExpatReader:
             self.namespace = namespace
         if self.foreign_depth or namespace != self.namespace:
             self.foreign_depth += 1
+            self.foreign_start(local, {key.rpartition(" ")[2]: v for key, v in attributes.items()})
             return
         self.start(local, {key.rpartition(" ")[2]: value for key, value in attributes.items()})
 
@@ -142,11 +145,14 @@ class _ExpatReader:
         self.depth -= 1
         if self.foreign_depth:
             self.foreign_depth -= 1
+            self.foreign_end()
             return
         self.end(self._split(name)[1])
 
     def _text(self, data: str) -> None:
-        if not self.foreign_depth:
+        if self.foreign_depth:
+            self.foreign_text(data)
+        else:
             self.text(data)
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
@@ -157,6 +163,15 @@ class _ExpatReader:
 
     def text(self, data: str) -> None:
         raise NotImplementedError
+
+    def foreign_start(self, name: str, attributes: dict[str, str]) -> None:
+        """An element of another namespace (or inside one) opens; most readers skip it."""
+
+    def foreign_end(self) -> None:
+        """That element closes."""
+
+    def foreign_text(self, data: str) -> None:
+        """Text inside it."""
 
     def _set_default(self, key: _Key) -> None:
         """Keep an attribute's default, checked now so a bad one is reported at its own line."""
@@ -171,7 +186,81 @@ def missing_weight(name: str, attributes: list[str]) -> XmlProblem:
     return XmlProblem(None, f"no weight attribute '{name}' ({have})")
 
 
+class _YedLabel:
+    """The label yEd shows for a node, read from its `nodegraphics` data.
+
+    yEd writes it as `<y:NodeLabel>text</y:NodeLabel>` inside `<y:ShapeNode>`, `<y:GenericNode>`,
+    `<y:SVGNode>`, `<y:ImageNode>` and so on; a group node's `<y:ProxyAutoBoundsNode>` holds one
+    realizer per state (open group, closed folder) under `<y:Realizers active="N">`, and the label
+    shown is the active realizer's. The label is the first non-blank one (the active realizer's
+    first, when there are realizers), its own text only (not that of the `<y:LabelModel>` and
+    `<y:ModelParameter>` elements yEd writes inside it), stripped.
+    """
+
+    def __init__(self) -> None:
+        self.path: list[str] = []  # the open yEd elements, outermost first
+        self.realizers_depth: int | None = None  # where an open <y:Realizers> is in the path
+        self.active = 0
+        self.realizers_seen = 0
+        self.realizer: int | None = None  # which realizer we are inside, counting from 0
+        self.label_depth: int | None = None  # where an open <y:NodeLabel> is in the path
+        self.text: list[str] = []
+        self.labels: list[tuple[int | None, str]] = []
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        depth = len(self.path)
+        if self.realizers_depth is not None and depth == self.realizers_depth + 1:
+            self.realizer = self.realizers_seen
+            self.realizers_seen += 1
+        if name == "Realizers":
+            self.realizers_depth = depth
+            active = attributes.get("active", "0")
+            self.active = int(active) if active.isdigit() else 0
+        elif name == "NodeLabel" and self.label_depth is None:
+            self.label_depth = depth
+            self.text = []
+        self.path.append(name)
+
+    def end(self) -> None:
+        self.path.pop()
+        depth = len(self.path)
+        if depth == self.label_depth:
+            self.labels.append((self.realizer, "".join(self.text).strip()))
+            self.label_depth = None
+        if self.realizers_depth is not None and depth == self.realizers_depth + 1:
+            self.realizer = None
+        if depth == self.realizers_depth:
+            self.realizers_depth = None
+
+    def add_text(self, data: str) -> None:
+        if self.label_depth is not None and len(self.path) == self.label_depth + 1:
+            self.text.append(data)
+
+    def label(self) -> str | None:
+        """The first non-blank label of the active realizer, else the first non-blank one."""
+        shown = [text for realizer, text in self.labels if text and realizer in (None, self.active)]
+        others = [text for _, text in self.labels if text]
+        if shown:
+            return shown[0]
+        return others[0] if others else None
+
+
 class _GraphmlReader(_ExpatReader):
+    """GraphML with nested graphs (yEd's groups): every node at every level, and every edge.
+
+    As networkx's `read_graphml` reads a yEd group: the group node is a node like any other, the
+    nodes and edges of the graph nested in it are read too. networkx descends only into nodes
+    marked `yfiles.foldertype="group"`; this reader descends into every nested graph (yEd's closed
+    folders, `yfiles.foldertype="folder"`, included), as the GraphML specification allows. An edge
+    without a `directed` attribute takes the `edgedefault` of the graph it is written in.
+
+    Labels: yEd's node label (see `_YedLabel`) becomes the node's `label`, over any data named
+    `label`. Other tools' own names need nothing special: Cytoscape writes its `name` column as a
+    key with attr.name="name", read as the `name` attribute, which the analysis uses as the label
+    when there is no `label`. Data with child elements (yEd's graphics) is never stored as text,
+    nor is data for keys with a `yfiles.type`.
+    """
+
     root_name = "graphml"
 
     def __init__(self, weight_name: str | None) -> None:
@@ -182,9 +271,18 @@ class _GraphmlReader(_ExpatReader):
         self.keys: dict[str, _Key] = {}
         self.key: _Key | None = None
         self.graphs = 0
-        self.node: dict[str, Any] | None = None
-        self.edge: int | None = None
+        # The open graph, node and edge elements, innermost last: (kind, node, edge, directed).
+        self.open: list[tuple[str, dict[str, Any] | None, int | None, bool]] = []
         self.data: tuple[_Key, int] | None = None
+        self.data_owner: tuple[str, dict[str, Any] | None, int | None, bool] | None = None
+        self.data_has_children = False
+        self.yed: _YedLabel | None = None
+        self.yed_labels: dict[str, str] = {}
+        self.edge_key_names: dict[str, None] = {}
+
+    @property
+    def node(self) -> dict[str, Any] | None:
+        return self.open[-1][1] if self.open and self.open[-1][0] == "node" else None
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
         line = self.line
@@ -196,23 +294,17 @@ class _GraphmlReader(_ExpatReader):
                 attributes.get("attr.name", key_id),
                 attributes.get("for", "all"),
                 attributes.get("attr.type", "string"),
+                yfiles_type=attributes.get("yfiles.type"),
             )
             self.keys[key_id] = self.key
         elif name == "default":
             self.buffer = []
         elif name == "graph":
-            if self.node is not None or self.edge is not None:
-                raise XmlProblem(line, "nested graphs are not supported")
-            self.graphs += 1
-            if self.graphs > 1:
-                raise XmlProblem(line, "more than one graph in the file")
-            default = attributes.get("edgedefault", "directed")
-            if default not in ("directed", "undirected"):
-                raise XmlProblem(line, f"edgedefault {default!r} is not directed or undirected")
-            self.graph.directed = default == "directed"
-        elif name == "node" and self.graphs:
-            self.node = self.graph.add_node(attributes.get("id"), line)
-        elif name == "edge":
+            self._start_graph(attributes, line)
+        elif name == "node" and self.open:
+            node = self.graph.add_node(attributes.get("id"), line)
+            self.open.append(("node", node, None, self.open[-1][3]))
+        elif name == "edge" and self.open:
             self._start_edge(attributes, line)
         elif name == "hyperedge":
             raise XmlProblem(line, "hyperedges are not supported")
@@ -220,8 +312,24 @@ class _GraphmlReader(_ExpatReader):
             key_id = attributes.get("key", "")
             if key_id not in self.keys:
                 raise XmlProblem(line, f"data refers to key {key_id!r}, which no <key> declares")
-            self.data = (self.keys[key_id], line)
+            key = self.keys[key_id]
+            self.data = (key, line)
+            self.data_owner = self.open[-1] if self.open else None
+            self.data_has_children = False
+            if key.yfiles_type == "nodegraphics" and self.node is not None:
+                self.yed = _YedLabel()
             self.buffer = []
+
+    def _start_graph(self, attributes: dict[str, str], line: int) -> None:
+        default = attributes.get("edgedefault", "directed")
+        if default not in ("directed", "undirected"):
+            raise XmlProblem(line, f"edgedefault {default!r} is not directed or undirected")
+        if not self.open:
+            self.graphs += 1
+            if self.graphs > 1:
+                raise XmlProblem(line, "more than one graph in the file")
+            self.graph.directed = default == "directed"
+        self.open.append(("graph", None, None, default == "directed"))
 
     def _start_edge(self, attributes: dict[str, str], line: int) -> None:
         source, target = attributes.get("source"), attributes.get("target")
@@ -230,39 +338,77 @@ class _GraphmlReader(_ExpatReader):
         directed = attributes.get("directed")
         if directed not in (None, "true", "false"):
             raise XmlProblem(line, f"edge directed={directed!r} is not true or false")
-        self.edge = len(self.graph.ties)
+        graph_directed = self.open[-1][3]
+        if directed is not None:
+            tie_directed: bool | None = directed == "true"
+        elif graph_directed != self.graph.directed:
+            tie_directed = graph_directed  # a nested graph with its own edgedefault
+        else:
+            tie_directed = None
+        edge = len(self.graph.ties)
         self.graph.ties.append((source, target, None))
-        self.graph.tie_directed.append(None if directed is None else directed == "true")
+        self.graph.tie_directed.append(tie_directed)
+        self.open.append(("edge", None, edge, graph_directed))
 
     def end(self, name: str) -> None:
         if name == "default" and self.key is not None:
             self._set_default(self.key)
         elif name == "key":
             self.key = None
-        elif name == "node":
-            self.node = None
-        elif name == "edge":
-            self.edge = None
+        elif name in ("graph", "node", "edge") and self.open and self.open[-1][0] == name:
+            self.open.pop()
         elif name == "data" and self.data is not None:
             key, line = self.data
-            self.data = None
             self._store("".join(self.buffer), key, line)
+            self.data = None
+            self.yed = None
+
+    def foreign_start(self, name: str, attributes: dict[str, str]) -> None:
+        if self.data is not None:
+            self.data_has_children = True
+            if self.yed is not None:
+                self.yed.start(name, attributes)
+
+    def foreign_end(self) -> None:
+        if self.yed is not None:
+            self.yed.end()
+
+    def foreign_text(self, data: str) -> None:
+        if self.yed is not None:
+            self.yed.add_text(data)
 
     def _store(self, text: str, key: _Key, line: int) -> None:
-        if self.edge is not None:
+        if self.data_owner is None:
+            return
+        kind, node, edge, _ = self.data_owner
+        if self.yed is not None and node is not None:
+            label = self.yed.label()
+            if label is not None:
+                self.yed_labels[node["id"]] = label
+        if key.yfiles_type is not None or self.data_has_children:
+            return  # yEd's graphics and other extensions: structure, not a value
+        if kind == "edge" and edge is not None:
+            self.edge_key_names[key.name] = None
             if key.name.lower() == self.weight_name:
-                source, target, _ = self.graph.ties[self.edge]
-                self.graph.ties[self.edge] = (source, target, weight_value(text, line))
-        elif self.node is not None:
-            self.node[key.name] = convert(text, key.kind, line, key.name)
+                source, target, _ = self.graph.ties[edge]
+                self.graph.ties[edge] = (source, target, weight_value(text, line))
+        elif kind == "node" and node is not None:
+            node[key.name] = convert(text, key.kind, line, key.name)
 
     def text(self, data: str) -> None:
         self.buffer.append(data)
 
     def edge_attributes(self) -> list[str]:
-        """The names of the attributes the file declares for edges, in order."""
-        names = [key.name for key in self.keys.values() if key.target in ("edge", "all")]
-        return list(dict.fromkeys(names))
+        """The names of the attributes the file declares for edges or gives its edges, in order.
+
+        Cytoscape declares every key `for="node"`, edge columns too, so the keys edges use count.
+        """
+        declared = [
+            key.name
+            for key in self.keys.values()
+            if key.target in ("edge", "all") and key.yfiles_type is None
+        ]
+        return list(dict.fromkeys([*declared, *self.edge_key_names]))
 
     def finish(self) -> ParsedGraph:
         edge_attributes = self.edge_attributes()
@@ -271,7 +417,7 @@ class _GraphmlReader(_ExpatReader):
         ):
             raise missing_weight(self.wanted_weight, edge_attributes)
         for key in self.keys.values():
-            if key.default is None:
+            if key.default is None or key.yfiles_type is not None:
                 continue
             if key.target in ("node", "all"):
                 for node in self.graph.nodes:
@@ -283,6 +429,9 @@ class _GraphmlReader(_ExpatReader):
                 self.graph.ties = [
                     (s, t, weight if w is None else w) for s, t, w in self.graph.ties
                 ]
+        for node in self.graph.nodes:
+            if node["id"] in self.yed_labels:
+                node["label"] = self.yed_labels[node["id"]]
         return self.graph
 
 

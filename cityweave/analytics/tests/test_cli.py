@@ -235,6 +235,17 @@ def test_it_follows_the_direction_a_gexf_declares_unless_told_otherwise(capsys):
     assert json.loads(out)["network"]["directed"] is False
 
 
+def test_it_analyses_a_yed_file_with_a_group_naming_stakeholders_as_yed_shows_them(capsys):
+    path = Path(__file__).resolve().parent / "fixtures" / "yed_groups.graphml"
+    status, out, err = run(capsys, str(path), "--weight", "trust", "--group", "sector")
+    assert (status, err) == (0, "")
+    data = json.loads(out)
+    assert (data["network"]["nodes"], data["network"]["ties"]) == (5, 4)
+    labels = {node["id"]: node["label"] for node in data["nodes"]}
+    assert labels["n1"] == "Riverton Health Coalition"
+    assert labels["n1::n1"] == "St Mark's Clinic"
+
+
 def test_it_runs_without_django():
     check = (
         "import sys, cityweave.analytics, cityweave.analytics.cli; "

@@ -7,14 +7,17 @@ import io
 import tempfile
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cityweave.analytics import analyze
 from cityweave.analytics.io import InputError, read_edges, read_nodes
 from cityweave.analytics.tests.strategies import checked
 
 SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "samples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared sample files not present")
 
 
@@ -216,6 +219,95 @@ def test_it_refuses_a_file_whose_root_is_not_the_format_it_claims(tmp_path):
     assert error_of(path) == f"{path}, line 1: the root element is <graphml>, not <gexf>"
 
 
+def test_it_reads_a_yed_group_node_and_its_members_as_networkx_does():
+    path = FIXTURES / "yed_groups.graphml"
+    graph = read_edges(path, weight_column="trust")
+    theirs = nx.read_graphml(path)
+    assert [node["id"] for node in graph.nodes] == list(theirs)
+    assert sorted(graph.ties) == sorted(theirs.edges(data="trust"))
+    assert graph.declared_directed is theirs.is_directed()
+    for node in graph.nodes:
+        assert node["sector"] == theirs.nodes[node["id"]]["sector"]
+        if theirs.nodes[node["id"]].get("label"):
+            assert node["label"] == theirs.nodes[node["id"]]["label"]
+
+
+def test_it_reads_the_labels_yed_shows():
+    graph = read_edges(FIXTURES / "yed_groups.graphml")
+    labels = {node["id"]: node["label"] for node in graph.nodes}
+    assert labels == {
+        "n0": "City Hall",  # a ShapeNode's label, without its label model
+        "n1": "Riverton Health Coalition",  # the group's open realizer (networkx reads none)
+        "n1::n0": "Riverton Hospital",
+        "n1::n1": "St Mark's Clinic",  # a GenericNode
+        "n2": "Riverton Community Foundation",  # the first label with text (networkx: None)
+    }
+    # yEd's graphics keys (d7, the nodegraphics) are not attributes.
+    names = {name for node in graph.nodes for name in node}
+    assert names == {"id", "label", "sector", "url", "description"}
+
+
+YED_FOLDER = """<?xml version="1.0" encoding="UTF-8"?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:y="http://www.yworks.com/xml/graphml">
+  <key for="node" id="d6" yfiles.type="nodegraphics"/>
+  <key attr.name="label" attr.type="string" for="node" id="d7"/>
+  <graph edgedefault="directed" id="G">
+    <node id="n0" yfiles.foldertype="folder">
+      <data key="d7">from a data key</data>
+      <data key="d6"><y:ProxyAutoBoundsNode><y:Realizers active="1">
+        <y:GroupNode><y:NodeLabel>Youth Council (open)</y:NodeLabel></y:GroupNode>
+        <y:GroupNode><y:NodeLabel>Youth Council</y:NodeLabel></y:GroupNode>
+      </y:Realizers></y:ProxyAutoBoundsNode></data>
+      <graph edgedefault="undirected" id="n0:">
+        <node id="n0::n0"/>
+        <node id="n0::n1"><data key="d7">Maya</data></node>
+        <edge source="n0::n0" target="n0::n1"/>
+        <edge source="n0::n0" target="n0::n1" directed="true"/>
+      </graph>
+      <data key="d6"/>
+    </node>
+    <edge source="n0::n1" target="n0"/>
+  </graph>
+</graphml>
+"""
+
+
+def test_it_reads_a_closed_yed_folder_its_active_label_and_its_own_edge_default(tmp_path):
+    graph = read_edges(write(tmp_path, "folder.graphml", YED_FOLDER))
+    assert graph.nodes == [
+        {"id": "n0", "label": "Youth Council"},
+        {"id": "n0::n0"},
+        {"id": "n0::n1", "label": "Maya"},
+    ]
+    assert graph.declared_directed is True
+    # The folder's graph says undirected; an edge's own `directed` still wins.
+    assert graph.tie_directed == [False, True, None]
+
+
+def test_it_refuses_a_second_top_level_graph_but_not_nested_ones(tmp_path):
+    second = YED_FOLDER.replace(
+        "  </graph>\n</graphml>", '  </graph>\n  <graph edgedefault="directed"/>\n</graphml>'
+    )
+    path = write(tmp_path, "two.graphml", second)
+    assert error_of(path) == f"{path}, line 22: more than one graph in the file"
+
+
+def test_it_reads_cytoscapes_name_column_as_the_label():
+    # Cytoscape's GraphML writer: no namespace, every key `for="node"` (edge columns too).
+    path = FIXTURES / "cytoscape_names.graphml"
+    graph = read_edges(path, weight_column="trust")
+    assert graph.ties == [("152", "153", 4.0), ("153", "154", 2.0)]
+    assert graph.nodes[0]["name"] == "City Hall"
+    result = analyze(graph.nodes, graph.ties)
+    assert [node["label"] for node in result.nodes] == [
+        "City Hall",
+        "Riverton Community Foundation",
+        "First Bank",
+    ]
+    with pytest.raises(InputError, match="edge attributes: SUID, shared name, shared interaction"):
+        read_edges(path, weight_column="weight")
+
+
 GEXF = """<?xml version="1.0" encoding="UTF-8"?>
 <gexf xmlns="http://gexf.net/1.3" version="1.3">
   <graph defaultedgetype="undirected">
@@ -231,6 +323,12 @@ GEXF = """<?xml version="1.0" encoding="UTF-8"?>
   </graph>
 </gexf>
 """
+
+
+def test_it_uses_gephis_gexf_label_as_the_stakeholders_label(tmp_path):
+    graph = read_edges(write(tmp_path, "g.gexf", GEXF))
+    result = analyze(graph.nodes, graph.ties)
+    assert [node["label"] for node in result.nodes] == ["A", "B"]
 
 
 def test_it_reads_a_gexf_edge_attribute_as_the_weight_when_asked(tmp_path):
