@@ -5,17 +5,49 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import math
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from cityweave.analytics.analysis import FAST_SAMPLE_SIZE, analyze
 from cityweave.analytics.brokerage import ROLES
-from cityweave.analytics.io import GraphFile, InputError, read_edges, read_nodes
+from cityweave.analytics.io import (
+    FileTooLargeError,
+    GraphFile,
+    InputError,
+    read_edges,
+    read_nodes,
+)
 from cityweave.analytics.result import AnalysisResult
 
 DESCRIPTION = "Analyse a network file: centrality, structural holes, brokerage, communities."
+# Input files larger than this are refused before they are read (decimal megabytes): a 200 MB
+# GraphML holds about two million ties, twice the largest network the design plans for.
+DEFAULT_MAX_FILE_MB = 200.0
+MAX_FILE_MB_VARIABLE = "CITYWEAVE_ANALYZE_MAX_MB"
+
+
+def megabytes(text: str) -> float:
+    """A file-size limit in megabytes: a number >= 0, where 0 means no limit."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number of megabytes") from None
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{text!r} is not a number of megabytes >= 0")
+    return value
+
+
+def _megabytes_option(text: str) -> float:
+    try:
+        return megabytes(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 TABLE_COLUMNS = (
     "degree",
     "strength",
@@ -73,6 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=f"estimate betweenness and closeness from {FAST_SAMPLE_SIZE} sampled sources",
     )
+    parser.add_argument(
+        "--max-file-size",
+        type=_megabytes_option,
+        metavar="MB",
+        help=f"refuse input files larger than this many megabytes; 0 for no limit "
+        f"(default ${MAX_FILE_MB_VARIABLE}, else {DEFAULT_MAX_FILE_MB:g})",
+    )
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     parser.add_argument(
         "--top", type=int, default=25, help="rows in the table format, by betweenness (0: all)"
@@ -91,6 +130,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_request.code or 0)
     try:
         result = _run(options)
+    except FileTooLargeError as error:
+        print(
+            f"cityweave analyze: {error} (raise it with --max-file-size MB "
+            f"or {MAX_FILE_MB_VARIABLE})",
+            file=sys.stderr,
+        )
+        return 2
     except (InputError, ValueError) as error:
         print(f"cityweave analyze: {error}", file=sys.stderr)
         return 2
@@ -109,11 +155,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def max_file_bytes(option: float | None, environment: Mapping[str, str]) -> int | None:
+    """The input size limit in bytes: --max-file-size, else $CITYWEAVE_ANALYZE_MAX_MB, else 200 MB.
+
+    0 means no limit (None). A bad environment value is a ValueError naming the variable.
+    """
+    limit = option
+    if limit is None:
+        text = environment.get(MAX_FILE_MB_VARIABLE, "").strip()
+        try:
+            limit = megabytes(text) if text else DEFAULT_MAX_FILE_MB
+        except ValueError as error:
+            raise ValueError(f"{MAX_FILE_MB_VARIABLE}: {error}") from None
+    return None if limit == 0 else math.floor(limit * 1_000_000)
+
+
 def _run(options: argparse.Namespace) -> AnalysisResult:
-    graph = read_edges(options.edges, options.weight)
+    max_bytes = max_file_bytes(options.max_file_size, os.environ)
+    graph = read_edges(options.edges, options.weight, max_bytes=max_bytes)
     nodes = graph.nodes
     if options.nodes:
-        nodes = merge_nodes(nodes, read_nodes(options.nodes))
+        nodes = merge_nodes(nodes, read_nodes(options.nodes, max_bytes=max_bytes))
     if options.directed:
         directed = True
     elif options.undirected:

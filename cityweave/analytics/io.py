@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,26 @@ class InputError(ValueError):
         self.problem = problem
         where = f"{self.path}, line {line}" if line is not None else self.path
         super().__init__(f"{where}: {problem}")
+
+
+class FileTooLargeError(InputError):
+    """A file bigger than the reader was allowed to read, refused before reading it."""
+
+    def __init__(self, path: str | Path, size: int | None, max_bytes: int) -> None:
+        self.size = size
+        self.max_bytes = max_bytes
+        limit = describe_size(max_bytes)
+        problem = f"is over the {limit} limit"
+        if size is not None:
+            problem = f"is {describe_size(size)}, over the {limit} limit"
+        super().__init__(path, None, problem)
+
+
+def describe_size(size: int) -> str:
+    """A byte count for people: `250.3 MB` (decimal megabytes), or `512 bytes` below 0.1 MB."""
+    if size < 100_000:
+        return f"{size:,} bytes"
+    return f"{size / 1_000_000:,.1f} MB".replace(".0 MB", " MB")
 
 
 @dataclass
@@ -66,19 +87,22 @@ class GraphFile:
         return arcs
 
 
-def read_edges(path: str | Path, weight_column: str | None = None) -> GraphFile:
+def read_edges(
+    path: str | Path, weight_column: str | None = None, *, max_bytes: int | None = None
+) -> GraphFile:
     """Read an edge list (.csv), GraphML (.graphml, .xml) or GEXF (.gexf) file.
 
     `weight_column` names the column or edge attribute holding tie strength, matched ignoring
     case. None reads `weight` when the file has it (no weights otherwise); a name the file does
     not have is an InputError naming the columns or edge attributes it does have, in every format.
+    A file over `max_bytes` (None: no limit) is a FileTooLargeError, raised before it is read.
     """
     kind = EDGE_SUFFIXES.get(Path(path).suffix.lower())
     if kind is None:
         raise InputError(
             path, None, "unknown file type: use .csv, .graphml or .gexf (an edge list or a graph)"
         )
-    data = _read_bytes(path)
+    data = _read_bytes(path, max_bytes)
     if kind == "csv":
         return _read_edge_csv(path, _decode(path, data), weight_column)
     reader = read_graphml if kind == "graphml" else read_gexf
@@ -89,9 +113,9 @@ def read_edges(path: str | Path, weight_column: str | None = None) -> GraphFile:
     return GraphFile(parsed.nodes, parsed.ties, parsed.tie_directed, parsed.directed)
 
 
-def read_nodes(path: str | Path) -> list[dict[str, Any]]:
-    """Read a node CSV: an `id` column and attribute columns."""
-    rows = _csv_rows(path, _decode(path, _read_bytes(path)))
+def read_nodes(path: str | Path, *, max_bytes: int | None = None) -> list[dict[str, Any]]:
+    """Read a node CSV: an `id` column and attribute columns (`max_bytes` as for `read_edges`)."""
+    rows = _csv_rows(path, _decode(path, _read_bytes(path, max_bytes)))
     header_line, header = _header(path, rows)
     lowered = [name.lower() for name in header]
     if "id" not in lowered:
@@ -172,9 +196,23 @@ def parse_weight(text: str) -> float | None:
     return number
 
 
-def _read_bytes(path: str | Path) -> bytes:
+def _read_bytes(path: str | Path, max_bytes: int | None = None) -> bytes:
+    """The file's bytes, refusing more than `max_bytes` (None: no limit).
+
+    A file whose size is known is refused before any of it is read; a pipe or device, whose size
+    is not, once more than `max_bytes` have arrived.
+    """
     try:
-        return Path(path).read_bytes()
+        with Path(path).open("rb") as handle:
+            if max_bytes is None:
+                return handle.read()
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                raise FileTooLargeError(path, size, max_bytes)
+            data = handle.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise FileTooLargeError(path, None, max_bytes)
+            return data
     except FileNotFoundError:
         raise InputError(path, None, "no such file") from None
     except IsADirectoryError:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from cityweave.analytics.brokerage import ROLES
-from cityweave.analytics.cli import main
+from cityweave.analytics.cli import main, max_file_bytes
+from cityweave.analytics.io import FileTooLargeError, read_edges
 
 NETWORK_KEYS = {
     "nodes",
@@ -244,6 +248,75 @@ def test_it_analyses_a_yed_file_with_a_group_naming_stakeholders_as_yed_shows_th
     labels = {node["id"]: node["label"] for node in data["nodes"]}
     assert labels["n1"] == "Riverton Health Coalition"
     assert labels["n1::n1"] == "St Mark's Clinic"
+
+
+def test_it_refuses_a_file_over_the_size_limit_in_one_line(capsys, riverton_files):
+    edges, _ = riverton_files
+    size = edges.stat().st_size
+    assert size > 50
+    status, out, err = run(capsys, str(edges), "--max-file-size", "0.00005")
+    assert (status, out) == (2, "")
+    assert err == (
+        f"cityweave analyze: {edges}: is {size} bytes, over the 50 bytes limit "
+        "(raise it with --max-file-size MB or CITYWEAVE_ANALYZE_MAX_MB)\n"
+    )
+
+
+def test_it_reads_the_size_limit_from_the_environment(capsys, riverton_files, monkeypatch):
+    edges, nodes = riverton_files
+    assert edges.stat().st_size < 100 < nodes.stat().st_size
+    monkeypatch.setenv("CITYWEAVE_ANALYZE_MAX_MB", "0.00005")
+    status, _, err = run(capsys, str(edges))
+    assert status == 2
+    assert "over the 50 bytes limit" in err
+    assert run(capsys, str(edges), "--max-file-size", "1")[0] == 0  # the option wins
+    monkeypatch.setenv("CITYWEAVE_ANALYZE_MAX_MB", "0.0001")  # the edges fit, the nodes do not
+    status, _, err = run(capsys, str(edges), "--nodes", str(nodes))
+    assert status == 2
+    assert err.startswith(f"cityweave analyze: {nodes}: is ")
+    monkeypatch.setenv("CITYWEAVE_ANALYZE_MAX_MB", "0")  # no limit
+    assert run(capsys, str(edges), "--nodes", str(nodes))[0] == 0
+
+
+@pytest.mark.parametrize("value", ["lots", "-5", "nan"])
+def test_it_exits_2_naming_a_bad_size_limit_in_the_environment(
+    capsys, riverton_files, monkeypatch, value
+):
+    edges, _ = riverton_files
+    monkeypatch.setenv("CITYWEAVE_ANALYZE_MAX_MB", value)
+    status, out, err = run(capsys, str(edges))
+    assert (status, out) == (2, "")
+    assert err.startswith("cityweave analyze: CITYWEAVE_ANALYZE_MAX_MB: ")
+    assert err.count("\n") == 1
+    status, _, err = run(capsys, str(edges), "--max-file-size", value)
+    assert status == 2
+    assert "--max-file-size" in err
+
+
+def test_the_size_limit_is_200_megabytes_unless_changed():
+    assert max_file_bytes(None, {}) == 200_000_000
+    assert max_file_bytes(None, {"CITYWEAVE_ANALYZE_MAX_MB": " 500 "}) == 500_000_000
+    assert max_file_bytes(0.5, {"CITYWEAVE_ANALYZE_MAX_MB": "500"}) == 500_000
+    assert max_file_bytes(0, {}) is None
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_it_stops_reading_a_pipe_once_it_passes_the_limit(tmp_path):
+    pipe = tmp_path / "ties.csv"
+    os.mkfifo(pipe)
+
+    def feed() -> None:
+        # One write of less than PIPE_BUF (4096 bytes): it lands whole before the reader stops.
+        with contextlib.suppress(BrokenPipeError), open(pipe, "w", encoding="utf-8") as writer:
+            writer.write("source,target\n" + "a,b\n" * 900)
+
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+    try:
+        with pytest.raises(FileTooLargeError, match="ties.csv: is over the 100 bytes limit$"):
+            read_edges(pipe, max_bytes=100)
+    finally:
+        feeder.join(timeout=5)
 
 
 def test_it_runs_without_django():
