@@ -21,9 +21,17 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+#: The same range as dates, for date filters.
+EARLIEST_DATE, LATEST_DATE = dt.date(EARLIEST_YEAR, 1, 1), dt.date(LATEST_YEAR, 12, 31)
+#: Form validators keeping a day within that range.
+SUPPORTED_DAYS = [
+    MinValueValidator(EARLIEST_DATE, f"Choose a day in {EARLIEST_YEAR} or later."),
+    MaxValueValidator(LATEST_DATE, f"Choose a day in {LATEST_YEAR} or earlier."),
+]
 #: The longest free text (a note) kept: about ten pages.
 TEXT_MAX_LENGTH = 20_000
 #: The largest id either database can hold (a signed 64-bit integer).

@@ -145,3 +145,18 @@ def test_a_viewer_is_refused_a_change_before_its_body_is_read(bob_api, riverton,
         assert response.status_code == 403, (url, response.content)
         assert "Viewers can read" in response.json()["detail"]
     assert bob_api.get(api(riverton.slug, "stakeholders_list")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query", ["occurred_to=9999-12-31", "occurred_from=0001-01-01", "occurred_from=1899-12-31"]
+)
+def test_interaction_day_filters_outside_1900_2200_answer_422_on_the_api_and_never_500(
+    alice_api, alice_client, riverton, alice_member, query
+):
+    riverton.timezone = "Asia/Tokyo"  # east of UTC: the first day's midnight is before year 1
+    riverton.save()
+    response = alice_api.get(api(riverton.slug, "interactions_list") + "?" + query)
+    assert response.status_code == 422, response.content
+    assert {error["field"] for error in response.json()["detail"]} == {query.split("=")[0]}
+    page = alice_client.get(reverse("interactions:list", args=[riverton.slug]) + "?" + query)
+    assert page.status_code == 200  # the page leaves an invalid filter out, as it does any

@@ -18,6 +18,7 @@ from cityweave.testing import (
     make_tie,
     make_user,
 )
+from cityweave.workspaces.models import TrashEntry
 from cityweave.workspaces.services import move_to_trash
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,8 @@ def test_the_trash_shows_a_private_interaction_to_its_author_alone(
     url = reverse("trash:list", args=[riverton.slug])
     alice_page = alice_client.get(url).content.decode()
     assert "Open day" in alice_page and "Budget worries" not in alice_page
+    # The owner still sees that something is there, unnamed, and can bring it back for its author.
+    assert "Another member’s private interaction" in alice_page
     assert client.login(username=dana.email, password=PASSWORD)
     dana_page = client.get(url).content.decode()
     assert "Open day" in dana_page and "Budget worries" in dana_page
@@ -130,3 +133,38 @@ def test_shared_contacts_show_their_time_to_every_member(
     make_interaction(riverton, [city_and_bank.target], private=True, author=alice_member)
     page = alice_client.get(reverse("ties:detail", args=[riverton.slug, city_and_bank.pk]))
     assert "0 days since the last contact" in page.content.decode()
+
+
+def test_an_owner_restores_a_private_interaction_its_editor_author_deleted(
+    riverton, alice_member, bob_member, alice_client, bank
+):
+    bob_member.role = "editor"
+    bob_member.save()
+    secret = make_interaction(
+        riverton, [bank], summary="Budget worries", private=True, author=bob_member
+    )
+    move_to_trash(bob_member, secret)
+    entry = TrashEntry.objects.get(object_id=secret.pk)
+    purge = alice_client.get(
+        reverse("trash:purge", args=[riverton.slug, entry.pk])
+    ).content.decode()
+    assert "Budget worries" not in purge and "private interaction" in purge
+    response = alice_client.post(reverse("trash:restore", args=[riverton.slug, entry.pk]))
+    assert response.status_code == 302
+    secret.refresh_from_db()
+    assert secret.deleted_at is None
+
+
+def test_clearing_a_link_one_cannot_see_keeps_it(
+    riverton, alice_member, bob_member, alice_api, bank
+):
+    secret = make_interaction(
+        riverton, [bank], summary="Budget worries", private=True, author=bob_member
+    )
+    promise = make_commitment(bank, interaction=secret)
+    url = reverse("api:commitments_detail", args=[riverton.slug, promise.pk])
+    response = alice_api.patch(url, {"interaction": None}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["interaction"] is None  # still hidden from her
+    promise.refresh_from_db()
+    assert promise.interaction_id == secret.pk  # and still there for its author

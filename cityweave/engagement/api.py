@@ -14,7 +14,7 @@ from pydantic import Field
 
 from cityweave.engagement import services
 from cityweave.engagement.models import Commitment, Interaction
-from cityweave.storable import TEXT_MAX_LENGTH
+from cityweave.storable import EARLIEST_DATE, LATEST_DATE, TEXT_MAX_LENGTH
 from cityweave.workspaces.api import Id, ListPagination, PatchSchema, QueryId, api_member
 from cityweave.workspaces.models import listed
 
@@ -109,10 +109,16 @@ class InteractionFilters(Schema):
     )
     goal: QueryId | None = None
     occurred_from: dt.date | None = Field(
-        default=None, description="On or after this day (workspace time)."
+        default=None,
+        ge=EARLIEST_DATE,
+        le=LATEST_DATE,
+        description="On or after this day (workspace time).",
     )
     occurred_to: dt.date | None = Field(
-        default=None, description="On or before this day (workspace time)."
+        default=None,
+        ge=EARLIEST_DATE,
+        le=LATEST_DATE,
+        description="On or before this day (workspace time).",
     )
     order: Literal["occurred_at", "-occurred_at"] = "-occurred_at"
 

@@ -18,7 +18,7 @@ from cityweave.stakeholders.forms import (
     pick_stakeholders,
 )
 from cityweave.stakeholders.models import Stakeholder, sector_choices
-from cityweave.storable import MAX_ID
+from cityweave.storable import MAX_ID, SUPPORTED_DAYS
 from cityweave.workspaces.forms import MemberChoiceField, MembersChoiceField, pick_members
 from cityweave.workspaces.models import Membership
 
@@ -230,8 +230,12 @@ class InteractionFilterForm(forms.Form):
     sector = forms.ChoiceField(required=False, label="Participant sector")
     member = forms.ChoiceField(required=False, label="Member present")
     goal = forms.ChoiceField(required=False)
-    occurred_from = forms.DateField(required=False, label="From", widget=date_widget())
-    occurred_to = forms.DateField(required=False, label="To", widget=date_widget())
+    occurred_from = forms.DateField(
+        required=False, label="From", widget=date_widget(), validators=SUPPORTED_DAYS
+    )
+    occurred_to = forms.DateField(
+        required=False, label="To", widget=date_widget(), validators=SUPPORTED_DAYS
+    )
     # Set by links such as "all interactions with …" on a stakeholder's page.
     stakeholder = forms.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput

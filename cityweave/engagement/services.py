@@ -18,6 +18,7 @@ from cityweave.engagement.models import Commitment, Interaction
 from cityweave.goals.models import Goal
 from cityweave.stakeholders.models import Stakeholder
 from cityweave.stakeholders.services import resolve_stakeholders
+from cityweave.storable import EARLIEST_DATE, LATEST_DATE
 from cityweave.workspaces.models import Membership, TrashEntry, Workspace
 from cityweave.workspaces.services import (
     collect_errors,
@@ -277,7 +278,13 @@ def save_commitment(
             collect_errors(errors, error)
         else:
             commitment.owner = owners[0] if owners else None
-    if "interaction" in data:
+    # A link to another member's private interaction shows as none to `member` (API, forms):
+    # clearing what they cannot see keeps it, so they cannot undo what they were never shown.
+    hidden_link = (
+        commitment.interaction_id is not None
+        and not interactions_visible_to(member).filter(pk=commitment.interaction_id).exists()
+    )
+    if "interaction" in data and not (hidden_link and not data["interaction"]):
         commitment.interaction = None
         if data["interaction"]:
             pk = (
@@ -393,10 +400,14 @@ def filter_interactions(
     if goal:
         queryset = queryset.filter(goal=goal)
     zone = workspace_zone(workspace)
+    # Days outside the supported range filter nothing more than its ends do (and a day past
+    # 9999 has no midnight to compare with).
     if occurred_from:
+        occurred_from = min(max(occurred_from, EARLIEST_DATE), LATEST_DATE)
         start = dt.datetime.combine(occurred_from, dt.time.min, tzinfo=zone)
         queryset = queryset.filter(occurred_at__gte=start)
     if occurred_to:
+        occurred_to = min(max(occurred_to, EARLIEST_DATE), LATEST_DATE)
         end = dt.datetime.combine(occurred_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
         queryset = queryset.filter(occurred_at__lt=end)
     if q or sector or participant or member_present:

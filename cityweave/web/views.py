@@ -22,7 +22,13 @@ from django.views.defaults import page_not_found
 
 from cityweave.accounts.models import ApiToken, User
 from cityweave.accounts.services import revoke
-from cityweave.engagement.health import TieHealth, as_seen_by, counterparts, workspace_at_risk
+from cityweave.engagement.health import (
+    ORDER,
+    TieHealth,
+    as_seen_by,
+    counterparts,
+    workspace_at_risk,
+)
 from cityweave.engagement.models import Commitment
 from cityweave.engagement.services import (
     commitments,
@@ -107,6 +113,18 @@ def dashboard_data(member: Membership, now: dt.datetime) -> dict[str, Any]:
             for r in at_risk.first
         ],
         now,
+    )
+    # The panel's order (most important, then cold before cooling, then most overdue) must not
+    # tell how long ago a withheld private contact was: those rows follow the others of their
+    # importance and status, by tie.
+    rank = {h.tie.pk: n for n, h in enumerate(at_risk_rows)}
+    at_risk_rows.sort(
+        key=lambda h: (
+            -h.importance,
+            ORDER[h.status],
+            h.withheld,
+            h.tie.pk if h.withheld else rank[h.tie.pk],
+        )
     )
 
     goals_qs = (

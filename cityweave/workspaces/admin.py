@@ -9,11 +9,10 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from django.urls import reverse
 
 from cityweave.accounts.models import User
 from cityweave.web.admin_site import may_use_admin, owned_workspace_ids
-from cityweave.workspaces.models import Membership, Role, TrashEntry, Workspace
+from cityweave.workspaces.models import Membership, Role, Workspace
 
 WORKSPACE_FIELDS = ("workspace", "workspace__name")
 
@@ -258,31 +257,3 @@ class MembershipAdmin(WorkspaceScopedAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
-
-
-@admin.register(TrashEntry)
-class TrashEntryAdmin(WorkspaceScopedAdmin):
-    """Deletions, to look at; restoring and purging happen on the workspace's trash page."""
-
-    list_display = ("label", "kind_label", "workspace", "related_count", "deleted_by", "deleted_at")
-    list_filter = (workspace_filter(), "content_type")
-    search_fields = ("label",)
-    list_select_related = ("workspace", "content_type", "deleted_by")
-    date_hierarchy = "deleted_at"
-
-    @admin.display(description="kind")
-    def kind_label(self, entry: TrashEntry) -> str:
-        return entry.kind
-
-    def view_on_site(self, entry: TrashEntry) -> str:  # type: ignore[override]
-        return reverse("trash:list", args=[entry.workspace.slug])
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Deleting an entry alone would strand its records in the trash; purge them instead.
-        return request.user.is_superuser

@@ -88,7 +88,8 @@ def _ensure_another_owner(membership: Membership, consequence: str) -> None:
 @transaction.atomic
 @dataclass(frozen=True)
 class Added:
-    """A member just added, and whether an account was made for them (`invited`)."""
+    """A member just added, and whether they still have to choose a password (`invited`: an
+    account made for them now, or earlier and never used)."""
 
     membership: Membership
     invited: bool
@@ -105,9 +106,10 @@ def add_member_by_email(member: Membership, email: str, role: str) -> Added:
     _check_role(role)
     address = normalise_email(email)
     user = User.objects.filter(email=address).first()
-    invited = user is None
     if user is None:
         user = User.objects.create_user(address)  # no password: unusable until they set one
+    # Someone added before who never chose a password is invited again, with a fresh link.
+    invited = not user.has_usable_password()
     existing = Membership.objects.filter(workspace=member.workspace, user=user).first()
     if existing is not None:
         raise ValidationError(

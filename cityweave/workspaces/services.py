@@ -148,16 +148,26 @@ def _batch_changed(workspace: Workspace, batch: uuid.UUID) -> None:
 
 
 def trash_entries(member: Membership) -> models.QuerySet[TrashEntry]:
-    """The workspace's trash as `member` may see it: without other members' private records."""
+    """The workspace's trash as `member` may see it: each entry's `private_to_another` is true
+    for another member's private record, which pages name without its label (an owner can still
+    restore it or delete it for good: its author may not be an owner)."""
     entries = TrashEntry.objects.filter(workspace=member.workspace)
+    hidden = models.Q()
     for model in record_models():
-        hidden = model.hidden_from(member)
-        if hidden is not None:
-            rows = model.all_objects.filter(hidden, workspace=member.workspace).values("pk")
-            entries = entries.exclude(
+        condition = model.hidden_from(member)
+        if condition is not None:
+            rows = model.all_objects.filter(condition, workspace=member.workspace).values("pk")
+            hidden |= models.Q(
                 content_type=ContentType.objects.get_for_model(model), object_id__in=rows
             )
-    return entries.select_related("content_type", "deleted_by")
+    private = (
+        models.Case(models.When(hidden, then=True), default=False)
+        if hidden
+        else models.Value(False)
+    )
+    return entries.annotate(
+        private_to_another=models.ExpressionWrapper(private, output_field=models.BooleanField())
+    ).select_related("content_type", "deleted_by")
 
 
 @transaction.atomic

@@ -283,3 +283,18 @@ def test_logged_out_visitors_are_sent_to_login(client, riverton):
     ):
         assert response.status_code == 302
         assert "/accounts/login/" in response["Location"]
+
+
+def test_adding_again_someone_who_never_chose_a_password_sends_a_fresh_link(
+    alice_client, riverton, mailoutbox, django_capture_on_commit_callbacks
+):
+    from cityweave.workspaces.members import add_member_by_email, remove_member
+
+    owner = Membership.objects.get(workspace=riverton, role=Role.OWNER)
+    added = add_member_by_email(owner, "late@example.org", "viewer")
+    remove_member(owner, added.membership.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        alice_client.post(
+            url("settings:member_add"), {"email": "late@example.org", "role": "viewer"}
+        )
+    assert "/accounts/password-reset/" in mailoutbox[-1].body
