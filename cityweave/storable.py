@@ -42,13 +42,18 @@ INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def is_blank(value: str) -> bool:
+    """Whether a text shows nothing: only spaces and invisible characters, in any order."""
+    return all(char.isspace() or char in INVISIBLE for char in value)
+
+
 def text_problem(value: str, *, required: bool) -> str | None:
     """Why a text cannot be stored, or None when it can."""
     if "\x00" in value:
         return "Remove the NUL character (\\u0000): it cannot be stored."
     if _SURROGATE.search(value):
         return "This text is not valid Unicode (it holds a lone surrogate, e.g. \\udfff)."
-    if required and not value.strip().strip(INVISIBLE).strip():
+    if required and is_blank(value):
         return "This field cannot be blank."
     if len(value) > TEXT_MAX_LENGTH:
         return f"Keep it to {TEXT_MAX_LENGTH:,} characters (this has {len(value):,})."

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from cityweave.engagement.models import Interaction
 from cityweave.stakeholders import services as stakeholder_services
-from cityweave.stakeholders.models import Stakeholder
+from cityweave.stakeholders.models import Stakeholder, Tag
 from cityweave.storable import text_problem
 from cityweave.testing import make_stakeholder
 
@@ -25,7 +25,12 @@ BAD_TEXT = {
     "a NUL character": ("Riverton\x00Bank", "NUL"),
     "a lone surrogate": ("Riverton \udfff Bank", "unicode"),
 }
-BLANK = {"spaces": "   ", "zero-width spaces": "\u200b\u200b", "a byte-order mark": " \ufeff "}
+BLANK = {
+    "spaces": "   ",
+    "zero-width spaces": "\u200b\u200b",
+    "a byte-order mark": " \ufeff ",
+    "spaces and zero-width spaces in turn": "\u200b \u200b \u200b",
+}
 
 
 def api(slug: str, name: str, *args: int) -> str:
@@ -79,6 +84,26 @@ def test_a_required_name_or_summary_of_invisible_characters_is_blank(
     )
     assert (status, fields(detail)) == (422, {"summary"})
     assert not Interaction.all_objects.exists()
+
+
+@pytest.mark.parametrize("kind", BAD_TEXT)
+def test_a_tag_it_cannot_store_is_refused_naming_tags(alice_api, riverton, alice_member, kind):
+    """Tags are made outside the stakeholder's `full_clean`: a lone surrogate answered 500 on both
+    databases, a NUL 500 on PostgreSQL and was stored on SQLite."""
+    value, word = BAD_TEXT[kind]
+    body = {"name": "Riverton Savings Bank", "sector": "business", "tags": ["banks", value]}
+    status, detail = post(alice_api, api(riverton.slug, "stakeholders_create"), body)
+    assert (status, fields(detail)) == (422, {"tags"}), detail
+    assert word.lower() in detail["detail"][0]["msg"].lower()
+    assert not Stakeholder.all_objects.exists() and not Tag.objects.exists()
+
+
+def test_a_tag_that_shows_nothing_is_left_out(alice_api, riverton, alice_member):
+    body = {"name": "Riverton Savings Bank", "sector": "business"}
+    body["tags"] = ["banks", "\u200b", " \u2060\u200b \ufeff", ""]
+    status, created = post(alice_api, api(riverton.slug, "stakeholders_create"), body)
+    assert (status, created["tags"]) == (201, ["banks"])
+    assert list(Tag.objects.values_list("name", flat=True)) == ["banks"]
 
 
 @pytest.mark.parametrize(

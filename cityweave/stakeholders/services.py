@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie, sector_choices
+from cityweave.storable import is_blank, text_problem
 from cityweave.workspaces.models import Membership, TrashEntry, Workspace, listed
 from cityweave.workspaces.services import (
     move_to_trash,
@@ -120,12 +121,16 @@ def resolve_stakeholders(
 
 
 def tags_named(workspace: Workspace, names: Iterable[str]) -> list[Tag]:
-    """The workspace's tags with these names, created when new."""
+    """The workspace's tags with these names, created when new; a name that shows nothing is left
+    out, like an empty one. No `full_clean` runs for a tag, so the storable checks run here."""
     tags = []
     for raw in names:
         name = raw.strip()
-        if not name:
+        if is_blank(name):
             continue
+        problem = text_problem(name, required=True)
+        if problem:
+            raise ValidationError({"tags": problem})
         if len(name) > 60:
             raise ValidationError({"tags": f"Tag “{name[:20]}…” is longer than 60 characters."})
         tag, _ = Tag.objects.get_or_create(workspace=workspace, name=name)
