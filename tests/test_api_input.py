@@ -5,6 +5,7 @@ else is a 4xx in JSON naming the field, and nothing is written."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.test import override_settings
@@ -13,6 +14,7 @@ from django.urls import reverse
 from cityweave.stakeholders.models import Stakeholder, Tie
 from cityweave.storable import MAX_ID
 from cityweave.testing import make_stakeholder
+from tests.api_strategies import ROUTES
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +162,25 @@ def test_interaction_day_filters_outside_1900_2200_answer_422_on_the_api_and_nev
     assert {error["field"] for error in response.json()["detail"]} == {query.split("=")[0]}
     page = alice_client.get(reverse("interactions:list", args=[riverton.slug]) + "?" + query)
     assert page.status_code == 200  # the page leaves an invalid filter out, as it does any
+
+
+#: Every number a write route's body takes (ids, ratings, cadences, amounts), from the schema.
+NUMBERS = [
+    (route, name)
+    for route in ROUTES
+    for name, spec in route.fields.items()
+    if (spec.item or spec).kind in ("id", "integer", "decimal")
+]
+
+
+@pytest.mark.parametrize(("route", "name"), NUMBERS, ids=[f"{r} {n}" for r, n in NUMBERS])
+def test_a_boolean_is_never_a_number(alice_api, riverton, alice_member, route, name):
+    """JSON true is not 1: `"trust": true` was stored as trust 1 (pydantic's lax integers)."""
+    params = {p: 1 for p in re.findall(r"\{(\w+)\}", route.path) if p != "slug"}
+    url = route.path.format(slug=riverton.slug, **params)
+    for value in (True, False):
+        body = {name: [value] if route.fields[name].kind == "list" else value}
+        status, detail = send(alice_api, route.method, url, body)
+        assert status == 422, detail
+        assert name in {re.split(r"\[", field)[0] for field in fields(detail)}, detail
+    assert not Stakeholder.all_objects.exists() and not Tie.all_objects.exists()

@@ -17,7 +17,7 @@ from cityweave.engagement.health import TieHealth, as_seen_by, tie_health
 from cityweave.stakeholders import services
 from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Stakeholder, Tie, label_sectors
 from cityweave.storable import TEXT_MAX_LENGTH
-from cityweave.workspaces.api import Id, ListPagination, PatchSchema, QueryId, api_member
+from cityweave.workspaces.api import Id, ListPagination, PatchSchema, QueryId, Whole, api_member
 from cityweave.workspaces.models import Membership, listed
 
 router = Router()
@@ -37,8 +37,8 @@ class StakeholderIn(Schema):
     website: str = ""
     address: str = ""
     area: str = ""
-    influence: int | None = Field(default=None, ge=1, le=5)
-    interest: int | None = Field(default=None, ge=1, le=5)
+    influence: Whole | None = Field(default=None, ge=1, le=5)
+    interest: Whole | None = Field(default=None, ge=1, le=5)
     stance: Stakeholder.StakeholderStance | None = None
     notes: str = Field(default="", max_length=TEXT_MAX_LENGTH)
     offers: list[str] = []
@@ -62,8 +62,8 @@ class StakeholderPatch(PatchSchema):
     website: str | None = None
     address: str | None = None
     area: str | None = None
-    influence: int | None = Field(default=None, ge=1, le=5)
-    interest: int | None = Field(default=None, ge=1, le=5)
+    influence: Whole | None = Field(default=None, ge=1, le=5)
+    interest: Whole | None = Field(default=None, ge=1, le=5)
     stance: Stakeholder.StakeholderStance | None = None
     notes: str | None = Field(default=None, max_length=TEXT_MAX_LENGTH)
     offers: list[str] | None = None
@@ -228,7 +228,7 @@ class TieIn(Schema):
     status: Tie.TieStatus = Tie.TieStatus.ACTIVE
     started_on: dt.date | None = None
     ended_on: dt.date | None = None
-    cadence_days: int | None = Field(
+    cadence_days: Whole | None = Field(
         default=None, ge=1, le=MAX_CADENCE_DAYS, description="Desired days between contacts."
     )
     roles: list[str] = Field(default=[], description="Roles the target plays: champion, funder, …")
@@ -236,8 +236,8 @@ class TieIn(Schema):
     owner: Id | None = Field(
         default=None, description="The membership id of the relationship owner."
     )
-    trust: int | None = Field(default=None, ge=1, le=4)
-    value: int | None = Field(default=None, ge=1, le=4)
+    trust: Whole | None = Field(default=None, ge=1, le=4)
+    value: Whole | None = Field(default=None, ge=1, le=4)
 
 
 class TiePatch(PatchSchema):
@@ -252,12 +252,12 @@ class TiePatch(PatchSchema):
     status: Tie.TieStatus | None = None
     started_on: dt.date | None = None
     ended_on: dt.date | None = None
-    cadence_days: int | None = Field(default=None, ge=1, le=MAX_CADENCE_DAYS)
+    cadence_days: Whole | None = Field(default=None, ge=1, le=MAX_CADENCE_DAYS)
     roles: list[str] | None = None
     notes: str | None = Field(default=None, max_length=TEXT_MAX_LENGTH)
     owner: Id | None = None
-    trust: int | None = Field(default=None, ge=1, le=4)
-    value: int | None = Field(default=None, ge=1, le=4)
+    trust: Whole | None = Field(default=None, ge=1, le=4)
+    value: Whole | None = Field(default=None, ge=1, le=4)
 
 
 class TieOut(Schema):

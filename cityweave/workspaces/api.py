@@ -31,6 +31,9 @@ def api_member(request: HttpRequest, slug: str, *, write: bool = False) -> Membe
     return member
 
 
+#: A whole number in a JSON body: a JSON integer, never true or false (which pydantic's lax mode
+#: reads as 1 and 0, so `"trust": true` was stored as 1), 2.0 or "2".
+Whole = Annotated[int, Field(strict=True)]
 #: A record's id in a JSON body: a whole number from 1 to MAX_ID; never true, false or "1".
 Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 
