@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
@@ -114,3 +116,37 @@ def bob_api(bob) -> Client:
 @pytest.fixture
 def carol_api(carol) -> Client:
     return _api_client_for(carol)
+
+
+#: What tests/test_api_generated.py's generated requests came to, summed over xdist's workers.
+GENERATED_TALLY = pytest.StashKey[Counter]()
+
+
+@pytest.fixture(scope="session")
+def generated_tally(request) -> Counter:
+    return request.config.stash.setdefault(GENERATED_TALLY, Counter())
+
+
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workeroutput"):  # an xdist worker: hand the figures over
+        session.config.workeroutput["generated_tally"] = dict(
+            session.config.stash.get(GENERATED_TALLY, Counter())
+        )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    figures = getattr(node, "workeroutput", {}).get("generated_tally")
+    if figures:
+        node.config.stash.setdefault(GENERATED_TALLY, Counter()).update(figures)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    tally = config.stash.get(GENERATED_TALLY, None)
+    if tally:
+        terminalreporter.write_line(
+            f"generated API writes: {tally['generated']} requests, {tally['5xx']} answered 5xx, "
+            f"{tally['refused']} refused ({tally['bad refused']} holding a value that must be "
+            f"refused), {tally['accepted']} accepted; {tally['viewer writes']} viewer writes "
+            f"refused 403; {tally['reads']} reads of records, lists and pages"
+        )
