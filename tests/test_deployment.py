@@ -26,8 +26,12 @@ PRODUCTION = {
 
 
 def cityweave(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for the rest of the session, and
+    # `check --deploy` rightly refuses it: a test run's own settings stay out of the command's.
     environment = {
-        key: value for key, value in os.environ.items() if not key.startswith("CITYWEAVE_")
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("CITYWEAVE_") and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
     environment.update(CITYWEAVE_DATA=str(tmp_path), **env)
     return subprocess.run(
