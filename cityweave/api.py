@@ -19,17 +19,24 @@ from cityweave.accounts.models import ApiToken, TokenRefused, User
 from cityweave.engagement.api import router as engagement_router
 from cityweave.goals.api import router as goals_router
 from cityweave.network.api import router as network_router
+from cityweave.reminders.api import router as reminders_router
 from cityweave.stakeholders.api import router as stakeholders_router
 from cityweave.web.busy import busy_response, is_busy
 from cityweave.workspaces.api import field_errors
 from cityweave.workspaces.api import router as workspaces_router
 from cityweave.workspaces.services import membership_for
 
+#: Routes that write only the caller's own things (their notifications read, their digest's
+#: rhythm): any member may use them, viewers included.
+PERSONAL_ROUTES = frozenset({"notifications_read", "notifications_digest"})
+
 
 def refuse_viewer_writes(request: HttpRequest, user: User) -> None:
     """A viewer's change to a workspace is refused (403) before its body is read, so a viewer
     hears "you cannot change this" rather than what is wrong with the change."""
     if request.method in ("GET", "HEAD", "OPTIONS") or request.resolver_match is None:
+        return
+    if request.resolver_match.url_name in PERSONAL_ROUTES:
         return
     slug = request.resolver_match.kwargs.get("slug")
     if slug is None:
@@ -174,6 +181,7 @@ api.add_router("/workspaces", stakeholders_router)
 api.add_router("/workspaces", engagement_router)
 api.add_router("/workspaces", goals_router)
 api.add_router("/workspaces", network_router)
+api.add_router("/workspaces", reminders_router)
 
 
 @api.exception_handler(OperationalError)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cityweave.engagement",
     "cityweave.goals",
     "cityweave.network",
+    "cityweave.reminders",
     "cityweave.web",
 ]
 
@@ -156,6 +157,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 AUTH_USER_MODEL = "accounts.User"
 # Email (password resets): printed to the console unless an SMTP server is named.
 DEFAULT_FROM_EMAIL = envstr("CITYWEAVE_FROM_EMAIL", "cityweave@localhost")
+# Where people reach this server: the links in emails sent without a request (the digest).
+CITYWEAVE_URL = envstr("CITYWEAVE_URL", "http://localhost:8000")
 EMAIL_HOST = envstr("CITYWEAVE_SMTP_HOST", "")
 EMAIL_PORT = envint("CITYWEAVE_SMTP_PORT", 587)
 EMAIL_HOST_USER = envstr("CITYWEAVE_SMTP_USER", "")

@@ -8,6 +8,7 @@ from cityweave.api import api
 from cityweave.engagement.urls import commitment_patterns, interaction_patterns
 from cityweave.goals.urls import goal_patterns
 from cityweave.network.urls import network_patterns
+from cityweave.reminders.urls import notification_patterns, unsubscribe_pattern
 from cityweave.stakeholders.urls import stakeholder_patterns, tie_patterns
 from cityweave.web import views as web_views
 from cityweave.web.forms import LoginForm, ResetForm
@@ -23,6 +24,7 @@ workspace_patterns: list[URLPattern | URLResolver] = [
     path("commitments/", include((commitment_patterns, "commitments"))),
     path("goals/", include((goal_patterns, "goals"))),
     path("network/", include((network_patterns, "network"))),
+    path("notifications/", include((notification_patterns, "notifications"))),
 ]
 
 urlpatterns = [
@@ -69,6 +71,7 @@ urlpatterns = [
     ),
     path("account/", include((web_views.account_patterns, "account"))),
     path("w/<slug:slug>/", include(workspace_patterns)),
+    unsubscribe_pattern,
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

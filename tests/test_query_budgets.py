@@ -90,6 +90,8 @@ EXPECTED: dict[str, int] = {
     "settings": 7,
     "settings_member_remove": 9,
     "account": 5,
+    "notifications": 16,  # health, network (brought up to date on each visit)
+    "notifications_bell": 4,
     "network": 11,  # network
     "network_map_data": 13,  # network, health
     "api_workspaces": 2,
@@ -358,6 +360,8 @@ def _pages() -> dict[str, Callable[[World], tuple[str, str]]]:
         "settings": page("settings:index"),
         "settings_member_remove": page("settings:member_remove", "other"),
         "account": lambda w: ("client", reverse("account:index")),
+        "notifications": page("notifications:list"),
+        "notifications_bell": page("notifications:bell"),
         "network": page("network:map"),
         "network_map_data": page("network:map-data"),
         "api_workspaces": lambda w: ("api", reverse("api:workspaces_list")),

@@ -26,6 +26,9 @@ class WorkspaceView(LoginRequiredMixin, View):
 
     #: True when the page changes data (its GET shows a form that only editors may use).
     writes = False
+    #: True when the page writes only the member's own things (notifications read, the email
+    #: digest's rhythm), which any member, viewers included, may change.
+    personal = False
     member: Membership
     workspace: Workspace
 
@@ -35,7 +38,11 @@ class WorkspaceView(LoginRequiredMixin, View):
         self.member = membership_for(request.user, kwargs.pop("slug"))  # type: ignore[arg-type]
         self.workspace = self.member.workspace
         request.member = self.member  # type: ignore[attr-defined]
-        if (self.writes or request.method not in SAFE_METHODS) and not self.member.can_edit:
+        if (
+            (self.writes or request.method not in SAFE_METHODS)
+            and not self.member.can_edit
+            and not self.personal
+        ):
             raise PermissionDenied("Viewers can read this workspace but not change it.")
         # Forms read, and pages show, times in the workspace's own time zone.
         with timezone.override(zoneinfo.ZoneInfo(self.workspace.timezone)):

@@ -1,4 +1,5 @@
-"""`cityweave worker`: run background tasks (the network analysis) queued in the database."""
+"""`cityweave worker`: run background tasks (the network analysis, the digest) queued in the
+database, and queue the hourly digest round."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.utils import is_locked_database_exception
+
+from cityweave.reminders.tasks import RoundScheduler
 
 logger = logging.getLogger("cityweave.worker")
 
@@ -43,8 +46,9 @@ class Command(DatabaseWorker):
     """The database task worker: any number may run, on any machines sharing the database."""
 
     help = (
-        "Run background tasks (network analysis and map layout) queued in the database; "
-        "keep one running beside `cityweave serve`."
+        "Run background tasks (network analysis and map layout, the email digest) queued in "
+        "the database, queueing the digest round each hour; keep one running beside "
+        "`cityweave serve`."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -73,4 +77,10 @@ class Command(DatabaseWorker):
             run_with_reloader(worker.run)
         else:
             worker.configure_signals()
-            worker.run()
+            scheduler = RoundScheduler()
+            if not batch:
+                scheduler.start()
+            try:
+                worker.run()
+            finally:
+                scheduler.stop()
