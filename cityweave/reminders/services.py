@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -65,6 +65,15 @@ def _short(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def _promise(commitment: Commitment) -> str:
+    """A commitment as a line: what was promised, and to or by whom unless it says so already."""
+    name, description = commitment.stakeholder.name, commitment.description
+    named = name.casefold() in description.casefold()
+    if commitment.owed_by == Commitment.OwedBy.US:
+        return description if named else f"{description} (for {name})"
+    return f"{description} (owed to us)" if named else f"{description} (owed to us by {name})"
+
+
 def current_items(workspace: Workspace, now: dt.datetime | None = None) -> list[Item]:
     """Everything that needs attention in the workspace now.
 
@@ -99,10 +108,7 @@ def current_items(workspace: Workspace, now: dt.datetime | None = None) -> list[
     ).select_related("stakeholder")
     for commitment in commitments:
         overdue = commitment.due_on < today
-        if commitment.owed_by == Commitment.OwedBy.US:
-            what = f"{commitment.description} (for {commitment.stakeholder.name})"
-        else:
-            what = f"{commitment.stakeholder.name} owes: {commitment.description}"
+        what = _promise(commitment)
         when = (
             f"overdue since {_short(commitment.due_on)}"
             if overdue
@@ -297,10 +303,14 @@ def unread_count(member: Membership) -> int:
 
 
 def notifications_of(member: Membership) -> Iterable[Notification]:
-    """The member's notifications that still need attention, unread first, then the oldest
-    date first (what is most overdue), then the newest noticed."""
+    """The member's notifications that still need attention: unread first; among them the
+    earliest due date or deadline first (the most overdue), then the cold relationships, newest
+    noticed first."""
     return Notification.objects.filter(member=member, resolved_at__isnull=True).order_by(
-        "-read_at", "on", "-created_at", "pk"
+        F("read_at").desc(nulls_first=True),
+        F("on").asc(nulls_last=True),
+        "-created_at",
+        "pk",
     )
 
 

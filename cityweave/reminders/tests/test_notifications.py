@@ -85,7 +85,37 @@ def test_what_them_owe_says_so(riverton, alice_member):
     funder = make_stakeholder(riverton, "Harbor Bank")
     make_commitment(funder, today(), owner=alice_member, owed_by="them", description="A reply")
     services.refresh_notifications(riverton)
-    assert Notification.objects.get().title.startswith("Harbor Bank owes: A reply: due ")
+    assert Notification.objects.get().title.startswith("A reply (owed to us by Harbor Bank): due ")
+
+
+def test_a_promise_that_names_its_stakeholder_is_not_named_twice(riverton, alice_member):
+    bank = make_stakeholder(riverton, "Harbor Bank")
+    make_commitment(bank, today(), owner=alice_member, description="Send Harbor Bank the lease")
+    make_commitment(
+        bank, today(), owner=alice_member, owed_by="them", description="Harbor Bank to reply"
+    )
+    services.refresh_notifications(riverton)
+    titles = sorted(Notification.objects.values_list("title", flat=True))
+    assert titles[0].startswith("Harbor Bank to reply (owed to us): due ")
+    assert titles[1].startswith("Send Harbor Bank the lease: due ")
+
+
+def test_the_list_puts_unread_and_most_overdue_first(riverton, alice_member):
+    city = make_stakeholder(riverton, "City of Riverton", is_internal=True)
+    _cold_tie(riverton, city, make_stakeholder(riverton, "Harbor Bank"), owner=alice_member)
+    late = make_commitment(city, today() - dt.timedelta(days=9), owner=alice_member)
+    soon = make_commitment(city, today() + dt.timedelta(days=1), owner=alice_member)
+    later = make_commitment(city, today() - dt.timedelta(days=2), owner=alice_member)
+    services.refresh_notifications(riverton)
+    services.mark_read(
+        alice_member,
+        Notification.objects.filter(object_id=late.pk, kind="commitment").values_list(
+            "pk", flat=True
+        ),
+    )
+    order = [(row.kind, row.object_id) for row in services.notifications_of(alice_member)]
+    assert order[:3] == [("commitment", later.pk), ("commitment", soon.pk), ("tie", order[2][1])]
+    assert order[2][0] == "tie" and order[3] == ("commitment", late.pk)
 
 
 def test_a_goal_deadline_near_and_passed(riverton, alice_member):
