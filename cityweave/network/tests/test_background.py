@@ -115,7 +115,7 @@ def test_the_page_polls_with_its_own_analysis_time_and_is_not_refreshed_until_a_
     run_worker()
     make_tie(star[1][0], star[1][1])
     page = alice_client.get(url("network:map")).content.decode()
-    found = re.search(r'hx-get="([^"]+)"', page)
+    found = re.search(r'hx-get="([^"]*/network/[^"]+)"', page)
     assert found is not None
     poll = found.group(1)
     waiting = alice_client.get(html.unescape(poll))
