@@ -409,6 +409,8 @@ def send_digests(
     for each in workspaces:
         if not dry_run:
             refresh_notifications(each, now)
+        # A dry run reads what a refresh would notice, once for the workspace.
+        items = current_items(each, now) if dry_run else []
         zone = workspace_zone(each)
         members = Membership.objects.filter(workspace=each).select_related(
             "user", "workspace", "digest_preference"
@@ -421,9 +423,7 @@ def send_digests(
             elif not digest_due(preference, now, zone):
                 continue
             if dry_run:
-                pending = [
-                    item for item in current_items(each, now) if member.pk in item.recipients
-                ]
+                pending = [item for item in items if member.pk in item.recipients]
                 already = set(
                     Notification.objects.filter(
                         member=member, emailed_at__isnull=False
