@@ -8,7 +8,12 @@ from cityweave.api import api
 from cityweave.engagement.urls import commitment_patterns, interaction_patterns
 from cityweave.goals.urls import goal_patterns
 from cityweave.network.urls import network_patterns
-from cityweave.reminders.urls import notification_patterns, unsubscribe_pattern
+from cityweave.reminders import views as reminder_views
+from cityweave.reminders.urls import (
+    calendar_feed_pattern,
+    notification_patterns,
+    unsubscribe_pattern,
+)
 from cityweave.stakeholders.urls import stakeholder_patterns, tie_patterns
 from cityweave.web import views as web_views
 from cityweave.web.forms import LoginForm, ResetForm
@@ -21,6 +26,12 @@ workspace_patterns: list[URLPattern | URLResolver] = [
     path("stakeholders/", include((stakeholder_patterns, "stakeholders"))),
     path("ties/", include((tie_patterns, "ties"))),
     path("interactions/", include((interaction_patterns, "interactions"))),
+    # An interaction as a calendar invitation: the reminders app writes iCalendar.
+    path(
+        "interactions/<int:pk>/invitation.ics",
+        reminder_views.InvitationView.as_view(),
+        name="interaction-invitation",
+    ),
     path("commitments/", include((commitment_patterns, "commitments"))),
     path("goals/", include((goal_patterns, "goals"))),
     path("network/", include((network_patterns, "network"))),
@@ -72,6 +83,7 @@ urlpatterns = [
     path("account/", include((web_views.account_patterns, "account"))),
     path("w/<slug:slug>/", include(workspace_patterns)),
     unsubscribe_pattern,
+    calendar_feed_pattern,
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -73,6 +73,7 @@ EXPECTED: dict[str, int] = {
     "interaction_list": 12,
     "interaction_list_filtered": 12,
     "interaction_detail": 9,
+    "interaction_invitation": 7,
     "interaction_new": 7,  # pickers
     "interaction_edit": 10,  # pickers
     "interaction_capture": 9,  # pickers
@@ -90,7 +91,7 @@ EXPECTED: dict[str, int] = {
     "settings": 7,
     "settings_member_remove": 9,
     "account": 5,
-    "notifications": 16,  # health, network (brought up to date on each visit)
+    "notifications": 17,  # health, network (brought up to date on each visit), calendar feed
     "notifications_bell": 4,
     "network": 11,  # network
     "network_map_data": 13,  # network, health
@@ -343,6 +344,7 @@ def _pages() -> dict[str, Callable[[World], tuple[str, str]]]:
             "interactions:list", query=f"?stakeholder={{w.stakeholder.pk}}&sector={PORT}"
         ),
         "interaction_detail": page("interactions:detail", "interaction"),
+        "interaction_invitation": page("interaction-invitation", "interaction"),
         "interaction_new": page("interactions:new", query="?stakeholder={w.stakeholder.pk}"),
         "interaction_edit": page("interactions:edit", "interaction"),
         "interaction_capture": page("interactions:capture", "stakeholder"),

@@ -76,3 +76,19 @@ class DigestRound(models.Model):
 
     def __str__(self) -> str:
         return self.hour.isoformat()
+
+
+class CalendarFeed(models.Model):
+    """A member's private iCalendar feed: whoever holds the token can read the member's due
+    commitments, planned meetings and goal deadlines, so it can be regenerated (the old URL stops
+    working) or turned off (the row is deleted)."""
+
+    member = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    #: 32 random bytes, URL-safe base64 (43 characters).
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.member}: calendar feed"

@@ -1,4 +1,5 @@
-"""Notification pages under /w/<slug>/notifications/, and the digest's unsubscribe link."""
+"""Notification pages under /w/<slug>/notifications/, the digest's unsubscribe link and the
+member's calendar feed."""
 
 from django.urls import path
 
@@ -8,6 +9,10 @@ notification_patterns = [
     path("", views.NotificationListView.as_view(), name="list"),
     path("bell/", views.BellView.as_view(), name="bell"),
 ]
+
+calendar_feed_pattern = path(
+    "calendar/<str:token>.ics", views.CalendarFeedView.as_view(), name="calendar-feed"
+)
 
 unsubscribe_pattern = path(
     "unsubscribe/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"

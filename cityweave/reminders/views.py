@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from cityweave.reminders import services
+from cityweave.engagement.services import get_interaction
+from cityweave.reminders import calendar, services
 from cityweave.reminders.models import DigestFrequency
 from cityweave.storable import MAX_ID
 from cityweave.web.mixins import WorkspaceView
@@ -25,6 +26,7 @@ class NotificationListView(WorkspaceView):
     def get(self, request: HttpRequest) -> HttpResponse:
         services.refresh_notifications(self.workspace)
         rows = list(services.notifications_of(self.member))
+        feed = calendar.feed_of(self.member)
         return render(
             request,
             "reminders/list.html",
@@ -33,6 +35,8 @@ class NotificationListView(WorkspaceView):
                 "unread": sum(1 for row in rows if row.read_at is None),
                 "frequency": services.frequency_of(self.member),
                 "frequencies": DigestFrequency.choices,
+                "feed": feed,
+                "feed_url": calendar.feed_url(feed) if feed else "",
             },
         )
 
@@ -56,6 +60,14 @@ class NotificationListView(WorkspaceView):
                 )
             services.set_frequency(self.member, frequency)
             messages.success(request, f"Email digest: {DigestFrequency(frequency).label.lower()}.")
+        elif action == "feed-new":
+            calendar.regenerate_feed(self.member)
+            messages.success(
+                request, "Your calendar feed has a new address; the previous one no longer works."
+            )
+        elif action == "feed-off":
+            if calendar.revoke_feed(self.member):
+                messages.success(request, "Your calendar feed is turned off.")
         else:
             return HttpResponse("action: unknown.", status=400, content_type="text/plain")
         return redirect("notifications:list", self.workspace.slug)
@@ -72,6 +84,39 @@ class BellView(WorkspaceView):
             "reminders/_bell.html", {"unread": services.unread_count(self.member)}
         )
         return HttpResponse(text)
+
+
+class InvitationView(WorkspaceView):
+    """One interaction as an `.ics` invitation (participants and members present as attendees),
+    for any member who may see it."""
+
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        interaction = get_interaction(self.member, pk)
+        response = HttpResponse(
+            calendar.interaction_invitation(interaction), content_type=calendar.CONTENT_TYPE
+        )
+        response["Content-Disposition"] = f'attachment; filename="interaction-{interaction.pk}.ics"'
+        return response
+
+
+class CalendarFeedView(View):
+    """The member's iCalendar feed, read by calendar apps without a session: the URL's secret
+    token is the credential. An unknown or revoked token answers 404."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        member = calendar.feed_member(token)
+        if member is None:
+            raise Http404("No such calendar feed")
+        response = HttpResponse(
+            calendar.member_calendar(member), content_type=calendar.CONTENT_TYPE
+        )
+        response["Cache-Control"] = "private, max-age=300"
+        response["Content-Disposition"] = 'inline; filename="cityweave.ics"'
+        return response
 
 
 @method_decorator(csrf_exempt, name="dispatch")
