@@ -243,7 +243,8 @@ def read_vcards(data: bytes) -> ReadResult[ContactRecord]:
                 warnings.simplefilter("ignore")
                 component = vobject.readOne(prepared)
         except Exception as error:  # vobject raises many kinds on a malformed card
-            reason = str(error).strip() or type(error).__name__
+            # vobject counts lines from the card's start: drop its number, the row names the card.
+            reason = re.sub(r"^At line \d+: ", "", str(error).strip()) or type(error).__name__
             result.errors.append(RowError(start, None, f"could not read this card: {reason}"))
             continue
         try:
