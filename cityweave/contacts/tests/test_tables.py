@@ -205,7 +205,7 @@ def test_parse_date_reads_the_usual_spellings(text, date):
 
 def _xlsx(rows) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.create_sheet("Contacts", 0)
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()
