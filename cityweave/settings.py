@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cityweave.goals",
     "cityweave.network",
     "cityweave.reminders",
+    "cityweave.contacts",
     "cityweave.web",
 ]
 

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class ContactsConfig(AppConfig):
-    """Contact and calendar files: readers for import, writers for export (no models)."""
+    """Contact and calendar files: readers and writers, and imports into a workspace."""
 
     name = "cityweave.contacts"

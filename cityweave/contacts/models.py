@@ -1,0 +1,52 @@
+"""An import of a contact file into a workspace: the file, its column mapping and the person's
+decisions while it is previewed, then its progress and report once the worker runs it."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from cityweave.workspaces.models import Membership, Workspace
+
+#: The largest file an import takes (bytes): a 10,000-row CSV is about 1 MB.
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+class ImportJob(models.Model):
+    """One upload, from preview to report. The file's bytes stay with the job so the preview,
+    the run and a re-run all read the same file."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Preview"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
+    filename = models.CharField(max_length=255)
+    #: The reader: "csv", "xlsx", "linkedin" or "vcard".
+    format = models.CharField(max_length=10)
+    data = models.BinaryField()
+    #: {field: [column, ...]} for CSV and XLSX; {} for the formats that name their own fields.
+    mapping = models.JSONField(default=dict, blank=True)
+    sector = models.CharField(max_length=50)
+    tag = models.CharField(max_length=60, blank=True)
+    #: {row number as text: "merge" | "keep" | "skip"} for probable duplicates.
+    decisions = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PREVIEW)
+    #: Rows read so far and rows in all, while the worker runs it.
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    #: {"counts": {...}, "rows": [[row, action, name, reason], ...]} once finished.
+    report = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
