@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,9 +27,12 @@ from rapidfuzz import fuzz, process
 
 from cityweave.contacts.readers.records import ContactRecord, ReadResult
 from cityweave.stakeholders.models import Stakeholder, Tag, sector_choices
-from cityweave.stakeholders.names import name_key
+from cityweave.stakeholders.names import name_key as _name_key
 from cityweave.workspaces.models import Workspace
 from cityweave.workspaces.signals import records_changed
+
+#: Organisation names repeat down a file: each is keyed once.
+name_key = lru_cache(maxsize=65_536)(_name_key)
 
 #: rapidfuzz `ratio` of two people's name keys at or above which they are probably one person.
 FUZZY_PERSON = 90.0
@@ -87,6 +91,8 @@ class Planned:
     action: str
     name: str
     record: ContactRecord | None = None
+    #: For a row to create: the stakeholder, validated, not yet saved.
+    stakeholder: Stakeholder | None = None
     existing: int | None = None
     candidates: tuple[int, ...] = ()
     organisations: list[tuple[str, int | None]] = field(default_factory=list)
@@ -145,18 +151,17 @@ def _known(workspace: Workspace) -> _Known:
     return _Known(by_pk, people, orgs, emails, links)
 
 
-def _validated(record: ContactRecord, workspace: Workspace, sector: str) -> str | None:
-    """The first field of the record a stakeholder cannot hold, as "field: problem", or None."""
-    candidate = Stakeholder(
-        workspace=workspace,
-        kind=Stakeholder.Kind.PERSON,
-        name=record.full_name,
-        sector=sector,
-        notes=_notes(record),
-        **_values(record),
-    )
+#: The fields an imported row sets, which `_validated` checks.
+CHECKED = frozenset({"kind", "name", "sector", "notes", *FILLABLE})
+
+
+def _validated(candidate: Stakeholder) -> str | None:
+    """The first field of a stakeholder to be created that it cannot hold, as "field: problem",
+    or None. Only the fields an import sets are checked (`clean_fields` with the others excluded);
+    the sector was checked once for the whole import."""
+    others = {f.name for f in Stakeholder._meta.concrete_fields} - CHECKED | {"sector"}
     try:
-        candidate.clean_fields(exclude={"workspace", "uid", "offers"})
+        candidate.clean_fields(exclude=others)
     except ValidationError as error:
         name, messages = next(iter(error.message_dict.items()))
         return f"{name}: {' '.join(messages)}"
@@ -271,7 +276,8 @@ def _plan_row(
     seen_people: dict[tuple[str, frozenset[str]], int],
 ) -> Planned:
     name = record.full_name
-    problem = _validated(record, workspace, sector)
+    candidate = _new_stakeholder(workspace, sector, record)
+    problem = _validated(candidate)
     if problem:
         return Planned(record.row, ERROR, name, reason=problem)
     emails = [email.casefold() for email in record.emails]
@@ -322,21 +328,30 @@ def _plan_row(
             if candidates:
                 decision = decisions.get(record.row, "skip")
                 if decision == "keep":
-                    return Planned(record.row, CREATE, name, record, organisations=organisations)
+                    return Planned(
+                        record.row,
+                        CREATE,
+                        name,
+                        record,
+                        stakeholder=candidate,
+                        organisations=organisations,
+                    )
                 if decision != "merge":
                     return Planned(
                         record.row,
                         DUPLICATE,
                         name,
                         record,
-                        candidates[0],
-                        candidates,
-                        organisations,
+                        existing=candidates[0],
+                        candidates=candidates,
+                        organisations=organisations,
                         reason="probable duplicate",
                     )
                 existing = candidates[0]
     if existing is None:
-        return Planned(record.row, CREATE, name, record, organisations=organisations)
+        return Planned(
+            record.row, CREATE, name, record, stakeholder=candidate, organisations=organisations
+        )
     current = known.by_pk[existing]
     fills = tuple(
         field_name
@@ -351,10 +366,9 @@ def _plan_row(
         action,
         name,
         record,
-        existing,
-        (),
-        organisations,
-        fills,
+        existing=existing,
+        organisations=organisations,
+        fills=fills,
         reason="" if action == UPDATE else "nothing new",
     )
 
@@ -391,7 +405,9 @@ def apply_plan(workspace: Workspace, plan: Plan, *, tag: str = "") -> Outcome:
             outcome.organisations = [made_org.pk for made_org in made]
         creates = [row for row in plan.rows if row.action == CREATE and row.record]
         made_people = Stakeholder.objects.bulk_create(
-            _new_stakeholder(workspace, plan.sector, row.record) for row in creates if row.record
+            row.stakeholder or _new_stakeholder(workspace, plan.sector, row.record)
+            for row in creates
+            if row.record
         )
         outcome.created = [person.pk for person in made_people]
         updates = [row for row in plan.rows if row.action == UPDATE and row.existing and row.record]
