@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
 from cityweave.api import api
+from cityweave.contacts.urls import import_patterns
 from cityweave.engagement.urls import commitment_patterns, interaction_patterns
 from cityweave.goals.urls import goal_patterns
 from cityweave.network.urls import network_patterns
@@ -36,6 +37,7 @@ workspace_patterns: list[URLPattern | URLResolver] = [
     path("goals/", include((goal_patterns, "goals"))),
     path("network/", include((network_patterns, "network"))),
     path("notifications/", include((notification_patterns, "notifications"))),
+    path("import/", include((import_patterns, "imports"))),
 ]
 
 urlpatterns = [

@@ -12,6 +12,15 @@ from cityweave.workspaces.models import Membership, Workspace
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
+#: How each reader's format reads on a page.
+FORMAT_LABELS = {
+    "csv": "CSV",
+    "xlsx": "Excel",
+    "linkedin": "LinkedIn connections",
+    "vcard": "vCard",
+}
+
+
 class ImportJob(models.Model):
     """One upload, from preview to report. The file's bytes stay with the job so the preview,
     the run and a re-run all read the same file."""
@@ -50,3 +59,7 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def format_label(self) -> str:
+        return FORMAT_LABELS.get(self.format, self.format)
