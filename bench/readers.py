@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import io
 import os
 import random
@@ -164,7 +165,7 @@ def main() -> None:
     print("| file | size | records | row errors | seconds | rows/s |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, data, read in cases:
-        seconds, result = best_of(args.repeats, lambda data=data, read=read: read(data))
+        seconds, result = best_of(args.repeats, functools.partial(read, data))
         records = len(result.records)  # type: ignore[attr-defined]
         errors = len(result.errors)  # type: ignore[attr-defined]
         rate = (records + errors) / seconds if seconds else 0
