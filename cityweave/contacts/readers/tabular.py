@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from .records import ReadError
 from .text import decode
 
-csv.field_size_limit(1_000_000)
 
 XLSX_MAGIC = b"PK\x03\x04"
 
