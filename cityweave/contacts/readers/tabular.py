@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from .records import ReadError
 from .text import decode
 
-
 XLSX_MAGIC = b"PK\x03\x04"
 
 
