@@ -83,6 +83,12 @@ def test_it_sniffs_the_delimiter(delimiter):
     ]
 
 
+def test_excels_sep_line_names_the_delimiter():
+    table = read_csv(b"sep=;\r\nName;Notes\r\nAnn, the first;a,b\r\n")
+    assert table.headers == ["Name", "Notes"]
+    assert table.rows == [(3, {"Name": "Ann, the first", "Notes": "a,b"})]
+
+
 def test_rows_are_numbered_by_the_line_they_start_on():
     text = 'Name,Notes\n"Ann","two\nlines"\n\nBen,x\n'
     assert [number for number, _ in read_csv(text.encode()).rows] == [2, 5]
