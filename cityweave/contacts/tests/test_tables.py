@@ -195,6 +195,45 @@ def test_guess_mapping_knows_common_english_headers():
 
 
 @pytest.mark.parametrize(
+    "headers",
+    [
+        # Google Contacts, older and newer exports
+        [
+            "Name",
+            "Given Name",
+            "Family Name",
+            "E-mail 1 - Type",
+            "E-mail 1 - Value",
+            "Phone 1 - Type",
+            "Phone 1 - Value",
+            "Organization 1 - Name",
+            "Organization 1 - Title",
+        ],
+        [
+            "First Name",
+            "Middle Name",
+            "Last Name",
+            "Organization Name",
+            "Organization Title",
+            "E-mail 1 - Label",
+            "E-mail 1 - Value",
+            "Phone 1 - Label",
+            "Phone 1 - Value",
+        ],
+    ],
+)
+def test_guess_mapping_knows_google_contacts(headers):
+    mapping = guess_mapping(headers)
+    assert mapping["email"] == ["E-mail 1 - Value"]
+    assert mapping["phone"] == ["Phone 1 - Value"]
+    assert mapping["organisation"] == [
+        h for h in headers if h.startswith("Organization") and "Name" in h
+    ]
+    assert mapping["title"] == [h for h in headers if h.startswith("Organization") and "Title" in h]
+    assert {"name", "given_name"} & mapping.keys()
+
+
+@pytest.mark.parametrize(
     ("text", "date"),
     [
         ("2023-11-07", dt.date(2023, 11, 7)),
