@@ -10,16 +10,35 @@ from typing import Protocol
 class VCardContact(Protocol):
     """What a card is written from: a ContactRecord has these, a stakeholder can be adapted."""
 
-    full_name: str
-    given_name: str
-    family_name: str
-    emails: Sequence[str]
-    phones: Sequence[str]
-    organisations: Sequence[str]
-    title: str
-    url: str
-    notes: str
-    kind: str
+    @property
+    def full_name(self) -> str: ...
+
+    @property
+    def given_name(self) -> str: ...
+
+    @property
+    def family_name(self) -> str: ...
+
+    @property
+    def emails(self) -> Sequence[str]: ...
+
+    @property
+    def phones(self) -> Sequence[str]: ...
+
+    @property
+    def organisations(self) -> Sequence[str]: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def notes(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
 
 
 def write_vcard(contact: VCardContact, uid: str | None = None) -> str:

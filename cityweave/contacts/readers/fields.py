@@ -106,7 +106,14 @@ _GUESSES: dict[str, tuple[str, ...]] = {
     "name": ("name", "full name", "display name", "contact name", "fullname", "contact"),
     "given_name": ("first name", "given name", "firstname", "forename", "given"),
     "family_name": ("last name", "family name", "surname", "lastname", "family"),
-    "title": ("job title", "position", "organization 1 title", "role", "title"),
+    "title": (
+        "job title",
+        "position",
+        "organization title",
+        "organization 1 title",
+        "role",
+        "title",
+    ),
     "url": ("url", "profile url", "linkedin url", "web page", "website", "web site", "homepage"),
     "connected_on": ("connected on", "date added", "connected"),
 }

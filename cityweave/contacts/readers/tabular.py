@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -12,8 +13,6 @@ from dataclasses import dataclass
 
 from .records import ReadError
 from .text import decode
-
-csv.field_size_limit(1_000_000)
 
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -77,11 +76,17 @@ def _table(records: Iterator[tuple[int, list[str]]], what: str) -> Table:
 
 def read_csv_text(text: str, *, first_line: int = 1, delimiter: str | None = None) -> Table:
     """Read CSV text (already decoded) into a Table; `first_line` is the file line `text` starts on,
-    `delimiter` is sniffed (comma, semicolon or tab) unless given.
+    `delimiter` is sniffed (comma, semicolon or tab) unless given or named by Excel's `sep=;`
+    first line.
 
     Raises ReadError naming the line for a CSV the csv module refuses.
     """
     text = text.replace("\x00", "")
+    hint = re.match(r"sep=(.)\n", text, re.IGNORECASE)  # Excel's "sep=;" first line
+    if hint:
+        delimiter = delimiter or hint[1]
+        text = text[hint.end() :]
+        first_line += 1
     delimiter = delimiter or _sniff_delimiter(text[:8192])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 

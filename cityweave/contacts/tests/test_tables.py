@@ -83,6 +83,12 @@ def test_it_sniffs_the_delimiter(delimiter):
     ]
 
 
+def test_excels_sep_line_names_the_delimiter():
+    table = read_csv(b"sep=;\r\nName;Notes\r\nAnn, the first;a,b\r\n")
+    assert table.headers == ["Name", "Notes"]
+    assert table.rows == [(3, {"Name": "Ann, the first", "Notes": "a,b"})]
+
+
 def test_rows_are_numbered_by_the_line_they_start_on():
     text = 'Name,Notes\n"Ann","two\nlines"\n\nBen,x\n'
     assert [number for number, _ in read_csv(text.encode()).rows] == [2, 5]
@@ -186,6 +192,45 @@ def test_guess_mapping_knows_common_english_headers():
         "organisation": ["Company"],
         "notes": ["Notes"],
     }
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        # Google Contacts, older and newer exports
+        [
+            "Name",
+            "Given Name",
+            "Family Name",
+            "E-mail 1 - Type",
+            "E-mail 1 - Value",
+            "Phone 1 - Type",
+            "Phone 1 - Value",
+            "Organization 1 - Name",
+            "Organization 1 - Title",
+        ],
+        [
+            "First Name",
+            "Middle Name",
+            "Last Name",
+            "Organization Name",
+            "Organization Title",
+            "E-mail 1 - Label",
+            "E-mail 1 - Value",
+            "Phone 1 - Label",
+            "Phone 1 - Value",
+        ],
+    ],
+)
+def test_guess_mapping_knows_google_contacts(headers):
+    mapping = guess_mapping(headers)
+    assert mapping["email"] == ["E-mail 1 - Value"]
+    assert mapping["phone"] == ["Phone 1 - Value"]
+    assert mapping["organisation"] == [
+        h for h in headers if h.startswith("Organization") and "Name" in h
+    ]
+    assert mapping["title"] == [h for h in headers if h.startswith("Organization") and "Title" in h]
+    assert {"name", "given_name"} & mapping.keys()
 
 
 @pytest.mark.parametrize(
