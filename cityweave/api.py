@@ -16,6 +16,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from cityweave.accounts.models import ApiToken, TokenRefused, User
+from cityweave.contacts.api import router as contacts_router
 from cityweave.engagement.api import router as engagement_router
 from cityweave.goals.api import router as goals_router
 from cityweave.network.api import router as network_router
@@ -182,6 +183,7 @@ api.add_router("/workspaces", engagement_router)
 api.add_router("/workspaces", goals_router)
 api.add_router("/workspaces", network_router)
 api.add_router("/workspaces", reminders_router)
+api.add_router("/workspaces", contacts_router)
 
 
 @api.exception_handler(OperationalError)

@@ -135,10 +135,17 @@ def queue_job(job: ImportJob) -> None:
 
 
 def new_job(
-    workspace: Workspace, member: Any, filename: str, data: bytes, *, sector: str, tag: str = ""
+    workspace: Workspace,
+    member: Any,
+    filename: str,
+    data: bytes,
+    *,
+    sector: str,
+    tag: str = "",
+    save: bool = True,
 ) -> ImportJob:
     """An import in preview: its format detected and, for CSV and XLSX, its mapping remembered
-    or guessed from the headers (ReadError when the file can't be read)."""
+    or guessed from the headers (ReadError when the file can't be read); unsaved with `save=False`."""
     from cityweave.contacts.readers import guess_mapping
 
     format = detect_format(data)
@@ -146,7 +153,7 @@ def new_job(
     if format in TABULAR:
         headers = headers_of(data, format)
         mapping = remembered_mapping(workspace, headers) or guess_mapping(headers)
-    return ImportJob.objects.create(
+    job = ImportJob(
         workspace=workspace,
         member=member,
         filename=filename[:255],
@@ -156,3 +163,6 @@ def new_job(
         sector=sector,
         tag=tag,
     )
+    if save:
+        job.save()
+    return job
