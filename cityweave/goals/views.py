@@ -40,6 +40,7 @@ class GoalListView(WorkspaceView):
             },
             default_sort="deadline",
             filter_form=GoalFilterForm,
+            descending_first=frozenset({"progress"}),
             form_kwargs={"member": self.member},
         )
         queryset = services.with_progress_order(

@@ -43,6 +43,7 @@ class StakeholderListView(WorkspaceView):
             },
             default_sort="name",
             filter_form=StakeholderFilterForm,
+            descending_first=frozenset({"influence", "ties"}),
             form_kwargs={"member": self.member},
         )
         queryset = services.stakeholders(self.member).annotate(tie_count=services.live_tie_count())
@@ -222,6 +223,7 @@ class TieListView(WorkspaceView):
             },
             default_sort="source",
             filter_form=TieFilterForm,
+            descending_first=frozenset({"trust"}),
             form_kwargs={"member": self.member},
         )
         context = listing.apply(request, services.ties(self.member))

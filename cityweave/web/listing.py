@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import F, OrderBy, Q, QuerySet
 from django.http import HttpRequest
 
 PAGE_SIZE = 25
@@ -24,6 +24,19 @@ class Listing:
     form_kwargs: dict[str, Any] = field(default_factory=dict)
     #: Orderings applied before the chosen sort, whatever it is (e.g. open items first).
     first_by: tuple[str, ...] = ()
+    #: Number columns (influence, ties, progress): their header's first click puts the highest first.
+    descending_first: frozenset[str] = frozenset()
+
+    def order_by(self, sort: str) -> OrderBy:
+        """The ordering for a URL `sort` value ("-influence"), empty values last either way.
+
+        Both databases then agree: SQLite alone would put NULLs first when ascending.
+        Raises KeyError for a key not in `sorts`.
+        """
+        expression = self.sorts[sort.lstrip("-")]
+        descending = sort.startswith("-") != expression.startswith("-")
+        column = F(expression.lstrip("-"))
+        return column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
 
     def apply(self, request: HttpRequest, queryset: QuerySet) -> dict[str, Any]:
         """Filter, sort and paginate `queryset`; returns the template context for a list page."""
@@ -52,14 +65,7 @@ class Listing:
         key = sort.lstrip("-")
         if key not in self.sorts:
             sort, key = self.default_sort, self.default_sort.lstrip("-")
-        descending = sort.startswith("-")
-        expression = self.sorts[key]
-        order = (
-            expression[1:]
-            if expression.startswith("-") and descending
-            else (f"-{expression}" if descending else expression)
-        )
-        queryset = queryset.order_by(*self.first_by, order, "pk")
+        queryset = queryset.order_by(*self.first_by, self.order_by(sort), "pk")
         # Sort and count ids alone, then load the page's rows: a late page sorts narrow rows, not
         # thousands of whole records with everything they join.
         page_obj = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE).get_page(
@@ -80,6 +86,7 @@ class Listing:
             "filter_form": form,
             "q": q,
             "sort": sort,
+            "sort_descending_first": self.descending_first,
             "querystring_without_page": f"{encoded}&" if encoded else "",
             "querystring_without_sort": without_sort.urlencode(),
             "filtered": bool(q)
