@@ -43,6 +43,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy cityweave
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

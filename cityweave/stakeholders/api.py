@@ -13,7 +13,8 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
-from cityweave.engagement.health import TieHealth, as_seen_by, tie_health
+from cityweave.engagement.health import TieHealth, as_seen_by, filter_by_health, tie_health
+from cityweave.engagement.services import trash_stakeholder
 from cityweave.stakeholders import services
 from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Stakeholder, Tie, label_sectors
 from cityweave.storable import TEXT_MAX_LENGTH
@@ -214,7 +215,7 @@ def update_stakeholder(
 def delete_stakeholder(request: HttpRequest, slug: str, stakeholder_id: int) -> Status[None]:
     """Move a stakeholder, its ties and commitments to the trash (an owner can restore them)."""
     member = api_member(request, slug, write=True)
-    services.trash_stakeholder(member, services.get_stakeholder(member, stakeholder_id))
+    trash_stakeholder(member, services.get_stakeholder(member, stakeholder_id))
     return Status(204, None)
 
 
@@ -383,7 +384,7 @@ def list_ties(request: HttpRequest, slug: str, filters: Query[TieFilters]) -> An
     if filters.owner is not None:
         queryset = queryset.filter(owner_id=filters.owner)
     if filters.health:
-        queryset = services.filter_by_health(member.workspace, queryset, filters.health)
+        queryset = filter_by_health(member.workspace, queryset, filters.health)
     return queryset.order_by("source__name", "target__name", "pk")
 
 

@@ -279,7 +279,7 @@ class TieFilterForm(forms.Form):
         choice_field(self, "owner").choices = member_choices(member.workspace, "Any owner")
 
     def filter(self, queryset: QuerySet[Tie]) -> QuerySet[Tie]:
-        from cityweave.stakeholders.services import filter_by_health
+        from cityweave.engagement.health import filter_by_health
 
         data = self.cleaned_data
         if data.get("status"):

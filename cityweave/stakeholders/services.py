@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,15 +24,12 @@ from django.http import Http404
 
 from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie, sector_choices
 from cityweave.storable import is_blank, text_problem
-from cityweave.workspaces.models import Membership, TrashEntry, Workspace, listed
+from cityweave.workspaces.models import Membership, TrashEntry, Workspace
 from cityweave.workspaces.services import (
     move_to_trash,
     require_editor,
     resolve_member,
 )
-
-if TYPE_CHECKING:
-    from cityweave.engagement.models import Interaction
 
 STAKEHOLDER_FIELDS = (
     "kind", "name", "sector", "level", "is_internal", "title", "email", "phone", "website",
@@ -172,20 +169,6 @@ def save_stakeholder(
     return stakeholder
 
 
-def trash_stakeholder(member: Membership, stakeholder: Stakeholder) -> TrashEntry:
-    """Move a stakeholder to the trash, with its ties and the commitments about it."""
-    from cityweave.engagement.models import Commitment
-
-    return move_to_trash(
-        member,
-        stakeholder,
-        [
-            Tie.objects.filter(Q(source=stakeholder) | Q(target=stakeholder)),
-            Commitment.objects.filter(stakeholder=stakeholder),
-        ],
-    )
-
-
 def sectors_in_use(member: Membership) -> list[tuple[str, str, int]]:
     """(key, label, count) for every sector, most stakeholders first, including empty ones."""
     from django.db.models import Count
@@ -321,29 +304,3 @@ def save_tie(member: Membership, data: dict[str, Any], instance: Tie | None = No
 def trash_tie(member: Membership, tie: Tie) -> TrashEntry:
     """Move a tie to the trash; an owner can restore it."""
     return move_to_trash(member, tie)
-
-
-def filter_by_health(workspace: Workspace, queryset: QuerySet[Tie], status: str) -> QuerySet[Tie]:
-    """The ties in `queryset` (of `workspace`) whose current health is `status` (healthy,
-    cooling or cold), from the workspace's health statuses kept between requests."""
-    from cityweave.engagement.health import workspace_statuses
-
-    statuses = workspace_statuses(workspace)
-    return queryset.filter(pk__in=[pk for pk, found in statuses.items() if found[0] == status])
-
-
-def tie_interactions(member: Membership, tie: Tie) -> QuerySet[Interaction]:
-    """Interactions this member may see that keep the tie warm: with its external end, or with both
-    ends when both are external (or both internal)."""
-    from cityweave.engagement.health import counterparts
-    from cityweave.engagement.services import interactions_visible_to
-
-    ends = counterparts(tie) or (tie.source, tie.target)
-    interactions = interactions_visible_to(member)
-    for end in ends:
-        interactions = interactions.filter(participants=end)
-    return (
-        interactions.select_related("author__user")
-        .prefetch_related(*listed("participants"))
-        .distinct()
-    )

@@ -12,7 +12,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from cityweave.engagement.health import as_seen_by, counterparts, tie_health
-from cityweave.engagement.services import commitments, interactions_visible_to
+from cityweave.engagement.services import (
+    commitments,
+    interactions_visible_to,
+    tie_interactions,
+    trash_stakeholder,
+)
 from cityweave.network.reading import position_rows
 from cityweave.network.services import AnalysisPending, node_report
 from cityweave.stakeholders import services
@@ -205,7 +210,7 @@ class StakeholderTrashView(TrashView):
         return "Its ties and the commitments about it go to the trash with it."
 
     def trash(self, record: Stakeholder) -> object:
-        return services.trash_stakeholder(self.member, record)
+        return trash_stakeholder(self.member, record)
 
 
 class TieListView(WorkspaceView):
@@ -250,7 +255,7 @@ class TieDetailView(WorkspaceView):
             "tie": tie,
             "health": health,
             "no_health_reason": "" if health else _no_health_reason(tie),
-            "interactions": services.tie_interactions(self.member, tie)[:20],
+            "interactions": tie_interactions(self.member, tie)[:20],
             "contact_names": " together with ".join(s.name for s in ends),
         }
         return render(request, "stakeholders/ties/detail.html", context)
