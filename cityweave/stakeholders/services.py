@@ -47,11 +47,13 @@ def stakeholders(member: Membership) -> QuerySet[Stakeholder]:
 
 def live_tie_count() -> Expression:
     """A stakeholder's live ties, either way round, as an annotation: two indexed counts per row,
-    rather than a join of its ties out with its ties in."""
+    rather than a join of its ties out with its ties in. A tie whose other end is in the trash
+    (restored on its own) is not live: the ties list leaves it out too."""
 
     def count(end: str) -> Coalesce:
+        other = "target" if end == "source" else "source"
         ties = (
-            Tie.objects.filter(**{end: OuterRef("pk")})
+            Tie.objects.filter(**{end: OuterRef("pk"), f"{other}__deleted_at__isnull": True})
             .order_by()
             .values(end)
             .annotate(n=Count("pk"))
@@ -210,6 +212,13 @@ def ties(member: Membership) -> QuerySet[Tie]:
         source__deleted_at__isnull=True,
         target__deleted_at__isnull=True,
     ).select_related("source", "target", "owner__user")
+
+
+def active_ties(member: Membership) -> QuerySet[Tie]:
+    """The live ties (`ties`) whose status is active: what the dashboard counts and what the ties
+    list filtered by `status=active` shows. A tie restored from the trash while one of its ends
+    is still there is in neither."""
+    return ties(member).filter(status=Tie.Status.ACTIVE)
 
 
 def get_tie(member: Membership, pk: int) -> Tie:

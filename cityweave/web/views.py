@@ -39,7 +39,7 @@ from cityweave.engagement.services import (
 )
 from cityweave.goals.models import Goal
 from cityweave.stakeholders.models import Tie
-from cityweave.stakeholders.services import sectors_in_use
+from cityweave.stakeholders.services import active_ties, sectors_in_use
 from cityweave.web.mixins import WorkspaceView
 from cityweave.workspaces import services as workspace_services
 from cityweave.workspaces.models import Membership, TrashEntry, Workspace, listed
@@ -146,9 +146,7 @@ def dashboard_data(member: Membership, now: dt.datetime) -> dict[str, Any]:
         "today": today,
         "stats": {
             "stakeholders": stakeholder_count,
-            "active_ties": Tie.objects.filter(
-                workspace=workspace, status=Tie.Status.ACTIVE
-            ).count(),
+            "active_ties": active_ties(member).order_by().count(),
             "recent_interactions": interactions_visible_to(member)
             .filter(occurred_at__gte=now - dt.timedelta(days=RECENT_DAYS))
             .count(),
