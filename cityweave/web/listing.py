@@ -8,7 +8,11 @@ from typing import Any
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import F, OrderBy, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from cityweave.web.filtering import ListFilters
 
 PAGE_SIZE = 25
 
@@ -42,6 +46,8 @@ class Listing:
         """Filter, sort and paginate `queryset`; returns the template context for a list page."""
         params = request.GET
         form = self.filter_form(params or None, **self.form_kwargs) if self.filter_form else None
+        if isinstance(form, ListFilters):
+            return self._finish(request, *self._filter(form, queryset))
         base = queryset
         q = params.get("q", "").strip()
         if q:
@@ -61,6 +67,27 @@ class Listing:
             # Searching and filtering may join many-valued relations (participants, tags) and
             # repeat rows; choosing by id keeps each once without a DISTINCT over whole rows.
             queryset = base.filter(pk__in=queryset.values("pk"))
+        context = self._finish(request, queryset, form, 200)
+        context["filtered"] = bool(q) or (
+            form is not None and form.is_bound and any(form.data.get(f) for f in form.fields)
+        )
+        return context
+
+    @staticmethod
+    def _filter(form: ListFilters, queryset: QuerySet) -> tuple[QuerySet, ListFilters, int]:
+        """The entity's one filter definition applied; no rows and 400 when a value is bad."""
+        if not form.is_bound:
+            return queryset, form, 200
+        if not form.is_valid():
+            return queryset.none(), form, 400
+        return form.filter(queryset), form, 200
+
+    def _finish(
+        self, request: HttpRequest, queryset: QuerySet, form: forms.Form | None, status: int
+    ) -> dict[str, Any]:
+        """Sort and paginate the filtered `queryset`: the list page's context (`status` the
+        HTTP status the page answers with: 400 for a bad filter)."""
+        params = request.GET
         sort = params.get("sort", self.default_sort)
         key = sort.lstrip("-")
         if key not in self.sorts:
@@ -84,11 +111,39 @@ class Listing:
             "page_obj": page_obj,
             "object_list": page_obj.object_list,
             "filter_form": form,
-            "q": q,
+            "q": params.get("q", "").strip(),
+            "status": status,
+            "filter_errors": (
+                form.validation_error().message_dict
+                if isinstance(form, ListFilters) and status == 400
+                else {}
+            ),
+            # The JSON and CSV links keep the filters, search and sort shown.
+            "export_query": f"?{encoded}" if encoded else "",
             "sort": sort,
             "sort_descending_first": self.descending_first,
             "querystring_without_page": f"{encoded}&" if encoded else "",
             "querystring_without_sort": without_sort.urlencode(),
-            "filtered": bool(q)
-            or (form is not None and form.is_bound and any(form.data.get(f) for f in form.fields)),
+            "filtered": isinstance(form, ListFilters) and form.active,
         }
+
+
+def render_list(
+    request: HttpRequest,
+    page_template: str,
+    table_template: str,
+    context: dict[str, Any],
+    *,
+    json_url: str,
+    csv_url: str,
+) -> HttpResponse:
+    """A list page, or only its table for htmx; the JSON and CSV links (partials/list_exports.html)
+    carry the query string shown and, for htmx, are swapped in beside the table (out of band).
+    Answers with the context's `status` (400 for a bad filter)."""
+    context = {**context, "json_url": json_url, "csv_url": csv_url}
+    status = context.get("status", 200)
+    if not request.headers.get("HX-Request"):
+        return render(request, page_template, context, status=status)
+    table = render_to_string(table_template, context, request=request)
+    links = render_to_string("partials/list_exports.html", {**context, "oob": True}, request)
+    return HttpResponse(table + links, status=status)
