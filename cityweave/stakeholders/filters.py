@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from cityweave.engagement.health import filter_by_health
 from cityweave.stakeholders.models import Stakeholder, Tag, Tie, sector_choices
 from cityweave.storable import MAX_ID
-from cityweave.web.filtering import ListFilters
+from cityweave.web.filtering import ListFilters, once
 from cityweave.web.forms import choice_field
 from cityweave.workspaces.models import Membership
 
@@ -50,15 +50,19 @@ class StakeholderFilters(ListFilters):
         workspace = member.workspace
         # Callables: read from the database only when shown, or when a value is to be checked
         # (the API and the export take no queries for filters they are not given).
-        choice_field(self, "sector").choices = lambda: [
-            ("", "Any sector"),
-            *sector_choices(workspace),
-        ]
-        choice_field(self, "tag").choices = lambda: [
-            ("", "Any tag"),
-            *[(t.name, t.name) for t in Tag.objects.filter(workspace=workspace)],
-        ]
-        choice_field(self, "owner").choices = lambda: member_choices(member, "Any owner")
+        choice_field(self, "sector").choices = once(
+            lambda: [
+                ("", "Any sector"),
+                *sector_choices(workspace),
+            ]
+        )
+        choice_field(self, "tag").choices = once(
+            lambda: [
+                ("", "Any tag"),
+                *[(t.name, t.name) for t in Tag.objects.filter(workspace=workspace)],
+            ]
+        )
+        choice_field(self, "owner").choices = once(lambda: member_choices(member, "Any owner"))
 
     def narrow(self, queryset: QuerySet, data: dict[str, Any]) -> QuerySet:
         for name in ("sector", "kind", "stance"):
@@ -89,11 +93,13 @@ class TieFilters(ListFilters):
 
     def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
         super().__init__(*args, member=member, **kwargs)
-        choice_field(self, "sector").choices = lambda: [
-            ("", "Any sector"),
-            *sector_choices(member.workspace),
-        ]
-        choice_field(self, "owner").choices = lambda: member_choices(member, "Any owner")
+        choice_field(self, "sector").choices = once(
+            lambda: [
+                ("", "Any sector"),
+                *sector_choices(member.workspace),
+            ]
+        )
+        choice_field(self, "owner").choices = once(lambda: member_choices(member, "Any owner"))
 
     def narrow(self, queryset: QuerySet, data: dict[str, Any]) -> QuerySet:
         if data.get("status"):

@@ -88,6 +88,19 @@ class ListFilters(forms.Form):
         return ValidationError(errors)
 
 
+def once(choices: Callable[[], list[tuple[str, str]]]) -> Callable[[], list[tuple[str, str]]]:
+    """`choices` read at most once, when first needed: to check a given value or to show the
+    field (Django calls a callable's choices each time they are iterated)."""
+    found: list[list[tuple[str, str]]] = []
+
+    def read() -> list[tuple[str, str]]:
+        if not found:
+            found.append(choices())
+        return found[0]
+
+    return read
+
+
 def parse(
     filters: type[ListFilters], params: QueryDict | dict[str, Any], member: Membership
 ) -> ListFilters:
