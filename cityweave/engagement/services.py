@@ -68,6 +68,29 @@ def trash_stakeholder(member: Membership, stakeholder: Stakeholder) -> TrashEntr
     )
 
 
+def recent_window(today: dt.date, days: int) -> dict[str, dt.date]:
+    """The list filters for "the last `days` days": `occurred_from` and `occurred_to` (today
+    included), whole days in the workspace's time zone, as the interaction list reads them."""
+    return {"occurred_from": today - dt.timedelta(days=days - 1), "occurred_to": today}
+
+
+def recent_interactions(member: Membership, today: dt.date, days: int) -> QuerySet[Interaction]:
+    """The interactions `member` may see from the last `days` days through `today` (the
+    workspace's date): the interaction list filtered by `recent_window(today, days)`."""
+    window = recent_window(today, days)
+    return filter_interactions(
+        interactions_visible_to(member),
+        member.workspace,
+        occurred_from=window["occurred_from"],
+        occurred_to=window["occurred_to"],
+    )
+
+
+def open_commitments(member: Membership) -> QuerySet[Commitment]:
+    """The live commitments still open: the commitment list filtered by `status=open`."""
+    return filter_commitments(commitments(member), member.workspace, status=Commitment.Status.OPEN)
+
+
 def commitments(member: Membership) -> QuerySet[Commitment]:
     """The workspace's live commitments."""
     return Commitment.objects.filter(workspace=member.workspace)

@@ -214,6 +214,11 @@ def ties(member: Membership) -> QuerySet[Tie]:
     ).select_related("source", "target", "owner__user")
 
 
+def stakeholder_count(member: Membership) -> int:
+    """How many live stakeholders the workspace has: the unfiltered stakeholder list's rows."""
+    return stakeholders(member).count()
+
+
 def active_ties(member: Membership) -> QuerySet[Tie]:
     """The live ties (`ties`) whose status is active: what the dashboard counts and what the ties
     list filtered by `status=active` shows. A tie restored from the trash while one of its ends

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -34,12 +35,15 @@ from cityweave.engagement.services import (
     commitments,
     due_soon_commitments,
     interactions_visible_to,
+    open_commitments,
     overdue_commitments,
     promises_kept,
+    recent_interactions,
+    recent_window,
 )
 from cityweave.goals.models import Goal
 from cityweave.stakeholders.models import Tie
-from cityweave.stakeholders.services import active_ties, sectors_in_use
+from cityweave.stakeholders.services import active_ties, sectors_in_use, stakeholder_count
 from cityweave.web.mixins import WorkspaceView
 from cityweave.workspaces import services as workspace_services
 from cityweave.workspaces.models import Membership, TrashEntry, Workspace, listed
@@ -71,13 +75,17 @@ def workspace_today(workspace: Workspace) -> dt.date:
     return timezone.localdate(timezone=zoneinfo.ZoneInfo(workspace.timezone))
 
 
+def list_url(name: str, slug: str, **filters: object) -> str:
+    """The address of a workspace's list page with `filters` in its query string."""
+    return f"{reverse(name, args=[slug])}?{urlencode({k: str(v) for k, v in filters.items()})}"
+
+
 def dashboard_data(member: Membership, now: dt.datetime) -> dict[str, Any]:
     """Everything the dashboard shows, in a fixed number of queries whatever the data size."""
     workspace = member.workspace
     today = workspace_today(workspace)
 
     sectors = [row for row in sectors_in_use(member) if row[2]]
-    stakeholder_count = sum(n for _, _, n in sectors)
     widest = max((n for _, _, n in sectors), default=0)
     sector_bars = [
         {"key": key, "label": label, "count": n, "percent": round(100 * n / widest)}
@@ -142,16 +150,25 @@ def dashboard_data(member: Membership, now: dt.datetime) -> dict[str, Any]:
         .order_by("-occurred_at", "-pk")[:PANEL_ROWS]
     )
     live_commitments = commitments(member)
+    slug = workspace.slug
     return {
         "today": today,
+        # Each count is its list's row count with the filters its link carries (the same
+        # services read both).
         "stats": {
-            "stakeholders": stakeholder_count,
+            "stakeholders": stakeholder_count(member),
             "active_ties": active_ties(member).order_by().count(),
-            "recent_interactions": interactions_visible_to(member)
-            .filter(occurred_at__gte=now - dt.timedelta(days=RECENT_DAYS))
-            .count(),
-            "open_commitments": live_commitments.filter(status=Commitment.Status.OPEN).count(),
+            "recent_interactions": recent_interactions(member, today, RECENT_DAYS).count(),
+            "open_commitments": open_commitments(member).count(),
             "kept": promises_kept(live_commitments),
+        },
+        "stat_links": {
+            "stakeholders": reverse("stakeholders:list", args=[slug]),
+            "active_ties": list_url("ties:list", slug, status=Tie.Status.ACTIVE),
+            "recent_interactions": list_url(
+                "interactions:list", slug, **recent_window(today, RECENT_DAYS)
+            ),
+            "open_commitments": list_url("commitments:list", slug, status=Commitment.Status.OPEN),
         },
         "recent_days": RECENT_DAYS,
         "sector_bars": sector_bars,

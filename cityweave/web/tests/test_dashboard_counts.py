@@ -52,3 +52,40 @@ def test_restoring_a_tie_whose_end_is_in_the_trash_keeps_the_count_and_the_list_
     alice_client.post(url("trash:restore", bank_entry.pk))
     assert alice_client.get(url("dashboard")).context["stats"]["active_ties"] == 2
     assert listed_count(alice_client, f"{url('ties:list')}?status=active") == 2
+
+
+def test_each_count_links_to_its_list_filtered_to_the_same_rows(
+    alice_client, bob_client, alice_member, bob_member, riverton
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cityweave.engagement.models import Commitment
+    from cityweave.testing import make_commitment, make_interaction
+
+    city = make_stakeholder(riverton, "City of Riverton", is_internal=True)
+    partners = [make_stakeholder(riverton, f"Partner {i}") for i in range(4)]
+    make_tie(city, partners[0], status=Tie.Status.ACTIVE)
+    make_tie(city, partners[1], status=Tie.Status.DORMANT)
+    make_tie(city, partners[2], status=Tie.Status.ACTIVE)
+    now = timezone.now()
+    for days_ago in (0, 3, 29, 31, 90):
+        make_interaction(riverton, [partners[0]], when=now - dt.timedelta(days=days_ago))
+    make_interaction(riverton, [partners[1]], when=now + dt.timedelta(days=5))  # planned
+    # Alice's private note: she counts it, Bob neither counts nor sees it.
+    make_interaction(riverton, [partners[2]], private=True, author=alice_member)
+    make_commitment(partners[0])
+    make_commitment(partners[1], status=Commitment.Status.DONE)
+    make_commitment(partners[2], due_on=timezone.localdate() - dt.timedelta(days=3))
+
+    for client, expected_recent in ((alice_client, 4), (bob_client, 3)):
+        dashboard = client.get(url("dashboard"))
+        stats, links = dashboard.context["stats"], dashboard.context["stat_links"]
+        assert stats["recent_interactions"] == expected_recent
+        assert stats["stakeholders"] == 5
+        assert stats["active_ties"] == 2
+        assert stats["open_commitments"] == 2
+        for key in ("stakeholders", "active_ties", "recent_interactions", "open_commitments"):
+            assert f'href="{links[key]}"'.replace("&", "&amp;") in dashboard.content.decode()
+            assert listed_count(client, links[key]) == stats[key], key
