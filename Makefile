@@ -4,15 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := cityweave/static/vendor
 export CITYWEAVE_DATA ?= $(CURDIR)/var
+# `make run PORT=8080` serves elsewhere; so does CITYWEAVE_PORT in the environment.
+PORT ?= $(or $(CITYWEAVE_PORT),8000)
 
 .PHONY: run test lint format static install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --progress-bar on --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	@echo "Installing cityweave and its dependencies into $(VENV) (a minute or two the first time)…"
+	$(BIN)/pip install --progress-bar on -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed $(VENDOR)/.built
@@ -31,7 +34,7 @@ static: $(VENDOR)/.built
 run: install
 	$(BIN)/cityweave migrate --noinput
 	$(BIN)/cityweave demo --if-empty
-	$(BIN)/cityweave worker --verbosity 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; $(BIN)/cityweave serve
+	$(BIN)/cityweave worker --verbosity 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; $(BIN)/cityweave serve --port $(PORT)
 
 test: install
 	$(BIN)/pytest -n 2
@@ -40,6 +43,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy cityweave
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -1,9 +1,10 @@
-"""URL map: pages per domain under /w/<slug>/, the JSON API under /api/v1/, the admin."""
+"""URL map: pages per domain under /w/<slug>/, account pages (accounts/urls.py), the JSON API
+under /api/v1/, the admin."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
+from cityweave.accounts.urls import auth_patterns
 from cityweave.api import api
 from cityweave.contacts.urls import import_patterns
 from cityweave.engagement.urls import commitment_patterns, interaction_patterns
@@ -17,12 +18,11 @@ from cityweave.reminders.urls import (
 )
 from cityweave.stakeholders.urls import stakeholder_patterns, tie_patterns
 from cityweave.web import views as web_views
-from cityweave.web.forms import LoginForm, ResetForm
-from cityweave.workspaces.urls import settings_patterns
+from cityweave.workspaces.urls import settings_patterns, trash_patterns
 
 workspace_patterns: list[URLPattern | URLResolver] = [
     path("", web_views.DashboardView.as_view(), name="dashboard"),
-    path("trash/", include((web_views.trash_patterns, "trash"))),
+    path("trash/", include((trash_patterns, "trash"))),
     path("settings/", include((settings_patterns, "settings"))),
     path("stakeholders/", include((stakeholder_patterns, "stakeholders"))),
     path("ties/", include((tie_patterns, "ties"))),
@@ -42,47 +42,7 @@ workspace_patterns: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("", web_views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # Django's own password views, with cityweave's templates (registration/…). Changing the
-    # password ends every other session of the account; this one stays logged in.
-    path(
-        "account/password/",
-        auth_views.PasswordChangeView.as_view(success_url="/account/password/done/"),
-        name="password_change",
-    ),
-    path(
-        "account/password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
-    path(
-        "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=ResetForm),
-        name="password_reset",
-    ),
-    path(
-        "accounts/password-reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(),
-        name="password_reset_done",
-    ),
-    path(
-        "accounts/password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path(
-        "accounts/password-reset/complete/",
-        auth_views.PasswordResetCompleteView.as_view(),
-        name="password_reset_complete",
-    ),
-    path("account/", include((web_views.account_patterns, "account"))),
+    *auth_patterns,
     path("w/<slug:slug>/", include(workspace_patterns)),
     unsubscribe_pattern,
     calendar_feed_pattern,

@@ -461,3 +461,10 @@ def _later_than(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> Q:
         | Q(started_on__gte=day_after)
         | Q(last_contact_at__isnull=True, started_on__isnull=True, created_at__gt=moment)
     )
+
+
+def filter_by_health(workspace: Workspace, queryset: QuerySet[Tie], status: str) -> QuerySet[Tie]:
+    """The ties in `queryset` (of `workspace`) whose current health is `status` (healthy,
+    cooling or cold), from the workspace's health statuses kept between requests."""
+    statuses = workspace_statuses(workspace)
+    return queryset.filter(pk__in=[pk for pk, found in statuses.items() if found[0] == status])

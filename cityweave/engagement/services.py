@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,12 +14,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from cityweave.engagement.health import counterparts
 from cityweave.engagement.models import Commitment, Interaction
-from cityweave.goals.models import Goal
-from cityweave.stakeholders.models import Stakeholder
+from cityweave.stakeholders.models import Stakeholder, Tie
 from cityweave.stakeholders.services import resolve_stakeholders
 from cityweave.storable import EARLIEST_DATE, LATEST_DATE
-from cityweave.workspaces.models import Membership, TrashEntry, Workspace
+from cityweave.workspaces.models import Membership, TrashEntry, Workspace, listed
 from cityweave.workspaces.services import (
     collect_errors,
     move_to_trash,
@@ -27,12 +27,68 @@ from cityweave.workspaces.services import (
     resolve_members,
 )
 
+if TYPE_CHECKING:
+    from cityweave.goals.models import Goal
+
 
 def interactions_visible_to(member: Membership) -> QuerySet[Interaction]:
     """The workspace's live interactions, without other people's private ones."""
     return Interaction.objects.filter(workspace=member.workspace).filter(
         Q(private=False) | Q(author=member)
     )
+
+
+def tie_interactions(member: Membership, tie: Tie) -> QuerySet[Interaction]:
+    """Interactions this member may see that keep the tie warm: with its external end, or with both
+    ends when both are external (or both internal)."""
+    ends = counterparts(tie) or (tie.source, tie.target)
+    interactions = interactions_visible_to(member)
+    for end in ends:
+        interactions = interactions.filter(participants=end)
+    return (
+        interactions.select_related("author__user")
+        .prefetch_related(*listed("participants"))
+        .distinct()
+    )
+
+
+def trash_stakeholder(member: Membership, stakeholder: Stakeholder) -> TrashEntry:
+    """Move a stakeholder to the trash, with its ties and the commitments about it.
+
+    Here rather than in stakeholders.services: the commitments are engagement's records, and
+    stakeholders sit below engagement in the layers (pyproject.toml, tests/test_layers.py).
+    """
+    return move_to_trash(
+        member,
+        stakeholder,
+        [
+            Tie.objects.filter(Q(source=stakeholder) | Q(target=stakeholder)),
+            Commitment.objects.filter(stakeholder=stakeholder),
+        ],
+    )
+
+
+def recent_window(today: dt.date, days: int) -> dict[str, dt.date]:
+    """The list filters for "the last `days` days": `occurred_from` and `occurred_to` (today
+    included), whole days in the workspace's time zone, as the interaction list reads them."""
+    return {"occurred_from": today - dt.timedelta(days=days - 1), "occurred_to": today}
+
+
+def recent_interactions(member: Membership, today: dt.date, days: int) -> QuerySet[Interaction]:
+    """The interactions `member` may see from the last `days` days through `today` (the
+    workspace's date): the interaction list filtered by `recent_window(today, days)`."""
+    window = recent_window(today, days)
+    return filter_interactions(
+        interactions_visible_to(member),
+        member.workspace,
+        occurred_from=window["occurred_from"],
+        occurred_to=window["occurred_to"],
+    )
+
+
+def open_commitments(member: Membership) -> QuerySet[Commitment]:
+    """The live commitments still open: the commitment list filtered by `status=open`."""
+    return filter_commitments(commitments(member), member.workspace, status=Commitment.Status.OPEN)
 
 
 def commitments(member: Membership) -> QuerySet[Commitment]:
@@ -141,10 +197,14 @@ def get_commitment(member: Membership, pk: int) -> Commitment:
 
 
 def resolve_goal(workspace: Workspace, value: Goal | int | None) -> Goal | None:
+    """The workspace's live goal `value` (a goal or its id), None for none; ValidationError on
+    `goal` when the workspace has no such goal."""
     if value is None or value == "":
         return None
-    pk = value.pk if isinstance(value, Goal) else value
-    goal = Goal.objects.filter(workspace=workspace, pk=pk).first()
+    # Goals sit above engagement in the layers: the model is reached through the relation.
+    goal_model = Interaction._meta.get_field("goal").related_model
+    pk = value.pk if isinstance(value, goal_model) else value  # type: ignore[arg-type]
+    goal = goal_model.objects.filter(workspace=workspace, pk=pk).first()  # type: ignore[union-attr]
     if goal is None:
         raise ValidationError({"goal": f"No such goal in this workspace: {pk}."})
     return goal

@@ -7,16 +7,18 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
+from cityweave.goals import filters as list_filters
 from cityweave.goals import services
 from cityweave.goals.models import Goal, GoalProgress
-from cityweave.workspaces.api import Id, ListPagination, PatchSchema, QueryId, api_member
+from cityweave.web.filtering import apply
+from cityweave.workspaces.api import Id, ListPagination, PatchSchema, api_member
 from cityweave.workspaces.models import Membership, listed
 
 router = Router()
@@ -120,7 +122,9 @@ class GoalFilters(Schema):
 
     q: str | None = Field(default=None, description="Search in statement and metric.")
     status: Goal.GoalStatus | None = None
-    owner: QueryId | None = Field(default=None, description="A membership id.")
+    owner: str | None = Field(
+        default=None, description="A membership id, or `none` for the goals nobody owns."
+    )
     sort: Literal["deadline", "-deadline", "progress", "-progress"] = "deadline"
 
 
@@ -151,15 +155,9 @@ def _goal(member: Membership, goal_id: int) -> Goal:
 def list_goals(request: HttpRequest, slug: str, filters: Query[GoalFilters]) -> Any:
     """The workspace's goals, by deadline or by progress; paginated with `limit` and `offset`."""
     member = api_member(request, slug)
-    queryset = services.with_progress_order(_loaded(services.goals(member)))
-    if filters.q:
-        queryset = queryset.filter(
-            Q(statement__icontains=filters.q) | Q(metric__icontains=filters.q)
-        )
-    if filters.status:
-        queryset = queryset.filter(status=filters.status)
-    if filters.owner is not None:
-        queryset = queryset.filter(owner_id=filters.owner)
+    # The list page's and the export's filters (goals/filters.py): the same rows.
+    goals = apply(list_filters.GoalFilters, request.GET, member, services.goals(member))
+    queryset = services.with_progress_order(_loaded(goals))
     return queryset.order_by(*SORTS[filters.sort])
 
 

@@ -5,16 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 
 from cityweave.goals.models import Goal, GoalProgress
 from cityweave.stakeholders.forms import StakeholdersChoiceField, pick_stakeholders
 from cityweave.stakeholders.models import Stakeholder
-from cityweave.web.forms import choice_field
 from cityweave.workspaces.forms import MemberChoiceField, pick_members
 from cityweave.workspaces.models import Membership
-
-NO_OWNER = "none"
 
 
 class GoalForm(forms.ModelForm):
@@ -97,33 +93,3 @@ class ProgressForm(forms.ModelForm):
             "recorded_on": data["recorded_on"],
             "note": data.get("note") or "",
         }
-
-
-class GoalFilterForm(forms.Form):
-    """Filters on the goal list."""
-
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Goal.Status.choices])
-    owner = forms.ChoiceField(required=False)
-
-    def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choice_field(self, "owner").choices = [
-            ("", "Any owner"),
-            (NO_OWNER, "No owner"),
-            *[
-                (str(m.pk), m.user.display_name)
-                for m in Membership.objects.filter(workspace=member.workspace).select_related(
-                    "user"
-                )
-            ],
-        ]
-
-    def filter(self, queryset: QuerySet[Goal]) -> QuerySet[Goal]:
-        data = self.cleaned_data
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
-        if data.get("owner") == NO_OWNER:
-            queryset = queryset.filter(owner__isnull=True)
-        elif data.get("owner"):
-            queryset = queryset.filter(owner_id=int(data["owner"]))
-        return queryset

@@ -6,6 +6,7 @@ from cityweave.goals import views
 
 goal_patterns = [
     path("", views.GoalListView.as_view(), name="list"),
+    path("export.csv", views.GoalExportView.as_view(), name="export"),
     path("new/", views.GoalFormView.as_view(), name="new"),
     path("<int:pk>/", views.GoalDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.GoalFormView.as_view(), name="edit"),

@@ -6,7 +6,6 @@ No `from __future__ import annotations` here: django-ninja reads the annotations
 import datetime as dt
 from typing import Any, ClassVar, Literal
 
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
@@ -14,9 +13,12 @@ from ninja.responses import Status
 from pydantic import Field
 
 from cityweave.engagement.health import TieHealth, as_seen_by, tie_health
+from cityweave.engagement.services import trash_stakeholder
+from cityweave.stakeholders import filters as list_filters
 from cityweave.stakeholders import services
 from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Stakeholder, Tie, label_sectors
 from cityweave.storable import TEXT_MAX_LENGTH
+from cityweave.web.filtering import apply
 from cityweave.workspaces.api import Id, ListPagination, PatchSchema, QueryId, Whole, api_member
 from cityweave.workspaces.models import Membership, listed
 
@@ -127,6 +129,9 @@ class StakeholderFilters(Schema):
     kind: Stakeholder.StakeholderKind | None = None
     stance: Stakeholder.StakeholderStance | None = None
     tag: str | None = None
+    owner: QueryId | None = Field(
+        default=None, description="The membership id keeping one of its live ties."
+    )
 
 
 @router.get(
@@ -139,25 +144,11 @@ class StakeholderFilters(Schema):
 def list_stakeholders(request: HttpRequest, slug: str, filters: Query[StakeholderFilters]) -> Any:
     """The workspace's stakeholders, by name; paginated with `limit` and `offset`."""
     member = api_member(request, slug)
-    queryset = services.stakeholders(member).prefetch_related(*listed("tags", "organisations"))
-    if filters.q:
-        from django.db.models import Q
-
-        q = filters.q
-        queryset = queryset.filter(
-            Q(name__icontains=q)
-            | Q(title__icontains=q)
-            | Q(email__icontains=q)
-            | Q(area__icontains=q)
-        )
-    for name in ("sector", "kind", "stance"):
-        value = getattr(filters, name)
-        if value:
-            queryset = queryset.filter(**{name: value})
-    if filters.tag:
-        # Tag names are unique in a workspace: at most one match each, so no repeated rows.
-        queryset = queryset.filter(tags__name=filters.tag)
-    return queryset.order_by("name", "pk")
+    # The list page's and the export's filters (stakeholders/filters.py): the same rows.
+    queryset = apply(
+        list_filters.StakeholderFilters, request.GET, member, services.stakeholders(member)
+    )
+    return queryset.prefetch_related(*listed("tags", "organisations")).order_by("name", "pk")
 
 
 @router.post(
@@ -214,7 +205,7 @@ def update_stakeholder(
 def delete_stakeholder(request: HttpRequest, slug: str, stakeholder_id: int) -> Status[None]:
     """Move a stakeholder, its ties and commitments to the trash (an owner can restore them)."""
     member = api_member(request, slug, write=True)
-    services.trash_stakeholder(member, services.get_stakeholder(member, stakeholder_id))
+    trash_stakeholder(member, services.get_stakeholder(member, stakeholder_id))
     return Status(204, None)
 
 
@@ -356,6 +347,7 @@ class TieFilters(Schema):
     )
     status: Tie.TieStatus | None = None
     kind: Tie.TieKind | None = None
+    sector: str | None = Field(default=None, description="The sector of either end.")
     stakeholder: QueryId | None = Field(default=None, description="A stakeholder id at either end.")
     owner: QueryId | None = Field(default=None, description="The owner's membership id.")
     health: Literal["healthy", "cooling", "cold"] | None = None
@@ -366,24 +358,8 @@ class TieFilters(Schema):
 def list_ties(request: HttpRequest, slug: str, filters: Query[TieFilters]) -> Any:
     """The workspace's ties, by source then target name; paginated with `limit` and `offset`."""
     member = api_member(request, slug)
-    queryset = services.ties(member)
-    if filters.q:
-        q = filters.q
-        queryset = queryset.filter(
-            Q(source__name__icontains=q) | Q(target__name__icontains=q) | Q(notes__icontains=q)
-        )
-    if filters.status:
-        queryset = queryset.filter(status=filters.status)
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    if filters.stakeholder is not None:
-        queryset = queryset.filter(
-            Q(source_id=filters.stakeholder) | Q(target_id=filters.stakeholder)
-        )
-    if filters.owner is not None:
-        queryset = queryset.filter(owner_id=filters.owner)
-    if filters.health:
-        queryset = services.filter_by_health(member.workspace, queryset, filters.health)
+    # The list page's and the export's filters (stakeholders/filters.py): the same rows.
+    queryset = apply(list_filters.TieFilters, request.GET, member, services.ties(member))
     return queryset.order_by("source__name", "target__name", "pk")
 
 

@@ -6,10 +6,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Stakeholder, Tag, Tie, sector_choices
+from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Stakeholder, Tie, sector_choices
 from cityweave.vocabulary import PartnerRole, ValueType
 from cityweave.web.forms import choice_field
 from cityweave.web.widgets import LookupSelect, LookupSelectMultiple, LookupWidgetMixin
@@ -123,58 +122,6 @@ class StakeholderForm(forms.ModelForm):
         return data
 
 
-class StakeholderFilterForm(forms.Form):
-    """Filters on the stakeholder list."""
-
-    sector = forms.ChoiceField(required=False)
-    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Stakeholder.Kind.choices])
-    stance = forms.ChoiceField(
-        required=False, choices=[("", "Any stance"), *Stakeholder.Stance.choices]
-    )
-    tag = forms.ChoiceField(required=False)
-    owner = forms.ChoiceField(required=False, label="Relationship owner")
-
-    def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        workspace = member.workspace
-        choice_field(self, "sector").choices = [("", "Any sector"), *sector_choices(workspace)]
-        choice_field(self, "tag").choices = [
-            ("", "Any tag"),
-            *[(t.name, t.name) for t in Tag.objects.filter(workspace=workspace)],
-        ]
-        choice_field(self, "owner").choices = [
-            ("", "Any owner"),
-            *[
-                (str(m.pk), m.user.display_name)
-                for m in Membership.objects.filter(workspace=workspace).select_related("user")
-            ],
-        ]
-
-    def filter(self, queryset: QuerySet[Stakeholder]) -> QuerySet[Stakeholder]:
-        data = self.cleaned_data
-        if data.get("sector"):
-            queryset = queryset.filter(sector=data["sector"])
-        if data.get("kind"):
-            queryset = queryset.filter(kind=data["kind"])
-        if data.get("stance"):
-            queryset = queryset.filter(stance=data["stance"])
-        if data.get("tag"):
-            queryset = queryset.filter(tags__name=data["tag"])
-        if data.get("owner"):
-            owner = int(data["owner"])
-            queryset = queryset.filter(models_q_owned_by(owner))
-        return queryset
-
-
-def models_q_owned_by(member_id: int) -> Any:
-    """Stakeholders at either end of a live tie kept by the member."""
-    from django.db.models import Q
-
-    return Q(ties_out__owner_id=member_id, ties_out__deleted_at__isnull=True) | Q(
-        ties_in__owner_id=member_id, ties_in__deleted_at__isnull=True
-    )
-
-
 SCALE_HELP = "1 not at all, 2 a small amount, 3 a fair amount, 4 a great deal (the PARTNER scale)."
 
 
@@ -250,48 +197,3 @@ class TieForm(forms.ModelForm):
     def service_data(self) -> dict[str, Any]:
         """The cleaned data in the shape `services.save_tie` takes."""
         return dict(self.cleaned_data)
-
-
-class TieFilterForm(forms.Form):
-    """Filters on the tie list."""
-
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Tie.Status.choices])
-    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Tie.Kind.choices])
-    sector = forms.ChoiceField(required=False, label="Sector (either end)")
-    health = forms.ChoiceField(
-        required=False,
-        choices=[
-            ("", "Any health"),
-            ("healthy", "Healthy"),
-            ("cooling", "Cooling"),
-            ("cold", "Cold"),
-        ],
-    )
-    owner = forms.ChoiceField(required=False, label="Relationship owner")
-
-    def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.workspace = member.workspace
-        choice_field(self, "sector").choices = [
-            ("", "Any sector"),
-            *sector_choices(member.workspace),
-        ]
-        choice_field(self, "owner").choices = member_choices(member.workspace, "Any owner")
-
-    def filter(self, queryset: QuerySet[Tie]) -> QuerySet[Tie]:
-        from cityweave.stakeholders.services import filter_by_health
-
-        data = self.cleaned_data
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
-        if data.get("kind"):
-            queryset = queryset.filter(kind=data["kind"])
-        if data.get("sector"):
-            queryset = queryset.filter(
-                Q(source__sector=data["sector"]) | Q(target__sector=data["sector"])
-            )
-        if data.get("owner"):
-            queryset = queryset.filter(owner_id=int(data["owner"]))
-        if data.get("health"):
-            queryset = filter_by_health(self.workspace, queryset, data["health"])
-        return queryset

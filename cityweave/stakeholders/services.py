@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,15 +24,12 @@ from django.http import Http404
 
 from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie, sector_choices
 from cityweave.storable import is_blank, text_problem
-from cityweave.workspaces.models import Membership, TrashEntry, Workspace, listed
+from cityweave.workspaces.models import Membership, TrashEntry, Workspace
 from cityweave.workspaces.services import (
     move_to_trash,
     require_editor,
     resolve_member,
 )
-
-if TYPE_CHECKING:
-    from cityweave.engagement.models import Interaction
 
 STAKEHOLDER_FIELDS = (
     "kind", "name", "sector", "level", "is_internal", "title", "email", "phone", "website",
@@ -50,11 +47,13 @@ def stakeholders(member: Membership) -> QuerySet[Stakeholder]:
 
 def live_tie_count() -> Expression:
     """A stakeholder's live ties, either way round, as an annotation: two indexed counts per row,
-    rather than a join of its ties out with its ties in."""
+    rather than a join of its ties out with its ties in. A tie whose other end is in the trash
+    (restored on its own) is not live: the ties list leaves it out too."""
 
     def count(end: str) -> Coalesce:
+        other = "target" if end == "source" else "source"
         ties = (
-            Tie.objects.filter(**{end: OuterRef("pk")})
+            Tie.objects.filter(**{end: OuterRef("pk"), f"{other}__deleted_at__isnull": True})
             .order_by()
             .values(end)
             .annotate(n=Count("pk"))
@@ -172,20 +171,6 @@ def save_stakeholder(
     return stakeholder
 
 
-def trash_stakeholder(member: Membership, stakeholder: Stakeholder) -> TrashEntry:
-    """Move a stakeholder to the trash, with its ties and the commitments about it."""
-    from cityweave.engagement.models import Commitment
-
-    return move_to_trash(
-        member,
-        stakeholder,
-        [
-            Tie.objects.filter(Q(source=stakeholder) | Q(target=stakeholder)),
-            Commitment.objects.filter(stakeholder=stakeholder),
-        ],
-    )
-
-
 def sectors_in_use(member: Membership) -> list[tuple[str, str, int]]:
     """(key, label, count) for every sector, most stakeholders first, including empty ones."""
     from django.db.models import Count
@@ -227,6 +212,18 @@ def ties(member: Membership) -> QuerySet[Tie]:
         source__deleted_at__isnull=True,
         target__deleted_at__isnull=True,
     ).select_related("source", "target", "owner__user")
+
+
+def stakeholder_count(member: Membership) -> int:
+    """How many live stakeholders the workspace has: the unfiltered stakeholder list's rows."""
+    return stakeholders(member).count()
+
+
+def active_ties(member: Membership) -> QuerySet[Tie]:
+    """The live ties (`ties`) whose status is active: what the dashboard counts and what the ties
+    list filtered by `status=active` shows. A tie restored from the trash while one of its ends
+    is still there is in neither."""
+    return ties(member).filter(status=Tie.Status.ACTIVE)
 
 
 def get_tie(member: Membership, pk: int) -> Tie:
@@ -321,29 +318,3 @@ def save_tie(member: Membership, data: dict[str, Any], instance: Tie | None = No
 def trash_tie(member: Membership, tie: Tie) -> TrashEntry:
     """Move a tie to the trash; an owner can restore it."""
     return move_to_trash(member, tie)
-
-
-def filter_by_health(workspace: Workspace, queryset: QuerySet[Tie], status: str) -> QuerySet[Tie]:
-    """The ties in `queryset` (of `workspace`) whose current health is `status` (healthy,
-    cooling or cold), from the workspace's health statuses kept between requests."""
-    from cityweave.engagement.health import workspace_statuses
-
-    statuses = workspace_statuses(workspace)
-    return queryset.filter(pk__in=[pk for pk, found in statuses.items() if found[0] == status])
-
-
-def tie_interactions(member: Membership, tie: Tie) -> QuerySet[Interaction]:
-    """Interactions this member may see that keep the tie warm: with its external end, or with both
-    ends when both are external (or both internal)."""
-    from cityweave.engagement.health import counterparts
-    from cityweave.engagement.services import interactions_visible_to
-
-    ends = counterparts(tie) or (tie.source, tie.target)
-    interactions = interactions_visible_to(member)
-    for end in ends:
-        interactions = interactions.filter(participants=end)
-    return (
-        interactions.select_related("author__user")
-        .prefetch_related(*listed("participants"))
-        .distinct()
-    )

@@ -6,6 +6,7 @@ from cityweave.stakeholders import views
 
 stakeholder_patterns = [
     path("", views.StakeholderListView.as_view(), name="list"),
+    path("export.csv", views.StakeholderExportView.as_view(), name="export"),
     path("new/", views.StakeholderFormView.as_view(), name="new"),
     path("lookup/", views.StakeholderLookupView.as_view(), name="lookup"),
     path("<int:pk>/", views.StakeholderDetailView.as_view(), name="detail"),
@@ -15,6 +16,7 @@ stakeholder_patterns = [
 
 tie_patterns = [
     path("", views.TieListView.as_view(), name="list"),
+    path("export.csv", views.TieExportView.as_view(), name="export"),
     path("new/", views.TieFormView.as_view(), name="new"),
     path("<int:pk>/", views.TieDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.TieFormView.as_view(), name="edit"),

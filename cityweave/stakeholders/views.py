@@ -8,22 +8,28 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, F, Q, When
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from cityweave.engagement.health import as_seen_by, counterparts, tie_health
-from cityweave.engagement.services import commitments, interactions_visible_to
+from cityweave.engagement.services import (
+    commitments,
+    interactions_visible_to,
+    tie_interactions,
+    trash_stakeholder,
+)
 from cityweave.network.reading import position_rows
 from cityweave.network.services import AnalysisPending, node_report
 from cityweave.stakeholders import services
+from cityweave.stakeholders.filters import StakeholderFilters, TieFilters
 from cityweave.stakeholders.forms import (
-    StakeholderFilterForm,
     StakeholderForm,
-    TieFilterForm,
     TieForm,
 )
 from cityweave.stakeholders.models import Stakeholder, Tie, label_sectors, sector_choices
-from cityweave.web.listing import Listing
+from cityweave.web.filtering import apply, bad_filters, csv_response
+from cityweave.web.listing import Listing, render_list
 from cityweave.web.mixins import LookupView, TrashView, WorkspaceView, apply_validation_error
 from cityweave.workspaces.models import listed
 
@@ -33,7 +39,7 @@ class StakeholderListView(WorkspaceView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         listing = Listing(
-            search_fields=["name", "title", "email", "area", "notes"],
+            search_fields=[],  # StakeholderFilters' own
             sorts={
                 "name": "name",
                 "sector": "sector",
@@ -42,18 +48,57 @@ class StakeholderListView(WorkspaceView):
                 "updated": "updated_at",
             },
             default_sort="name",
-            filter_form=StakeholderFilterForm,
+            filter_form=StakeholderFilters,
+            descending_first=frozenset({"influence", "ties"}),
             form_kwargs={"member": self.member},
         )
         queryset = services.stakeholders(self.member).annotate(tie_count=services.live_tie_count())
         context = listing.apply(request, queryset)
         label_sectors(context["object_list"])
-        template = (
-            "stakeholders/_table.html"
-            if request.headers.get("HX-Request")
-            else "stakeholders/list.html"
+        return render_list(
+            request,
+            "stakeholders/list.html",
+            "stakeholders/_table.html",
+            context,
+            json_url=reverse("api:stakeholders_list", args=[self.workspace.slug]),
+            csv_url=reverse("stakeholders:export", args=[self.workspace.slug]),
         )
-        return render(request, template, context)
+
+
+class StakeholderExportView(WorkspaceView):
+    """The stakeholder list as CSV, filtered as the list page is (`?sector=…&q=…`), every row
+    (not one page), by name; any member may export. A bad filter answers 422 naming it."""
+
+    def get(self, request: HttpRequest) -> HttpResponseBase:
+        try:
+            queryset = apply(
+                StakeholderFilters, request.GET, self.member, services.stakeholders(self.member)
+            )
+        except ValidationError as error:
+            return bad_filters(error)
+        rows = (
+            queryset.annotate(tie_count=services.live_tie_count())
+            .prefetch_related(*listed("tags"))
+            .order_by("name", "pk")
+        )
+        sectors = dict(sector_choices(self.workspace))
+        return csv_response(
+            f"{self.workspace.slug}-stakeholders.csv",
+            STAKEHOLDER_COLUMNS,
+            rows.iterator(chunk_size=500),
+            lambda s: [
+                s.pk, s.name, s.get_kind_display(), sectors.get(s.sector, s.sector),
+                s.get_level_display() if s.level else "", s.title, s.email, s.phone, s.area,
+                s.influence, s.interest, s.get_stance_display() if s.stance else "",
+                ", ".join(t.name for t in s.tags.all()), s.tie_count,
+            ],
+        )  # fmt: skip
+
+
+STAKEHOLDER_COLUMNS = [
+    "id", "name", "kind", "sector", "level", "title", "email", "phone", "area", "influence",
+    "interest", "stance", "tags", "ties",
+]  # fmt: skip
 
 
 class StakeholderLookupView(LookupView):
@@ -204,7 +249,7 @@ class StakeholderTrashView(TrashView):
         return "Its ties and the commitments about it go to the trash with it."
 
     def trash(self, record: Stakeholder) -> object:
-        return services.trash_stakeholder(self.member, record)
+        return trash_stakeholder(self.member, record)
 
 
 class TieListView(WorkspaceView):
@@ -212,7 +257,7 @@ class TieListView(WorkspaceView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         listing = Listing(
-            search_fields=["source__name", "target__name", "notes"],
+            search_fields=[],  # TieFilters' own
             sorts={
                 "source": "source__name",
                 "target": "target__name",
@@ -221,7 +266,8 @@ class TieListView(WorkspaceView):
                 "trust": "trust",
             },
             default_sort="source",
-            filter_form=TieFilterForm,
+            filter_form=TieFilters,
+            descending_first=frozenset({"trust"}),
             form_kwargs={"member": self.member},
         )
         context = listing.apply(request, services.ties(self.member))
@@ -229,12 +275,46 @@ class TieListView(WorkspaceView):
         label_sectors([end for t in page_ties for end in (t.source, t.target)])
         health = {h.tie.pk: h for h in as_seen_by(self.member, tie_health(page_ties))}
         context["rows"] = [{"tie": t, "health": health.get(t.pk)} for t in page_ties]
-        template = (
-            "stakeholders/ties/_table.html"
-            if request.headers.get("HX-Request")
-            else "stakeholders/ties/list.html"
+        return render_list(
+            request,
+            "stakeholders/ties/list.html",
+            "stakeholders/ties/_table.html",
+            context,
+            json_url=reverse("api:ties_list", args=[self.workspace.slug]),
+            csv_url=reverse("ties:export", args=[self.workspace.slug]),
         )
-        return render(request, template, context)
+
+
+class TieExportView(WorkspaceView):
+    """The tie list as CSV, filtered as the list page is (`?status=active&q=…`), every row, by
+    source then target name; any member may export. A bad filter answers 422 naming it. No
+    health column: another member's private contact would show through it."""
+
+    def get(self, request: HttpRequest) -> HttpResponseBase:
+        try:
+            queryset = apply(TieFilters, request.GET, self.member, services.ties(self.member))
+        except ValidationError as error:
+            return bad_filters(error)
+        rows = queryset.select_related("source", "target", "owner__user").order_by(
+            "source__name", "target__name", "pk"
+        )
+        return csv_response(
+            f"{self.workspace.slug}-ties.csv",
+            TIE_COLUMNS,
+            rows.iterator(chunk_size=500),
+            lambda t: [
+                t.pk, t.source_id, t.source.name, t.target_id, t.target.name,
+                t.get_kind_display(), "yes" if t.directed else "no", t.get_status_display(),
+                t.started_on, t.ended_on, t.cadence_days, t.trust, t.value,
+                t.owner.user.display_name if t.owner else "",
+            ],
+        )  # fmt: skip
+
+
+TIE_COLUMNS = [
+    "id", "source_id", "source", "target_id", "target", "kind", "directed", "status",
+    "started_on", "ended_on", "cadence_days", "trust", "value", "owner",
+]  # fmt: skip
 
 
 class TieDetailView(WorkspaceView):
@@ -248,7 +328,7 @@ class TieDetailView(WorkspaceView):
             "tie": tie,
             "health": health,
             "no_health_reason": "" if health else _no_health_reason(tie),
-            "interactions": services.tie_interactions(self.member, tie)[:20],
+            "interactions": tie_interactions(self.member, tie)[:20],
             "contact_names": " together with ".join(s.name for s in ends),
         }
         return render(request, "stakeholders/ties/detail.html", context)

@@ -7,8 +7,12 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.db.models import F, OrderBy, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from cityweave.web.filtering import ListFilters
 
 PAGE_SIZE = 25
 
@@ -24,11 +28,26 @@ class Listing:
     form_kwargs: dict[str, Any] = field(default_factory=dict)
     #: Orderings applied before the chosen sort, whatever it is (e.g. open items first).
     first_by: tuple[str, ...] = ()
+    #: Number columns (influence, ties, progress): their header's first click puts the highest first.
+    descending_first: frozenset[str] = frozenset()
+
+    def order_by(self, sort: str) -> OrderBy:
+        """The ordering for a URL `sort` value ("-influence"), empty values last either way.
+
+        Both databases then agree: SQLite alone would put NULLs first when ascending.
+        Raises KeyError for a key not in `sorts`.
+        """
+        expression = self.sorts[sort.lstrip("-")]
+        descending = sort.startswith("-") != expression.startswith("-")
+        column = F(expression.lstrip("-"))
+        return column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
 
     def apply(self, request: HttpRequest, queryset: QuerySet) -> dict[str, Any]:
         """Filter, sort and paginate `queryset`; returns the template context for a list page."""
         params = request.GET
         form = self.filter_form(params or None, **self.form_kwargs) if self.filter_form else None
+        if isinstance(form, ListFilters):
+            return self._finish(request, *self._filter(form, queryset))
         base = queryset
         q = params.get("q", "").strip()
         if q:
@@ -48,18 +67,32 @@ class Listing:
             # Searching and filtering may join many-valued relations (participants, tags) and
             # repeat rows; choosing by id keeps each once without a DISTINCT over whole rows.
             queryset = base.filter(pk__in=queryset.values("pk"))
+        context = self._finish(request, queryset, form, 200)
+        context["filtered"] = bool(q) or (
+            form is not None and form.is_bound and any(form.data.get(f) for f in form.fields)
+        )
+        return context
+
+    @staticmethod
+    def _filter(form: ListFilters, queryset: QuerySet) -> tuple[QuerySet, ListFilters, int]:
+        """The entity's one filter definition applied; no rows and 400 when a value is bad."""
+        if not form.is_bound:
+            return queryset, form, 200
+        if not form.is_valid():
+            return queryset.none(), form, 400
+        return form.filter(queryset), form, 200
+
+    def _finish(
+        self, request: HttpRequest, queryset: QuerySet, form: forms.Form | None, status: int
+    ) -> dict[str, Any]:
+        """Sort and paginate the filtered `queryset`: the list page's context (`status` the
+        HTTP status the page answers with: 400 for a bad filter)."""
+        params = request.GET
         sort = params.get("sort", self.default_sort)
         key = sort.lstrip("-")
         if key not in self.sorts:
             sort, key = self.default_sort, self.default_sort.lstrip("-")
-        descending = sort.startswith("-")
-        expression = self.sorts[key]
-        order = (
-            expression[1:]
-            if expression.startswith("-") and descending
-            else (f"-{expression}" if descending else expression)
-        )
-        queryset = queryset.order_by(*self.first_by, order, "pk")
+        queryset = queryset.order_by(*self.first_by, self.order_by(sort), "pk")
         # Sort and count ids alone, then load the page's rows: a late page sorts narrow rows, not
         # thousands of whole records with everything they join.
         page_obj = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE).get_page(
@@ -78,10 +111,39 @@ class Listing:
             "page_obj": page_obj,
             "object_list": page_obj.object_list,
             "filter_form": form,
-            "q": q,
+            "q": params.get("q", "").strip(),
+            "status": status,
+            "filter_errors": (
+                form.validation_error().message_dict
+                if isinstance(form, ListFilters) and status == 400
+                else {}
+            ),
+            # The JSON and CSV links keep the filters, search and sort shown.
+            "export_query": f"?{encoded}" if encoded else "",
             "sort": sort,
+            "sort_descending_first": self.descending_first,
             "querystring_without_page": f"{encoded}&" if encoded else "",
             "querystring_without_sort": without_sort.urlencode(),
-            "filtered": bool(q)
-            or (form is not None and form.is_bound and any(form.data.get(f) for f in form.fields)),
+            "filtered": isinstance(form, ListFilters) and form.active,
         }
+
+
+def render_list(
+    request: HttpRequest,
+    page_template: str,
+    table_template: str,
+    context: dict[str, Any],
+    *,
+    json_url: str,
+    csv_url: str,
+) -> HttpResponse:
+    """A list page, or only its table for htmx; the JSON and CSV links (partials/list_exports.html)
+    carry the query string shown and, for htmx, are swapped in beside the table (out of band).
+    Answers with the context's `status` (400 for a bad filter)."""
+    context = {**context, "json_url": json_url, "csv_url": csv_url}
+    status = context.get("status", 200)
+    if not request.headers.get("HX-Request"):
+        return render(request, page_template, context, status=status)
+    table = render_to_string(table_template, context, request=request)
+    links = render_to_string("partials/list_exports.html", {**context, "oob": True}, request)
+    return HttpResponse(table + links, status=status)

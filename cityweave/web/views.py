@@ -1,27 +1,19 @@
-"""Cross-domain pages: home (workspace chooser), dashboard, trash, account."""
+"""Cross-domain pages: home (workspace chooser) and the dashboard; the 404 handler."""
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
 from typing import Any
+from urllib.parse import urlencode
 
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
-from django.views import View
 from django.views.defaults import page_not_found
 
-from cityweave.accounts.models import ApiToken, User
-from cityweave.accounts.services import revoke
 from cityweave.engagement.health import (
     ORDER,
     TieHealth,
@@ -34,15 +26,17 @@ from cityweave.engagement.services import (
     commitments,
     due_soon_commitments,
     interactions_visible_to,
+    open_commitments,
     overdue_commitments,
     promises_kept,
+    recent_interactions,
+    recent_window,
 )
 from cityweave.goals.models import Goal
 from cityweave.stakeholders.models import Tie
-from cityweave.stakeholders.services import sectors_in_use
+from cityweave.stakeholders.services import active_ties, sectors_in_use, stakeholder_count
 from cityweave.web.mixins import WorkspaceView
-from cityweave.workspaces import services as workspace_services
-from cityweave.workspaces.models import Membership, TrashEntry, Workspace, listed
+from cityweave.workspaces.models import Membership, Workspace, listed
 
 #: How many rows each dashboard panel shows before pointing at the full list.
 PANEL_ROWS = 10
@@ -71,13 +65,17 @@ def workspace_today(workspace: Workspace) -> dt.date:
     return timezone.localdate(timezone=zoneinfo.ZoneInfo(workspace.timezone))
 
 
+def list_url(name: str, slug: str, **filters: object) -> str:
+    """The address of a workspace's list page with `filters` in its query string."""
+    return f"{reverse(name, args=[slug])}?{urlencode({k: str(v) for k, v in filters.items()})}"
+
+
 def dashboard_data(member: Membership, now: dt.datetime) -> dict[str, Any]:
     """Everything the dashboard shows, in a fixed number of queries whatever the data size."""
     workspace = member.workspace
     today = workspace_today(workspace)
 
     sectors = [row for row in sectors_in_use(member) if row[2]]
-    stakeholder_count = sum(n for _, _, n in sectors)
     widest = max((n for _, _, n in sectors), default=0)
     sector_bars = [
         {"key": key, "label": label, "count": n, "percent": round(100 * n / widest)}
@@ -142,18 +140,25 @@ def dashboard_data(member: Membership, now: dt.datetime) -> dict[str, Any]:
         .order_by("-occurred_at", "-pk")[:PANEL_ROWS]
     )
     live_commitments = commitments(member)
+    slug = workspace.slug
     return {
         "today": today,
+        # Each count is its list's row count with the filters its link carries (the same
+        # services read both).
         "stats": {
-            "stakeholders": stakeholder_count,
-            "active_ties": Tie.objects.filter(
-                workspace=workspace, status=Tie.Status.ACTIVE
-            ).count(),
-            "recent_interactions": interactions_visible_to(member)
-            .filter(occurred_at__gte=now - dt.timedelta(days=RECENT_DAYS))
-            .count(),
-            "open_commitments": live_commitments.filter(status=Commitment.Status.OPEN).count(),
+            "stakeholders": stakeholder_count(member),
+            "active_ties": active_ties(member).order_by().count(),
+            "recent_interactions": recent_interactions(member, today, RECENT_DAYS).count(),
+            "open_commitments": open_commitments(member).count(),
             "kept": promises_kept(live_commitments),
+        },
+        "stat_links": {
+            "stakeholders": reverse("stakeholders:list", args=[slug]),
+            "active_ties": list_url("ties:list", slug, status=Tie.Status.ACTIVE),
+            "recent_interactions": list_url(
+                "interactions:list", slug, **recent_window(today, RECENT_DAYS)
+            ),
+            "open_commitments": list_url("commitments:list", slug, status=Commitment.Status.OPEN),
         },
         "recent_days": RECENT_DAYS,
         "sector_bars": sector_bars,
@@ -175,198 +180,3 @@ class DashboardView(WorkspaceView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return render(request, "web/dashboard.html", dashboard_data(self.member, timezone.now()))
-
-
-class TrashListView(WorkspaceView):
-    """Everything deleted in the workspace, newest first; owners restore or delete for good."""
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        page_obj = Paginator(workspace_services.trash_entries(self.member), 25).get_page(
-            request.GET.get("page")
-        )
-        return render(
-            request,
-            "web/trash.html",
-            {"page_obj": page_obj, "object_list": page_obj.object_list},
-        )
-
-
-def trash_entry(member: Membership, pk: int) -> TrashEntry:
-    """One trash entry of the member's workspace; 404 for another workspace's."""
-    entry = workspace_services.trash_entries(member).filter(pk=pk).first()
-    if entry is None:
-        raise Http404("No such trash entry")
-    return entry
-
-
-class TrashRestoreView(WorkspaceView):
-    """Bring a deleted record, and what went with it, back; owners only."""
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        workspace_services.require_owner(self.member)
-        entry = trash_entry(self.member, pk)
-        label, related = entry.label, entry.related_count
-        workspace_services.restore(self.member, entry.pk)
-        extra = (
-            f", with {related} record{'s' if related != 1 else ''} that went with it"
-            if related
-            else ""
-        )
-        messages.success(request, f"Restored “{label}”{extra}.")
-        return redirect("trash:list", self.workspace.slug)
-
-
-class TrashPurgeView(WorkspaceView):
-    """Confirm, then delete a trash entry's records for good; owners only."""
-
-    writes = True
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        workspace_services.require_owner(self.member)
-        return render(request, "web/trash_purge.html", {"entry": trash_entry(self.member, pk)})
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        workspace_services.require_owner(self.member)
-        entry = trash_entry(self.member, pk)
-        label = entry.label
-        workspace_services.purge(self.member, entry.pk)
-        messages.success(request, f"Deleted “{label}” for good.")
-        return redirect("trash:list", self.workspace.slug)
-
-
-class TokenForm(forms.Form):
-    """Name a new personal API token."""
-
-    name = forms.CharField(
-        max_length=ApiToken._meta.get_field("name").max_length,
-        help_text="What it is for, e.g. “reporting script” or “laptop”.",
-    )
-    expires = forms.TypedChoiceField(
-        label="Works for",
-        choices=[("", "Until revoked"), ("30", "30 days"), ("90", "90 days"), ("365", "A year")],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # The profile form on the same page has a `name` field too; ids must stay unique.
-        kwargs.setdefault("auto_id", "id_token_%s")
-        super().__init__(*args, **kwargs)
-
-
-class ProfileForm(forms.ModelForm):
-    """The name others see next to your interactions and commitments."""
-
-    class Meta:
-        model = User
-        fields = ["name"]
-        help_texts = {"name": "Shown to the members of your workspaces."}
-
-
-def account_user(request: HttpRequest) -> User:
-    """The logged-in user of an account page (LoginRequiredMixin has turned anyone else away)."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def render_account(
-    request: HttpRequest,
-    *,
-    token_form: TokenForm | None = None,
-    profile_form: ProfileForm | None = None,
-    new_token: tuple[ApiToken, str] | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    """The account page; `new_token` is (record, raw token) right after creating one."""
-    user = account_user(request)
-    context = {
-        "account": user,
-        "account_memberships": Membership.objects.filter(user=user)
-        .select_related("workspace")
-        .order_by("workspace__name"),
-        "tokens": ApiToken.objects.filter(user=user, revoked_at__isnull=True),
-        "token_form": token_form or TokenForm(),
-        "profile_form": profile_form or ProfileForm(instance=user),
-        "new_token": new_token,
-        "api_url": request.build_absolute_uri(reverse("api:workspaces_list")),
-    }
-    response = render(request, "web/account.html", context, status=status)
-    # The raw token is on this page once; no cache may keep a copy of it.
-    add_never_cache_headers(response)
-    return response
-
-
-class AccountView(LoginRequiredMixin, View):
-    """Your name and email, your workspaces and roles, your personal API tokens."""
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return render_account(request)
-
-
-class ProfileView(LoginRequiredMixin, View):
-    """Change your display name."""
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = ProfileForm(request.POST, instance=account_user(request))
-        if form.is_valid():
-            with transaction.atomic():
-                form.save()
-            messages.success(request, "Saved your name.")
-            return redirect("account:index")
-        return render_account(request, profile_form=form, status=422)
-
-
-class TokenCreateView(LoginRequiredMixin, View):
-    """Create a personal API token and show it, this once."""
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = TokenForm(request.POST)
-        if not form.is_valid():
-            return render_account(request, token_form=form, status=422)
-        with transaction.atomic():
-            token, raw = ApiToken.issue(
-                account_user(request),
-                form.cleaned_data["name"],
-                dt.timedelta(days=form.cleaned_data["expires"])
-                if form.cleaned_data["expires"]
-                else None,
-            )
-        return render_account(request, new_token=(token, raw))
-
-
-class TokenRevokeView(LoginRequiredMixin, View):
-    """Confirm, then revoke one of your tokens: programs using it stop working at once, and are
-    told it was revoked."""
-
-    def token(self, request: HttpRequest, pk: int) -> ApiToken:
-        token = ApiToken.objects.filter(
-            user=account_user(request), pk=pk, revoked_at__isnull=True
-        ).first()
-        if token is None:
-            raise Http404("No such token")
-        return token
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return render(request, "web/token_revoke.html", {"token": self.token(request, pk)})
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        with transaction.atomic():
-            token = revoke(self.token(request, pk))
-        messages.success(request, f"Revoked the token “{token.name}”.")
-        return redirect("account:index")
-
-
-trash_patterns = [
-    path("", TrashListView.as_view(), name="list"),
-    path("<int:pk>/restore/", TrashRestoreView.as_view(), name="restore"),
-    path("<int:pk>/purge/", TrashPurgeView.as_view(), name="purge"),
-]
-
-account_patterns = [
-    path("", AccountView.as_view(), name="index"),
-    path("name/", ProfileView.as_view(), name="profile"),
-    path("tokens/new/", TokenCreateView.as_view(), name="token_create"),
-    path("tokens/<int:pk>/revoke/", TokenRevokeView.as_view(), name="token_revoke"),
-]

@@ -177,9 +177,10 @@ def _workspace_ids(instance: Model, **kwargs: Any) -> list[int]:
 
 
 def _goal_workspace(progress: Any) -> list[int]:
-    from cityweave.goals.models import Goal
-
-    return list(Goal.all_objects.filter(pk=progress.goal_id).values_list("workspace_id", flat=True))
+    # Goals sit above workspaces in the layers: the model is reached through the relation.
+    goal_model = type(progress)._meta.get_field("goal").related_model
+    goals = goal_model.all_objects.filter(pk=progress.goal_id)
+    return list(goals.values_list("workspace_id", flat=True))
 
 
 def _workspace_going(origin: Any) -> bool:

@@ -14,3 +14,9 @@ settings_patterns = [
     path("sectors/add/", views.SectorAddView.as_view(), name="sector_add"),
     path("sectors/<int:pk>/remove/", views.SectorRemoveView.as_view(), name="sector_remove"),
 ]
+
+trash_patterns = [
+    path("", views.TrashListView.as_view(), name="list"),
+    path("<int:pk>/restore/", views.TrashRestoreView.as_view(), name="restore"),
+    path("<int:pk>/purge/", views.TrashPurgeView.as_view(), name="purge"),
+]

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -18,8 +19,9 @@ from cityweave.stakeholders.services import add_sector
 from cityweave.vocabulary import SectorChoice
 from cityweave.web.mixins import LookupView, WorkspaceView, apply_validation_error
 from cityweave.workspaces import members as services
+from cityweave.workspaces import services as workspace_services
 from cityweave.workspaces.forms import AddMemberForm, RoleForm, SectorForm, WorkspaceForm
-from cityweave.workspaces.models import Role
+from cityweave.workspaces.models import Membership, Role, TrashEntry
 from cityweave.workspaces.services import require_owner
 
 
@@ -229,3 +231,62 @@ class SectorRemoveView(OwnerActionView):
             return render_settings(self, {"sector_errors": {pk: error.messages}}, status=422)
         messages.success(request, "Removed the sector.")
         return redirect(settings_url(self, "sectors"))
+
+
+class TrashListView(WorkspaceView):
+    """Everything deleted in the workspace, newest first; owners restore or delete for good."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        page_obj = Paginator(workspace_services.trash_entries(self.member), 25).get_page(
+            request.GET.get("page")
+        )
+        return render(
+            request,
+            "workspaces/trash.html",
+            {"page_obj": page_obj, "object_list": page_obj.object_list},
+        )
+
+
+def trash_entry(member: Membership, pk: int) -> TrashEntry:
+    """One trash entry of the member's workspace; 404 for another workspace's."""
+    entry = workspace_services.trash_entries(member).filter(pk=pk).first()
+    if entry is None:
+        raise Http404("No such trash entry")
+    return entry
+
+
+class TrashRestoreView(WorkspaceView):
+    """Bring a deleted record, and what went with it, back; owners only."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        workspace_services.require_owner(self.member)
+        entry = trash_entry(self.member, pk)
+        label, related = entry.label, entry.related_count
+        workspace_services.restore(self.member, entry.pk)
+        extra = (
+            f", with {related} record{'s' if related != 1 else ''} that went with it"
+            if related
+            else ""
+        )
+        messages.success(request, f"Restored “{label}”{extra}.")
+        return redirect("trash:list", self.workspace.slug)
+
+
+class TrashPurgeView(WorkspaceView):
+    """Confirm, then delete a trash entry's records for good; owners only."""
+
+    writes = True
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        workspace_services.require_owner(self.member)
+        return render(
+            request, "workspaces/trash_purge.html", {"entry": trash_entry(self.member, pk)}
+        )
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        workspace_services.require_owner(self.member)
+        entry = trash_entry(self.member, pk)
+        label = entry.label
+        workspace_services.purge(self.member, entry.pk)
+        messages.success(request, f"Deleted “{label}” for good.")
+        return redirect("trash:list", self.workspace.slug)

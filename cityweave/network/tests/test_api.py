@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from cityweave.engagement.services import trash_stakeholder
 from cityweave.network.api import NetworkOut
-from cityweave.stakeholders.services import trash_stakeholder
 from cityweave.testing import make_interaction, make_stakeholder, make_tie
 
 BASE = "/api/v1/workspaces/riverton/network"

@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 
 from cityweave.analytics import analyze
+from cityweave.engagement.services import trash_stakeholder
 from cityweave.network import services
 from cityweave.network.models import NetworkSnapshot
 from cityweave.stakeholders import services as stakeholder_services
@@ -92,7 +93,7 @@ def test_trashing_and_restoring_a_stakeholder_recomputes_each_time(
     first, _, _ = pair
     assert services.network_report(alice_member)["network"]["ties"] == 1
 
-    entry = stakeholder_services.trash_stakeholder(alice_member, first)
+    entry = trash_stakeholder(alice_member, first)
     after_trash = services.network_report(alice_member)
     workspace_services.restore(alice_member, entry.pk)
     after_restore = services.network_report(alice_member)
@@ -117,7 +118,7 @@ def test_trashing_a_tie_alone_recomputes(alice_member, pair, counted_analyze):
 
 def test_purging_the_trash_recomputes(alice_member, riverton, pair, counted_analyze):
     extra = make_stakeholder(riverton, "Extra")
-    entry = stakeholder_services.trash_stakeholder(alice_member, extra)
+    entry = trash_stakeholder(alice_member, extra)
     services.network_report(alice_member)
 
     workspace_services.purge(alice_member, entry.pk)

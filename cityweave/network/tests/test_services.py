@@ -7,10 +7,10 @@ import json
 
 import pytest
 
+from cityweave.engagement.services import trash_stakeholder
 from cityweave.network import services
 from cityweave.network.reading import ROLE_MEANINGS
 from cityweave.stakeholders.models import Sector, Tie
-from cityweave.stakeholders.services import trash_stakeholder
 from cityweave.testing import (
     make_interaction,
     make_member,

@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
+from cityweave.engagement.health import filter_by_health
+from cityweave.engagement.services import tie_interactions, trash_stakeholder
 from cityweave.stakeholders import services
 from cityweave.stakeholders.models import Tie
 from cityweave.testing import make_interaction, make_member, make_stakeholder, make_tie
@@ -129,7 +131,7 @@ def test_a_member_of_another_workspace_cannot_own_the_tie(alice_member, city, fo
 
 
 def test_a_trashed_stakeholder_cannot_be_tied(alice_member, city, foundation):
-    services.trash_stakeholder(alice_member, foundation)
+    trash_stakeholder(alice_member, foundation)
     with pytest.raises(ValidationError) as excinfo:
         services.save_tie(alice_member, {"source": city.pk, "target": foundation.pk})
     assert error_fields(excinfo) == {"target"}
@@ -219,7 +221,7 @@ def test_a_tie_whose_stakeholder_is_in_the_trash_is_hidden(alice_member, city, f
     other = make_stakeholder(city.workspace, "Riverton Bank", sector="business")
     kept = make_tie(city, other)
     entry = services.trash_tie(alice_member, tie)
-    services.trash_stakeholder(alice_member, foundation)
+    trash_stakeholder(alice_member, foundation)
     restore(alice_member, entry.pk)
     assert list(services.ties(alice_member)) == [kept]
 
@@ -235,9 +237,9 @@ def test_filter_by_health_sorts_ties_into_healthy_cooling_and_cold(riverton, ali
     make_interaction(riverton, [fading], when=now - dt.timedelta(days=45))
     make_interaction(riverton, [silent], when=now - dt.timedelta(days=90))
     everything = services.ties(alice_member)
-    assert list(services.filter_by_health(riverton, everything, "healthy")) == [fresh_tie]
-    assert list(services.filter_by_health(riverton, everything, "cooling")) == [fading_tie]
-    assert list(services.filter_by_health(riverton, everything, "cold")) == [silent_tie]
+    assert list(filter_by_health(riverton, everything, "healthy")) == [fresh_tie]
+    assert list(filter_by_health(riverton, everything, "cooling")) == [fading_tie]
+    assert list(filter_by_health(riverton, everything, "cold")) == [silent_tie]
 
 
 def test_tie_interactions_follow_the_external_end_and_hide_private_ones(
@@ -247,8 +249,8 @@ def test_tie_interactions_follow_the_external_end_and_hide_private_ones(
     make_interaction(riverton, [foundation], summary="Site visit")
     make_interaction(riverton, [foundation], summary="Budget", private=True, author=alice_member)
     make_interaction(riverton, [city], summary="Council meeting")
-    assert [i.summary for i in services.tie_interactions(bob_member, tie)] == ["Site visit"]
-    assert {i.summary for i in services.tie_interactions(alice_member, tie)} == {
+    assert [i.summary for i in tie_interactions(bob_member, tie)] == ["Site visit"]
+    assert {i.summary for i in tie_interactions(alice_member, tie)} == {
         "Site visit",
         "Budget",
     }
@@ -259,4 +261,4 @@ def test_tie_interactions_between_two_external_ends_need_both(riverton, alice_me
     tie = make_tie(foundation, bank)
     make_interaction(riverton, [foundation, bank], summary="Joint briefing")
     make_interaction(riverton, [bank], summary="Bank only")
-    assert [i.summary for i in services.tie_interactions(alice_member, tie)] == ["Joint briefing"]
+    assert [i.summary for i in tie_interactions(alice_member, tie)] == ["Joint briefing"]

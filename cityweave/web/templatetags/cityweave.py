@@ -14,7 +14,11 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def sort_header(context: dict[str, Any], key: str, label: str) -> str:
-    """A column header that sorts the list by `key`, toggling direction on a second click."""
+    """A column header that sorts the list by `key`, toggling direction on a second click.
+
+    A number column (in the context's `sort_descending_first`) puts the highest first on the
+    first click; any other column sorts ascending first.
+    """
     current = context.get("sort", "")
     rest = context.get("querystring_without_sort", "")
     prefix = f"{rest}&" if rest else ""
@@ -35,7 +39,8 @@ def sort_header(context: dict[str, Any], key: str, label: str) -> str:
             key,
             label,
         )
-    return format_html('<a href="?{}sort={}">{}</a>', prefix, key, label)
+    first = f"-{key}" if key in context.get("sort_descending_first", ()) else key
+    return format_html('<a href="?{}sort={}">{}</a>', prefix, first, label)
 
 
 @register.filter

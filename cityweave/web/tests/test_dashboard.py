@@ -189,7 +189,7 @@ def test_it_needs_few_queries_however_much_data(
         goal = make_goal(riverton, owner=alice_member)
         GoalProgress.objects.create(goal=goal, value=Decimal(5))
 
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(28):
         response = alice_client.get(DASHBOARD)
 
     assert response.status_code == 200

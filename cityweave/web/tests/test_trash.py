@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from cityweave.engagement.models import Commitment
+from cityweave.engagement.services import trash_stakeholder
 from cityweave.stakeholders.models import Stakeholder, Tie
-from cityweave.stakeholders.services import trash_stakeholder
 from cityweave.testing import make_commitment, make_member, make_stakeholder, make_tie
 from cityweave.workspaces.models import TrashEntry
 

@@ -125,3 +125,59 @@ def test_serve_answers_with_pages_and_static_files_on_every_start(
         assert status == 200
         assert headers["Content-Type"].startswith("text/css")
         assert "immutable" in headers["Cache-Control"]
+
+
+def test_serve_refuses_a_taken_port_at_once_and_exits_non_zero(server_env: dict[str, str]) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        try:
+            taken.bind(("127.0.0.1", 0))
+        except OSError as error:
+            pytest.skip(f"no local TCP port is free ({error})")
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        result = subprocess.run(
+            [*cityweave_command(), "serve", "--port", str(port)],
+            env=server_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        elapsed = time.monotonic() - started
+    assert result.returncode != 0
+    assert f"127.0.0.1:{port}" in result.stderr
+    assert "already listening" in result.stderr
+    assert "serving at" not in result.stdout  # never claims to serve
+    assert elapsed < 30
+
+
+def test_serve_reads_its_port_from_cityweave_port(server_env: dict[str, str]) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        try:
+            taken.bind(("127.0.0.1", 0))
+        except OSError as error:
+            pytest.skip(f"no local TCP port is free ({error})")
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [*cityweave_command(), "serve"],
+            env={**server_env, "CITYWEAVE_PORT": str(port)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    # The port taken is the one CITYWEAVE_PORT names: that is where serve tried to listen.
+    assert result.returncode != 0
+    assert f"127.0.0.1:{port}" in result.stderr
+
+
+def test_serve_refuses_a_port_that_is_not_a_number(server_env: dict[str, str]) -> None:
+    result = subprocess.run(
+        [*cityweave_command(), "serve"],
+        env={**server_env, "CITYWEAVE_PORT": "eighty"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "CITYWEAVE_PORT" in result.stderr

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from cityweave.engagement.models import Commitment
+from cityweave.engagement.services import trash_stakeholder
 from cityweave.stakeholders.models import Sector, Stakeholder, Tie
-from cityweave.stakeholders.services import trash_stakeholder
 from cityweave.testing import (
     make_commitment,
     make_goal,
