@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
+from cityweave.accounts.views import LogoutView
 from cityweave.api import api
 from cityweave.engagement.urls import commitment_patterns, interaction_patterns
 from cityweave.goals.urls import goal_patterns
@@ -36,7 +37,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
     # Django's own password views, with cityweave's templates (registration/…). Changing the
     # password ends every other session of the account; this one stays logged in.
     path(
@@ -76,4 +77,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler404 = "cityweave.web.views.not_found"
+handler400 = "cityweave.web.errors.bad_request"
+handler403 = "cityweave.web.errors.permission_denied"
+handler404 = "cityweave.web.errors.not_found"
+handler500 = "cityweave.web.errors.server_error"

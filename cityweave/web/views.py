@@ -12,13 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views import View
-from django.views.defaults import page_not_found
 
 from cityweave.accounts.models import ApiToken, User
 from cityweave.accounts.services import revoke
@@ -47,14 +46,6 @@ from cityweave.workspaces.models import Membership, TrashEntry, Workspace, liste
 #: How many rows each dashboard panel shows before pointing at the full list.
 PANEL_ROWS = 10
 RECENT_DAYS = 30
-
-
-def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """404: JSON under /api/ (an address no route matches, e.g. a text where an id goes), like
-    every other API error; the usual page elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not Found"}, status=404)
-    return page_not_found(request, exception)
 
 
 @login_required
