@@ -6,3 +6,18 @@ document.addEventListener("change", (event) => {
     el.form.requestSubmit();
   }
 });
+
+// On a narrow screen (app.css: max-width 800px) the workspace menu folds behind the Menu button;
+// without this file the menu stays open, wrapped under the top bar.
+(() => {
+  const button = document.querySelector(".menu-toggle");
+  const nav = button && document.getElementById(button.getAttribute("aria-controls"));
+  if (!nav) return;
+  button.hidden = false;
+  nav.classList.add("foldable");
+  button.addEventListener("click", () => {
+    const open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    nav.classList.toggle("open", open);
+  });
+})();
