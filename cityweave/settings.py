@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "cityweave.web",
 ]
 
+# A form sent with a stale or missing CSRF token gets the app's own page (cityweave/web/errors.py).
+CSRF_FAILURE_VIEW = "cityweave.web.errors.csrf_failure"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "cityweave.web.policy.ContentSecurityPolicyMiddleware",
@@ -68,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cityweave.web.errors.MethodNotAllowedPageMiddleware",
     "cityweave.web.busy.DatabaseBusyMiddleware",
     "cityweave.web.query.QueryStringMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its page.

@@ -50,4 +50,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler404 = "cityweave.web.views.not_found"
+handler400 = "cityweave.web.errors.bad_request"
+handler403 = "cityweave.web.errors.permission_denied"
+handler404 = "cityweave.web.errors.not_found"
+handler500 = "cityweave.web.errors.server_error"

@@ -23,7 +23,7 @@ auth_patterns: list[URLPattern | URLResolver] = [
         ),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     # Django's own password views, with cityweave's templates (registration/…). Changing the
     # password ends every other session of the account; this one stays logged in.
     path(

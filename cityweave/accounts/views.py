@@ -1,4 +1,4 @@
-"""Account pages: your name, your workspaces, your personal API tokens."""
+"""Account pages: your name, your workspaces, your personal API tokens; logging out from a link."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -142,3 +143,15 @@ class TokenRevokeView(LoginRequiredMixin, View):
             token = revoke(self.token(request, pk))
         messages.success(request, f"Revoked the token “{token.name}”.")
         return redirect("account:index")
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST logs out (Django's view); GET, e.g. a bookmarked or typed /accounts/logout/, asks
+    first with a page whose button sends that POST, since a GET must not change anything."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect("login")
+        return render(request, "registration/logout_confirm.html")

@@ -8,11 +8,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.defaults import page_not_found
 
 from cityweave.engagement.health import (
     ORDER,
@@ -41,14 +40,6 @@ from cityweave.workspaces.models import Membership, Workspace, listed
 #: How many rows each dashboard panel shows before pointing at the full list.
 PANEL_ROWS = 10
 RECENT_DAYS = 30
-
-
-def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """404: JSON under /api/ (an address no route matches, e.g. a text where an id goes), like
-    every other API error; the usual page elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not Found"}, status=404)
-    return page_not_found(request, exception)
 
 
 @login_required

@@ -8,3 +8,35 @@ document.addEventListener("change", (event) => {
     el.form.requestSubmit();
   }
 });
+
+// On a narrow screen (app.css: max-width 800px) the workspace menu folds behind the Menu button;
+// without this file the menu stays open, wrapped under the top bar.
+(() => {
+  const button = document.querySelector(".menu-toggle");
+  const nav = button && document.getElementById(button.getAttribute("aria-controls"));
+  if (!nav) return;
+  button.hidden = false;
+  nav.classList.add("foldable");
+  button.addEventListener("click", () => {
+    const open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    nav.classList.toggle("open", open);
+  });
+})();
+
+// After a failed submit the summary of the form's problems takes the focus, so a keyboard or
+// screen-reader user starts there rather than at the top of the page (also after an htmx swap).
+function focusProblems(root) {
+  const summary = root.querySelector("[data-focus-on-load]");
+  if (summary) {
+    summary.removeAttribute("data-focus-on-load");
+    summary.focus();
+    summary.scrollIntoView({ block: "center" });
+    return;
+  }
+  // A page whose form has no summary (log in): its first field in error.
+  const invalid = root === document && root.querySelector("form [aria-invalid=true]");
+  if (invalid) invalid.focus();
+}
+focusProblems(document);
+document.addEventListener("htmx:afterSettle", () => focusProblems(document.body));

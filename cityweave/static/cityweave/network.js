@@ -11,6 +11,8 @@
   const controls = document.getElementById("map-controls");
   const HEALTH_COLOURS = { cooling: "#c27c00", cold: "#b42318" };
   const SIZE_RANGE = [10, 46];
+  // How far (CSS pixels) beside a node a finger's tap still picks it.
+  const TOUCH_SLOP = 14;
 
   function say(text) {
     if (status) status.textContent = text;
@@ -211,6 +213,23 @@
     panel.dataset.node = node.id();
   }
 
+  // Of the visible nodes whose disc, widened by `slop` pixels, covers `point` (rendered pixels),
+  // the one whose centre is nearest; null when none does.
+  function nearestNode(cy, point, slop) {
+    if (!point) return null;
+    let best = null;
+    let bestDistance = Infinity;
+    cy.nodes().not(".hidden").forEach((node) => {
+      const at = node.renderedPosition();
+      const distance = Math.hypot(at.x - point.x, at.y - point.y);
+      if (distance <= node.renderedWidth() / 2 + slop && distance < bestDistance) {
+        best = node;
+        bestDistance = distance;
+      }
+    });
+    return best;
+  }
+
   function centreOn(cy, node) {
     cy.nodes().removeClass("found");
     node.addClass("found");
@@ -264,9 +283,39 @@
     if (filtersSet()) applyFilters(cy, null);
     else sayShowing(cy);
 
-    cy.on("tap", "node", (event) => showPanel(event.target));
+    // Cytoscape keeps where its container is on the page and refreshes that only when the window
+    // resizes or scrolls; when something above the map changes height (the analysis state, the
+    // bell, a folded menu, the panel), a tap would be read at the old place and pick another node.
+    if (typeof ResizeObserver === "function") {
+      let top = container.getBoundingClientRect().top;
+      const moved = () => {
+        const now = container.getBoundingClientRect().top;
+        if (now !== top) {
+          top = now;
+          cy.resize();
+        }
+      };
+      new ResizeObserver(() => cy.resize()).observe(container);
+      new ResizeObserver(moved).observe(document.body);
+    }
+    container.addEventListener("pointerdown", () => cy.resize(), { capture: true, passive: true });
+
+    // A tap picks the node whose centre is nearest the point among those drawn under it (nodes
+    // overlap, and Cytoscape would pick the one drawn on top: a tap on the middle of City of
+    // Riverton opened a council member drawn over its edge); a fingertip also reaches a little
+    // beyond a small node's disc.
     cy.on("tap", (event) => {
-      if (event.target === cy && panel) panel.hidden = true;
+      const original = event.originalEvent;
+      const touch = Boolean(original) && (original.pointerType === "touch" || original.type.startsWith("touch"));
+      const node = nearestNode(cy, event.renderedPosition, touch ? TOUCH_SLOP : 0)
+        || (event.target !== cy && event.target.isNode() ? event.target : null);
+      if (node) {
+        cy.nodes().unselect();
+        node.select();
+        showPanel(node);
+      } else if (event.target === cy && panel) {
+        panel.hidden = true;
+      }
     });
 
     const search = document.getElementById("map-search");

@@ -1,0 +1,258 @@
+"""Every page of the demo city, in Chromium at a desktop and a phone width: axe-core finds no
+serious or critical accessibility violation, and nothing scrolls sideways.
+
+The pages come from the URL conf, so a new page is checked without being listed here; a route
+that is not a page (JSON, POST-only actions, the API and Django's admin) must be named in
+NOT_PAGES with its reason, or the test fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from playwright.sync_api import Error as PlaywrightError
+
+from cityweave.accounts.services import issue_token
+from cityweave.demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_USERS, build_demo
+from cityweave.engagement.models import Commitment, Interaction
+from cityweave.goals.models import Goal, GoalProgress
+from cityweave.reminders.services import unsubscribe_token
+from cityweave.stakeholders.models import Stakeholder, Tie
+from cityweave.stakeholders.services import add_sector
+from cityweave.workspaces.models import Membership
+from cityweave.workspaces.services import move_to_trash
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+#: A desktop and a phone, in CSS pixels.
+WIDTHS = (1360, 390)
+
+#: Named routes that are not pages, with why; everything else under the URL conf is visited.
+NOT_PAGES = {
+    "settings:workspace": "POST-only: saves the workspace's name and time zone",
+    "settings:member_add": "POST-only: adds a member",
+    "settings:member_lookup": "JSON for the member picker",
+    "settings:member_role": "POST-only: changes a member's role",
+    "settings:sector_add": "POST-only: adds a sector",
+    "settings:sector_remove": "POST-only: removes a sector (its button is on the settings page)",
+    "stakeholders:lookup": "JSON for the stakeholder picker",
+    "trash:restore": "POST-only: restores a trash entry",
+    "commitments:close": "POST-only: marks a commitment kept or missed",
+    "goals:progress": "POST-only: records a goal's progress",
+    "goals:progress-delete": "POST-only: deletes a progress entry",
+    "network:map-data": "JSON the map draws",
+    "network:status": "an htmx fragment polled by the network page",
+    "notifications:bell": "an htmx fragment loaded into the top bar",
+    "account:profile": "POST-only: changes the user's name",
+    "account:token_create": "POST-only: issues an API token",
+}
+#: URL prefixes that are not the product's pages: the JSON API and Django's own admin.
+NOT_PAGE_PREFIXES = ("/api/", "/admin/")
+
+
+def named_routes(
+    patterns: list[URLPattern | URLResolver] | None = None, prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str]]:
+    """Yield (route name with its namespace, route pattern text) for every named route."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from named_routes(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif pattern.name:
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield name, "/" + prefix + str(pattern.pattern)
+
+
+def page_routes() -> list[str]:
+    """The names of every route that should be a page."""
+    return sorted(
+        {
+            name
+            for name, route in named_routes()
+            if name not in NOT_PAGES and not route.startswith(NOT_PAGE_PREFIXES)
+        }
+    )
+
+
+@pytest.fixture
+def city() -> dict[str, Any]:
+    """The demo city, with one of each thing a page's address can name."""
+    workspace = build_demo(dt.date.today())
+    owner = Membership.objects.get(workspace=workspace, user__email=DEMO_USERS[0].email)
+    viewer = Membership.objects.filter(workspace=workspace).exclude(pk=owner.pk).first()
+    assert viewer is not None
+    records = {
+        namespace: model.objects.filter(workspace=workspace, deleted_at=None).order_by("pk").first()
+        for namespace, model in (
+            ("stakeholders", Stakeholder),
+            ("ties", Tie),
+            ("interactions", Interaction),
+            ("commitments", Commitment),
+            ("goals", Goal),
+        )
+    }
+    entry = GoalProgress.objects.filter(goal__workspace=workspace).order_by("pk").first()
+    assert entry is not None
+    sector = add_sector(owner, "arts-council", "Arts council")
+    trashed = Stakeholder.objects.filter(workspace=workspace, deleted_at=None).order_by("-pk")[0]
+    trash_entry = move_to_trash(owner, trashed)
+    token, _ = issue_token(owner.user.email, "Laptop")
+    user = owner.user
+    return {
+        "workspace": workspace,
+        "records": records,
+        "kwargs": {
+            "progress-delete": {"pk": entry.goal_id, "entry_id": entry.pk},
+            "member_remove": {"pk": viewer.pk},
+            "sector_remove": {"pk": sector.pk},
+            "purge": {"pk": trash_entry.pk},
+            "token_revoke": {"pk": token.pk},
+            "password_reset_confirm": {
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+            "unsubscribe": {"token": unsubscribe_token(owner)},
+            "capture": {"pk": records["stakeholders"].pk},
+        },
+    }
+
+
+def address(name: str, city: dict[str, Any]) -> str:
+    """The address of route `name` in the demo city."""
+    namespace, _, short = name.rpartition(":")
+    kwargs = dict(city["kwargs"].get(short, {}))
+    route = dict(named_routes())[name]
+    if "<slug:slug>" in route:
+        kwargs["slug"] = city["workspace"].slug
+    if "<int:pk>" in route and "pk" not in kwargs:
+        kwargs["pk"] = city["records"][namespace].pk
+    return reverse(name, kwargs=kwargs)
+
+
+def log_in(page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**/w/{DEMO_SLUG}/")
+
+
+def serious_violations(page) -> list[str]:
+    """(axe-core is in every page of the context: see `open_context`.) axe-core's serious and critical WCAG 2.x A/AA findings on the page, one line each."""
+    results = page.evaluate(
+        """() => axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa',
+                                            'best-practice']},
+            resultTypes: ['violations'],
+        })"""
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): {node['target']} {node['failureSummary']}"
+        for violation in results["violations"]
+        if violation["impact"] in ("serious", "critical")
+        for node in violation["nodes"]
+    ]
+
+
+def overflow(page) -> int:
+    """How many CSS pixels the page is wider than the window (0 when nothing scrolls sideways)."""
+    return page.evaluate(
+        "Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth)"
+    )
+
+
+def open_context(browser, live_server, width: int):
+    """A browser context `width` CSS pixels wide whose pages all carry axe-core: an init script
+    runs before the page's own and is not refused by its Content-Security-Policy."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": 900}
+    )
+    context.add_init_script(path=str(AXE))
+    return context
+
+
+def check(page, path: str, problems: list[str], status: int = 200) -> None:
+    try:
+        response = page.goto(path)
+    except PlaywrightError as error:  # e.g. an error answered with an empty body
+        problems.append(f"{path}: {error.message.splitlines()[0]}")
+        page.goto("about:blank")
+        return
+    assert response is not None
+    if response.status != status:
+        problems.append(f"{path}: answered {response.status}, not {status}")
+        return
+    page.wait_for_load_state("networkidle")
+    for finding in serious_violations(page):
+        problems.append(f"{path} at {page.viewport_size['width']} px: {finding}")
+    missing = page.evaluate(
+        "() => [...document.querySelectorAll('[aria-describedby]')].flatMap(el =>"
+        " el.getAttribute('aria-describedby').split(/\\s+/).filter(Boolean)"
+        " .filter(id => !document.getElementById(id)))"
+    )
+    if missing:
+        problems.append(f"{path}: aria-describedby names missing ids {missing}")
+    wider = overflow(page)
+    if wider:
+        problems.append(f"{path} at {page.viewport_size['width']} px: {wider} px sideways scroll")
+
+
+def test_every_route_is_a_page_or_named_as_not_one():
+    names = {name for name, _ in named_routes()}
+    assert set(NOT_PAGES) <= names, "NOT_PAGES names a route that no longer exists"
+    assert {"dashboard", "stakeholders:list", "network:map", "trash:list"} <= set(page_routes())
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_is_accessible_and_fits_the_window(browser, live_server, city, width):
+    assert AXE.exists(), "axe-core is missing: run `make install` (npm ci)"
+    context = open_context(browser, live_server, width)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    problems: list[str] = []
+    try:
+        log_in(page, DEMO_USERS[0].email)
+        # Logging out is last: every other page needs the session.
+        names = sorted(page_routes(), key=lambda name: name == "logout")
+        for name in names:
+            check(page, address(name, city), problems)
+        # The error pages, in the app's layout too.
+        check(page, f"/w/{DEMO_SLUG}/stakeholders/999999999/", problems, status=404)
+        check(page, f"/w/{DEMO_SLUG}/goals/{city['records']['goals'].pk}/progress/", problems, 405)
+        check(page, "/w/someone-elses-city/", problems, status=404)
+    finally:
+        context.close()
+    assert problems == [], "\n".join(problems)
+
+
+def test_pages_outside_a_session_and_a_viewers_403_are_accessible(browser, live_server, city):
+    viewer = next(user.email for user in DEMO_USERS if user.role == "viewer")
+    problems: list[str] = []
+    for width in WIDTHS:
+        context = open_context(browser, live_server, width)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        try:
+            for path in ("/accounts/login/", "/accounts/password-reset/"):
+                check(page, path, problems)
+            check(page, "/nowhere/", problems, status=404)
+            log_in(page, viewer)
+            check(page, f"/w/{DEMO_SLUG}/stakeholders/new/", problems, status=403)
+        finally:
+            context.close()
+    assert problems == [], "\n".join(problems)
