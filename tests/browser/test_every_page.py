@@ -21,6 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Error as PlaywrightError
 
 from cityweave.accounts.services import issue_token
+from cityweave.contacts.services import new_job
 from cityweave.demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_USERS, build_demo
 from cityweave.engagement.models import Commitment, Interaction
 from cityweave.goals.models import Goal, GoalProgress
@@ -37,6 +38,9 @@ pytestmark = [
 ]
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+LINKEDIN = (
+    Path(__file__).resolve().parents[2] / "cityweave/contacts/tests/samples/Connections_LF.csv"
+)
 #: A desktop and a phone, in CSS pixels.
 WIDTHS = (1360, 390)
 
@@ -58,6 +62,13 @@ NOT_PAGES = {
     "notifications:bell": "an htmx fragment loaded into the top bar",
     "account:profile": "POST-only: changes the user's name",
     "account:token_create": "POST-only: issues an API token",
+    "stakeholders:export": "a CSV download of the list",
+    "ties:export": "a CSV download of the list",
+    "goals:export": "a CSV download of the list",
+    "imports:progress": "an htmx fragment polled while an import runs",
+    "imports:report": "a CSV download of an import's rows",
+    "interaction-invitation": "an iCalendar (.ics) download",
+    "calendar-feed": "an iCalendar feed read by calendar apps",
 }
 #: URL prefixes that are not the product's pages: the JSON API and Django's own admin.
 NOT_PAGE_PREFIXES = ("/api/", "/admin/")
@@ -112,6 +123,9 @@ def city() -> dict[str, Any]:
     trashed = Stakeholder.objects.filter(workspace=workspace, deleted_at=None).order_by("-pk")[0]
     trash_entry = move_to_trash(owner, trashed)
     token, _ = issue_token(owner.user.email, "Laptop")
+    records["imports"] = new_job(
+        workspace, owner, "Connections.csv", LINKEDIN.read_bytes(), sector="business"
+    )
     user = owner.user
     return {
         "workspace": workspace,
