@@ -257,6 +257,8 @@ class TieDetailView(WorkspaceView):
 def _no_health_reason(tie: Tie) -> str:
     if tie.status == Tie.Status.ENDED:
         return "Ended ties have no health."
+    if tie.status == Tie.Status.DORMANT:
+        return "Dormant ties have no health: they are set aside, so they never cool."
     if not tie.cadence_days:
         return "No contact cadence is set."
     return "Both ends are part of the city."
