@@ -53,7 +53,7 @@ from cityweave.workspaces.derived import ProcessMemo, derived
 from cityweave.workspaces.models import Membership, Workspace
 
 # Bump when the stored result's shape changes, so old snapshots are recomputed.
-ANALYSIS_VERSION = "3"
+ANALYSIS_VERSION = "4"
 UNRATED_TIE_WEIGHT = 2
 #: Up to this many stakeholders the analysis is exact; beyond, path measures are sampled.
 EXACT_LIMIT = 5_000
