@@ -54,7 +54,7 @@ class Partition:
 
     def describe_pair(self, first: str, second: str) -> str:
         if self.is_community:
-            return f"{self.noun} {first} and {second}"
+            return f"the {self.noun} {self.shown(first)} and {self.shown(second)}"
         return f"the {self.shown(first)} and {self.shown(second)} {self.noun}"
 
 

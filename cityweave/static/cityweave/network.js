@@ -203,7 +203,7 @@
       row("Constraint", format(d.constraint), "lower: contacts who don't know each other"),
       row("Effective size", format(d.effective_size, 1), "non-redundant contacts"),
       row("Eigenvector", format(d.eigenvector), "tied to well-tied stakeholders"),
-      row("Community", d.community === null || d.community === undefined ? "—" : String(d.community)),
+      row("Community", d.community === null || d.community === undefined ? "—" : String(d.community_name || d.community)),
       row("Brokerage", roles || "none", b.total ? `(${b.total} brokered pairs)` : ""),
     ];
     rows.forEach((pair) => facts.append(...pair));
