@@ -12,6 +12,7 @@ from cityweave.analytics import network as network_measures
 from cityweave.analytics import nodes as node_measures
 from cityweave.analytics.bridges import GapReport, Partition, SkeletonTies, brokers, find_gaps
 from cityweave.analytics.brokerage import ROLES, brokerage
+from cityweave.analytics.communities import community_names
 from cityweave.analytics.graph import Network, build_network
 from cityweave.analytics.groups import diversity, group_codes, group_value, mixing
 from cityweave.analytics.network import Communities
@@ -91,12 +92,24 @@ def analyze(
         holes["between_groups"] = report.holes
 
     communities = measures.communities
+    names = community_names(
+        communities.membership,
+        communities.count,
+        net.labels,
+        net.skeleton_low,
+        net.skeleton_high,
+        [group_value(attributes, group) for attributes in net.attributes] if group else None,
+        group_labels,
+    )
+    summary["community_names"] = names
+    numbers = [str(number) for number in range(1, communities.count + 1)]
     community_partition = Partition(
         communities.membership - 1,
-        [str(number) for number in range(1, communities.count + 1)],
+        numbers,
         "communities",
         is_community=True,
         min_size=3,
+        display=dict(zip(numbers, names, strict=True)),
     )
     report = find_gaps(community_partition, skeleton_ties, net.ids, net.labels, betweenness)
     reports.append((community_partition, report))

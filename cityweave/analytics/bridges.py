@@ -11,7 +11,8 @@ For a partition of the stakeholders (sectors, or Leiden communities), each pair 
   (trust, when the caller passes trust as weight).
 - A sole bridge: the one stakeholder through whom every tie between A and B passes, either as the
   only outsider tied to both when no tie runs between them directly, or as the only member of
-  one side with ties to the other when no outsider links them.
+  one side with ties to the other when no outsider links them. Its sentence says which, and
+  never calls one of several ties "the only tie".
 
 Only the 20 largest parts are paired (communities need at least 3 members), so the work stays
 bounded when a partition has many small parts.
@@ -53,7 +54,7 @@ class Partition:
 
     def describe_pair(self, first: str, second: str) -> str:
         if self.is_community:
-            return f"{self.noun} {first} and {second}"
+            return f"the {self.noun} {self.shown(first)} and {self.shown(second)}"
         return f"the {self.shown(first)} and {self.shown(second)} {self.noun}"
 
 
@@ -75,6 +76,9 @@ class SoleBridge:
     combined_size: int
     partner: int | None = None
     report_rank: int = 0
+    #: Ties running directly between the two parts: 0 when the bridge is an outsider tied to
+    #: both, 1 for a partner's tie, else all of them end at the bridge.
+    ties: int = 0
 
 
 @dataclass
@@ -144,7 +148,7 @@ def find_gaps(
                 node, partner = sole
                 pair = partition.describe_pair(report.selected_names[i], report.selected_names[j])
                 report.sole_bridges.setdefault(node, []).append(
-                    SoleBridge(pair, size_i + size_j, partner)
+                    SoleBridge(pair, size_i + size_j, partner, ties=cross)
                 )
         if not is_hole[i, j]:
             continue
@@ -252,13 +256,7 @@ def brokers(
         if node in sole:
             # A pair of sectors says more than a pair of communities; then the biggest pair.
             best = min(sole[node], key=lambda bridge: (bridge.report_rank, -bridge.combined_size))
-            if best.partner is None:
-                sentence = f"{labels[node]} is the only tie between {best.pair}."
-            else:
-                sentence = (
-                    f"{labels[node]} and {labels[best.partner]} hold the only tie between "
-                    f"{best.pair}."
-                )
+            sentence = _sole_sentence(labels, node, best)
         else:
             sentence = _betweenness_sentence(node, labels, betweenness, reports)
         listed.append(
@@ -271,6 +269,20 @@ def brokers(
             }
         )
     return listed
+
+
+def _sole_sentence(labels: Sequence[str], node: int, bridge: SoleBridge) -> str:
+    """What a sole bridge does for its pair, claiming no more than is true: the only tie when
+    there is one, every tie when it holds several, the only go-between when none runs directly."""
+    name = labels[node]
+    if bridge.partner is not None:
+        return f"{name} and {labels[bridge.partner]} hold the only tie between {bridge.pair}."
+    if bridge.ties == 0:
+        return (
+            f"{name} is the only stakeholder tied to both {bridge.pair}, "
+            "and no tie runs between them directly."
+        )
+    return f"{name} holds all {bridge.ties} ties between {bridge.pair}."
 
 
 def _betweenness_sentence(

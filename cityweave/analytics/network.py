@@ -112,14 +112,7 @@ def leiden_communities(skeleton: ig.Graph, weights: list[float] | None, seed: in
     n = skeleton.vcount()
     if n == 0:
         return Communities(np.zeros(0, dtype=np.int64), 0, None)
-    with seeded_random_numbers(seed):
-        partition = skeleton.community_leiden(
-            objective_function="modularity",
-            weights=unit_free_weights(weights),
-            resolution=1,
-            n_iterations=-1,
-        )
-    raw = np.asarray(partition.membership, dtype=np.int64)
+    raw = _leiden_by_component(skeleton, unit_free_weights(weights), seed)
     sizes = np.bincount(raw)
     first_member = np.full(len(sizes), n)
     np.minimum.at(first_member, raw, np.arange(n))
@@ -132,6 +125,49 @@ def leiden_communities(skeleton: ig.Graph, weights: list[float] | None, seed: in
     if skeleton.ecount() and (weights is None or sum(weights) > 0):
         modularity = float(skeleton.modularity(membership.tolist(), weights=weights))
     return Communities(membership, len(sizes), modularity)
+
+
+def _leiden_by_component(skeleton: ig.Graph, weights: list[float] | None, seed: int) -> np.ndarray:
+    """Leiden's raw community per node, each connected component on its own from the same seed.
+
+    A community never spans two components (Leiden's communities are connected), and the
+    whole network's modularity restricted to a component of total weight W_k (of W) is that
+    component's own modularity at resolution W_k / W, so each component is run at that resolution.
+    Run this way, what happens in one component (a stakeholder added or tied elsewhere, an isolate
+    shifting the nodes' order) cannot move another's communities: only the weight total can,
+    through the resolution, and an isolate or an untied stakeholder leaves it as it is.
+    """
+    n = skeleton.vcount()
+    raw = np.full(n, -1, dtype=np.int64)
+    edge_weights = np.asarray(weights if weights is not None else [1.0] * skeleton.ecount())
+    total = float(edge_weights.sum())
+    next_label = 0
+    for members in skeleton.connected_components() if n else []:
+        if len(members) == 1:
+            raw[members[0]] = next_label
+            next_label += 1
+            continue
+        part = skeleton.induced_subgraph(members, implementation="create_from_scratch")
+        # Edge ids of the induced subgraph follow the original graph's order: map them back.
+        ends = [(members[a], members[b]) for a, b in part.get_edgelist()]
+        ids = skeleton.get_eids(ends)
+        part_weights = edge_weights[ids] if len(ids) else np.zeros(0)
+        part_total = float(part_weights.sum())
+        if total <= 0 or part_total <= 0:
+            raw[members] = next_label  # ties of zero strength only: one community
+            next_label += 1
+            continue
+        with seeded_random_numbers(seed):
+            partition = part.community_leiden(
+                objective_function="modularity",
+                weights=part_weights.tolist(),
+                resolution=part_total / total,
+                n_iterations=-1,
+            )
+        local = np.asarray(partition.membership, dtype=np.int64)
+        raw[members] = local + next_label
+        next_label += int(local.max()) + 1
+    return raw
 
 
 def unit_free_weights(weights: list[float] | None) -> list[float] | None:

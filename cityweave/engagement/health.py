@@ -7,7 +7,9 @@ stakeholder on the far side of it, *cooling* past the cadence, and *cold* past t
 that involved both. The clock starts at the later of that interaction and the tie's start date
 (midnight in the workspace's time zone); with neither, when the tie was recorded. An interaction
 planned for later doesn't count until it has happened.
-Ties between two internal stakeholders, ended ties and ties without a cadence have no health.
+Ties between two internal stakeholders, dormant and ended ties and ties without a cadence have no
+health: a dormant tie is one the office has set aside on purpose, so it is never "cooling" or "cold"
+(its health comes back when it is made active again).
 
 Cost: each tie keeps its last contact (`Tie.last_contact_at`, see `contacts`), so health reads it
 with the tie and never scans the interaction history; only a tie whose latest interaction is still
@@ -38,6 +40,8 @@ from cityweave.workspaces.models import Membership, Workspace
 HEALTHY, COOLING, COLD = "healthy", "cooling", "cold"
 ORDER = {COLD: 0, COOLING: 1, HEALTHY: 2}
 LABELS = {HEALTHY: "Healthy", COOLING: "Cooling", COLD: "Cold"}
+#: Tie statuses that have no health: set aside (dormant) or over (ended).
+NO_HEALTH = (Tie.Status.DORMANT, Tie.Status.ENDED)
 
 
 @dataclass(frozen=True)
@@ -219,7 +223,7 @@ def tie_health(ties: Iterable[Tie], now: dt.datetime | None = None) -> list[TieH
     """
     now = now or timezone.now()
     candidates = [
-        t for t in ties if t.cadence_days and t.status != Tie.Status.ENDED and counterparts(t)
+        t for t in ties if t.cadence_days and t.status not in NO_HEALTH and counterparts(t)
     ]
     if not candidates:
         return []
@@ -264,10 +268,11 @@ def workspace_health(ties: QuerySet[Tie], now: dt.datetime | None = None) -> dic
 
 
 def _with_health(ties: QuerySet[Tie]) -> QuerySet[Tie]:
-    """The ties of `ties` that have a health: a cadence, not ended, not inside the city."""
+    """The ties of `ties` that have a health: a cadence, neither dormant nor ended, not inside the
+    city."""
     return (
         ties.filter(cadence_days__isnull=False)
-        .exclude(status=Tie.Status.ENDED)
+        .exclude(status__in=NO_HEALTH)
         .exclude(source__is_internal=True, target__is_internal=True)
         .order_by()
     )

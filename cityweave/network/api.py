@@ -100,6 +100,7 @@ class NodeOut(Schema):
     efficiency: float | None
     coreness: int | None
     community: int | None
+    community_name: str | None = None
     brokerage: dict[str, int | None]
     contact_sectors: list[str]
     roles: list[RoleOut]

@@ -145,7 +145,7 @@ def position_rows(node: dict[str, Any]) -> list[dict[str, str]]:
     rows.append(
         {
             "term": "Community",
-            "value": "—" if community is None else str(community),
+            "value": "—" if community is None else node.get("community_name") or str(community),
             "meaning": "The cluster of stakeholders it is most densely tied with (Leiden method).",
         }
     )

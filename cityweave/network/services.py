@@ -53,7 +53,7 @@ from cityweave.workspaces.derived import ProcessMemo, derived
 from cityweave.workspaces.models import Membership, Workspace
 
 # Bump when the stored result's shape changes, so old snapshots are recomputed.
-ANALYSIS_VERSION = "3"
+ANALYSIS_VERSION = "4"
 UNRATED_TIE_WEIGHT = 2
 #: Up to this many stakeholders the analysis is exact; beyond, path measures are sampled.
 EXACT_LIMIT = 5_000
@@ -396,11 +396,23 @@ def _decorate(
     prefix, suffix = reverse("stakeholders:detail", args=[workspace.slug, placeholder]).rsplit(
         str(placeholder), 1
     )
+    network = dict(result.get("network", {}))
+    community_names = network.get("community_names") or []
+
+    def community_name(number: int | None) -> str | None:
+        if number is None or not 0 < number <= len(community_names):
+            return None
+        return community_names[number - 1]
+
     nodes = [
-        {**node, "sector_label": label(node["sector"]), "url": f"{prefix}{node['id']}{suffix}"}
+        {
+            **node,
+            "sector_label": label(node["sector"]),
+            "url": f"{prefix}{node['id']}{suffix}",
+            "community_name": community_name(node.get("community")),
+        }
         for node in result.get("nodes", [])
     ]
-    network = dict(result.get("network", {}))
     keys = [*network.get("groups", {}), *network.get("groups_missing", [])]
     network["group_labels"] = {key: label(key) for key in keys}
     holes = result.get("structural_holes", {})
@@ -412,7 +424,10 @@ def _decorate(
                 {**hole, "labels": [label(key) for key in hole["groups"]]}
                 for hole in holes.get("between_groups", [])
             ],
-            "between_communities": holes.get("between_communities", []),
+            "between_communities": [
+                {**hole, "labels": [community_name(int(n)) or n for n in hole["groups"]]}
+                for hole in holes.get("between_communities", [])
+            ],
         },
         "brokers": result.get("brokers", []),
         **state.as_dict(),

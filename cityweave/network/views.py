@@ -99,7 +99,7 @@ class NetworkMapView(WorkspaceView):
             "size_metrics": SIZE_METRICS,
             "tie_statuses": TIE_STATUSES,
             "owners": self.workspace.memberships.select_related("user").order_by("user__name"),
-            "communities": list(range(1, (network.get("communities") or 0) + 1)),
+            "communities": _community_choices(network),
             "sectors_present": _sector_shares(network.get("groups") or {}, labels),
             "sectors_missing": [
                 labels.get(key) or key for key in network.get("groups_missing") or []
@@ -169,6 +169,14 @@ EXPORT_FORMATS = [
 
 def _moment(iso: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(iso) if iso else None
+
+
+def _community_choices(network: dict[str, Any]) -> list[tuple[int, str]]:
+    """(number, name) of each community for the map's filter, largest first; "Community N" for
+    an analysis stored before communities had names."""
+    names = network.get("community_names") or []
+    count = network.get("communities") or 0
+    return [(n, names[n - 1] if n <= len(names) else f"Community {n}") for n in range(1, count + 1)]
 
 
 def _sector_shares(shares: dict[str, float], labels: dict[str, str]) -> list[dict[str, Any]]:
@@ -265,6 +273,7 @@ NODE_FIELDS = (
     "constraint",
     "effective_size",
     "community",
+    "community_name",
     "brokerage",
 )
 TIE_FIELDS = ("id", "source", "target", "weight", "status", "health", "directed")

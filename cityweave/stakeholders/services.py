@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,12 +26,15 @@ from django.http import Http404
 
 from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie, sector_choices
 from cityweave.storable import is_blank, text_problem
-from cityweave.workspaces.models import Membership, TrashEntry, Workspace
+from cityweave.workspaces.models import Membership, Role, TrashEntry, Workspace
 from cityweave.workspaces.services import (
     move_to_trash,
     require_editor,
     resolve_member,
 )
+
+if TYPE_CHECKING:
+    from cityweave.accounts.models import User
 
 STAKEHOLDER_FIELDS = (
     "kind", "name", "sector", "level", "is_internal", "title", "email", "phone", "website",
@@ -69,6 +74,48 @@ def get_stakeholder(member: Membership, pk: int) -> Stakeholder:
     if stakeholder is None:
         raise Http404("No such stakeholder")
     return stakeholder
+
+
+@dataclass(frozen=True)
+class Trashed:
+    """A stakeholder of the member's workspace that is in the trash: when it went, who moved it
+    there (None for a former user), the trash entry that brings it back (None when it went with
+    a record since deleted for good) and the owners who may restore it."""
+
+    stakeholder: Stakeholder
+    deleted_at: dt.datetime
+    deleted_by: User | None
+    entry: TrashEntry | None
+    owners: list[Membership]
+
+
+def trashed_stakeholder(member: Membership, pk: int) -> Trashed | None:
+    """The stakeholder `pk` of the member's workspace if it is in the trash, else None (also for
+    another workspace's stakeholder: its trash is not the member's to know about)."""
+    stakeholder = (
+        Stakeholder.all_objects.filter(workspace=member.workspace, pk=pk, deleted_at__isnull=False)
+        .only("pk", "name", "workspace_id", "deleted_at", "deletion_batch")
+        .first()
+    )
+    if stakeholder is None:
+        return None
+    entry = (
+        TrashEntry.objects.filter(workspace=member.workspace, batch=stakeholder.deletion_batch)
+        .select_related("deleted_by")
+        .first()
+    )
+    owners = list(
+        Membership.objects.filter(workspace=member.workspace, role=Role.OWNER)
+        .select_related("user")
+        .order_by("user__name", "pk")
+    )
+    return Trashed(
+        stakeholder,
+        entry.deleted_at if entry else stakeholder.deleted_at,
+        entry.deleted_by if entry else None,
+        entry,
+        owners,
+    )
 
 
 #: The most records a picker's lookup answers with; typing more of the name narrows them down.

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, F, Q, When
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from cityweave.engagement.health import as_seen_by, counterparts, tie_health
+from cityweave.engagement.health import (
+    COLD,
+    COOLING,
+    HEALTHY,
+    LABELS,
+    TieHealth,
+    as_seen_by,
+    counterparts,
+    tie_health,
+)
 from cityweave.engagement.services import (
     commitments,
     interactions_visible_to,
@@ -137,7 +147,14 @@ class StakeholderDetailView(WorkspaceView):
     """One stakeholder: profile, timeline, ties with their health."""
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        stakeholder = services.get_stakeholder(self.member, pk)
+        try:
+            stakeholder = services.get_stakeholder(self.member, pk)
+        except Http404:
+            trashed = services.trashed_stakeholder(self.member, pk)
+            if trashed is None:
+                raise
+            # Not a bare 404: the link still names it, so say where it went and who brings it back.
+            return render(request, "stakeholders/trashed.html", {"trashed": trashed}, status=404)
         its_ties = services.ties(self.member).filter(Q(source=stakeholder) | Q(target=stakeholder))
         # By the other end's name, in the database: the city's own record can hold thousands.
         other_name = Case(
@@ -153,6 +170,7 @@ class StakeholderDetailView(WorkspaceView):
         tie_rows = [
             {"tie": t, "other": t.other_end(stakeholder), "health": health.get(t.pk)} for t in ties
         ]
+        health_summary = _health_summary(list(health.values()))
         interactions = (
             interactions_visible_to(self.member)
             .filter(participants=stakeholder)
@@ -163,7 +181,13 @@ class StakeholderDetailView(WorkspaceView):
             commitments(self.member).filter(stakeholder=stakeholder).select_related("owner__user")
         )
         timeline: list[dict[str, Any]] = [
-            {"kind": "interaction", "when": i.occurred_at, "item": i}
+            {
+                "kind": "interaction",
+                "when": i.occurred_at,
+                "item": i,
+                # The other participants' names, joined on the page ("with A, B": no stray comma).
+                "others": [p.name for p in i.participant_list if p.pk != stakeholder.pk],
+            }
             for i in interactions[:TIMELINE_LENGTH]
         ]
         timeline += [{"kind": "commitment", "when": c.due_on, "item": c} for c in promises]
@@ -178,6 +202,7 @@ class StakeholderDetailView(WorkspaceView):
             "stakeholder": stakeholder,
             "tie_rows": tie_rows,
             "tie_count": tie_count,
+            "health_summary": health_summary,
             "timeline": timeline[:TIMELINE_LENGTH],
             "interaction_count": interaction_count,
             "open_commitments": [c for c in promises if c.status == "open"],
@@ -192,6 +217,22 @@ class StakeholderDetailView(WorkspaceView):
             "position_rows": position_rows(position) if position else [],
         }
         return render(request, "stakeholders/detail.html", context)
+
+
+def _health_summary(healths: list[TieHealth]) -> dict[str, Any]:
+    """The health panel of a stakeholder's page: `total` ties with a health, `counts` (status,
+    label, count) cold first, leaving out none-counts, and `at_risk`, the cooling and cold ones
+    most urgent first (the order `tie_health` gives)."""
+    found = Counter(h.status for h in healths)
+    return {
+        "total": len(healths),
+        "counts": [
+            {"status": status, "label": LABELS[status], "count": found[status]}
+            for status in (COLD, COOLING, HEALTHY)
+            if found[status]
+        ],
+        "at_risk": [h for h in healths if h.status != HEALTHY],
+    }
 
 
 def _sort_key(value: Any) -> str:
@@ -337,6 +378,8 @@ class TieDetailView(WorkspaceView):
 def _no_health_reason(tie: Tie) -> str:
     if tie.status == Tie.Status.ENDED:
         return "Ended ties have no health."
+    if tie.status == Tie.Status.DORMANT:
+        return "Dormant ties have no health: they are set aside, so they never cool."
     if not tie.cadence_days:
         return "No contact cadence is set."
     return "Both ends are part of the city."

@@ -38,7 +38,9 @@ def test_log_in_add_a_stakeholder_log_an_interaction_with_a_follow_up_and_see_it
     page.get_by_role("button", name="Save").click()
     page.get_by_role("heading", name="Riverton Food Bank").wait_for()
 
-    # The quick-capture form arrives through htmx once the stakeholder page has loaded.
+    # The quick-capture form arrives through htmx once the stakeholder page has loaded, folded
+    # until asked for.
+    page.get_by_role("link", name="Log interaction").click()
     capture = page.locator("form.capture")
     capture.get_by_label("Summary").fill("Planning the winter food drive")
     # Other participants: type part of a name and pick it from the list.

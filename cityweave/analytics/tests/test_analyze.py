@@ -152,13 +152,52 @@ def riverton():
     return nodes, ties
 
 
-def test_it_describes_the_only_tie_between_two_sectors_in_plain_language():
+def test_it_describes_the_only_go_between_of_two_sectors_in_plain_language():
     nodes, ties = riverton()
     result = analyze(nodes, ties, group="sector")
     sentences = [broker["sentence"] for broker in result.brokers]
     assert (
-        "Riverton Community Foundation is the only tie between the business and faith-based "
-        "sectors." in sentences
+        "Riverton Community Foundation is the only stakeholder tied to both the business and "
+        "faith-based sectors, and no tie runs between them directly." in sentences
+    )
+
+
+def test_a_broker_holding_several_ties_between_two_sectors_is_not_called_the_only_tie():
+    nodes = [
+        {"id": "rcf", "name": "Riverton Community Foundation", "sector": "philanthropy"},
+        {"id": "hart", "name": "Hartwell Trust", "sector": "philanthropy"},
+        {"id": "church", "name": "Grace Church", "sector": "faith-based"},
+        {"id": "mosque", "name": "Riverton Mosque", "sector": "faith-based"},
+        {"id": "temple", "name": "Beth El", "sector": "faith-based"},
+    ]
+    ties = [
+        ("rcf", "hart", 3),
+        ("rcf", "church", 3),
+        ("rcf", "mosque", 2),
+        ("rcf", "temple", 2),
+        ("church", "mosque", 2),
+    ]
+    result = analyze(nodes, ties, group="sector")
+    sentences = [broker["sentence"] for broker in result.brokers]
+    assert (
+        "Riverton Community Foundation holds all 3 ties between the faith-based and "
+        "philanthropy sectors." in sentences
+    )
+    assert not any("only tie" in sentence for sentence in sentences)
+
+
+def test_the_one_tie_between_two_sectors_is_the_only_tie():
+    nodes = [
+        {"id": "rcf", "name": "Riverton Community Foundation", "sector": "philanthropy"},
+        {"id": "hart", "name": "Hartwell Trust", "sector": "philanthropy"},
+        {"id": "church", "name": "Grace Church", "sector": "faith-based"},
+        {"id": "mosque", "name": "Riverton Mosque", "sector": "faith-based"},
+    ]
+    ties = [("rcf", "hart", 3), ("rcf", "church", 3), ("church", "mosque", 2)]
+    sentences = [b["sentence"] for b in analyze(nodes, ties, group="sector").brokers]
+    assert any(
+        "hold the only tie between the faith-based and philanthropy sectors." in sentence
+        for sentence in sentences
     )
 
 

@@ -91,7 +91,7 @@ def test_it_adds_group_keys_and_brokerage_with_group(capsys, riverton_files):
     assert rcf["group"] == "philanthropy"
     assert set(rcf["brokerage"]) == {*ROLES, "total"}
     assert rcf["brokerage"]["liaison"] == 2
-    assert any("only tie between" in broker["sentence"] for broker in data["brokers"])
+    assert any("only stakeholder tied to both" in broker["sentence"] for broker in data["brokers"])
 
 
 def test_it_writes_one_csv_row_per_node(capsys, riverton_files):

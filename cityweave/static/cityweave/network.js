@@ -57,9 +57,7 @@
           "border-color": "#1d2733",
           width: "data(size)",
           height: "data(size)",
-          label: "data(label)",
           "font-size": 9,
-          "min-zoomed-font-size": 11,
           "text-valign": "bottom",
           "text-margin-y": 3,
           color: "#1d2733",
@@ -68,6 +66,8 @@
           "text-background-padding": 1,
         },
       },
+      // Names: the larger nodes' at the fitted zoom, more as one zooms in (see `updateLabels`).
+      { selector: "node.labelled", style: { label: "data(label)", "font-size": "data(font)" } },
       { selector: "node[?internal]", style: { shape: "diamond", "border-width": 2 } },
       {
         selector: "edge",
@@ -91,7 +91,7 @@
       { selector: ".faded", style: { opacity: 0.12, "text-opacity": 0 } },
       {
         selector: "node:selected, node.found",
-        style: { "border-width": 4, "border-color": "#f0b429", "min-zoomed-font-size": 0, "font-size": 12, "font-weight": 700, "z-index": 10 },
+        style: { label: "data(label)", "border-width": 4, "border-color": "#f0b429", "font-size": 12, "font-weight": 700, "z-index": 10 },
       },
     ];
   }
@@ -170,6 +170,77 @@
     return sayShowing(cy);
   }
 
+  // Labels. At the zoom that fits the drawn nodes, the larger nodes are named (all of them when
+  // few are drawn); zooming in names more of them, and at twice the fitted zoom all. Names keep
+  // about 11 px on screen whatever the zoom.
+  const LABEL_FONT_PX = 11;
+  const ALL_LABELS_BELOW = 30;
+  const LABELLED_SHARE = 0.15;
+  const labelState = { fitZoom: 1 };
+
+  function updateLabels(cy) {
+    const shown = cy.nodes().not(".hidden");
+    const ratio = cy.zoom() / (labelState.fitZoom || 1);
+    let named = shown;
+    if (shown.length > ALL_LABELS_BELOW && ratio < 2) {
+      const wanted = Math.max(ALL_LABELS_BELOW, Math.ceil(shown.length * LABELLED_SHARE * ratio * ratio));
+      const bySize = shown.sort((a, b) => b.data("size") - a.data("size") || (a.id() < b.id() ? -1 : 1));
+      named = bySize.slice(0, wanted);
+    }
+    const font = Math.min(60, Math.max(4, LABEL_FONT_PX / cy.zoom()));
+    cy.batch(() => {
+      cy.nodes(".labelled").difference(named).removeClass("labelled");
+      named.forEach((n) => {
+        if (n.data("font") !== font) n.data("font", font);
+      });
+      named.addClass("labelled");
+    });
+    container.dataset.labelled = String(named.length);
+  }
+
+  // Fit the view to `eles` and remember the zoom the labels count from.
+  function fitTo(cy, eles, padding) {
+    cy.fit(eles, padding);
+    labelState.fitZoom = cy.zoom();
+    updateLabels(cy);
+  }
+
+  // A filtered or ego view lays its own nodes out afresh to fill the map; the whole network goes
+  // back to its stored layout. `container.dataset.layout` says which is shown ("whole" or "view").
+  function layOut(cy, shown, whole) {
+    const done = () => {
+      container.dataset.layout = whole ? "whole" : "view";
+      fitTo(cy, shown, 30);
+    };
+    if (whole) {
+      cy.nodes().positions((n) => n.scratch("home") || n.position());
+      done();
+      return;
+    }
+    if (!shown.length) {
+      done();
+      return;
+    }
+    const eles = shown.union(shown.edgesWith(shown).not(".hidden"));
+    const layout = eles.layout({ name: "cose", animate: false, randomize: true, numIter: 600, fit: false, nodeDimensionsIncludeLabels: false });
+    layout.one("layoutstop", done);
+    layout.run();
+  }
+
+  // The figures above the map are the whole network's; say when the map shows less.
+  function sayScope(cy, whole) {
+    const note = document.getElementById("figures-scope");
+    if (!note) return;
+    if (whole) {
+      note.textContent = note.dataset.whole;
+      return;
+    }
+    const nodes = cy.nodes().not(".hidden").length;
+    const ties = cy.edges().not(".hidden").length;
+    const count = (n) => n.toLocaleString("en");
+    note.textContent = `${note.dataset.whole} This view: ${count(nodes)} stakeholder${nodes === 1 ? "" : "s"} and ${count(ties)} tie${ties === 1 ? "" : "s"}.`;
+  }
+
   function row(term, detail, meaning) {
     const dt = document.createElement("dt");
     dt.textContent = term;
@@ -205,7 +276,7 @@
       row("Constraint", format(d.constraint), "lower: contacts who don't know each other"),
       row("Effective size", format(d.effective_size, 1), "non-redundant contacts"),
       row("Eigenvector", format(d.eigenvector), "tied to well-tied stakeholders"),
-      row("Community", d.community === null || d.community === undefined ? "—" : String(d.community)),
+      row("Community", d.community === null || d.community === undefined ? "—" : String(d.community_name || d.community)),
       row("Brokerage", roles || "none", b.total ? `(${b.total} brokered pairs)` : ""),
     ];
     rows.forEach((pair) => facts.append(...pair));
@@ -267,12 +338,28 @@
       boxSelectionEnabled: false,
     });
     window.cy = cy;
+    cy.nodes().forEach((n) => n.scratch("home", Object.assign({}, n.position())));
     let ego = null;
-    if (metric) metric.addEventListener("change", () => sizeNodes(cy, metric.value));
+    if (metric) {
+      metric.addEventListener("change", () => {
+        sizeNodes(cy, metric.value);
+        updateLabels(cy);
+      });
+    }
+    let pending = 0;
+    cy.on("zoom", () => {
+      if (pending) return;
+      pending = window.requestAnimationFrame(() => {
+        pending = 0;
+        updateLabels(cy);
+      });
+    });
 
     const refilter = () => {
       const shown = applyFilters(cy, ego);
-      if (shown.length) cy.fit(shown, 30);
+      const whole = !ego && !filtersSet();
+      sayScope(cy, whole);
+      layOut(cy, shown, whole);
     };
     if (controls) {
       controls.addEventListener("change", (event) => {
@@ -280,8 +367,13 @@
       });
     }
     // A reload may restore the form's choices; otherwise every element is already shown.
-    if (filtersSet()) applyFilters(cy, null);
-    else sayShowing(cy);
+    if (filtersSet()) refilter();
+    else {
+      sayShowing(cy);
+      container.dataset.layout = "whole";
+      labelState.fitZoom = cy.zoom();
+      updateLabels(cy);
+    }
 
     // Cytoscape keeps where its container is on the page and refreshes that only when the window
     // resizes or scrolls; when something above the map changes height (the analysis state, the

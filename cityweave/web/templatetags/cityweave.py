@@ -97,3 +97,21 @@ def swatch(colour: str, shape: str = "circle") -> str:
         ' fill="{}">' + mark + "</svg>",
         colour,
     )
+
+
+@register.filter
+def goal_amount(goal: Any) -> str:
+    """A goal's progress as a phrase, its unit said once: "3 of 5 anchor institutions met this
+    quarter" (the metric names the unit: "institutions" is not said twice), "1,150,000 of
+    2,500,000 USD · outside funding committed" (it doesn't). Numbers as `floatformat:"-2g"`."""
+    from django.template.defaultfilters import floatformat
+
+    current = floatformat(goal.current_value, "-2g")
+    target = floatformat(goal.target, "-2g")
+    unit, metric = (goal.unit or "").strip(), (goal.metric or "").strip()
+    words = {word.strip(".,;:()").lower() for word in metric.split()}
+    stems = {word.removesuffix("s") for word in words}
+    said = not unit or unit.lower() in words or unit.lower().removesuffix("s") in stems
+    if said:
+        return f"{current} of {target} {metric}".strip()
+    return f"{current} of {target} {unit}" + (f" · {metric}" if metric else "")

@@ -106,6 +106,45 @@ def test_it_lists_cooling_and_cold_relationships_most_influential_first(alice_cl
     assert "40 days ago" in content
 
 
+def test_its_cooling_panel_names_both_ends_and_the_cadence_with_its_unit(alice_client, riverton):
+    city = make_stakeholder(riverton, "City of Riverton", is_internal=True)
+    foundation = make_stakeholder(riverton, "Riverton Community Foundation", influence=4)
+    bank = make_stakeholder(riverton, "Riverton Savings Bank", influence=3)
+    make_tie(city, foundation, cadence_days=14, started_on=days_ago(200).date())
+    make_tie(foundation, bank, cadence_days=1, started_on=days_ago(200).date())
+    make_interaction(riverton, [foundation], when=days_ago(20))
+
+    content = alice_client.get(DASHBOARD).content.decode()
+
+    panel = content.split('id="risk-h"')[1].split("</section>")[0]
+    assert "City of Riverton</a> — <a" in panel
+    assert ">Riverton Community Foundation</a>" in panel
+    assert "Riverton Community Foundation</a> — <a" in panel  # the tie between two outsiders
+    assert "every 14 days" in panel
+    assert "every 1 day<" in panel
+    assert "/ every" not in panel
+
+
+def test_a_dormant_tie_is_not_listed_as_cooling_anywhere(alice_client, riverton):
+    city = make_stakeholder(riverton, "City of Riverton", is_internal=True)
+    shelved = make_stakeholder(riverton, "Shelved Partner", influence=5)
+    cooling = make_stakeholder(riverton, "Cooling Partner", influence=1)
+    dormant = make_tie(
+        city, shelved, cadence_days=30, status="dormant", started_on=days_ago(400).date()
+    )
+    make_tie(city, cooling, cadence_days=30, started_on=days_ago(45).date())
+
+    response = alice_client.get(DASHBOARD)
+
+    assert [h.counterparts[0].name for h in response.context["at_risk"]] == ["Cooling Partner"]
+    assert (response.context["cold_count"], response.context["cooling_count"]) == (0, 1)
+    assert "Shelved Partner" not in response.content.decode()
+    cooling_list = alice_client.get(reverse("ties:list", args=["riverton"]) + "?health=cold")
+    assert "Shelved Partner" not in cooling_list.content.decode()
+    tie_page = alice_client.get(reverse("ties:detail", args=["riverton", dormant.pk]))
+    assert "Dormant ties have no health" in tie_page.content.decode()
+
+
 def test_it_shows_active_goals_by_deadline_with_progress(alice_client, riverton):
     today = workspace_today(riverton)
     later = make_goal(
