@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cityweave.engagement.services import trash_stakeholder
-from cityweave.stakeholders import services
 from cityweave.testing import make_interaction, make_member, make_stakeholder, make_tie, make_user
 
 pytestmark = pytest.mark.django_db
