@@ -486,11 +486,12 @@ def parse_workspace(data: Any) -> _Plan:
     return _Plan(workspace, members, sectors, tags, records, trash)
 
 
-def import_workspace(data: Any, slug: str | None = None) -> Workspace:
-    """Create a workspace from exported data; a TransferError names the first problem, unwritten."""
+def import_workspace(data: Any, slug: str | None = None, name: str | None = None) -> Workspace:
+    """Create a workspace from exported data, under `slug` and `name` instead of the file's when
+    given; a TransferError names the first problem, unwritten."""
     plan = parse_workspace(data)
     with transaction.atomic():
-        workspace = _write(plan, slug)
+        workspace = _write(plan, slug, name)
     _refresh_statistics()
     return workspace
 
@@ -531,8 +532,10 @@ def _bulk_create(manager: Any, objs: list[Any], where: str) -> None:
         raise TransferError(f"{where}: {error}") from None
 
 
-def _write(plan: _Plan, slug: str | None) -> Workspace:
+def _write(plan: _Plan, slug: str | None, name: str | None = None) -> Workspace:
     values = {**plan.workspace.values, **({"slug": slug} if slug is not None else {})}
+    if name is not None:
+        values["name"] = name
     if Workspace.objects.filter(slug=values.get("slug")).exists():
         raise TransferError(
             f"workspace.slug: a workspace “{values['slug']}” already exists; give a new slug (--slug)."
