@@ -84,7 +84,8 @@ class StakeholderForm(forms.ModelForm):
     class Meta:
         model = Stakeholder
         fields = [
-            "kind", "name", "sector", "level", "organisations", "title", "is_internal",
+            "kind", "name", "given_name", "family_name", "sector", "level", "organisations",
+            "title", "is_internal",
             "email", "phone", "website", "address", "area",
             "influence", "interest", "stance", "offers", "tags", "notes",
         ]  # fmt: skip
@@ -111,15 +112,24 @@ class StakeholderForm(forms.ModelForm):
             )
         if self.instance.pk:
             self.initial["tags"] = ", ".join(t.name for t in self.instance.tags.all())
+        self.fields["given_name"].help_text = "For a person; left empty, it is read from the name."
+        self.fields["family_name"].help_text = (
+            "For a person: lists sort by it (“Dr. Alan Brooks” under B); left empty, it is read "
+            "from the name."
+        )
 
     def clean_tags(self) -> list[str]:
         raw = self.cleaned_data.get("tags") or ""
         return [t.strip() for t in raw.split(",") if t.strip()]
 
     def service_data(self) -> dict[str, Any]:
-        """The cleaned data in the shape `services.save_stakeholder` takes."""
+        """The cleaned data in the shape `services.save_stakeholder` takes. Given and family names
+        left as they were are left out, so that they follow a new name (the service splits it)."""
         data = dict(self.cleaned_data)
         data["organisations"] = list(data.get("organisations") or [])
+        if "given_name" not in self.changed_data and "family_name" not in self.changed_data:
+            data.pop("given_name", None)
+            data.pop("family_name", None)
         return data
 
 

@@ -16,6 +16,7 @@ from cityweave.engagement.services import commitments, interactions_visible_to
 from cityweave.network.reading import position_rows
 from cityweave.network.services import AnalysisPending, node_report
 from cityweave.stakeholders import services
+from cityweave.stakeholders.duplicates import Candidate
 from cityweave.stakeholders.forms import (
     StakeholderFilterForm,
     StakeholderForm,
@@ -35,7 +36,7 @@ class StakeholderListView(WorkspaceView):
         listing = Listing(
             search_fields=["name", "title", "email", "area", "notes"],
             sorts={
-                "name": "name",
+                "name": "sort_name",  # a person by family name: "Dr. Alan Brooks" under B
                 "sector": "sector",
                 "influence": "influence",
                 "ties": "tie_count",
@@ -169,15 +170,26 @@ class StakeholderFormView(WorkspaceView):
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         instance = self.get_instance(pk)
         form = StakeholderForm(request.POST, instance=instance, member=self.member)
+        duplicates: list[Candidate] = []
         if form.is_valid():
             try:
-                stakeholder = services.save_stakeholder(self.member, form.service_data(), instance)
+                stakeholder = services.save_stakeholder(
+                    self.member,
+                    form.service_data(),
+                    instance,
+                    allow_duplicate=request.POST.get("allow_duplicate") == "1",
+                )
             except ValidationError as error:
                 apply_validation_error(form, error)
+            except services.ProbableDuplicates as found:
+                duplicates = found.candidates
             else:
                 messages.success(request, f"Saved “{stakeholder}”.")
                 return redirect(stakeholder.get_absolute_url())
-        return self.render_form(request, form, instance, status=422)
+        # The form changed `instance` in memory; the page heading names it as it is saved.
+        return self.render_form(
+            request, form, self.get_instance(pk), status=422, duplicates=duplicates
+        )
 
     def render_form(
         self,
@@ -185,11 +197,12 @@ class StakeholderFormView(WorkspaceView):
         form: StakeholderForm,
         instance: Stakeholder | None,
         status: int = 200,
+        duplicates: list[Candidate] | None = None,
     ) -> HttpResponse:
         return render(
             request,
             "stakeholders/form.html",
-            {"form": form, "stakeholder": instance},
+            {"form": form, "stakeholder": instance, "duplicates": duplicates or []},
             status=status,
         )
 

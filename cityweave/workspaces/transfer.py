@@ -58,7 +58,12 @@ def section_counts(data: dict[str, Any]) -> dict[str, int]:
 
 
 #: Values derived from other records, recomputed after an import rather than carried in the file.
-DERIVED_FIELDS = {(Tie, "last_contact_at")}
+DERIVED_FIELDS = {
+    (Tie, "last_contact_at"),
+    # Derived from the name when the record is cleaned (Stakeholder.fill_names).
+    (Stakeholder, "sort_name"),
+    (Stakeholder, "name_key"),
+}
 
 
 def _value_fields(model: type[models.Model]) -> list[models.Field]:
