@@ -360,3 +360,26 @@ class Tie(WorkspaceRecord):
 
     def other_end(self, stakeholder: Stakeholder) -> Stakeholder:
         return self.target if self.source_id == stakeholder.pk else self.source
+
+
+class StakeholderMerge(models.Model):
+    """A merge of `merged` into `kept` (stakeholders.merging): `merged` went to the trash in
+    `batch`, and `journal` lists every change, which restoring that batch undoes."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    kept = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="+")
+    merged = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="+")
+    batch = models.UUIDField(help_text="The trash batch `merged` went to the trash in.")
+    merged_at = models.DateTimeField(auto_now_add=True)
+    merged_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    journal = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "batch"], name="one_merge_per_batch")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merged} → {self.kept}"
