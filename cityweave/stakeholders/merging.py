@@ -235,13 +235,13 @@ def merge_stakeholders(
 
     goal_links = Goal.stakeholders.through
     had = set(goal_links.objects.filter(stakeholder_id=keep.pk).values_list("goal_id", flat=True))
-    rows = goal_links.objects.filter(stakeholder_id=merge.pk)
-    goals = list(rows.values_list("goal_id", flat=True))
+    links = goal_links.objects.filter(stakeholder_id=merge.pk)
+    goals = list(links.values_list("goal_id", flat=True))
     journal["goals"] = [[pk, pk in had] for pk in goals]
     goal_links.objects.bulk_create(
         [goal_links(goal_id=pk, stakeholder_id=keep.pk) for pk in goals if pk not in had]
     )
-    rows.delete()
+    links.delete()
 
     kept_tags = set(keep.tags.values_list("pk", flat=True))
     added_tags = [t.pk for t in merge.tags.all() if t.pk not in kept_tags]
