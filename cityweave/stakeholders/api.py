@@ -274,6 +274,36 @@ def delete_stakeholder(request: HttpRequest, slug: str, stakeholder_id: int) -> 
     return Status(204, None)
 
 
+class MergeIn(Schema):
+    """The stakeholder to merge into the one in the path (it goes to the trash)."""
+
+    stakeholder: Id = Field(description="The id of the stakeholder merged into this one.")
+
+
+@router.post(
+    "/{slug}/stakeholders/{int:stakeholder_id}/merge",
+    response={201: StakeholderOut},
+    tags=["stakeholders"],
+    url_name="stakeholders_merge",
+)
+def merge_stakeholder(
+    request: HttpRequest, slug: str, stakeholder_id: int, payload: MergeIn
+) -> Status[Stakeholder]:
+    """Merge `stakeholder` into this one: its ties (two ties with one third stakeholder become
+    one; a tie between the two goes), interactions, commitments, goal links, tags,
+    organisations, notes and empty fields move here, and it goes to the trash; restoring it from
+    the trash undoes the merge. Answers this stakeholder as it now is."""
+    from cityweave.stakeholders.merging import merge_stakeholders
+
+    member = api_member(request, slug, write=True)
+    keep = services.get_stakeholder(member, stakeholder_id)
+    (merged,) = services.resolve_stakeholders(
+        member.workspace, [payload.stakeholder], "stakeholder"
+    )
+    merge_stakeholders(member, keep, merged)
+    return Status(201, services.get_stakeholder(member, stakeholder_id))
+
+
 class TieIn(Schema):
     """A new tie. `source` and `target` are stakeholder ids; `owner` is a membership id."""
 

@@ -133,6 +133,25 @@ class StakeholderForm(forms.ModelForm):
         return data
 
 
+class MergeForm(forms.Form):
+    """Choose the stakeholder to merge into this one: of its kind, found as one types."""
+
+    stakeholder = StakeholderChoiceField(
+        queryset=Stakeholder.objects.none(),
+        label="Merge into this one",
+        help_text="It goes to the trash once merged; restoring it from the trash undoes the merge.",
+    )
+
+    def __init__(self, *args: Any, member: Membership, keep: Stakeholder, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pick_stakeholders(self, "stakeholder", member.workspace, kind=keep.kind, exclude=keep)
+        kind = "person" if keep.kind == Stakeholder.Kind.PERSON else "organisation"
+        self.fields["stakeholder"].error_messages["invalid_choice"] = (
+            f"No other {kind} of this workspace has that id: only two stakeholders of one kind "
+            "can be merged."
+        )
+
+
 class StakeholderFilterForm(forms.Form):
     """Filters on the stakeholder list."""
 

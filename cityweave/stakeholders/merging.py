@@ -80,7 +80,7 @@ def _check(member: Membership, keep: Stakeholder, merge: Stakeholder) -> None:
     if keep.kind != merge.kind:
         raise ValidationError(
             {
-                "other": f"“{merge}” is {'a person' if merge.kind == 'person' else 'an organisation'}"
+                "stakeholder": f"“{merge}” is {'a person' if merge.kind == 'person' else 'an organisation'}"
                 f" and “{keep}” is not: only two stakeholders of one kind can be merged."
             }
         )
@@ -104,7 +104,7 @@ def _twin(tie: Tie, keep: Stakeholder, merge: Stakeholder) -> Tie | None:
 def plan_merge(member: Membership, keep: Stakeholder, merge: Stakeholder) -> MergePlan:
     """What merging `merge` into `keep` would move; nothing is written. Http404 for a stakeholder
     of another workspace or in the trash; ValidationError naming `other` for the same one twice
-    or two kinds; PermissionDenied for a viewer."""
+    or two kinds (named `stakeholder`, the field that chooses `merge`); PermissionDenied for a viewer."""
     from cityweave.engagement.models import Commitment, Interaction
     from cityweave.goals.models import Goal
 

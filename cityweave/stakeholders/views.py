@@ -18,11 +18,13 @@ from cityweave.network.services import AnalysisPending, node_report
 from cityweave.stakeholders import services
 from cityweave.stakeholders.duplicates import Candidate
 from cityweave.stakeholders.forms import (
+    MergeForm,
     StakeholderFilterForm,
     StakeholderForm,
     TieFilterForm,
     TieForm,
 )
+from cityweave.stakeholders.merging import MergePlan, merge_stakeholders, plan_merge
 from cityweave.stakeholders.models import Stakeholder, Tie, label_sectors, sector_choices
 from cityweave.web.listing import Listing
 from cityweave.web.mixins import LookupView, TrashView, WorkspaceView, apply_validation_error
@@ -203,6 +205,59 @@ class StakeholderFormView(WorkspaceView):
             request,
             "stakeholders/form.html",
             {"form": form, "stakeholder": instance, "duplicates": duplicates or []},
+            status=status,
+        )
+
+
+class StakeholderMergeView(WorkspaceView):
+    """Merge another stakeholder into this one: choose it with the picker (GET ?stakeholder=id
+    previews what moves), then confirm (POST). Editors only."""
+
+    writes = True
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        keep = services.get_stakeholder(self.member, pk)
+        chosen = "stakeholder" in request.GET
+        form = MergeForm(request.GET if chosen else None, member=self.member, keep=keep)
+        plan = None
+        if chosen and form.is_valid():
+            try:
+                plan = plan_merge(self.member, keep, form.cleaned_data["stakeholder"])
+            except ValidationError as error:
+                apply_validation_error(form, error)
+        status = 422 if chosen and plan is None else 200
+        return self.render_page(request, keep, form, plan, status)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        keep = services.get_stakeholder(self.member, pk)
+        form = MergeForm(request.POST, member=self.member, keep=keep)
+        if form.is_valid():
+            merged = form.cleaned_data["stakeholder"]
+            try:
+                merge_stakeholders(self.member, keep, merged)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Merged “{merged}” into “{keep}”. It is in the trash; restoring it from "
+                    "there undoes the merge.",
+                )
+                return redirect(keep.get_absolute_url())
+        return self.render_page(request, keep, form, None, 422)
+
+    def render_page(
+        self,
+        request: HttpRequest,
+        keep: Stakeholder,
+        form: MergeForm,
+        plan: MergePlan | None,
+        status: int,
+    ) -> HttpResponse:
+        return render(
+            request,
+            "stakeholders/merge.html",
+            {"stakeholder": keep, "form": form, "plan": plan},
             status=status,
         )
 

@@ -144,3 +144,124 @@ def test_it_refuses_itself_other_kinds_other_workspaces_and_viewers(
         merge_stakeholders(bob_member, keep, pair["merge"])
     assert not StakeholderMerge.objects.exists()
     assert not Stakeholder.all_objects.get(pk=pair["merge"].pk).in_trash
+
+
+# The page, the API and the command line
+
+
+def merge_url(keep, slug="riverton"):
+    return f"/w/{slug}/stakeholders/{keep.pk}/merge/"
+
+
+def test_the_page_previews_then_merges(alice_client, pair):
+    keep, merge = pair["keep"], pair["merge"]
+    detail = alice_client.get(keep.get_absolute_url()).content.decode()
+    assert f'href="{merge_url(keep)}"' in detail
+    chooser = alice_client.get(merge_url(keep))
+    assert chooser.status_code == 200 and b'name="stakeholder"' in chooser.content
+    preview = alice_client.get(merge_url(keep), {"stakeholder": merge.pk})
+    html = preview.content.decode()
+    assert preview.status_code == 200
+    assert "Merge “Riverton Comunity Foundation” into “Riverton Community Foundation”?" in html
+    assert "1 tie move" in html and "1 interaction" not in html and "2 interactions" in html
+    assert "1 tag (youth)" in html
+    assert not Stakeholder.all_objects.get(pk=merge.pk).in_trash  # a preview writes nothing
+    done = alice_client.post(merge_url(keep), {"stakeholder": merge.pk})
+    assert done.status_code == 302 and done["Location"] == keep.get_absolute_url()
+    assert Stakeholder.all_objects.get(pk=merge.pk).in_trash
+
+
+def test_the_page_names_a_bad_choice(alice_client, pair, lakeside):
+    keep = pair["keep"]
+    person = make_stakeholder(keep.workspace, "Alan Brooks", kind="person")
+    elsewhere = make_stakeholder(lakeside, "Riverton Community Foundation")
+    for other in (keep, person, elsewhere):
+        response = alice_client.post(merge_url(keep), {"stakeholder": other.pk})
+        assert response.status_code == 422
+        assert b"only two stakeholders of one kind can be merged" in response.content
+    assert not StakeholderMerge.objects.exists()
+
+
+def test_viewers_get_403_and_another_workspace_404(bob_client, carol_client, pair):
+    keep, merge = pair["keep"], pair["merge"]
+    assert bob_client.get(merge_url(keep)).status_code == 403
+    assert bob_client.post(merge_url(keep), {"stakeholder": merge.pk}).status_code == 403
+    assert carol_client.get(merge_url(keep)).status_code == 404
+    assert carol_client.get(merge_url(keep, "lakeside")).status_code == 404
+    assert not Stakeholder.all_objects.get(pk=merge.pk).in_trash
+
+
+API = "/api/v1/workspaces/riverton/stakeholders"
+
+
+def test_the_api_merges(alice_api, pair):
+    keep, merge = pair["keep"], pair["merge"]
+    response = alice_api.post(
+        f"{API}/{keep.pk}/merge", {"stakeholder": merge.pk}, content_type="application/json"
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["id"] == keep.pk and body["email"] == "info@rcf.example"
+    assert sorted(body["tags"]) == ["housing", "youth"]
+    assert alice_api.get(f"{API}/{merge.pk}").status_code == 404
+
+
+def test_the_api_refuses_bad_merges_naming_the_field(alice_api, bob_api, carol_api, pair, lakeside):
+    keep, merge = pair["keep"], pair["merge"]
+    url = f"{API}/{keep.pk}/merge"
+    itself = alice_api.post(url, {"stakeholder": keep.pk}, content_type="application/json")
+    assert itself.status_code == 422 and "stakeholder" in itself.content.decode()
+    elsewhere = make_stakeholder(lakeside, "Lakeside Trust")
+    other = alice_api.post(url, {"stakeholder": elsewhere.pk}, content_type="application/json")
+    assert other.status_code == 422 and "No such stakeholder" in other.content.decode()
+    assert (
+        alice_api.post(
+            f"{API}/{elsewhere.pk}/merge",
+            {"stakeholder": merge.pk},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+    assert (
+        bob_api.post(url, {"stakeholder": merge.pk}, content_type="application/json").status_code
+        == 403
+    )
+    assert (
+        carol_api.post(url, {"stakeholder": merge.pk}, content_type="application/json").status_code
+        == 404
+    )
+    assert not StakeholderMerge.objects.exists()
+
+
+def test_the_command_line_previews_and_merges(alice, pair):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    keep, merge = pair["keep"], pair["merge"]
+    args = ["merge-stakeholders", "riverton", str(keep.pk), str(merge.pk), "--as", alice.email]
+    out = StringIO()
+    call_command(*args, "--dry-run", stdout=out)
+    assert out.getvalue().startswith("Would merge “Riverton Comunity Foundation”")
+    assert "1 ties moved" in out.getvalue() and "2 interactions" in out.getvalue()
+    assert not Stakeholder.all_objects.get(pk=merge.pk).in_trash
+    out = StringIO()
+    call_command(*args, stdout=out)
+    assert "is in the trash; restoring it undoes the merge" in out.getvalue()
+    assert Stakeholder.all_objects.get(pk=merge.pk).in_trash
+    with pytest.raises(CommandError, match=r"^merge: no stakeholder"):
+        call_command(*args)
+    with pytest.raises(CommandError, match=r"^--as: .* is not a member"):
+        call_command("merge-stakeholders", "riverton", str(keep.pk), "1", "--as", "x@y.example")
+
+
+def test_the_command_line_refuses_a_viewer(bob, pair):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    keep, merge = pair["keep"], pair["merge"]
+    with pytest.raises(CommandError, match="^--as: Viewers can read"):
+        call_command(
+            "merge-stakeholders", "riverton", str(keep.pk), str(merge.pk), "--as", bob.email
+        )
