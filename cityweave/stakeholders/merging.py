@@ -75,7 +75,7 @@ def _check(member: Membership, keep: Stakeholder, merge: Stakeholder) -> None:
             raise Http404("No such stakeholder")
     if keep.pk == merge.pk:
         raise ValidationError(
-            {"other": "Choose another stakeholder: one cannot merge into itself."}
+            {"stakeholder": "Choose another stakeholder: one cannot merge into itself."}
         )
     if keep.kind != merge.kind:
         raise ValidationError(
