@@ -147,6 +147,7 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.write_line(
             f"generated API writes: {tally['generated']} requests, {tally['5xx']} answered 5xx, "
             f"{tally['refused']} refused ({tally['bad refused']} holding a value that must be "
-            f"refused), {tally['accepted']} accepted; {tally['viewer writes']} viewer writes "
+            f"refused), {tally['duplicates refused']} refused as probable duplicates (409), "
+            f"{tally['accepted']} accepted; {tally['viewer writes']} viewer writes "
             f"refused 403; {tally['reads']} reads of records, lists and pages"
         )

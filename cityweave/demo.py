@@ -214,6 +214,8 @@ class _RivertonBuilder:
                 stakeholder.stance = rng.choice(("champion", "supporter"))
                 if stakeholder.kind == Stakeholder.Kind.PERSON:
                     stakeholder.offers = []  # the city's staff offer what the city offers
+        for stakeholder in self.by_ref.values():
+            stakeholder.fill_names()  # bulk_create skips save(), which derives them
         Stakeholder.objects.bulk_create(self.by_ref.values())
         names = sorted({tag for tags in self.topic_tags.values() for tag in tags})
         created = Tag.objects.bulk_create(

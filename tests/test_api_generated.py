@@ -342,6 +342,14 @@ def check(route: Route, request: Request, world: World, clients: dict[str, Clien
         if record_before:
             assert read(clients["alice"], record_before, tally).json() == shown_before
         return
+    if status == 409:
+        # A probable duplicate stakeholder: a refusal listing them, after every field passed.
+        tally["duplicates refused"] += 1
+        assert answer["duplicates"] and all(isinstance(d["id"], int) for d in answer["duplicates"])
+        bad = {name: request.body[name] for name, v in request.verdicts.items() if v >= BAD}
+        assert not bad, f"refused as a duplicate before naming bad values: {bad!r}"
+        assert snapshot() == before, "a refused write changed rows"
+        return
     assert status == (201 if route.creates else 200), (status, answer)
     tally["accepted"] += 1
     bad = {name: request.body[name] for name, v in request.verdicts.items() if v >= BAD}

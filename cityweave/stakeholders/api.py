@@ -3,6 +3,7 @@
 No `from __future__ import annotations` here: django-ninja reads the annotations at import time.
 """
 
+import dataclasses
 import datetime as dt
 from typing import Any, ClassVar, Literal
 
@@ -46,6 +47,18 @@ class StakeholderIn(Schema):
     offers: list[str] = []
     tags: list[str] = []
     organisations: list[Id] = []
+    given_name: str = Field(
+        default="", max_length=100, description="For a person; read from the name when empty."
+    )
+    family_name: str = Field(
+        default="",
+        max_length=100,
+        description="For a person: lists sort by it; read from the name when empty.",
+    )
+    allow_duplicate: bool = Field(
+        default=False,
+        description="Save even when the workspace has probable duplicates (otherwise: 409).",
+    )
 
 
 class StakeholderPatch(PatchSchema):
@@ -71,6 +84,32 @@ class StakeholderPatch(PatchSchema):
     offers: list[str] | None = None
     tags: list[str] | None = None
     organisations: list[Id] | None = None
+    given_name: str | None = Field(default=None, max_length=100)
+    family_name: str | None = Field(default=None, max_length=100)
+    allow_duplicate: bool | None = Field(
+        default=None,
+        description="Save a new name, kind or email even when it has probable duplicates "
+        "(otherwise: 409).",
+    )
+
+
+class DuplicateOut(Schema):
+    """A stakeholder that may be the same as the one being saved."""
+
+    id: int
+    name: str
+    email: str
+    reason: Literal["email", "name", "similar name"]
+    score: int = Field(description="How alike the two names are, 0-100.")
+    url: str
+
+
+class DuplicatesOut(Schema):
+    """Nothing was saved: the workspace has probable duplicates. Send `allow_duplicate: true` to
+    save anyway, or merge them."""
+
+    detail: str
+    duplicates: list[DuplicateOut]
 
 
 class StakeholderOut(Schema):
@@ -80,6 +119,8 @@ class StakeholderOut(Schema):
     uid: str
     name: str
     kind: str
+    given_name: str
+    family_name: str
     sector: str
     sector_label: str
     level: str
@@ -142,29 +183,41 @@ class StakeholderFilters(Schema):
 )
 @paginate(StakeholderPagination)
 def list_stakeholders(request: HttpRequest, slug: str, filters: Query[StakeholderFilters]) -> Any:
-    """The workspace's stakeholders, by name; paginated with `limit` and `offset`."""
+    """The workspace's stakeholders, by name (a person's family name first); paginated with `limit` and `offset`."""
     member = api_member(request, slug)
     # The list page's and the export's filters (stakeholders/filters.py): the same rows.
     queryset = apply(
         list_filters.StakeholderFilters, request.GET, member, services.stakeholders(member)
     )
-    return queryset.prefetch_related(*listed("tags", "organisations")).order_by("name", "pk")
+    return queryset.prefetch_related(*listed("tags", "organisations")).order_by(
+        "sort_name", "name", "pk"
+    )
+
+
+def duplicates_refused(found: services.ProbableDuplicates) -> Status[dict[str, Any]]:
+    return Status(
+        409,
+        {"detail": str(found), "duplicates": [dataclasses.asdict(c) for c in found.candidates]},
+    )
 
 
 @router.post(
     "/{slug}/stakeholders",
-    response={201: StakeholderOut},
+    response={201: StakeholderOut, 409: DuplicatesOut},
     tags=["stakeholders"],
     url_name="stakeholders_create",
 )
-def create_stakeholder(
-    request: HttpRequest, slug: str, payload: StakeholderIn
-) -> Status[Stakeholder]:
-    """Add a stakeholder."""
+def create_stakeholder(request: HttpRequest, slug: str, payload: StakeholderIn) -> Status[Any]:
+    """Add a stakeholder; 409 with the probable duplicates (same email, same or similar name)
+    unless `allow_duplicate`."""
     member = api_member(request, slug, write=True)
     data = payload.dict()
     data["stance"] = data["stance"] or ""
-    return Status(201, services.save_stakeholder(member, data))
+    allow = data.pop("allow_duplicate")
+    try:
+        return Status(201, services.save_stakeholder(member, data, allow_duplicate=allow))
+    except services.ProbableDuplicates as found:
+        return duplicates_refused(found)
 
 
 @router.get(
@@ -180,20 +233,25 @@ def get_stakeholder(request: HttpRequest, slug: str, stakeholder_id: int) -> Sta
 
 @router.patch(
     "/{slug}/stakeholders/{int:stakeholder_id}",
-    response=StakeholderOut,
+    response={200: StakeholderOut, 409: DuplicatesOut},
     tags=["stakeholders"],
     url_name="stakeholders_update",
 )
 def update_stakeholder(
     request: HttpRequest, slug: str, stakeholder_id: int, payload: StakeholderPatch
-) -> Stakeholder:
-    """Change some fields of a stakeholder."""
+) -> Any:
+    """Change some fields of a stakeholder; a new name, kind or email with probable duplicates
+    answers 409 with them unless `allow_duplicate`."""
     member = api_member(request, slug, write=True)
     stakeholder = services.get_stakeholder(member, stakeholder_id)
     data = payload.dict(exclude_unset=True)
     if "stance" in data:
         data["stance"] = data["stance"] or ""
-    return services.save_stakeholder(member, data, stakeholder)
+    allow = bool(data.pop("allow_duplicate", False))
+    try:
+        return services.save_stakeholder(member, data, stakeholder, allow_duplicate=allow)
+    except services.ProbableDuplicates as found:
+        return duplicates_refused(found)
 
 
 @router.delete(
@@ -207,6 +265,36 @@ def delete_stakeholder(request: HttpRequest, slug: str, stakeholder_id: int) -> 
     member = api_member(request, slug, write=True)
     trash_stakeholder(member, services.get_stakeholder(member, stakeholder_id))
     return Status(204, None)
+
+
+class MergeIn(Schema):
+    """The stakeholder to merge into the one in the path (it goes to the trash)."""
+
+    stakeholder: Id = Field(description="The id of the stakeholder merged into this one.")
+
+
+@router.post(
+    "/{slug}/stakeholders/{int:stakeholder_id}/merge",
+    response={201: StakeholderOut},
+    tags=["stakeholders"],
+    url_name="stakeholders_merge",
+)
+def merge_stakeholder(
+    request: HttpRequest, slug: str, stakeholder_id: int, payload: MergeIn
+) -> Status[Stakeholder]:
+    """Merge `stakeholder` into this one: its ties (two ties with one third stakeholder become
+    one; a tie between the two goes), interactions, commitments, goal links, tags,
+    organisations, notes and empty fields move here, and it goes to the trash; restoring it from
+    the trash undoes the merge. Answers this stakeholder as it now is."""
+    from cityweave.stakeholders.merging import merge_stakeholders
+
+    member = api_member(request, slug, write=True)
+    keep = services.get_stakeholder(member, stakeholder_id)
+    (merged,) = services.resolve_stakeholders(
+        member.workspace, [payload.stakeholder], "stakeholder"
+    )
+    merge_stakeholders(member, keep, merged)
+    return Status(201, services.get_stakeholder(member, stakeholder_id))
 
 
 class TieIn(Schema):

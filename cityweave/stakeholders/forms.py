@@ -83,7 +83,8 @@ class StakeholderForm(forms.ModelForm):
     class Meta:
         model = Stakeholder
         fields = [
-            "kind", "name", "sector", "level", "organisations", "title", "is_internal",
+            "kind", "name", "given_name", "family_name", "sector", "level", "organisations",
+            "title", "is_internal",
             "email", "phone", "website", "address", "area",
             "influence", "interest", "stance", "offers", "tags", "notes",
         ]  # fmt: skip
@@ -110,16 +111,44 @@ class StakeholderForm(forms.ModelForm):
             )
         if self.instance.pk:
             self.initial["tags"] = ", ".join(t.name for t in self.instance.tags.all())
+        self.fields["given_name"].help_text = "For a person; left empty, it is read from the name."
+        self.fields["family_name"].help_text = (
+            "For a person: lists sort by it (“Dr. Alan Brooks” under B); left empty, it is read "
+            "from the name."
+        )
 
     def clean_tags(self) -> list[str]:
         raw = self.cleaned_data.get("tags") or ""
         return [t.strip() for t in raw.split(",") if t.strip()]
 
     def service_data(self) -> dict[str, Any]:
-        """The cleaned data in the shape `services.save_stakeholder` takes."""
+        """The cleaned data in the shape `services.save_stakeholder` takes. Given and family names
+        left as they were are left out, so that they follow a new name (the service splits it)."""
         data = dict(self.cleaned_data)
         data["organisations"] = list(data.get("organisations") or [])
+        if "given_name" not in self.changed_data and "family_name" not in self.changed_data:
+            data.pop("given_name", None)
+            data.pop("family_name", None)
         return data
+
+
+class MergeForm(forms.Form):
+    """Choose the stakeholder to merge into this one: of its kind, found as one types."""
+
+    stakeholder = StakeholderChoiceField(
+        queryset=Stakeholder.objects.none(),
+        label="Merge into this one",
+        help_text="It goes to the trash once merged; restoring it from the trash undoes the merge.",
+    )
+
+    def __init__(self, *args: Any, member: Membership, keep: Stakeholder, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pick_stakeholders(self, "stakeholder", member.workspace, kind=keep.kind, exclude=keep)
+        kind = "person" if keep.kind == Stakeholder.Kind.PERSON else "organisation"
+        self.fields["stakeholder"].error_messages["invalid_choice"] = (
+            f"No other {kind} of this workspace has that id: only two stakeholders of one kind "
+            "can be merged."
+        )
 
 
 SCALE_HELP = "1 not at all, 2 a small amount, 3 a fair amount, 4 a great deal (the PARTNER scale)."

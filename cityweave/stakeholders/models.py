@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.urls import reverse
 
+from cityweave.stakeholders.names import name_key, sort_key, split_person_name
 from cityweave.storable import StorableModel
 from cityweave.vocabulary import PartnerRole, SectorChoice, ValueType
 from cityweave.workspaces.models import Membership, Workspace, WorkspaceRecord
@@ -128,7 +129,31 @@ class Stakeholder(WorkspaceRecord):
     Stance = StakeholderStance  # its own name in the API schema
 
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.ORGANISATION)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, help_text="As written, e.g. “Dr. Alan Brooks”.")
+    given_name = models.CharField(
+        max_length=100, blank=True, help_text="For a person; filled from the name when left empty."
+    )
+    family_name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="For a person: lists sort by it. Filled from the name when left empty.",
+    )
+    sort_name = models.CharField(
+        max_length=200,
+        editable=False,
+        blank=True,
+        default="",
+        help_text="What lists sort by: a person's family then given name, an organisation's name "
+        "without a leading “The”; folded (names.sort_key).",
+    )
+    name_key = models.CharField(
+        max_length=200,
+        editable=False,
+        blank=True,
+        default="",
+        help_text="The name without case, accents, punctuation, titles or legal suffixes "
+        "(names.name_key): equal keys are probable duplicates.",
+    )
     sector = models.CharField(
         max_length=50, help_text="A built-in sector or one of the workspace's own."
     )
@@ -162,10 +187,12 @@ class Stakeholder(WorkspaceRecord):
     )
 
     class Meta(WorkspaceRecord.Meta):
-        ordering = ["name"]
+        ordering = ["sort_name", "name"]
         indexes = [
             models.Index(fields=["workspace", "sector"]),
             models.Index(fields=["workspace", "name"]),
+            models.Index(fields=["workspace", "sort_name"]),
+            models.Index(fields=["workspace", "kind", "name_key"]),
         ]
 
     def get_absolute_url(self) -> str:
@@ -182,7 +209,35 @@ class Stakeholder(WorkspaceRecord):
     def organisation_list(self) -> list[Stakeholder]:
         return self.related("organisations")
 
+    def fill_names(self) -> None:
+        """Derive what the name decides: a person's given and family names when both are empty
+        (an organisation has neither), the sort and duplicate keys. `clean` and `save` call it."""
+        if self.kind == self.Kind.PERSON:
+            if not self.given_name and not self.family_name:
+                given, family = split_person_name(self.name)
+                self.given_name, self.family_name = given[:100], family[:100]
+        else:
+            self.given_name = self.family_name = ""
+        self.sort_name = sort_key(
+            self.name, given_name=self.given_name, family_name=self.family_name
+        )
+        self.name_key = name_key(self.name)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fill_names()
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"name", "kind", "given_name", "family_name"} & set(fields):
+            kwargs["update_fields"] = {
+                *fields,
+                "given_name",
+                "family_name",
+                "sort_name",
+                "name_key",
+            }
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
+        self.fill_names()
         errors: dict[str, str] = {}
         if self.sector and self.workspace_id is not None:
             known = {k for k, _ in sector_choices(self.workspace)}
@@ -305,3 +360,26 @@ class Tie(WorkspaceRecord):
 
     def other_end(self, stakeholder: Stakeholder) -> Stakeholder:
         return self.target if self.source_id == stakeholder.pk else self.source
+
+
+class StakeholderMerge(models.Model):
+    """A merge of `merged` into `kept` (stakeholders.merging): `merged` went to the trash in
+    `batch`, and `journal` lists every change, which restoring that batch undoes."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    kept = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="+")
+    merged = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="+")
+    batch = models.UUIDField(help_text="The trash batch `merged` went to the trash in.")
+    merged_at = models.DateTimeField(auto_now_add=True)
+    merged_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    journal = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "batch"], name="one_merge_per_batch")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merged} → {self.kept}"

@@ -24,7 +24,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from cityweave.stakeholders.duplicates import Candidate, describe, probable_duplicates
 from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie, sector_choices
+from cityweave.stakeholders.names import name_key, split_person_name
 from cityweave.storable import is_blank, text_problem
 from cityweave.workspaces.models import Membership, Role, TrashEntry, Workspace
 from cityweave.workspaces.services import (
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
     from cityweave.accounts.models import User
 
 STAKEHOLDER_FIELDS = (
-    "kind", "name", "sector", "level", "is_internal", "title", "email", "phone", "website",
+    "kind", "name", "given_name", "family_name", "sector", "level", "is_internal", "title", "email", "phone", "website",
     "address", "area", "influence", "interest", "stance", "notes", "offers",
 )  # fmt: skip
 
@@ -184,21 +186,56 @@ def tags_named(workspace: Workspace, names: Iterable[str]) -> list[Tag]:
     return tags
 
 
+class ProbableDuplicates(Exception):
+    """Saving would create (or rename into) a probable duplicate of `candidates`; saving again
+    with `allow_duplicate` goes ahead."""
+
+    def __init__(self, candidates: list[Candidate]) -> None:
+        super().__init__(describe(candidates))
+        self.candidates = candidates
+
+
 @transaction.atomic
 def save_stakeholder(
-    member: Membership, data: dict[str, Any], instance: Stakeholder | None = None
+    member: Membership,
+    data: dict[str, Any],
+    instance: Stakeholder | None = None,
+    *,
+    allow_duplicate: bool = True,
 ) -> Stakeholder:
-    """Create or update a stakeholder from `data` (model fields, `tags` as names, `organisations`)."""
+    """Create or update a stakeholder from `data` (model fields, `tags` as names, `organisations`).
+
+    A person's given and family names follow a new name unless `data` gives them or they were
+    set by hand. Unless `allow_duplicate`, creating a stakeholder, or changing a stakeholder's
+    name, kind or email, raises ProbableDuplicates (nothing written) when `probable_duplicates`
+    finds any; pages and the API pass False, and let the person save anyway."""
     require_editor(member)
     stakeholder = instance or Stakeholder(workspace=member.workspace)
     if stakeholder.workspace_id != member.workspace.pk:
         raise Http404("No such stakeholder")
+    # As stored: a model form has already changed the instance in memory.
+    stored = (
+        Stakeholder.all_objects.filter(pk=stakeholder.pk)
+        .values_list("name", "kind", "email", "given_name", "family_name")
+        .first()
+        if stakeholder.pk is not None
+        else None
+    ) or ("", "", "", "", "")
+    before = stored[:3]
+    split_by_hand = stored[3:] not in (("", ""), split_person_name(stored[0]))
     for name in STAKEHOLDER_FIELDS:
         if name in data:
             setattr(
                 stakeholder, name, data[name] if data[name] is not None or name in NULLABLE else ""
             )
+    names_given = "given_name" in data or "family_name" in data
+    if stakeholder.name != before[0] and not names_given and not split_by_hand:
+        stakeholder.given_name = stakeholder.family_name = ""  # fill_names splits the new name
     stakeholder.full_clean()
+    changed = stakeholder.pk is None or (
+        stakeholder.name_key != name_key(before[0])
+        or (stakeholder.kind, stakeholder.email.casefold()) != (before[1], before[2].casefold())
+    )
     organisations = None
     if "organisations" in data:
         organisations = resolve_stakeholders(
@@ -210,6 +247,18 @@ def save_stakeholder(
             if stakeholder.pk is not None and org.pk == stakeholder.pk:
                 raise ValidationError({"organisations": "A stakeholder cannot work in itself."})
     tags = tags_named(member.workspace, data["tags"]) if "tags" in data else None
+    # Last of the checks, so that a bad field is named first; the tags made are rolled back.
+    if changed and not allow_duplicate:
+        candidates = probable_duplicates(
+            member.workspace.pk,
+            member.workspace.slug,
+            name=stakeholder.name,
+            kind=stakeholder.kind,
+            email=stakeholder.email,
+            exclude=stakeholder.pk,
+        )
+        if candidates:
+            raise ProbableDuplicates(candidates)
     stakeholder.save()
     if organisations is not None:
         stakeholder.organisations.set(organisations)

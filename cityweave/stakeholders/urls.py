@@ -12,6 +12,7 @@ stakeholder_patterns = [
     path("<int:pk>/", views.StakeholderDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.StakeholderFormView.as_view(), name="edit"),
     path("<int:pk>/delete/", views.StakeholderTrashView.as_view(), name="delete"),
+    path("<int:pk>/merge/", views.StakeholderMergeView.as_view(), name="merge"),
 ]
 
 tie_patterns = [

@@ -32,11 +32,14 @@ from cityweave.engagement.services import (
 from cityweave.network.reading import position_rows
 from cityweave.network.services import AnalysisPending, node_report
 from cityweave.stakeholders import services
+from cityweave.stakeholders.duplicates import Candidate
 from cityweave.stakeholders.filters import StakeholderFilters, TieFilters
 from cityweave.stakeholders.forms import (
+    MergeForm,
     StakeholderForm,
     TieForm,
 )
+from cityweave.stakeholders.merging import MergePlan, merge_stakeholders, plan_merge
 from cityweave.stakeholders.models import Stakeholder, Tie, label_sectors, sector_choices
 from cityweave.web.filtering import apply, bad_filters, csv_response
 from cityweave.web.listing import Listing, render_list
@@ -51,7 +54,7 @@ class StakeholderListView(WorkspaceView):
         listing = Listing(
             search_fields=[],  # StakeholderFilters' own
             sorts={
-                "name": "name",
+                "name": "sort_name",  # a person by family name: "Dr. Alan Brooks" under B
                 "sector": "sector",
                 "influence": "influence",
                 "ties": "tie_count",
@@ -255,15 +258,26 @@ class StakeholderFormView(WorkspaceView):
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         instance = self.get_instance(pk)
         form = StakeholderForm(request.POST, instance=instance, member=self.member)
+        duplicates: list[Candidate] = []
         if form.is_valid():
             try:
-                stakeholder = services.save_stakeholder(self.member, form.service_data(), instance)
+                stakeholder = services.save_stakeholder(
+                    self.member,
+                    form.service_data(),
+                    instance,
+                    allow_duplicate=request.POST.get("allow_duplicate") == "1",
+                )
             except ValidationError as error:
                 apply_validation_error(form, error)
+            except services.ProbableDuplicates as found:
+                duplicates = found.candidates
             else:
                 messages.success(request, f"Saved “{stakeholder}”.")
                 return redirect(stakeholder.get_absolute_url())
-        return self.render_form(request, form, instance, status=422)
+        # The form changed `instance` in memory; the page heading names it as it is saved.
+        return self.render_form(
+            request, form, self.get_instance(pk), status=422, duplicates=duplicates
+        )
 
     def render_form(
         self,
@@ -271,11 +285,65 @@ class StakeholderFormView(WorkspaceView):
         form: StakeholderForm,
         instance: Stakeholder | None,
         status: int = 200,
+        duplicates: list[Candidate] | None = None,
     ) -> HttpResponse:
         return render(
             request,
             "stakeholders/form.html",
-            {"form": form, "stakeholder": instance},
+            {"form": form, "stakeholder": instance, "duplicates": duplicates or []},
+            status=status,
+        )
+
+
+class StakeholderMergeView(WorkspaceView):
+    """Merge another stakeholder into this one: choose it with the picker (GET ?stakeholder=id
+    previews what moves), then confirm (POST). Editors only."""
+
+    writes = True
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        keep = services.get_stakeholder(self.member, pk)
+        chosen = "stakeholder" in request.GET
+        form = MergeForm(request.GET if chosen else None, member=self.member, keep=keep)
+        plan = None
+        if chosen and form.is_valid():
+            try:
+                plan = plan_merge(self.member, keep, form.cleaned_data["stakeholder"])
+            except ValidationError as error:
+                apply_validation_error(form, error)
+        status = 422 if chosen and plan is None else 200
+        return self.render_page(request, keep, form, plan, status)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        keep = services.get_stakeholder(self.member, pk)
+        form = MergeForm(request.POST, member=self.member, keep=keep)
+        if form.is_valid():
+            merged = form.cleaned_data["stakeholder"]
+            try:
+                merge_stakeholders(self.member, keep, merged)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Merged “{merged}” into “{keep}”. It is in the trash; restoring it from "
+                    "there undoes the merge.",
+                )
+                return redirect(keep.get_absolute_url())
+        return self.render_page(request, keep, form, None, 422)
+
+    def render_page(
+        self,
+        request: HttpRequest,
+        keep: Stakeholder,
+        form: MergeForm,
+        plan: MergePlan | None,
+        status: int,
+    ) -> HttpResponse:
+        return render(
+            request,
+            "stakeholders/merge.html",
+            {"stakeholder": keep, "form": form, "plan": plan},
             status=status,
         )
 

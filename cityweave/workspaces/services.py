@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cityweave.accounts.models import User
 from cityweave.workspaces.models import Membership, Role, TrashEntry, Workspace, WorkspaceRecord
-from cityweave.workspaces.signals import records_changed
+from cityweave.workspaces.signals import batch_restored, records_changed
 
 
 def create_workspace(name: str, slug: str, timezone_name: str = "UTC") -> Workspace:
@@ -183,6 +183,7 @@ def restore(member: Membership, entry_id: int) -> WorkspaceRecord:
         if pks:
             model.all_objects.filter(pk__in=pks).update(deleted_at=None, deletion_batch=None)
             records_changed.send(sender=model, workspace=member.workspace, pks=pks)
+    batch_restored.send(sender=TrashEntry, workspace=member.workspace, batch=entry.batch)
     model_class = entry.content_type.model_class()
     assert model_class is not None and issubclass(model_class, WorkspaceRecord)
     record = model_class.all_objects.get(pk=entry.object_id)

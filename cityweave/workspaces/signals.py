@@ -8,3 +8,7 @@ from django.dispatch import Signal
 #: which sends no save or delete signals. Arguments: `sender` (the model), `workspace`, and `pks`
 #: (the records' ids, or None for every record of the model in the workspace).
 records_changed = Signal()
+
+#: A trash batch was restored (its records are live again), before its entry goes. Arguments:
+#: `sender` (TrashEntry), `workspace`, `batch` (the batch's uuid). Merges undo themselves on it.
+batch_restored = Signal()

@@ -58,7 +58,12 @@ def section_counts(data: dict[str, Any]) -> dict[str, int]:
 
 
 #: Values derived from other records, recomputed after an import rather than carried in the file.
-DERIVED_FIELDS = {(Tie, "last_contact_at")}
+DERIVED_FIELDS = {
+    (Tie, "last_contact_at"),
+    # Derived from the name when the record is cleaned (Stakeholder.fill_names).
+    (Stakeholder, "sort_name"),
+    (Stakeholder, "name_key"),
+}
 
 
 def _value_fields(model: type[models.Model]) -> list[models.Field]:
@@ -486,11 +491,12 @@ def parse_workspace(data: Any) -> _Plan:
     return _Plan(workspace, members, sectors, tags, records, trash)
 
 
-def import_workspace(data: Any, slug: str | None = None) -> Workspace:
-    """Create a workspace from exported data; a TransferError names the first problem, unwritten."""
+def import_workspace(data: Any, slug: str | None = None, name: str | None = None) -> Workspace:
+    """Create a workspace from exported data, under `slug` and `name` instead of the file's when
+    given; a TransferError names the first problem, unwritten."""
     plan = parse_workspace(data)
     with transaction.atomic():
-        workspace = _write(plan, slug)
+        workspace = _write(plan, slug, name)
     _refresh_statistics()
     return workspace
 
@@ -531,8 +537,10 @@ def _bulk_create(manager: Any, objs: list[Any], where: str) -> None:
         raise TransferError(f"{where}: {error}") from None
 
 
-def _write(plan: _Plan, slug: str | None) -> Workspace:
+def _write(plan: _Plan, slug: str | None, name: str | None = None) -> Workspace:
     values = {**plan.workspace.values, **({"slug": slug} if slug is not None else {})}
+    if name is not None:
+        values["name"] = name
     if Workspace.objects.filter(slug=values.get("slug")).exists():
         raise TransferError(
             f"workspace.slug: a workspace “{values['slug']}” already exists; give a new slug (--slug)."

@@ -444,3 +444,21 @@ def test_a_file_that_is_no_export_ends_in_one_line_and_exit_2(
     assert exit_info.value.code == 2
     error = capsys.readouterr().err.strip()
     assert message in error and len(error.splitlines()) == 1
+
+
+def test_import_takes_a_new_name_beside_a_new_slug(full_riverton, tmp_path) -> None:
+    path = tmp_path / "riverton.json"
+    call_command("export", "riverton", "-o", str(path), stdout=StringIO())
+    out = StringIO()
+    call_command("import", str(path), "--slug", "riverton-2", "--name", "Riverton 2026", stdout=out)
+    assert "Imported “Riverton 2026” as riverton-2" in out.getvalue()
+    assert Workspace.objects.get(slug="riverton-2").name == "Riverton 2026"
+    assert Workspace.objects.get(slug="riverton").name == "Riverton"
+
+
+def test_import_refuses_a_blank_name_and_writes_nothing(full_riverton, tmp_path) -> None:
+    path = tmp_path / "riverton.json"
+    call_command("export", "riverton", "-o", str(path), stdout=StringIO())
+    with pytest.raises(CommandError, match=r"workspace\.name: .*Nothing was imported"):
+        call_command("import", str(path), "--slug", "riverton-2", "--name", "  ")
+    assert not Workspace.objects.filter(slug="riverton-2").exists()

@@ -16,13 +16,17 @@ from cityweave.workspaces.transfer import TransferError, import_workspace, secti
 class Command(BaseCommand):
     """Import a workspace file as a new workspace; nothing is written when the file has a problem."""
 
-    help = "Import a workspace from an `export` file, as a new workspace (--slug to rename it)."
+    help = "Import a workspace from an `export` file, as a new workspace (--slug, --name to rename it)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", help="The JSON file to read (- for stdin).")
         parser.add_argument(
             "--slug",
             help="Import under this slug instead of the file's, e.g. next to the original.",
+        )
+        parser.add_argument(
+            "--name",
+            help="Name the new workspace this instead of the file's name, e.g. “Riverton (copy)”.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -40,7 +44,7 @@ class Command(BaseCommand):
                 f"file: {name} nests its values too deeply to be a cityweave export.", returncode=2
             ) from None
         try:
-            workspace = import_workspace(data, slug=options["slug"])
+            workspace = import_workspace(data, slug=options["slug"], name=options["name"])
         except TransferError as error:
             raise CommandError(f"{name}: {error} Nothing was imported.", returncode=2) from None
         counts = ", ".join(f"{n} {section}" for section, n in section_counts(data).items())
