@@ -129,13 +129,15 @@ class _Known:
 
 
 def _known(workspace: Workspace) -> _Known:
-    rows = Stakeholder.objects.filter(workspace=workspace).values("pk", "kind", "name", *FILLABLE)
+    rows = Stakeholder.objects.filter(workspace=workspace).values(
+        "pk", "kind", "name", "name_key", *FILLABLE
+    )
     by_pk = {row["pk"]: row for row in rows}
     people: dict[str, list[int]] = {}
     orgs: dict[str, int] = {}
     emails: dict[str, int] = {}
     for pk, row in sorted(by_pk.items()):
-        key = name_key(row["name"])
+        key = row["name_key"] or name_key(row["name"])
         if row["kind"] == Stakeholder.Kind.PERSON:
             people.setdefault(key, []).append(pk)
         else:
@@ -152,7 +154,7 @@ def _known(workspace: Workspace) -> _Known:
 
 
 #: The fields an imported row sets, which `_validated` checks.
-CHECKED = frozenset({"kind", "name", "sector", "notes", *FILLABLE})
+CHECKED = frozenset({"kind", "name", "given_name", "family_name", "sector", "notes", *FILLABLE})
 
 
 def _validated(candidate: Stakeholder) -> str | None:
@@ -391,12 +393,7 @@ def apply_plan(workspace: Workspace, plan: Plan, *, tag: str = "") -> Outcome:
         org_ids: dict[str, int] = {}
         if plan.new_organisations:
             made = Stakeholder.objects.bulk_create(
-                Stakeholder(
-                    workspace=workspace,
-                    kind=Stakeholder.Kind.ORGANISATION,
-                    name=name,
-                    sector=plan.sector,
-                )
+                _new_organisation(workspace, plan.sector, name)
                 for name in plan.new_organisations.values()
             )
             org_ids = {
@@ -443,14 +440,29 @@ def apply_plan(workspace: Workspace, plan: Plan, *, tag: str = "") -> Outcome:
 
 
 def _new_stakeholder(workspace: Workspace, sector: str, record: ContactRecord) -> Stakeholder:
-    return Stakeholder(
+    """The stakeholder a row creates, with its given and family names as the file has them (or
+    split from the name) and its sort and duplicate keys: `bulk_create` calls no `save`."""
+    person = record.kind != "org"
+    stakeholder = Stakeholder(
         workspace=workspace,
-        kind=Stakeholder.Kind.ORGANISATION if record.kind == "org" else Stakeholder.Kind.PERSON,
+        kind=Stakeholder.Kind.PERSON if person else Stakeholder.Kind.ORGANISATION,
         name=record.full_name,
+        given_name=record.given_name[:100] if person else "",
+        family_name=record.family_name[:100] if person else "",
         sector=sector,
         notes=_notes(record),
         **_values(record),
     )
+    stakeholder.fill_names()
+    return stakeholder
+
+
+def _new_organisation(workspace: Workspace, sector: str, name: str) -> Stakeholder:
+    organisation = Stakeholder(
+        workspace=workspace, kind=Stakeholder.Kind.ORGANISATION, name=name, sector=sector
+    )
+    organisation.fill_names()
+    return organisation
 
 
 def _tag(workspace: Workspace, name: str, pks: Iterable[int]) -> None:

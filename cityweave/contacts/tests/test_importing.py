@@ -54,6 +54,11 @@ def test_linkedin_people_arrive_with_their_organisations_and_a_tag(riverton):
     assert theo.email == "theo.grant@example.com" and theo.title == "Analyst"
     assert [org.name for org in theo.organisations.all()] == ["Contoso, Ltd."]
     assert "Connected on 14 Mar 2025." in theo.notes
+    # Bulk-created, yet named like a saved stakeholder: listed under G, keyed for duplicates.
+    assert (theo.given_name, theo.family_name) == ("Theo", "Grant")
+    assert theo.sort_name.startswith("grant") and theo.name_key == "theo grant"
+    contoso = theo.organisations.get()
+    assert contoso.name_key == "contoso" and contoso.given_name == ""
     sarah = Stakeholder.objects.get(name__startswith="Sarah Looper")
     assert sarah.website == "https://www.linkedin.com/in/sarah-looper"  # no scheme in the file
     assert set(theo.tags.values_list("name", flat=True)) == {"imported linkedin"}
