@@ -33,7 +33,7 @@ def test_log_in_add_a_stakeholder_log_an_interaction_with_a_follow_up_and_see_it
         "link", name="Stakeholders"
     ).click()
     page.get_by_role("link", name="Add stakeholder").click()
-    page.get_by_label("Name").fill("Riverton Food Bank")
+    page.get_by_role("textbox", name="Name", exact=True).fill("Riverton Food Bank")
     page.get_by_label("Sector").select_option(label="Nonprofit")
     page.get_by_role("button", name="Save").click()
     page.get_by_role("heading", name="Riverton Food Bank").wait_for()
