@@ -33,6 +33,7 @@ class UploadForm(forms.Form):
     )
     sector = forms.ChoiceField(
         label="Sector of new stakeholders",
+        initial="business",
         help_text="Given to the people and organisations the import creates; change it later one by one.",
     )
     tag = forms.CharField(
