@@ -11,7 +11,8 @@ import pytest
 from cityweave.contacts import services
 from cityweave.contacts.models import ImportJob
 from cityweave.stakeholders.models import Stakeholder
-from cityweave.testing import PASSWORD, make_member, make_stakeholder, make_user, make_workspace
+from cityweave.testing import make_member, make_stakeholder, make_user, make_workspace
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,11 +42,7 @@ def test_a_linkedin_file_is_previewed_merged_and_imported(browser, live_server, 
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
-        page.goto("/accounts/login/")
-        page.get_by_label("Email").fill("alice@riverton.example")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url("**/w/riverton/")
+        log_in(page)
         page.goto("/w/riverton/stakeholders/")
         page.get_by_role("link", name="Import contacts").click()
         page.get_by_label("Contact file").set_input_files(str(LINKEDIN))

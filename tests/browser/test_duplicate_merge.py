@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from cityweave.stakeholders.models import Stakeholder
-from cityweave.testing import PASSWORD, make_member, make_stakeholder, make_user, make_workspace
+from cityweave.testing import make_member, make_stakeholder, make_user, make_workspace
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,11 +24,7 @@ def test_a_duplicate_is_warned_saved_anyway_and_merged(browser, live_server, wid
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
-        page.goto("/accounts/login/")
-        page.get_by_label("Email").fill("alice@riverton.example")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url("**/w/riverton/")
+        log_in(page)
 
         page.goto("/w/riverton/stakeholders/new/")
         page.locator("#id_name").fill("The Riverton Community Foundation, Inc.")

@@ -30,6 +30,7 @@ from cityweave.stakeholders.models import Stakeholder, Tie
 from cityweave.stakeholders.services import add_sector
 from cityweave.workspaces.models import Membership
 from cityweave.workspaces.services import move_to_trash
+from tests.browser.helpers import log_in as log_in_as
 
 pytestmark = [
     pytest.mark.browser,
@@ -158,14 +159,6 @@ def address(name: str, city: dict[str, Any]) -> str:
     return reverse(name, kwargs=kwargs)
 
 
-def log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**/w/{DEMO_SLUG}/")
-
-
 def serious_violations(page) -> list[str]:
     """(axe-core is in every page of the context: see `open_context`.) axe-core's serious and critical WCAG 2.x A/AA findings on the page, one line each."""
     results = page.evaluate(
@@ -240,7 +233,7 @@ def test_every_page_is_accessible_and_fits_the_window(browser, live_server, city
     page.set_default_timeout(20_000)
     problems: list[str] = []
     try:
-        log_in(page, DEMO_USERS[0].email)
+        log_in_as(page, DEMO_USERS[0].email, DEMO_PASSWORD, DEMO_SLUG)
         # Logging out is last: every other page needs the session.
         names = sorted(page_routes(), key=lambda name: name == "logout")
         for name in names:
@@ -265,7 +258,7 @@ def test_pages_outside_a_session_and_a_viewers_403_are_accessible(browser, live_
             for path in ("/accounts/login/", "/accounts/password-reset/"):
                 check(page, path, problems)
             check(page, "/nowhere/", problems, status=404)
-            log_in(page, viewer)
+            log_in_as(page, viewer, DEMO_PASSWORD, DEMO_SLUG)
             check(page, f"/w/{DEMO_SLUG}/stakeholders/new/", problems, status=403)
         finally:
             context.close()

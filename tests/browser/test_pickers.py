@@ -9,7 +9,8 @@ import pytest
 
 from cityweave.engagement.models import Interaction
 from cityweave.stakeholders.models import Tie
-from cityweave.testing import PASSWORD, make_member, make_stakeholder, make_user, make_workspace
+from cityweave.testing import make_member, make_stakeholder, make_user, make_workspace
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,14 +29,6 @@ def riverton_people():
     for i in range(60):
         make_stakeholder(riverton, f"Neighbourhood Group {i:02d}", sector="community-group")
     return {"alice": alice, "dana": dana, "city": city, "foundation": foundation, "bank": bank}
-
-
-def log_in(page) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill("alice@riverton.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/w/riverton/")
 
 
 def type_into(scope, label: str, typed: str):

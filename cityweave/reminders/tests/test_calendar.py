@@ -151,7 +151,10 @@ def test_the_feed_url_needs_no_session_and_dies_with_its_token(client, alice_mem
 
 
 def test_the_page_creates_renews_and_turns_off_the_feed(alice_client, alice_member):
-    assert "Create my calendar feed" in alice_client.get(PAGE).text
+    page = alice_client.get(PAGE).text
+    assert "Create my calendar feed" in page
+    assert page.count('id="calendar-heading"') == 1  # in the page, not in its <title>
+    assert "<title>Notifications" in page and "section" not in page.split("</title>")[0]
     assert alice_client.post(PAGE, {"action": "feed-new"}).status_code == 302
     first = CalendarFeed.objects.get(member=alice_member).token
     page = alice_client.get(PAGE).text
