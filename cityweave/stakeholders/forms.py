@@ -11,7 +11,12 @@ from django.urls import reverse
 from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Stakeholder, Tie, sector_choices
 from cityweave.vocabulary import PartnerRole, ValueType
 from cityweave.web.forms import choice_field
-from cityweave.web.widgets import LookupSelect, LookupSelectMultiple, LookupWidgetMixin
+from cityweave.web.widgets import (
+    LookupSelect,
+    LookupSelectMultiple,
+    LookupWidgetMixin,
+    checked_ids,
+)
 from cityweave.workspaces.forms import MemberChoiceField, pick_members
 from cityweave.workspaces.models import Membership, Workspace
 
@@ -22,12 +27,20 @@ class StakeholderChoiceField(forms.ModelChoiceField):
     widget = LookupSelect
     default_error_messages = {"invalid_choice": "No such stakeholder in this workspace."}
 
+    def to_python(self, value: Any) -> Any:
+        checked_ids(value, self)
+        return super().to_python(value)
+
 
 class StakeholdersChoiceField(forms.ModelMultipleChoiceField):
     """Stakeholders of the workspace, picked by searching for their names."""
 
     widget = LookupSelectMultiple
     default_error_messages = {"invalid_choice": "No such stakeholder in this workspace: %(value)s."}
+
+    def clean(self, value: Any) -> Any:
+        checked_ids(value or [], self)
+        return super().clean(value)
 
 
 def pick_stakeholders(

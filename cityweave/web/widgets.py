@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 
+from cityweave.storable import MAX_ID
+
 
 class LookupWidgetMixin(forms.widgets.ChoiceWidget):
     """Renders the chosen option(s) alone, with `data-lookup` naming a JSON endpoint that picker.js
@@ -74,12 +76,13 @@ class LookupWidgetMixin(forms.widgets.ChoiceWidget):
 
 
 def _is_valid(model_field: Any, value: str) -> bool:
-    """Whether `value` can be looked up in `model_field` (a submitted "abc" for an integer id cannot)."""
+    """Whether `value` can be looked up in `model_field`: a submitted "abc", or a number past
+    what the database stores, for an integer id cannot."""
     try:
-        model_field.to_python(value)
+        python = model_field.to_python(value)
     except ValidationError:
         return False
-    return True
+    return not isinstance(python, int) or 1 <= python <= MAX_ID
 
 
 class LookupSelect(LookupWidgetMixin, forms.Select):
@@ -88,3 +91,16 @@ class LookupSelect(LookupWidgetMixin, forms.Select):
 
 class LookupSelectMultiple(LookupWidgetMixin, forms.SelectMultiple):
     """A search-as-you-type picker of several records."""
+
+
+def checked_ids(values: Any, field: forms.Field) -> None:
+    """Refuse, as the field's own "invalid_choice", an id no record can have (past MAX_ID, which
+    the database would reject with an error rather than find nothing)."""
+    for value in values if isinstance(values, list | tuple) else [values]:
+        text = str(value).strip()
+        if text.isascii() and text.isdigit() and not 1 <= int(text) <= MAX_ID:
+            raise ValidationError(
+                field.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": text},
+            )

@@ -10,7 +10,12 @@ from django import forms
 from django.urls import reverse
 
 from cityweave.stakeholders.models import Sector
-from cityweave.web.widgets import LookupSelect, LookupSelectMultiple, LookupWidgetMixin
+from cityweave.web.widgets import (
+    LookupSelect,
+    LookupSelectMultiple,
+    LookupWidgetMixin,
+    checked_ids,
+)
 from cityweave.workspaces.models import Membership, Role, Workspace
 
 
@@ -85,6 +90,10 @@ class MemberChoiceField(forms.ModelChoiceField):
     widget = LookupSelect
     default_error_messages = {"invalid_choice": "No such member of this workspace."}
 
+    def to_python(self, value: Any) -> Any:
+        checked_ids(value, self)
+        return super().to_python(value)
+
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.user.display_name)
 
@@ -94,6 +103,10 @@ class MembersChoiceField(forms.ModelMultipleChoiceField):
 
     widget = LookupSelectMultiple
     default_error_messages = {"invalid_choice": "No such member of this workspace: %(value)s."}
+
+    def clean(self, value: Any) -> Any:
+        checked_ids(value or [], self)
+        return super().clean(value)
 
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.user.display_name)
