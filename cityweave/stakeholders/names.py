@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 #: Honorifics and ranks before a person's name, as `name_key` spells them (no dots, lowercase).
 TITLES = frozenset(
@@ -20,7 +21,8 @@ TITLES = frozenset(
         "sheikh", "hon", "honourable", "honorable", "rt", "cllr", "councillor", "councilor",
         "alderman", "alderwoman", "mayor", "senator", "sen", "rep", "representative", "gov",
         "governor", "judge", "amb", "ambassador", "capt", "captain", "col", "colonel", "gen", "lt",
-        "sgt",
+        "sgt", "commissioner", "father", "sister", "councilmember", "councilwoman", "councilman",
+        "assemblymember", "assemblywoman", "assemblyman", "supervisor", "delegate", "chancellor",
     ]
 )  # fmt: skip
 #: Letters after a person's name that say nothing about who they are (generational suffixes such
@@ -71,12 +73,35 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", _NOT_WORD.sub(" ", bare)).strip()
 
 
-def _strip_titles(words: list[str]) -> list[str]:
-    """Leading honorifics off, keeping at least one word."""
+#: Two-word offices before a person's name ("State Senator Grace Holloway"), whose first word alone
+#: is no title: "City of Riverton" and "State Street Bank" keep theirs.
+TITLE_PAIRS = frozenset(
+    {
+        ("state", "senator"), ("state", "representative"), ("state", "rep"), ("council", "member"),
+        ("city", "councillor"), ("city", "councilor"), ("city", "commissioner"),
+        ("county", "commissioner"), ("county", "executive"), ("county", "supervisor"),
+        ("vice", "mayor"), ("deputy", "mayor"), ("lieutenant", "governor"), ("lt", "governor"),
+        ("district", "attorney"), ("police", "chief"), ("fire", "chief"),
+    }
+)  # fmt: skip
+
+
+def _titles_end(words: list[str], token: Callable[[str], str] = str) -> int:
+    """How many leading words are honorifics or offices (TITLES, TITLE_PAIRS), leaving one word."""
     start = 0
-    while start < len(words) - 1 and words[start] in TITLES:
-        start += 1
-    return words[start:]
+    while start < len(words) - 1:
+        if start < len(words) - 2 and (token(words[start]), token(words[start + 1])) in TITLE_PAIRS:
+            start += 2
+        elif token(words[start]) in TITLES:
+            start += 1
+        else:
+            break
+    return start
+
+
+def _strip_titles(words: list[str]) -> list[str]:
+    """Leading honorifics and offices off, keeping at least one word."""
+    return words[_titles_end(words) :]
 
 
 def _strip_trailing(words: list[str]) -> list[str]:
@@ -137,10 +162,7 @@ def _token(word: str) -> str:
 
 
 def _drop_titles(words: list[str]) -> list[str]:
-    start = 0
-    while start < len(words) - 1 and _token(words[start]) in TITLES:
-        start += 1
-    return words[start:]
+    return words[_titles_end(words, _token) :]
 
 
 def _is_post_nominal(word: str) -> bool:

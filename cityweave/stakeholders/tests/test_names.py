@@ -199,3 +199,23 @@ def test_the_list_page_sorts_people_under_their_family_name(alice_client, alice_
     api = alice_api.get("/api/v1/workspaces/riverton/stakeholders").json()
     assert [s["name"] for s in api["items"]] == ["Zoe Adams", "Dr. Alan Brooks", "Carla Diaz"]
     assert api["items"][1]["family_name"] == "Brooks"
+
+
+@pytest.mark.parametrize(
+    ("written", "key", "given", "family"),
+    [
+        ("State Senator Grace Holloway", "grace holloway", "Grace", "Holloway"),
+        ("Council Member Beth Sorensen", "beth sorensen", "Beth", "Sorensen"),
+        ("Commissioner Harold Lindgren", "harold lindgren", "Harold", "Lindgren"),
+        ("Father Michael Doyle", "michael doyle", "Michael", "Doyle"),
+        ("Deputy Mayor Ana Ruiz", "ana ruiz", "Ana", "Ruiz"),
+    ],
+)
+def test_an_office_before_a_name_is_no_part_of_it(written, key, given, family):
+    assert name_key(written) == key
+    assert split_person_name(written) == (given, family)
+
+
+@pytest.mark.parametrize("name", ["City of Riverton", "State Street Bank", "Council for the Arts"])
+def test_a_word_that_begins_an_office_stays_in_an_organisations_name(name):
+    assert name_key(name) == fold(name)
