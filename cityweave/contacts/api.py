@@ -18,7 +18,7 @@ from ninja.responses import Status
 from cityweave.contacts import services
 from cityweave.contacts.importing import DECISIONS, ImportProblem
 from cityweave.contacts.models import MAX_IMPORT_BYTES, ImportJob
-from cityweave.contacts.readers import ReadError, parse_mapping
+from cityweave.contacts.readers import MappingError, ReadError, parse_mapping
 from cityweave.contacts.readers.fields import check_mapping
 from cityweave.storable import MAX_ID
 from cityweave.workspaces.api import api_member
@@ -141,7 +141,13 @@ def create_import(
             check_mapping(job.mapping, services.headers_of(data, job.format))
         plan = services.plan_job(job)
     except (ReadError, ImportProblem) as error:
-        field = "sector" if isinstance(error, ImportProblem) else "file"
+        field = (
+            error.field
+            if isinstance(error, ImportProblem)
+            else "mapping"
+            if isinstance(error, MappingError)
+            else "file"
+        )
         message = str(error).removeprefix(f"{field}: ")
         raise ValidationError({field: message}) from None
     if dry_run:

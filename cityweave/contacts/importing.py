@@ -73,8 +73,17 @@ def summary(counts: dict[str, int]) -> str:
     )
 
 
+#: The most rows one import takes: more would hold a server process for minutes in the preview.
+MAX_ROWS = 20_000
+
+
 class ImportProblem(ValueError):
-    """The import as a whole cannot go ahead (an unknown sector, say); the message names the field."""
+    """The import as a whole cannot go ahead (an unknown sector, a file too long); `field` names
+    the field at fault and the message starts with it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}")
 
 
 @dataclass
@@ -206,10 +215,15 @@ def plan_import(
     scan of the workspace's people (C++, about 0.1 ms per 1,000 names).
     """
     if sector not in {key for key, _ in sector_choices(workspace)}:
-        raise ImportProblem(f"sector: “{sector}” is not one of this workspace's sectors.")
+        raise ImportProblem("sector", f"“{sector}” is not one of this workspace's sectors.")
+    rows_read = len(read.records) + len(read.errors)
+    if rows_read > MAX_ROWS:
+        raise ImportProblem(
+            "file", f"{rows_read:,} rows; an import takes at most {MAX_ROWS:,}: split the file."
+        )
     decisions = decisions or {}
     known = _known(workspace)
-    person_keys = list(known.people_by_key)
+    person_keys = _blocks(known.people_by_key)
     org_keys = list(known.orgs_by_key)
     new_orgs: dict[str, str] = {}
     seen_emails: dict[str, int] = {}
@@ -247,6 +261,27 @@ def plan_import(
     return Plan(rows, new_orgs, sector)
 
 
+def _blocks(keys: Iterable[str]) -> dict[str, list[str]]:
+    """Name keys by the first letter of their first word and of their last word: a probable
+    duplicate shares one of them (a close spelling rarely changes both), so each row is compared
+    with a few hundred names rather than every person of a large workspace."""
+    blocks: dict[str, list[str]] = {}
+    for key in keys:
+        words = key.split()
+        for letter in {words[0][:1], words[-1][:1]} if words else set():
+            blocks.setdefault(letter, []).append(key)
+    return blocks
+
+
+def _near(key: str, blocks: dict[str, list[str]]) -> list[str]:
+    words = key.split()
+    if not words:
+        return []
+    first, last = words[0][:1], words[-1][:1]
+    near = blocks.get(first, [])
+    return near if first == last else near + blocks.get(last, [])
+
+
 def _organisation(
     name: str, known: _Known, org_keys: list[str], new_orgs: dict[str, str]
 ) -> tuple[str, int | None]:
@@ -271,7 +306,7 @@ def _plan_row(
     sector: str,
     decisions: dict[int, str],
     known: _Known,
-    person_keys: list[str],
+    person_keys: dict[str, list[str]],
     org_keys: list[str],
     new_orgs: dict[str, str],
     seen_emails: dict[str, int],
@@ -304,7 +339,11 @@ def _plan_row(
         else []
     )
     existing = next((known.by_email[e] for e in emails if e in known.by_email), None)
-    if existing is None and record.kind == "org":
+    if existing is None and (
+        record.kind == "org"
+        # A row that gives only a name, and the name of an organisation here: that organisation.
+        or not (record.organisations or record.given_name or record.family_name)
+    ):
         existing = known.orgs_by_key.get(key)
     if existing is None:
         matched_orgs = {pk for _, pk in organisations if pk is not None}
@@ -324,9 +363,13 @@ def _plan_row(
             candidates = tuple(same_name)
             if not candidates and record.kind != "org":
                 close = process.extract(
-                    key, person_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_PERSON, limit=3
+                    key, _near(key, person_keys), scorer=fuzz.ratio, score_cutoff=FUZZY_PERSON
                 )
-                candidates = tuple(pk for match, _, _ in close for pk in known.people_by_key[match])
+                candidates = tuple(
+                    dict.fromkeys(
+                        pk for match, _, _ in close[:3] for pk in known.people_by_key[match]
+                    )
+                )
             if candidates:
                 decision = decisions.get(record.row, "skip")
                 if decision == "keep":

@@ -58,6 +58,7 @@ def test_a_mapping_and_decisions_are_read_and_checked(alice_api, riverton):
     assert unmapped.status_code == 422 and "name" in unmapped.json()["detail"][0]["msg"]
     unknown = post(alice_api, data, "people.csv", mapping="nickname=Who", dry_run="true")
     assert unknown.status_code == 422 and "nickname" in unknown.json()["detail"][0]["msg"]
+    assert unknown.json()["detail"][0]["field"] == "mapping"
     bad = post(alice_api, data, "people.csv", decisions="2=perhaps", dry_run="true")
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "decisions"
 

@@ -201,3 +201,24 @@ def test_a_job_runs_with_progress_and_keeps_its_report(riverton, alice_member):
         riverton, alice_member, "people.csv", csv_bytes("Name,Email,Company"), sector="nonprofit"
     )
     assert second.mapping == job.mapping
+
+
+def test_a_file_past_the_row_limit_is_refused_naming_it(riverton, monkeypatch):
+    monkeypatch.setattr("cityweave.contacts.importing.MAX_ROWS", 3)
+    data = csv_bytes("Name", "A One", "B Two", "C Three", "D Four")
+    with pytest.raises(ImportProblem, match="file: 4 rows; an import takes at most 3"):
+        plan_of(riverton, data)
+
+
+def test_a_row_with_only_an_organisations_name_is_that_organisation(riverton):
+    foundation = make_stakeholder(riverton, "Riverton Community Foundation", kind="organisation")
+    plan = plan_of(riverton, csv_bytes("Name,Email", "Riverton Community Foundation,hello@rcf.org"))
+    (row,) = plan.rows
+    assert (row.action, row.existing) == (UPDATE, foundation.pk)
+
+
+def test_an_office_in_the_file_or_the_workspace_still_finds_the_person(riverton):
+    grace = make_stakeholder(riverton, "State Senator Grace Holloway", kind="person")
+    plan = plan_of(riverton, csv_bytes("Name,Company", "Grace Holloway,Riverton Senate Office"))
+    (row,) = plan.rows
+    assert row.existing == grace.pk and row.action in (UPDATE, DUPLICATE)

@@ -71,10 +71,16 @@ class Command(BaseCommand):
             help="Tag every stakeholder created or updated (default: 'imported FORMAT DATE').",
         )
         parser.add_argument(
-            "--merge", default="", help="Rows whose probable duplicate is the same stakeholder."
+            "--merge",
+            action="append",
+            default=[],
+            help="Rows whose probable duplicate is the same stakeholder (4,17; may repeat).",
         )
         parser.add_argument(
-            "--keep-both", default="", help="Rows whose probable duplicate is someone else."
+            "--keep-both",
+            action="append",
+            default=[],
+            help="Rows whose probable duplicate is someone else (4,17; may repeat).",
         )
         parser.add_argument("--report", help="Write the row-by-row report to this CSV file.")
         parser.add_argument(
@@ -94,8 +100,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"file: cannot read {path}: {error.strerror}.", returncode=2
             ) from None
-        decisions = dict.fromkeys(_rows(options["merge"], "--merge"), "merge")
-        decisions |= dict.fromkeys(_rows(options["keep_both"], "--keep-both"), "keep")
+        decisions: dict[int, str] = {}
+        for text in options["merge"]:
+            decisions |= dict.fromkeys(_rows(text, "--merge"), "merge")
+        for text in options["keep_both"]:
+            decisions |= dict.fromkeys(_rows(text, "--keep-both"), "keep")
         format = options["format"] or detect_format(data)
         try:
             mapping = parse_mapping(options["map"]) if options["map"] else None
