@@ -23,6 +23,7 @@ from cityweave.engagement.models import Commitment, Interaction
 from cityweave.engagement.services import interactions_visible_to, workspace_zone
 from cityweave.goals.models import Goal
 from cityweave.reminders.models import CalendarFeed
+from cityweave.reminders.services import promise_line
 from cityweave.workspaces.models import Membership, Role
 
 #: A planned interaction has no end of its own: its event lasts this long.
@@ -53,9 +54,10 @@ def revoke_feed(member: Membership) -> bool:
     return bool(deleted)
 
 
-def feed_url(feed: CalendarFeed) -> str:
-    """The feed's absolute address, on the site's public URL (`CITYWEAVE_URL`)."""
-    return _absolute(reverse("calendar-feed", args=[feed.token]))
+def feed_url(feed: CalendarFeed, base: str = "") -> str:
+    """The feed's absolute address, on `base` (the address the page was asked on) or else the
+    site's public URL (`CITYWEAVE_URL`)."""
+    return _absolute(reverse("calendar-feed", args=[feed.token]), base)
 
 
 def feed_member(token: str) -> Membership | None:
@@ -70,8 +72,8 @@ def feed_member(token: str) -> Membership | None:
     return feed.member if feed else None
 
 
-def _absolute(path: str) -> str:
-    return settings.CITYWEAVE_URL.rstrip("/") + path
+def _absolute(path: str, base: str = "") -> str:
+    return (base or settings.CITYWEAVE_URL).rstrip("/") + path
 
 
 def _stamp(moment: dt.datetime | None) -> dt.datetime:
@@ -99,7 +101,7 @@ def _all_day(uid: str, stamp: dt.datetime, day: dt.date, summary: str, url: str)
     return event
 
 
-def _meeting(interaction: Interaction, zone: dt.tzinfo) -> Event:
+def _meeting(interaction: Interaction, zone: dt.tzinfo, base: str = "") -> Event:
     start = interaction.occurred_at.astimezone(zone)
     event = Event()
     event.add("uid", f"interaction-{interaction.uid}@cityweave")
@@ -112,7 +114,7 @@ def _meeting(interaction: Interaction, zone: dt.tzinfo) -> Event:
     event.add(
         "url",
         _absolute(
-            reverse("interactions:detail", args=[interaction.workspace.slug, interaction.pk])
+            reverse("interactions:detail", args=[interaction.workspace.slug, interaction.pk]), base
         ),
     )
     return event
@@ -125,7 +127,7 @@ def _responsible(member: Membership) -> Q:
     return mine | Q(owner__isnull=True) if member.role == Role.OWNER else mine
 
 
-def member_calendar(member: Membership, now: dt.datetime | None = None) -> bytes:
+def member_calendar(member: Membership, now: dt.datetime | None = None, base: str = "") -> bytes:
     """The member's feed as iCalendar bytes (UTF-8, CRLF lines).
 
     Holds: open commitments the member owns, on their due dates (all day); active goals' deadlines
@@ -143,19 +145,17 @@ def member_calendar(member: Membership, now: dt.datetime | None = None) -> bytes
         .order_by("due_on", "pk")
     )
     for commitment in commitments:
-        who = commitment.stakeholder.name
-        summary = (
-            f"Due: {commitment.description} (for {who})"
-            if commitment.owed_by == Commitment.OwedBy.US
-            else f"Expected from {who}: {commitment.description}"
-        )
+        # As the notifications word it: the stakeholder named once, "(owed to us)" when theirs.
+        summary = f"Due: {promise_line(commitment)}"
         calendar.add_component(
             _all_day(
                 f"commitment-{commitment.uid}@cityweave",
                 _stamp(commitment.updated_at),
                 commitment.due_on,
                 summary,
-                _absolute(reverse("commitments:detail", args=[workspace.slug, commitment.pk])),
+                _absolute(
+                    reverse("commitments:detail", args=[workspace.slug, commitment.pk]), base
+                ),
             )
         )
     goals = (
@@ -170,7 +170,7 @@ def member_calendar(member: Membership, now: dt.datetime | None = None) -> bytes
                 _stamp(goal.updated_at),
                 goal.deadline,
                 f"Goal deadline: {goal.statement}",
-                _absolute(reverse("goals:detail", args=[workspace.slug, goal.pk])),
+                _absolute(reverse("goals:detail", args=[workspace.slug, goal.pk]), base),
             )
         )
     meetings = (
@@ -182,7 +182,7 @@ def member_calendar(member: Membership, now: dt.datetime | None = None) -> bytes
         .order_by("occurred_at", "pk")
     )
     for interaction in meetings:
-        calendar.add_component(_meeting(interaction, zone))
+        calendar.add_component(_meeting(interaction, zone, base))
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
@@ -195,13 +195,13 @@ def _attendee(email: str, name: str, role: str = "REQ-PARTICIPANT") -> vCalAddre
     return address
 
 
-def interaction_invitation(interaction: Interaction) -> bytes:
+def interaction_invitation(interaction: Interaction, base: str = "") -> bytes:
     """One planned (or past) interaction as a single-event `.ics` file to send or import: its
     participants and the members present with an email are ATTENDEEs, its author the ORGANIZER
     (METHOD:REQUEST); without an author's email it is published (METHOD:PUBLISH)."""
     workspace = interaction.workspace
     calendar = _calendar(f"cityweave · {workspace.name}")
-    event = _meeting(interaction, workspace_zone(workspace))
+    event = _meeting(interaction, workspace_zone(workspace), base)
     author = interaction.author.user if interaction.author else None
     if author is not None and author.email:
         organizer = vCalAddress(f"mailto:{author.email}")

@@ -65,7 +65,7 @@ def _short(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def _promise(commitment: Commitment) -> str:
+def promise_line(commitment: Commitment) -> str:
     """A commitment as a line: what was promised, and to or by whom unless it says so already."""
     name, description = commitment.stakeholder.name, commitment.description
     named = name.casefold() in description.casefold()
@@ -108,7 +108,7 @@ def current_items(workspace: Workspace, now: dt.datetime | None = None) -> list[
     ).select_related("stakeholder")
     for commitment in commitments:
         overdue = commitment.due_on < today
-        what = _promise(commitment)
+        what = promise_line(commitment)
         when = (
             f"overdue since {_short(commitment.due_on)}"
             if overdue

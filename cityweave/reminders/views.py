@@ -36,7 +36,9 @@ class NotificationListView(WorkspaceView):
                 "frequency": services.frequency_of(self.member),
                 "frequencies": DigestFrequency.choices,
                 "feed": feed,
-                "feed_url": calendar.feed_url(feed) if feed else "",
+                "feed_url": calendar.feed_url(feed, request.build_absolute_uri("/"))
+                if feed
+                else "",
             },
         )
 
@@ -95,7 +97,8 @@ class InvitationView(WorkspaceView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         interaction = get_interaction(self.member, pk)
         response = HttpResponse(
-            calendar.interaction_invitation(interaction), content_type=calendar.CONTENT_TYPE
+            calendar.interaction_invitation(interaction, request.build_absolute_uri("/")),
+            content_type=calendar.CONTENT_TYPE,
         )
         response["Content-Disposition"] = f'attachment; filename="interaction-{interaction.pk}.ics"'
         return response
@@ -112,7 +115,8 @@ class CalendarFeedView(View):
         if member is None:
             raise Http404("No such calendar feed")
         response = HttpResponse(
-            calendar.member_calendar(member), content_type=calendar.CONTENT_TYPE
+            calendar.member_calendar(member, base=request.build_absolute_uri("/")),
+            content_type=calendar.CONTENT_TYPE,
         )
         response["Cache-Control"] = "private, max-age=300"
         response["Content-Disposition"] = 'inline; filename="cityweave.ics"'

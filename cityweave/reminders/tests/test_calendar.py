@@ -127,6 +127,15 @@ def test_vobject_reads_the_feed_too(alice_member, agenda):
     assert all(hasattr(event, "uid") and hasattr(event, "dtstamp") for event in parsed.vevent_list)
 
 
+def test_a_promise_owed_to_us_names_its_stakeholder_once(riverton, alice_member):
+    mayor = make_stakeholder(riverton, "Dr. Alan Brooks")
+    make_commitment(
+        mayor, owner=alice_member, description="Dr. Alan Brooks to send a letter", owed_by="them"
+    )
+    (summary,) = events(calendar.member_calendar(alice_member))
+    assert summary == "Due: Dr. Alan Brooks to send a letter (owed to us)"
+
+
 def test_an_owner_gets_what_nobody_owns_and_a_viewer_does_not(riverton, alice_member, bob_member):
     funder = make_stakeholder(riverton, "Riverton Community Foundation")
     make_commitment(funder, description="Nobody's promise")
@@ -157,8 +166,9 @@ def test_the_page_creates_renews_and_turns_off_the_feed(alice_client, alice_memb
     assert "<title>Notifications" in page and "section" not in page.split("</title>")[0]
     assert alice_client.post(PAGE, {"action": "feed-new"}).status_code == 302
     first = CalendarFeed.objects.get(member=alice_member).token
-    page = alice_client.get(PAGE).text
-    assert f"/calendar/{first}.ics" in page
+    page = alice_client.get(PAGE, HTTP_HOST="localhost:8766").text
+    # The address the office reached this server on, not a configured default's port.
+    assert f"http://localhost:8766/calendar/{first}.ics" in page
     alice_client.post(PAGE, {"action": "feed-new"})
     assert CalendarFeed.objects.get(member=alice_member).token != first
     alice_client.post(PAGE, {"action": "feed-off"})
