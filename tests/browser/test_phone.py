@@ -78,6 +78,21 @@ def test_on_a_phone_the_menu_folds_behind_a_button(phone):
     assert fits(phone)
 
 
+def test_on_a_phone_the_account_and_the_workspace_list_are_in_reach(phone):
+    phone.get_by_role("button", name="Menu").click()
+    phone.get_by_role("navigation", name="Workspace").get_by_role(
+        "link", name="Your account (Alice Reyes)"
+    ).click()
+    phone.wait_for_url("**/account/")
+    phone.goto("/w/riverton/")
+    phone.locator(".switcher summary").click()
+    listed = phone.locator(".switcher ul")
+    assert listed.is_visible()
+    box = listed.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert fits(phone)
+
+
 def test_on_a_desktop_the_menu_is_open_and_there_is_no_menu_button(desktop):
     assert desktop.get_by_role("navigation", name="Workspace").is_visible()
     assert not desktop.get_by_role("button", name="Menu").is_visible()
