@@ -66,11 +66,21 @@ COUNT_LABELS = {
 }
 
 
-def summary(counts: dict[str, int]) -> str:
-    """ "7 to create, 1 with an error, 5 new organisations": the counts that are not zero."""
-    return ", ".join(
-        f"{n} {COUNT_LABELS[key][0 if n == 1 else 1]}" for key, n in counts.items() if n
-    )
+#: The same, once the import has run.
+DONE_LABELS = {
+    **COUNT_LABELS,
+    CREATE: ("created", "created"),
+    UPDATE: ("updated", "updated"),
+    DUPLICATE: ("probable duplicate skipped", "probable duplicates skipped"),
+    "new organisations": ("new organisation created", "new organisations created"),
+}
+
+
+def summary(counts: dict[str, int], *, done: bool = False) -> str:
+    """The counts that are not zero, as "7 to create, 1 with an error, 5 new organisations", or
+    once `done` as "7 created, …"."""
+    labels = DONE_LABELS if done else COUNT_LABELS
+    return ", ".join(f"{n} {labels[key][0 if n == 1 else 1]}" for key, n in counts.items() if n)
 
 
 #: The most rows one import takes: more would hold a server process for minutes in the preview.

@@ -146,7 +146,7 @@ class ImportDetailView(WorkspaceView):
         report = job.report or {}
         return {
             "job": job,
-            "said": summary(report["counts"]) if report.get("counts") else "",
+            "said": summary(report["counts"], done=True) if report.get("counts") else "",
             "problems": [
                 row for row in report.get("rows", []) if row[1] in (ERROR, DUPLICATE, SKIP)
             ][:PREVIEW_ROWS],

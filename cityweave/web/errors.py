@@ -40,6 +40,7 @@ def error_page(
     """
     title, default = ERRORS[status]
     context = {"status": status, "title": title, "detail": detail or default, **context}
+    # `title` in **context (a page's own wording) wins over the status's.
     html = render_to_string(
         "errors/error.html", context, request=request if status != 500 else None
     )
@@ -88,7 +89,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 class MethodNotAllowedPageMiddleware:
     """Gives the bodiless 405 of a page view (Django's http_method_not_allowed) the error page,
-    keeping its Allow header; the API's and htmx's 405s pass through."""
+    for a visit to a form's address and a form sent to a page that takes none, keeping its Allow
+    header; the API's and htmx's 405s pass through."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -100,10 +102,19 @@ class MethodNotAllowedPageMiddleware:
             and not getattr(response, "streaming", False)
             and not response.content
             and not _api(request)
-            and request.method in ("GET", "HEAD")
+            and request.method in ("GET", "HEAD", "POST")
             and not request.headers.get("HX-Request")
         ):
-            page = error_page(request, 405)
+            page = (
+                error_page(
+                    request,
+                    405,
+                    "This page is for reading: it takes no form, so nothing was changed.",
+                    title="This page takes no form",
+                )
+                if request.method == "POST"
+                else error_page(request, 405)
+            )
             if response.has_header("Allow"):
                 page["Allow"] = response["Allow"]
             return page

@@ -61,7 +61,7 @@ def test_a_linkedin_file_is_previewed_merged_and_imported(browser, live_server, 
         if job.status == ImportJob.Status.QUEUED:
             services.run_job(job.pk)  # the background worker's part, when tasks are queued
         page.get_by_text("What the import did").wait_for()  # the progress poll reloads the page
-        assert "6 to create" in page.locator("main").inner_text()
+        assert "6 created" in page.locator("main").inner_text()
         page.get_by_role("link", name="linkedin").click()
         listed = page.locator("#results").inner_text()
         assert "Theo Grant" in listed and "Jeffery Goldberg" in listed

@@ -51,7 +51,7 @@ def test_upload_preview_and_import_linkedin(
     done = alice_client.get(f"{PAGE}{job.pk}/progress/")
     assert done["HX-Refresh"] == "true"
     report = alice_client.get(f"{PAGE}{job.pk}/")
-    assert "Of the file's rows: 7 to create" in report.text
+    assert "Of the file's rows: 7 created" in report.text
     assert "?tag=from%20linkedin" in report.text
     assert Stakeholder.objects.filter(kind="person", tags__name="from linkedin").count() == 7
     assert alice_client.post(f"{PAGE}{job.pk}/", {"action": "start"}).status_code == 409

@@ -65,6 +65,13 @@ def test_a_get_to_a_post_only_address_is_a_405_page_keeping_allow(alice_client, 
     assert "Go to the Riverton dashboard" in html
 
 
+def test_a_form_sent_to_a_reading_page_is_a_405_page(alice_client, riverton):
+    response = alice_client.post(reverse("dashboard", args=["riverton"]))
+    assert response.status_code == 405
+    html = page_text(response)
+    assert "This page takes no form" in html and "nothing was changed" in html
+
+
 def test_an_htmx_405_stays_bodiless(alice_client, riverton):
     goal = make_goal(riverton)
     response = alice_client.get(
