@@ -112,7 +112,7 @@ class Command(BaseCommand):
             plan = plan_import(workspace, read, sector=options["sector"], decisions=decisions)
         except (ReadError, ImportProblem) as error:
             raise CommandError(
-                f"{path.name}: {str(error).rstrip(".")}. Nothing was imported.", returncode=2
+                f"{path.name}: {str(error).rstrip('.')}. Nothing was imported.", returncode=2
             ) from None
         for row in plan.rows:
             if row.action in SHOWN:
