@@ -20,7 +20,12 @@ from cityweave.stakeholders.names import (
 )
 from cityweave.testing import make_stakeholder
 
-RESERVED = TITLES | POST_NOMINALS | LEGAL_SUFFIXES | {"the", "and", "co", "company", "jr", "sr"}
+RESERVED = (
+    TITLES
+    | POST_NOMINALS
+    | LEGAL_SUFFIXES
+    | {"the", "and", "co", "company", "jr", "sr", "ii", "iii", "iv"}
+)
 #: Plain words that are none of the words the key leaves out.
 words = st.text(string.ascii_letters, min_size=2, max_size=10).filter(
     lambda w: w.casefold() not in RESERVED
