@@ -65,6 +65,7 @@ class MappingForm(forms.Form):
         self, *args: Any, headers: list[str], mapping: dict[str, list[str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.headers = headers
         choices = [("", "—"), *((header, header) for header in headers)]
         for name in FIELDS:
             columns = mapping.get(name) or [""]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -176,13 +176,18 @@ def _known(workspace: Workspace) -> _Known:
 CHECKED = frozenset({"kind", "name", "given_name", "family_name", "sector", "notes", *FILLABLE})
 
 
+@cache
+def _unchecked() -> frozenset[str]:
+    """The stakeholder's fields an imported row does not set (and the sector, checked once)."""
+    return frozenset({f.name for f in Stakeholder._meta.concrete_fields} - CHECKED | {"sector"})
+
+
 def _validated(candidate: Stakeholder) -> str | None:
     """The first field of a stakeholder to be created that it cannot hold, as "field: problem",
     or None. Only the fields an import sets are checked (`clean_fields` with the others excluded);
     the sector was checked once for the whole import."""
-    others = {f.name for f in Stakeholder._meta.concrete_fields} - CHECKED | {"sector"}
     try:
-        candidate.clean_fields(exclude=others)
+        candidate.clean_fields(exclude=_unchecked())
     except ValidationError as error:
         name, messages = next(iter(error.message_dict.items()))
         return f"{name}: {' '.join(messages)}"

@@ -134,7 +134,9 @@ class ImportDetailView(WorkspaceView):
         context["mapping_form"] = form
         try:
             if job.format in services.TABULAR:
-                check_mapping(job.mapping, services.headers_of(bytes(job.data), job.format))
+                # The form read the file's headers already; a failed mapping POST has a form too.
+                headers = form.headers if form is not None else []
+                check_mapping(job.mapping, headers)
             plan = services.plan_job(job)
         except (MappingError, ReadError, ImportProblem) as error:
             context["problem"] = str(error)
