@@ -28,7 +28,10 @@ class StakeholderAdmin(WorkspaceScopedAdmin):
 class TieAdmin(WorkspaceScopedAdmin):
     """Relationships between two stakeholders."""
 
-    list_display = ("__str__", "kind", "status", "cadence_days", "trust", "owner", "workspace")
+    list_display = (
+        "__str__", "kind", "status", "cadence_days", "max_cadence_days", "trust", "owner",
+        "workspace",
+    )  # fmt: skip
     list_filter = (workspace_filter(), "kind", "status", "directed")
     search_fields = ("source__name", "target__name", "notes")
     list_select_related = ("source", "target", "owner__user", "workspace")

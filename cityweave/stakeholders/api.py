@@ -308,7 +308,17 @@ class TieIn(Schema):
     started_on: dt.date | None = None
     ended_on: dt.date | None = None
     cadence_days: Whole | None = Field(
-        default=None, ge=1, le=MAX_CADENCE_DAYS, description="Desired days between contacts."
+        default=None,
+        ge=1,
+        le=MAX_CADENCE_DAYS,
+        description="The ideal days between contacts; past it the tie is cooling.",
+    )
+    max_cadence_days: Whole | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_CADENCE_DAYS,
+        description="The most days between contacts before the tie is cold, at least "
+        "`cadence_days` (which it needs); null for twice `cadence_days`.",
     )
     roles: list[str] = Field(default=[], description="Roles the target plays: champion, funder, …")
     notes: str = Field(default="", max_length=TEXT_MAX_LENGTH)
@@ -332,6 +342,7 @@ class TiePatch(PatchSchema):
     started_on: dt.date | None = None
     ended_on: dt.date | None = None
     cadence_days: Whole | None = Field(default=None, ge=1, le=MAX_CADENCE_DAYS)
+    max_cadence_days: Whole | None = Field(default=None, ge=1, le=MAX_CADENCE_DAYS)
     roles: list[str] | None = None
     notes: str | None = Field(default=None, max_length=TEXT_MAX_LENGTH)
     owner: Id | None = None
@@ -353,7 +364,15 @@ class TieOut(Schema):
     status: str
     started_on: dt.date | None
     ended_on: dt.date | None
-    cadence_days: int | None
+    cadence_days: int | None = Field(description="The ideal days between contacts.")
+    max_cadence_days: int | None = Field(
+        description="The most days between contacts before the tie is cold; null for the "
+        "default, twice `cadence_days` (see `max_gap_days`)."
+    )
+    max_gap_days: int | None = Field(
+        description="The maximum in effect: `max_cadence_days`, else twice `cadence_days`; "
+        "null without a cadence."
+    )
     roles: list[str]
     notes: str
     owner: int | None

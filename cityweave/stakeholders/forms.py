@@ -198,14 +198,14 @@ class TieForm(forms.ModelForm):
     # The ends and the owner stay out of Meta.fields: the service resolves and checks them.
     field_order = [
         "source", "target", "kind", "directed", "status", "started_on", "ended_on",
-        "cadence_days", "owner", "trust", "value", "roles", "notes",
+        "cadence_days", "max_cadence_days", "owner", "trust", "value", "roles", "notes",
     ]  # fmt: skip
 
     class Meta:
         model = Tie
         fields = [
             "kind", "directed", "status", "started_on", "ended_on", "cadence_days",
-            "trust", "value", "roles", "notes",
+            "max_cadence_days", "trust", "value", "roles", "notes",
         ]  # fmt: skip
         widgets = {
             "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -222,6 +222,18 @@ class TieForm(forms.ModelForm):
         pick_members(self, "owner", workspace)
         # The model field's own bounds (0 and up) would otherwise win over the widget's.
         self.fields["cadence_days"].widget.attrs.update(min=1, max=MAX_CADENCE_DAYS)
+        self.fields["cadence_days"].label = "Ideal: contact every (days)"
+        self.fields["cadence_days"].help_text = (
+            "How often this relationship should be touched, 1 to 3,650 days; past it the tie "
+            "is cooling. Empty for none."
+        )
+        self.fields["max_cadence_days"].widget.attrs.update(min=1, max=MAX_CADENCE_DAYS)
+        self.fields["max_cadence_days"].label = "At most every (days)"
+        self.fields[
+            "max_cadence_days"
+        ].help_text = (
+            "The longest gap before the tie is cold, at least the ideal; empty for twice it."
+        )
         self.fields["directed"].label = "One-way"
         self.fields["directed"].help_text = "The tie runs from the first stakeholder to the second."
         for name in ("trust", "value"):

@@ -302,6 +302,14 @@ class Tie(WorkspaceRecord):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_CADENCE_DAYS)],
         help_text="How often this relationship should be touched, 1 to 3,650 days; empty for none.",
     )
+    max_cadence_days = models.PositiveIntegerField(
+        "contact at most every (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CADENCE_DAYS)],
+        help_text="The longest gap before the relationship is cold, from the ideal cadence up to "
+        "3,650 days; empty for twice the ideal.",
+    )
     roles = models.JSONField(
         default=list, blank=True, help_text="Roles the target plays (champion, funder…)."
     )
@@ -327,6 +335,14 @@ class Tie(WorkspaceRecord):
                 condition=~models.Q(source=models.F("target")),
                 name="tie_not_self",
                 violation_error_message="A tie needs two different stakeholders.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_cadence_days__isnull=True)
+                | models.Q(
+                    cadence_days__isnull=False, max_cadence_days__gte=models.F("cadence_days")
+                ),
+                name="tie_max_cadence_not_below_cadence",
+                violation_error_message="The maximum gap needs an ideal cadence no longer than it.",
             ),
         ]
 
@@ -355,11 +371,36 @@ class Tie(WorkspaceRecord):
             errors["ended_on"] = "The end date is before the start date."
         if not isinstance(self.roles, list) or any(r not in PartnerRole.values for r in self.roles):
             errors["roles"] = "Roles must be among: " + ", ".join(PartnerRole.values) + "."
+        if self.max_cadence_days is not None:
+            if not self.cadence_days:
+                errors["max_cadence_days"] = (
+                    "A maximum gap needs an ideal cadence: set “contact every” as well, "
+                    "or leave the maximum empty."
+                )
+            elif self.max_cadence_days < self.cadence_days:
+                errors["max_cadence_days"] = (
+                    f"The maximum gap ({self.max_cadence_days} days) is shorter than the ideal "
+                    f"cadence ({self.cadence_days} days); make it at least as long."
+                )
         if errors:
             raise ValidationError(errors)
 
     def other_end(self, stakeholder: Stakeholder) -> Stakeholder:
         return self.target if self.source_id == stakeholder.pk else self.source
+
+    @property
+    def max_gap_days(self) -> int | None:
+        """The longest gap in days before the tie is cold: `max_cadence_days`, else twice the
+        ideal `cadence_days`; None without a cadence."""
+        return effective_max_days(self.cadence_days, self.max_cadence_days)
+
+
+def effective_max_days(cadence_days: int | None, max_cadence_days: int | None) -> int | None:
+    """A tie's maximum gap in days: `max_cadence_days` when set, else twice `cadence_days`;
+    None when `cadence_days` is None or 0 (no cadence, no health)."""
+    if not cadence_days:
+        return None
+    return max_cadence_days or 2 * cadence_days
 
 
 class StakeholderMerge(models.Model):

@@ -294,11 +294,11 @@ def add_sector(member: Membership, key: str, label: str) -> Sector:
 
 
 TIE_FIELDS = (
-    "kind", "directed", "status", "started_on", "ended_on", "cadence_days",
+    "kind", "directed", "status", "started_on", "ended_on", "cadence_days", "max_cadence_days",
     "roles", "notes", "trust", "value",
 )  # fmt: skip
 
-TIE_NULLABLE = {"started_on", "ended_on", "cadence_days", "trust", "value"}
+TIE_NULLABLE = {"started_on", "ended_on", "cadence_days", "max_cadence_days", "trust", "value"}
 
 
 def ties(member: Membership) -> QuerySet[Tie]:

@@ -414,7 +414,7 @@ class TieExportView(WorkspaceView):
             lambda t: [
                 t.pk, t.source_id, t.source.name, t.target_id, t.target.name,
                 t.get_kind_display(), "yes" if t.directed else "no", t.get_status_display(),
-                t.started_on, t.ended_on, t.cadence_days, t.trust, t.value,
+                t.started_on, t.ended_on, t.cadence_days, t.max_cadence_days, t.trust, t.value,
                 t.owner.user.display_name if t.owner else "",
             ],
         )  # fmt: skip
@@ -422,7 +422,7 @@ class TieExportView(WorkspaceView):
 
 TIE_COLUMNS = [
     "id", "source_id", "source", "target_id", "target", "kind", "directed", "status",
-    "started_on", "ended_on", "cadence_days", "trust", "value", "owner",
+    "started_on", "ended_on", "cadence_days", "max_cadence_days", "trust", "value", "owner",
 ]  # fmt: skip
 
 

@@ -79,8 +79,8 @@ def full_riverton(riverton, alice_member, bob_member) -> Workspace:
 
     make_tie(
         bank, maria, kind="funder", directed=True, status="active", started_on=dt.date(2021, 5, 1),
-        cadence_days=30, roles=["funder", "champion"], owner=alice_member, trust=3, value=4,
-        notes="Annual grant cycle.",
+        cadence_days=30, max_cadence_days=45, roles=["funder", "champion"], owner=alice_member,
+        trust=3, value=4, notes="Annual grant cycle.",
     )  # fmt: skip
     make_tie(
         maria, metro, status="ended", started_on=dt.date(2019, 1, 1), ended_on=dt.date(2022, 6, 30)
@@ -228,6 +228,26 @@ def test_a_copy_imported_next_to_the_original_is_the_same_workspace(full_riverto
     assert copy_data == original
 
 
+def test_a_ties_maximum_gap_survives_the_round_trip_and_an_older_file_has_the_default(
+    full_riverton,
+) -> None:
+    data = exported(full_riverton)
+    assert [t["max_cadence_days"] for t in data["ties"]] == [45, None, None, None]
+    copy_workspace = import_workspace(copy.deepcopy(data), slug="riverton-copy")
+    assert sorted(
+        Tie.all_objects.filter(workspace=copy_workspace).values_list(
+            "cadence_days", "max_cadence_days"
+        ),
+        key=repr,
+    ) == sorted([(30, 45), (None, None), (None, None), (None, None)], key=repr)
+    for tie in data["ties"]:  # a file written before ties had a maximum
+        del tie["max_cadence_days"]
+    older = import_workspace(data, slug="riverton-older")
+    assert set(
+        Tie.all_objects.filter(workspace=older).values_list("max_cadence_days", flat=True)
+    ) == {None}
+
+
 def test_the_imported_trash_can_be_restored(full_riverton) -> None:
     copy_workspace = import_workspace(exported(full_riverton), slug="riverton-copy")
     owner = Membership.objects.get(workspace=copy_workspace, user__email="alice@riverton.example")
@@ -327,6 +347,9 @@ def test_a_bad_file_is_refused_before_anything_is_written(full_riverton, change,
         (_set("stakeholders.0.offers", ["money"]), "stakeholders[0].offers: Offers must be value types"),
         (_set("ties.0.status", "friendly"), "ties[0].status: Value 'friendly' is not a valid choice."),
         (_set("ties.0.trust", 9), "ties[0].trust: Ensure this value is less than or equal to 4."),
+        (_set("ties.0.max_cadence_days", 29), "ties[0].max_cadence_days: The maximum gap (29 days) is shorter than the ideal cadence (30 days)"),
+        (_set("ties.0.cadence_days", None), "ties[0].max_cadence_days: A maximum gap needs an ideal cadence"),
+        (_set("ties.0.max_cadence_days", 3651), "ties[0].max_cadence_days: Ensure this value is less than or equal to 3650."),
         (_set("sectors.0.key", "business"), "sectors[0].key: “business” is already a built-in sector."),
         (_set("commitments.1.owed_by", "nobody"), "commitments[1].owed_by: Value 'nobody' is not a valid choice."),
         # What a database cannot store, whichever it is (storable.py).
