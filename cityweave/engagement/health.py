@@ -1,7 +1,9 @@
 """Relationship health: days since the last interaction on a tie, against its contact cadence.
 
-A tie with a cadence is *healthy* until that many days pass without an interaction involving the
-stakeholder on the far side of it, *cooling* past the cadence, and *cold* past twice the cadence.
+A tie's cadence is a pair of gaps: the *ideal* (`Tie.cadence_days`, "contact every N days") and
+the *maximum* (`Tie.max_cadence_days`, "at most every M days"; when empty, twice the ideal). A tie
+with a cadence is *healthy* until the ideal number of days pass without an interaction involving
+the stakeholder on the far side of it, *cooling* past the ideal, and *cold* past the maximum.
 "The far side" is the external end of a tie between the city (its own organisation and people,
 `is_internal`) and someone else; for a tie between two external stakeholders it is an interaction
 that involved both. The clock starts at the later of that interaction and the tie's start date
@@ -15,7 +17,7 @@ Cost: each tie keeps its last contact (`Tie.last_contact_at`, see `contacts`), s
 with the tie and never scans the interaction history; only a tie whose latest interaction is still
 planned asks for the latest one that has happened. Across a workspace, the database tells healthy,
 cooling and cold apart itself (`health_statuses`, a CASE comparing each tie's dates with constants
-per cadence), so the map, the health filters and the dashboard's counts read no dates at all, and
+per ideal and per maximum), so the map, the health filters and the dashboard's counts read no dates at all, and
 the dashboard reads in full only the ties that can make its first ten (`at_risk_summary`).
 """
 
@@ -33,7 +35,7 @@ from django.utils import timezone
 
 from cityweave.engagement.contacts import Ends, LastContacts, last_contacts
 from cityweave.engagement.models import Interaction
-from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Stakeholder, Tie
+from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Stakeholder, Tie, effective_max_days
 from cityweave.workspaces.derived import derived
 from cityweave.workspaces.models import Membership, Workspace
 
@@ -54,9 +56,12 @@ class Reading:
     last_contact: dt.datetime | None
     cadence_days: int
     importance: int
+    #: The maximum gap in days (the tie's own, else twice `cadence_days`).
+    max_days: int
 
     @property
     def overdue_days(self) -> int:
+        """Days past the ideal cadence (0 while healthy)."""
         return max(0, self.days_since - self.cadence_days)
 
     @property
@@ -69,9 +74,16 @@ class Reading:
         return (
             ORDER[self.status],
             -self.importance,
-            -self.overdue_days / self.cadence_days,
+            -overdue_share(self.overdue_days, self.cadence_days, self.max_days),
             self.tie_id,
         )
+
+
+def overdue_share(overdue_days: int, cadence_days: int, max_days: int) -> float:
+    """How far a tie is overdue, as a share of the gap between its ideal and its maximum: 0 while
+    healthy, up to 1 while cooling, past 1 once cold (a gap of 0 days counts as 1 day). With the
+    default maximum (twice the ideal) this is days overdue / ideal."""
+    return overdue_days / max(1, max_days - cadence_days)
 
 
 @dataclass(frozen=True)
@@ -94,6 +106,16 @@ class TieHealth:
         return int(self.tie.cadence_days or 0)
 
     @property
+    def max_days(self) -> int:
+        """The maximum gap in days: the tie's own, else twice the ideal."""
+        return int(self.tie.max_gap_days or 0)
+
+    @property
+    def max_is_default(self) -> bool:
+        """Whether the maximum is the default, twice the ideal (the tie sets none)."""
+        return self.tie.max_cadence_days is None
+
+    @property
     def ends(self) -> Ends:
         return tuple(sorted(s.pk for s in self.counterparts))
 
@@ -112,8 +134,10 @@ class TieHealth:
         return LABELS[self.status]
 
 
-def classify(days_since: int, cadence_days: int) -> str:
-    if days_since > 2 * cadence_days:
+def classify(days_since: int, cadence_days: int, max_days: int | None = None) -> str:
+    """HEALTHY up to `cadence_days` whole days without contact (the ideal), COOLING past it up to
+    `max_days` (the maximum; None for twice the ideal), COLD past the maximum."""
+    if days_since > (max_days if max_days is not None else 2 * cadence_days):
         return COLD
     if days_since > cadence_days:
         return COOLING
@@ -128,10 +152,12 @@ def counterparts(tie: Tie) -> tuple[Stakeholder, ...]:
 
 @dataclass(frozen=True)
 class _TieFacts:
-    """What health is computed from: a tie's cadence, dates and the ids of its counterparts."""
+    """What health is computed from: a tie's cadence (ideal and maximum days), dates and the ids
+    of its counterparts."""
 
     tie_id: int
     cadence_days: int
+    max_days: int
     started_on: dt.date | None
     created_at: dt.datetime
     ends: Ends
@@ -175,11 +201,12 @@ def _reading(
     days = max(0, (now - reference).days)
     return Reading(
         facts.tie_id,
-        classify(days, facts.cadence_days),
+        classify(days, facts.cadence_days, facts.max_days),
         days,
         last,
         facts.cadence_days,
         facts.importance,
+        facts.max_days,
     )
 
 
@@ -237,6 +264,7 @@ def tie_health(ties: Iterable[Tie], now: dt.datetime | None = None) -> list[TieH
         _TieFacts(
             t.pk,
             int(t.cadence_days or 0),
+            int(t.max_gap_days or 0),
             t.started_on,
             t.created_at,
             tuple(sorted(s.pk for s in ends[t.pk])),
@@ -254,7 +282,7 @@ def tie_health(ties: Iterable[Tie], now: dt.datetime | None = None) -> list[TieH
 
 #: What `workspace_health` reads of each tie, after its id and workspace.
 HEALTH_FIELDS = (
-    "cadence_days", "started_on", "created_at", "last_contact_at",
+    "cadence_days", "max_cadence_days", "started_on", "created_at", "last_contact_at",
     "source_id", "source__is_internal", "source__influence",
     "target_id", "target__is_internal", "target__influence",
 )  # fmt: skip
@@ -284,7 +312,7 @@ def _readings_of(ties: QuerySet[Tie], now: dt.datetime) -> list[Reading]:
     facts: list[_TieFacts] = []
     workspace_id, zone_name = 0, "UTC"
     for (
-        pk, workspace, zone, cadence, started_on, created_at, stored_contact,
+        pk, workspace, zone, cadence, max_cadence, started_on, created_at, stored_contact,
         source, source_internal, source_influence, target, target_internal, target_influence,
     ) in rows:  # fmt: skip
         if source_internal and target_internal:
@@ -299,12 +327,22 @@ def _readings_of(ties: QuerySet[Tie], now: dt.datetime) -> list[Reading]:
             ends = (source, target) if source < target else (target, source)
             influence = max(source_influence or 0, target_influence or 0)
         facts.append(
-            _TieFacts(pk, cadence, started_on, created_at, ends, influence, stored_contact)
+            _TieFacts(
+                pk,
+                cadence,
+                effective_max_days(cadence, max_cadence) or 0,
+                started_on,
+                created_at,
+                ends,
+                influence,
+                stored_contact,
+            )
         )
     return _readings(facts, workspace_id, zone_name, now)
 
 
-#: Past this many distinct cadences in a workspace, the database's classification is skipped.
+#: Past this many distinct ideals, or maxima, in a workspace, the database's classification is
+#: skipped.
 MAX_CADENCES = 40
 
 
@@ -435,32 +473,55 @@ def _status_case(ties: QuerySet[Tie], now: dt.datetime) -> Case | None:
     outside the limits), as `_reading` would find it, computed by the database.
 
     days = whole days since the reference (the later of the last contact and the start's
-    midnight, else when the tie was recorded): healthy while days <= cadence, i.e. while the
-    reference is later than now - (cadence + 1) days; cold once days > 2 x cadence.
+    midnight, else when the tie was recorded): healthy while days <= the ideal, i.e. while the
+    reference is later than now - (ideal + 1) days; cooling while days <= the maximum; cold past
+    it. One WHEN per distinct ideal and one per distinct maximum (a tie's own, or twice the ideal
+    for the ties without one), so the query grows with the workspace's cadences, not its ties;
+    past MAX_CADENCES of either, None (every tie is then read here).
     """
-    pairs = set(ties.values_list("cadence_days", "workspace__timezone").distinct())
-    if not pairs or len(pairs) > MAX_CADENCES:
+    rows = set(
+        ties.values_list("cadence_days", "max_cadence_days", "workspace__timezone").distinct()
+    )
+    usable = {
+        (cadence, maximum, zone)
+        for cadence, maximum, zone in rows
+        if cadence and cadence <= MAX_CADENCE_DAYS and (maximum or 0) <= MAX_CADENCE_DAYS
+    }
+    ideals = {(cadence, zone) for cadence, _, zone in usable}
+    # A maximum is the tie's own (by value) or the default for its ideal (by the ideal).
+    maxima: set[tuple[int | None, int | None, str]] = {
+        (maximum, None, zone) for _, maximum, zone in usable if maximum is not None
+    }
+    maxima |= {(None, cadence, zone) for cadence, maximum, zone in usable if maximum is None}
+    if not usable or len(ideals) > MAX_CADENCES or len(maxima) > MAX_CADENCES:
         return None
-    whens = []
-    for cadence, zone in pairs:
-        if not cadence or cadence > MAX_CADENCE_DAYS:
-            continue  # recorded before cadences had a limit: left to the reading here
-        tz = zoneinfo.ZoneInfo(zone)
-        this = Q(cadence_days=cadence)
-        healthy = _later_than(now - dt.timedelta(days=cadence + 1), tz)
-        cooling = _later_than(now - dt.timedelta(days=2 * cadence + 1), tz)
-        whens.append(When(this & healthy, then=Value(HEALTHY)))
+    several_zones = len({zone for _, _, zone in usable}) > 1
+
+    def where(zone: str, this: Q) -> Q:
+        return this & Q(workspace__timezone=zone) if several_zones else this
+
+    # Recorded before cadences had a limit: left to the reading here.
+    outside = Q(cadence_days__gt=MAX_CADENCE_DAYS) | Q(max_cadence_days__gt=MAX_CADENCE_DAYS)
+    whens = [When(outside, then=Value(None))]
+    for cadence, zone in sorted(ideals):
+        healthy = _later_than(now - dt.timedelta(days=cadence + 1), zone)
+        whens.append(When(where(zone, Q(cadence_days=cadence)) & healthy, then=Value(HEALTHY)))
+    for maximum, ideal, zone in sorted(maxima, key=repr):
+        if maximum is not None:
+            this = where(zone, Q(max_cadence_days=maximum))
+        else:
+            this = where(zone, Q(max_cadence_days__isnull=True, cadence_days=ideal))
+            maximum = 2 * int(ideal or 0)
+        cooling = _later_than(now - dt.timedelta(days=maximum + 1), zone)
         whens.append(When(this & cooling, then=Value(COOLING)))
-        whens.append(When(this, then=Value(COLD)))
-    if not whens:
-        return None
-    return Case(*whens, default=None, output_field=CharField())
+    return Case(*whens, default=Value(COLD), output_field=CharField())
 
 
-def _later_than(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> Q:
+def _later_than(moment: dt.datetime, zone: str) -> Q:
     """A tie whose reference is later than `moment`: contacted after it, started on a day whose
-    midnight is after it (the day after the one it falls in), or neither and recorded after it."""
-    day_after = timezone.localdate(moment, zone) + dt.timedelta(days=1)
+    midnight (in time zone `zone`) is after it (the day after the one it falls in), or neither and
+    recorded after it."""
+    day_after = timezone.localdate(moment, zoneinfo.ZoneInfo(zone)) + dt.timedelta(days=1)
     return (
         Q(last_contact_at__gt=moment)
         | Q(started_on__gte=day_after)

@@ -81,7 +81,8 @@ def current_items(workspace: Workspace, now: dt.datetime | None = None) -> list[
       way owed, to their owner;
     - active goals whose deadline is within DEADLINE_SOON_DAYS ("deadline-soon") or passed
       ("deadline-passed"), to their owner;
-    - cold relationships (`engagement.health`: longer without contact than twice the cadence),
+    - cold relationships (`engagement.health`: longer without contact than the tie's maximum
+      gap, twice its ideal cadence unless it sets one),
       to their owner, each member's COLD_TIES_PER_MEMBER that matter most: the counterpart's
       influence (1-5), then the active goals its stakeholders serve, then their PageRank in the
       last finished network analysis.
@@ -163,7 +164,7 @@ def _cold_ties(
     ties = list(
         Tie.objects.filter(pk__in=cold)
         .select_related("source", "target")
-        .only("pk", "owner_id", "cadence_days", "source__name", "target__name")
+        .only("pk", "owner_id", "cadence_days", "max_cadence_days", "source__name", "target__name")
     )
     ends = {end for tie in ties for end in (tie.source_id, tie.target_id)}
     serving = dict(
@@ -181,7 +182,11 @@ def _cold_ties(
             float(sum(serving.get(end, 0) for end in (tie.source_id, tie.target_id))),
             max(pagerank.get(tie.source_id, 0.0), pagerank.get(tie.target_id, 0.0)),
         )
-        cadence = f"; contact wanted every {tie.cadence_days} days" if tie.cadence_days else ""
+        cadence = (
+            f"; contact wanted every {tie.cadence_days} days, at most every {tie.max_gap_days}"
+            if tie.cadence_days
+            else ""
+        )
         item = Item(
             Notification.Kind.TIE,
             tie.pk,

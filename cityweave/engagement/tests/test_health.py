@@ -5,8 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from cityweave.engagement.health import COLD, COOLING, HEALTHY, classify, tie_health
+from cityweave.engagement.health import (
+    COLD,
+    COOLING,
+    HEALTHY,
+    at_risk_summary,
+    classify,
+    health_statuses,
+    tie_health,
+    workspace_health,
+)
+from cityweave.stakeholders.models import Tie
 from cityweave.testing import make_interaction, make_member, make_stakeholder, make_tie
 from cityweave.workspaces.services import move_to_trash
 
@@ -199,3 +211,169 @@ def test_an_interaction_planned_for_later_does_not_count_yet(riverton, city, fou
     make_interaction(riverton, [foundation], when=NOW + dt.timedelta(days=3))
     health = health_of(tie)
     assert (health.status, health.last_contact) == (COOLING, days_ago(45))
+
+
+def every_reading(riverton, ties: list[Tie]) -> list[dict[int, str]]:
+    """Each tie's health as the page reading, the workspace reading and the database's CASE see
+    it: three dicts that must agree."""
+    queryset = Tie.objects.filter(workspace=riverton)
+    loaded = Tie.objects.filter(pk__in=[t.pk for t in ties]).select_related(
+        "workspace", "source", "target"
+    )
+    return [
+        {h.tie.pk: h.status for h in tie_health(loaded, now=NOW)},
+        {pk: r.status for pk, r in workspace_health(queryset, NOW).items()},
+        health_statuses(queryset, NOW),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("days", "status"),
+    [(30, HEALTHY), (31, COOLING), (45, COOLING), (46, COLD), (60, COLD)],
+)
+def test_with_its_own_maximum_a_tie_is_cold_past_it(riverton, city, foundation, days, status):
+    tie = make_tie(city, foundation, cadence_days=30, max_cadence_days=45)
+    make_interaction(riverton, [foundation], when=days_ago(days))
+    for found in every_reading(riverton, [tie]):
+        assert found == {tie.pk: status}
+    assert health_of(tie).max_days == 45 and not health_of(tie).max_is_default
+
+
+@pytest.mark.parametrize(
+    ("days", "status"), [(30, HEALTHY), (31, COOLING), (60, COOLING), (61, COLD)]
+)
+def test_without_one_the_maximum_is_twice_the_ideal_everywhere(
+    riverton, city, foundation, days, status
+):
+    tie = make_tie(city, foundation, cadence_days=30)
+    make_interaction(riverton, [foundation], when=days_ago(days))
+    for found in every_reading(riverton, [tie]):
+        assert found == {tie.pk: status}
+    assert health_of(tie).max_days == 60 and health_of(tie).max_is_default
+
+
+def test_a_maximum_equal_to_the_ideal_goes_from_healthy_straight_to_cold(
+    riverton, city, foundation, bank
+):
+    on_the_day = make_tie(city, foundation, cadence_days=14, max_cadence_days=14)
+    a_day_past = make_tie(city, bank, cadence_days=14, max_cadence_days=14)
+    make_interaction(riverton, [foundation], when=days_ago(14, hours=23))
+    make_interaction(riverton, [bank], when=days_ago(15))
+    for found in every_reading(riverton, [on_the_day, a_day_past]):
+        assert found == {on_the_day.pk: HEALTHY, a_day_past.pk: COLD}
+
+
+def test_a_maximum_counts_from_the_start_date_at_midnight_where_the_workspace_is(
+    riverton, city, foundation
+):
+    # Started 1 June, midnight in Chicago (05:00 UTC): 40 whole days pass at 05:00 UTC on 11 July.
+    tie = make_tie(
+        city, foundation, cadence_days=20, max_cadence_days=39, started_on=dt.date(2025, 6, 1)
+    )
+    queryset = Tie.objects.filter(workspace=riverton)
+    just_before = dt.datetime(2025, 7, 11, 4, 59, tzinfo=dt.UTC)
+    for now, status in ((just_before, COOLING), (just_before + dt.timedelta(minutes=2), COLD)):
+        assert tie_health([tie], now=now)[0].status == status
+        assert health_statuses(queryset, now) == {tie.pk: status}
+
+
+def test_classify_puts_the_boundaries_on_the_ideal_and_the_maximum():
+    assert [classify(d, 7, 10) for d in (7, 8, 10, 11)] == [HEALTHY, COOLING, COOLING, COLD]
+    assert [classify(d, 7, 7) for d in (7, 8)] == [HEALTHY, COLD]
+    assert [classify(d, 7, None) for d in (14, 15)] == [COOLING, COLD]
+
+
+def test_the_most_overdue_is_the_furthest_between_its_ideal_and_its_maximum(
+    riverton, city, foundation, bank
+):
+    # 34 days against 30 and at most 35 is 4/5 of the way to cold; 50 against 30 (so 60) is 2/3.
+    nearly_cold = make_tie(city, foundation, cadence_days=30, max_cadence_days=35)
+    further_past = make_tie(city, bank, cadence_days=30)
+    make_interaction(riverton, [foundation], when=days_ago(34))
+    make_interaction(riverton, [bank], when=days_ago(50))
+    assert [h.tie for h in tie_health([further_past, nearly_cold], now=NOW)] == [
+        nearly_cold,
+        further_past,
+    ]
+    ties = Tie.objects.filter(workspace=riverton)
+    assert [r.tie_id for r in workspace_health(ties, NOW).values()] == [
+        nearly_cold.pk,
+        further_past.pk,
+    ]
+    assert [r.tie_id for r in at_risk_summary(ties, NOW).first] == [nearly_cold.pk, further_past.pk]
+
+
+def test_many_maxima_cost_the_database_reading_no_more_queries(
+    riverton, city, django_assert_num_queries
+):
+    for number in range(12):
+        person = make_stakeholder(riverton, f"Partner {number}")
+        make_tie(city, person, cadence_days=10 + number, max_cadence_days=30 + 3 * number)
+        make_interaction(riverton, [person], when=days_ago(8 * number))
+    ties = Tie.objects.filter(workspace=riverton)
+    with django_assert_num_queries(2):
+        statuses = health_statuses(ties, NOW)
+    assert statuses == {pk: r.status for pk, r in workspace_health(ties, NOW).items()}
+    assert set(statuses.values()) == {HEALTHY, COOLING, COLD}
+
+
+#: Days ago, near the tie's ideal or maximum (a day either side) or anywhere, and hours more.
+AGO = st.tuples(
+    st.sampled_from(["ideal", "maximum", "anywhere"]), st.integers(-1, 1), st.integers(0, 500)
+)
+TIE_TERMS = st.tuples(
+    st.integers(1, 120),  # the ideal
+    st.none() | st.integers(0, 200),  # the maximum, as days past the ideal
+    st.none() | st.tuples(AGO, st.integers(0, 23)),  # the last contact
+    st.none() | AGO,  # the start
+    st.tuples(AGO, st.integers(0, 23)),  # when the tie was recorded
+)
+
+
+def _days(ago: tuple[str, int, int], ideal: int, maximum: int) -> int:
+    anchor, shift, anywhere = ago
+    return {"ideal": ideal, "maximum": maximum, "anywhere": anywhere}[anchor] + shift
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(terms=st.lists(TIE_TERMS, min_size=1, max_size=6))
+def test_the_database_and_the_reading_agree_on_any_ideal_and_maximum(riverton, city, terms):
+    outsiders = [make_stakeholder(riverton, f"Partner {n}") for n in range(len(terms))]
+    ties = []
+    gaps: dict[int, tuple[int, int]] = {}
+    try:
+        for person, (ideal, slack, contact, started, recorded) in zip(
+            outsiders, terms, strict=True
+        ):
+            maximum = 2 * ideal if slack is None else ideal + slack
+            tie = make_tie(
+                city,
+                person,
+                cadence_days=ideal,
+                max_cadence_days=None if slack is None else maximum,
+                started_on=None
+                if started is None
+                else days_ago(_days(started, ideal, maximum)).date(),
+            )
+            last = (
+                None if contact is None else days_ago(_days(contact[0], ideal, maximum), contact[1])
+            )
+            Tie.all_objects.filter(pk=tie.pk).update(
+                last_contact_at=last,
+                created_at=days_ago(_days(recorded[0], ideal, maximum), recorded[1]),
+            )
+            ties.append(tie)
+            gaps[tie.pk] = (ideal, maximum)
+        page, workspace, database = every_reading(riverton, ties)
+        assert page == workspace == database
+        for tie in ties:
+            reading = tie_health([Tie.objects.select_related("workspace").get(pk=tie.pk)], NOW)[0]
+            assert page[tie.pk] == classify(reading.days_since or 0, *gaps[tie.pk])
+    finally:
+        Tie.all_objects.filter(workspace=riverton).delete()
+        for person in outsiders:
+            person.delete()

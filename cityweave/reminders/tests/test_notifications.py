@@ -142,7 +142,26 @@ def test_a_cold_relationship_names_both_ends_and_no_date(riverton, alice_member)
     services.refresh_notifications(riverton)
     row = Notification.objects.get()
     assert (row.kind, row.object_id, row.state) == ("tie", tie.pk, "cold")
-    assert row.title == "Gone cold: City of Riverton and Harbor Bank; contact wanted every 14 days"
+    assert row.title == (
+        "Gone cold: City of Riverton and Harbor Bank; contact wanted every 14 days, at most every 28"
+    )
+
+
+def test_a_relationship_past_its_own_maximum_is_cold_and_says_so(riverton, alice_member):
+    city = make_stakeholder(riverton, "City of Riverton", is_internal=True)
+    bank = make_stakeholder(riverton, "Harbor Bank")
+    college = make_stakeholder(riverton, "Riverton College")
+    # 20 days without contact: past the explicit maximum of 18, short of the default 28.
+    tie = make_tie(city, bank, cadence_days=14, max_cadence_days=18, owner=alice_member)
+    make_tie(city, college, cadence_days=14, owner=alice_member)
+    make_interaction(riverton, [bank, college], timezone.now() - dt.timedelta(days=20))
+    services.refresh_notifications(riverton)
+    row = Notification.objects.get()
+    assert (row.kind, row.object_id, row.state) == ("tie", tie.pk, "cold")
+    assert row.title == (
+        "Gone cold: City of Riverton and Harbor Bank; contact wanted every 14 days, at most every 18"
+    )
+    assert [i.title for i in services.current_items(riverton)] == [row.title]
 
 
 def test_cooling_is_not_cold(riverton, alice_member):

@@ -150,6 +150,15 @@ def test_it_filters_by_health(alice_api, riverton, city, foundation, bank):
         ({"source": "CITY", "target": "FOUNDATION", "value": 0}, "value"),
         ({"source": "CITY", "target": "FOUNDATION", "cadence_days": 0}, "cadence_days"),
         ({"source": "CITY", "target": "FOUNDATION", "cadence_days": 1_000_000}, "cadence_days"),
+        ({"source": "CITY", "target": "FOUNDATION", "max_cadence_days": 30}, "max_cadence_days"),
+        ({"source": "CITY", "target": "FOUNDATION", "cadence_days": 30, "max_cadence_days": 29},
+         "max_cadence_days"),
+        ({"source": "CITY", "target": "FOUNDATION", "cadence_days": 30, "max_cadence_days": 0},
+         "max_cadence_days"),
+        ({"source": "CITY", "target": "FOUNDATION", "cadence_days": 30, "max_cadence_days": 3651},
+         "max_cadence_days"),
+        ({"source": "CITY", "target": "FOUNDATION", "cadence_days": 30, "max_cadence_days": "soon"},
+         "max_cadence_days"),
         ({"source": "CITY", "target": "FOUNDATION", "roles": ["villain"]}, "roles"),
         ({"source": "CITY", "target": "FOUNDATION", "owner": 999_999}, "owner"),
         ({"source": "CITY", "target": 999_999}, "target"),
@@ -163,6 +172,52 @@ def test_bad_input_names_the_field_and_writes_nothing(alice_api, city, foundatio
     assert response.status_code == 422
     assert field in [d["field"] for d in response.json()["detail"]]
     assert not Tie.all_objects.exists()
+
+
+def test_it_creates_reads_and_changes_the_maximum_gap(alice_api, riverton, city, foundation):
+    created = post(
+        alice_api,
+        {"source": city.pk, "target": foundation.pk, "cadence_days": 30, "max_cadence_days": 45},
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["cadence_days"], body["max_cadence_days"], body["max_gap_days"]) == (30, 45, 45)
+    tie_id = body["id"]
+    make_interaction(riverton, [foundation], when=timezone.now() - dt.timedelta(days=50))
+    # 50 days: past the maximum of 45, though short of twice the ideal.
+    assert alice_api.get(f"{BASE}/{tie_id}").json()["health"] == "cold"
+    assert [t["id"] for t in alice_api.get(BASE, {"health": "cold"}).json()["items"]] == [tie_id]
+
+    cleared = patch(alice_api, tie_id, {"max_cadence_days": None})
+    assert cleared.status_code == 200, cleared.content
+    body = cleared.json()
+    assert (body["max_cadence_days"], body["max_gap_days"], body["health"]) == (
+        None,
+        60,
+        "cooling",
+    )
+    assert Tie.objects.get(pk=tie_id).max_cadence_days is None
+    assert patch(alice_api, tie_id, {"cadence_days": None}).json()["max_gap_days"] is None
+
+
+def test_a_maximum_the_patch_leaves_behind_is_checked_against_the_new_cadence(
+    alice_api, city, foundation
+):
+    tie = make_tie(city, foundation, cadence_days=30, max_cadence_days=45)
+    changes: list[dict[str, object]] = [
+        {"cadence_days": 60},
+        {"cadence_days": None},
+        {"max_cadence_days": 20},
+    ]
+    for change in changes:
+        response = patch(alice_api, tie.pk, change)
+        assert response.status_code == 422, change
+        assert [d["field"] for d in response.json()["detail"]] == ["max_cadence_days"]
+    tie.refresh_from_db()
+    assert (tie.cadence_days, tie.max_cadence_days) == (30, 45)
+    both = patch(alice_api, tie.pk, {"cadence_days": 60, "max_cadence_days": 60})
+    assert both.status_code == 200, both.content
+    assert (both.json()["cadence_days"], both.json()["max_gap_days"]) == (60, 60)
 
 
 def test_a_duplicate_tie_is_rejected_naming_the_target(alice_api, city, foundation):
@@ -199,11 +254,12 @@ def test_another_workspaces_ids_in_a_payload_are_rejected(alice_api, city, found
 
 
 def test_a_viewer_can_read_but_not_write(bob_api, city, foundation, bank):
-    tie = make_tie(city, foundation, notes="Original")
+    tie = make_tie(city, foundation, notes="Original", cadence_days=30, max_cadence_days=40)
     assert bob_api.get(BASE).json()["count"] == 1
-    assert bob_api.get(f"{BASE}/{tie.pk}").status_code == 200
+    assert bob_api.get(f"{BASE}/{tie.pk}").json()["max_cadence_days"] == 40
     assert post(bob_api, {"source": city.pk, "target": bank.pk}).status_code == 403
     assert patch(bob_api, tie.pk, {"notes": "Changed"}).status_code == 403
+    assert patch(bob_api, tie.pk, {"max_cadence_days": 90}).status_code == 403
     assert bob_api.delete(f"{BASE}/{tie.pk}").status_code == 403
     tie.refresh_from_db()
     assert tie.notes == "Original" and not tie.in_trash and Tie.objects.count() == 1
@@ -220,8 +276,10 @@ def test_another_workspace_gets_404(carol_api, city, foundation):
     )
     assert carol_api.get(f"{BASE}/{tie.pk}").status_code == 404
     assert patch(carol_api, tie.pk, {"notes": "mine"}).status_code == 404
+    assert patch(carol_api, tie.pk, {"max_cadence_days": 90}).status_code == 404
     assert carol_api.delete(f"{BASE}/{tie.pk}").status_code == 404
     assert not Tie.all_objects.get(pk=tie.pk).in_trash
+    assert Tie.objects.get(pk=tie.pk).max_cadence_days is None
 
 
 def test_a_tie_of_another_workspace_is_404_in_this_one(carol_api, lakeside, city, foundation):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
@@ -271,6 +273,11 @@ def test_it_creates_a_tie(alice_client, alice_member, city, foundation):
         ({"source": "CITY", "target": "CITY"}, "target"),
         ({"source": "CITY", "target": "FOUNDATION", "trust": "5"}, "trust"),
         ({"source": "CITY", "target": "FOUNDATION", "cadence_days": "0"}, "cadence_days"),
+        ({"source": "CITY", "target": "FOUNDATION", "max_cadence_days": "60"}, "max_cadence_days"),
+        ({"source": "CITY", "target": "FOUNDATION", "cadence_days": "30", "max_cadence_days": "20"},
+         "max_cadence_days"),
+        ({"source": "CITY", "target": "FOUNDATION", "cadence_days": "30", "max_cadence_days": "3651"},
+         "max_cadence_days"),
         ({"source": "CITY", "target": "FOUNDATION", "roles": ["villain"]}, "roles"),
         ({"source": "CITY", "target": "ELSEWHERE"}, "target"),
     ],
@@ -432,3 +439,70 @@ def test_a_cadence_past_ten_years_is_refused_on_its_field(alice_client, city, fo
     assert response.status_code == 422
     assert "3650" in response.context["form"].errors["cadence_days"][0]
     assert not Tie.objects.exists()
+
+
+def test_it_saves_a_maximum_gap_and_says_what_each_gap_means(
+    alice_client, riverton, city, foundation
+):
+    response = alice_client.post(
+        url("ties:new"),
+        form_data(source=city.pk, target=foundation.pk, cadence_days="30", max_cadence_days="45"),
+    )
+    assert response.status_code == 302
+    tie = Tie.objects.get()
+    assert (tie.cadence_days, tie.max_cadence_days, tie.max_gap_days) == (30, 45, 45)
+    make_interaction(riverton, [foundation], when=timezone.now() - dt.timedelta(days=40))
+    html = alice_client.get(url("ties:detail", tie.pk)).content.decode()
+    assert "Cooling" in html
+    assert "the aim is contact every 30 days, at most every 45: cooling past" in html
+    assert "ideal: every 30 days; at most every 45 days</dd>" in html
+    listed = alice_client.get(url("ties:list")).content.decode()
+    assert "/ every 30 d, at most 45 d" in listed
+    page = alice_client.get(url("stakeholders:detail", foundation.pk)).content.decode()
+    assert "every 30 days, at most 45" in page and "/ every 30 d, at most 45 d" in page
+
+
+def test_without_a_maximum_the_pages_give_twice_the_ideal_as_the_default(
+    alice_client, city, foundation
+):
+    tie = make_tie(city, foundation, cadence_days=30)
+    html = alice_client.get(url("ties:detail", tie.pk)).content.decode()
+    assert "at most every 60 (twice the ideal)" in html
+    assert 'at most every 60 days <small class="muted">(twice the ideal, the default)' in html
+    form = alice_client.get(url("ties:edit", tie.pk)).content.decode()
+    assert 'name="max_cadence_days"' in form and "At most every (days)" in form
+
+
+def test_a_maximum_shorter_than_the_ideal_is_refused_on_its_field(alice_client, city, foundation):
+    tie = make_tie(city, foundation, cadence_days=30, max_cadence_days=40)
+    response = alice_client.post(
+        url("ties:edit", tie.pk),
+        form_data(source=city.pk, target=foundation.pk, cadence_days="50", max_cadence_days="40"),
+    )
+    assert response.status_code == 422
+    (message,) = response.context["form"].errors["max_cadence_days"]
+    assert "(40 days) is shorter than the ideal cadence (50 days)" in message
+    tie.refresh_from_db()
+    assert (tie.cadence_days, tie.max_cadence_days) == (30, 40)
+
+
+def test_a_viewer_cannot_set_a_maximum(bob_client, city, foundation):
+    tie = make_tie(city, foundation, cadence_days=30)
+    response = bob_client.post(
+        url("ties:edit", tie.pk),
+        form_data(source=city.pk, target=foundation.pk, cadence_days="30", max_cadence_days="35"),
+    )
+    assert response.status_code == 403
+    tie.refresh_from_db()
+    assert tie.max_cadence_days is None
+
+
+def test_the_csv_export_gives_the_maximum_after_the_cadence(alice_client, city, foundation, bank):
+    make_tie(city, foundation, cadence_days=30, max_cadence_days=45)
+    make_tie(city, bank, cadence_days=14)
+    response = alice_client.get(url("ties:export"))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    header = rows[0]
+    assert header[header.index("cadence_days") + 1] == "max_cadence_days"
+    found = {row[header.index("target")]: row[header.index("max_cadence_days")] for row in rows[1:]}
+    assert found == {"Riverton Community Foundation": "45", "Riverton Bank": ""}

@@ -120,9 +120,23 @@ def test_its_cooling_panel_names_both_ends_and_the_cadence_with_its_unit(alice_c
     assert "City of Riverton</a> — <a" in panel
     assert ">Riverton Community Foundation</a>" in panel
     assert "Riverton Community Foundation</a> — <a" in panel  # the tie between two outsiders
-    assert "every 14 days" in panel
-    assert "every 1 day<" in panel
+    assert "every 14 days, at most 28" in panel
+    assert "every 1 day, at most 2<" in panel
     assert "/ every" not in panel
+
+
+def test_its_cooling_panel_counts_a_tie_past_its_own_maximum_as_cold(alice_client, riverton):
+    city = make_stakeholder(riverton, "City of Riverton", is_internal=True)
+    foundation = make_stakeholder(riverton, "Riverton Community Foundation", influence=4)
+    make_tie(city, foundation, cadence_days=14, max_cadence_days=18)
+    make_interaction(riverton, [foundation], when=days_ago(20))
+
+    content = alice_client.get(DASHBOARD).content.decode()
+
+    panel = content.split('id="risk-h"')[1].split("</section>")[0]
+    assert '<span class="badge cold">1 cold</span>' in panel
+    assert "cooling</span></a>" not in panel
+    assert "every 14 days, at most 18" in panel
 
 
 def test_a_dormant_tie_is_not_listed_as_cooling_anywhere(alice_client, riverton):
