@@ -27,6 +27,8 @@ from cityweave.workspaces.signals import records_changed
 FILLED_FIELDS = (
     "title", "email", "phone", "website", "address", "area", "influence", "interest", "stance",
 )  # fmt: skip
+#: A tie's contact cadence: its ideal and its maximum gap, changed together.
+CADENCE_FIELDS = ("cadence_days", "max_cadence_days")
 #: A tie's statuses, the liveliest first: two ties combined keep the livelier.
 STATUS_ORDER = ("active", "dormant", "prospect", "ended")
 
@@ -138,7 +140,8 @@ def plan_merge(member: Membership, keep: Stakeholder, merge: Stakeholder) -> Mer
 
 
 def _combine(kept: Tie, other: Tie) -> dict[str, Any]:
-    """The terms of two ties that become one: the closer cadence, the higher trust and value,
+    """The terms of two ties that become one: the closer cadence (ideal and maximum), the higher
+    trust and value,
     the earlier start, the livelier status, both roles and notes, an owner if either has one."""
     values: dict[str, Any] = {}
 
@@ -149,6 +152,7 @@ def _combine(kept: Tie, other: Tie) -> dict[str, Any]:
         return max(x for x in (a, b) if x is not None) if (a, b) != (None, None) else None
 
     values["cadence_days"] = lowest(kept.cadence_days, other.cadence_days)
+    values["max_cadence_days"] = _closer_maximum(kept, other, values["cadence_days"])
     values["trust"] = highest(kept.trust, other.trust)
     values["value"] = highest(kept.value, other.value)
     values["started_on"] = lowest(kept.started_on, other.started_on)
@@ -162,6 +166,21 @@ def _combine(kept: Tie, other: Tie) -> dict[str, Any]:
         values["notes"] = "\n\n".join(n for n in (kept.notes.strip(), other.notes.strip()) if n)
     values["owner_id"] = kept.owner_id or other.owner_id
     return {name: v for name, v in values.items() if getattr(kept, name) != v}
+
+
+def _closer_maximum(kept: Tie, other: Tie, cadence_days: int | None) -> int | None:
+    """The maximum gap of two ties become one, whose ideal is `cadence_days` (the closer of
+    theirs): the closer of their maxima in effect (a tie without a cadence has none), kept as
+    the default (None) when it is the default, twice the ideal, of the tie it comes from."""
+    maxima = sorted(
+        (tie.max_gap_days, tie.max_cadence_days is None)
+        for tie in (kept, other)
+        if tie.max_gap_days is not None
+    )
+    if not maxima or cadence_days is None:
+        return None
+    maximum, default = maxima[0]
+    return None if default and maximum == 2 * cadence_days else maximum
 
 
 def _jsonable(value: Any) -> Any:
@@ -313,7 +332,8 @@ def undo_merge(workspace: Workspace, batch: Any) -> StakeholderMerge | None:
     """Undo the merge whose merged stakeholder went to the trash in `batch`, once the trash has
     brought it back: its ties, participations, commitments, goal links, organisations and people
     return to it, the kept stakeholder loses the tags and values it gained (a value changed since
-    stays), and combined ties get their terms back. None when the batch was no merge."""
+    stays; a tie's cadence, ideal and maximum, is one value), and combined ties get their terms
+    back. None when the batch was no merge."""
     from cityweave.engagement.contacts import refresh_ties
     from cityweave.engagement.models import Commitment, Interaction
     from cityweave.goals.models import Goal
@@ -337,6 +357,9 @@ def undo_merge(workspace: Workspace, batch: Any) -> StakeholderMerge | None:
             for name, (old, new) in changes.items()
             if _jsonable(getattr(twin, name)) == new
         }
+        # The ideal and the maximum are one setting: both go back, or (one changed since) neither.
+        if any(name in changes and name not in back for name in CADENCE_FIELDS):
+            back = {name: v for name, v in back.items() if name not in CADENCE_FIELDS}
         if back:
             Tie.all_objects.filter(pk=twin_pk).update(**back)
 

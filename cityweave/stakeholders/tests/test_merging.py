@@ -118,6 +118,42 @@ def test_restoring_the_merged_one_undoes_the_merge(alice_member, pair):
     assert not StakeholderMerge.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("kept", "merged", "combined"),
+    [
+        ((60, None), (30, 40), (30, 40)),  # the closer maximum, the merged tie's own
+        ((60, 70), (30, None), (30, None)),  # twice 30 is closer than 70: the default stays
+        ((20, None), (30, 35), (20, 35)),  # 35 is closer than twice 20
+        ((10, None), (8, 30), (8, 20)),  # twice 10 is closer than 30, and not twice 8
+        ((20, 25), (None, None), (20, 25)),
+    ],
+)
+def test_combined_ties_keep_the_closer_ideal_and_the_closer_maximum(
+    alice_member, pair, kept, merged, combined
+):
+    for name, (cadence, maximum) in (("kx", kept), ("mx", merged)):
+        Tie.objects.filter(pk=pair[name].pk).update(cadence_days=cadence, max_cadence_days=maximum)
+    merge_stakeholders(alice_member, pair["keep"], pair["merge"])
+    tie = Tie.objects.get(pk=pair["kx"].pk)
+    assert (tie.cadence_days, tie.max_cadence_days) == combined
+    restore(alice_member, TrashEntry.objects.get(object_id=pair["merge"].pk).pk)
+    tie.refresh_from_db()
+    assert (tie.cadence_days, tie.max_cadence_days) == kept
+
+
+def test_a_cadence_changed_after_the_merge_stays_whole_when_it_is_undone(alice_member, pair):
+    from cityweave.stakeholders.services import save_tie
+
+    Tie.objects.filter(pk=pair["mx"].pk).update(cadence_days=30, max_cadence_days=40)
+    merge_stakeholders(alice_member, pair["keep"], pair["merge"])
+    tie = Tie.objects.get(pk=pair["kx"].pk)
+    save_tie(alice_member, {"max_cadence_days": 50}, tie)
+    restore(alice_member, TrashEntry.objects.get(object_id=pair["merge"].pk).pk)
+    tie.refresh_from_db()
+    # Going back to 60 days would put the ideal past the maximum set since: both stay.
+    assert (tie.cadence_days, tie.max_cadence_days) == (30, 50)
+
+
 def test_a_value_changed_after_the_merge_stays_when_it_is_undone(alice_member, pair):
     from cityweave.stakeholders.services import save_stakeholder
 
