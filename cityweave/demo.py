@@ -121,6 +121,8 @@ class _RivertonBuilder:
     def __init__(self, today: dt.date) -> None:
         self.today = today
         self.rng = random.Random(DEMO_SEED)
+        # Maxima draw from their own generator, so that giving some ties one moves nothing else.
+        self.maxima_rng = random.Random(DEMO_SEED + 1)
         self.by_ref: dict[str, Stakeholder] = {}
         self.topic_tags: dict[str, list[str]] = {}
         self.ties: list[Tie] = []
@@ -338,6 +340,7 @@ class _RivertonBuilder:
             value=rng.choices((1, 2, 3, 4), (1, 4, 5, 2))[0] if rated else None,
             created_at=self.at(min(HISTORY_DAYS, since) if started else rng.randint(10, 150)),
         )
+        tie.max_cadence_days = self._maximum(tie.cadence_days)
         self.ties.append(tie)
         if city:
             self.city_ties.append(tie)
@@ -346,6 +349,13 @@ class _RivertonBuilder:
             self.neighbours[one.pk].append(other)
             self.neighbour_sectors[one.pk].add(other.sector)
         return True
+
+    def _maximum(self, cadence: int | None) -> int | None:
+        """A maximum gap for about one cadenced tie in six: half as long again as the ideal
+        ("monthly, at most every six weeks") or three times it; the others keep the default."""
+        if not cadence or self.maxima_rng.random() >= 1 / 6:
+            return None
+        return self.maxima_rng.choice((cadence + cadence // 2, 3 * cadence))
 
     def _bridges_hole(self, node: Stakeholder, other: Stakeholder) -> bool:
         """Would a tie to `other` cross the hole directly, or make `node` a new bridge over it?"""
@@ -421,12 +431,12 @@ class _RivertonBuilder:
         self.rng.shuffle(states)
         plan = {}
         for tie, state in zip(tightest.values(), states, strict=True):
-            cadence = int(tie.cadence_days or 0)
+            cadence, maximum = int(tie.cadence_days or 0), int(tie.max_gap_days or 0)
             # Margins of a few days keep each state whatever the hour of the day it is read.
             low, high = {
                 HEALTHY: (1, cadence - 3),
-                COOLING: (cadence + 2, 2 * cadence - 2),
-                COLD: (2 * cadence + 3, 2 * cadence + 150),
+                COOLING: (cadence + 2, maximum - 2),
+                COLD: (maximum + 3, maximum + 150),
             }[state]
             plan[tie] = self.rng.randint(low, high)
         return plan

@@ -60,7 +60,7 @@ def canonical_dump(workspace: Workspace) -> dict[str, list[Any]]:
         ],
         "ties": [
             (t.source.name, t.target.name, t.kind, t.directed, t.status, t.started_on, t.ended_on,
-             t.cadence_days, t.roles, t.trust, t.value, t.owner and t.owner.user.email)
+             t.cadence_days, t.max_cadence_days, t.roles, t.trust, t.value, t.owner and t.owner.user.email)
             for t in ties
         ],
         "interactions": [
@@ -82,7 +82,8 @@ def canonical_dump(workspace: Workspace) -> dict[str, list[Any]]:
 
 
 def relationship_health(workspace: Workspace, now: dt.datetime) -> Counter[str]:
-    """Health by its definition: days since the far side was last met, against the cadence."""
+    """Health by its definition: days since the far side was last met, against the ideal cadence
+    and the maximum gap."""
     last_met: dict[int, dt.datetime] = {}
     participants = Interaction.participants.through.objects.filter(interaction__workspace=workspace)
     for stakeholder_id, when in participants.values_list(
@@ -97,8 +98,8 @@ def relationship_health(workspace: Workspace, now: dt.datetime) -> Counter[str]:
         far_side = [s for s in (tie.source, tie.target) if not s.is_internal]
         assert len(far_side) == 1, "the demo gives cadences to the city's own ties only"
         days = (now - last_met[far_side[0].pk]).days
-        cadence = tie.cadence_days
-        health["cold" if days > 2 * cadence else "cooling" if days > cadence else "healthy"] += 1
+        cadence, maximum = tie.cadence_days, tie.max_cadence_days or 2 * tie.cadence_days
+        health["cold" if days > maximum else "cooling" if days > cadence else "healthy"] += 1
     return health
 
 
@@ -171,6 +172,9 @@ def test_it_gives_ties_a_realistic_mix_of_kinds_statuses_and_ratings(db, demo):
     assert statuses["active"] > sum(statuses.values()) / 2
     cadences = set(ties.exclude(cadence_days=None).values_list("cadence_days", flat=True))
     assert cadences and min(cadences) >= 14 and max(cadences) <= 90
+    maxima = ties.exclude(max_cadence_days=None)
+    assert 0 < maxima.count() < ties.exclude(cadence_days=None).count() / 3
+    assert all(t.cadence_days < t.max_cadence_days for t in maxima)
     assert ties.filter(trust__isnull=True).exists() and ties.filter(trust=4).exists()
     assert ties.exclude(roles=[]).exists() and ties.filter(owner__isnull=False).exists()
 
