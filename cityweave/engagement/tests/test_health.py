@@ -377,3 +377,21 @@ def test_the_database_and_the_reading_agree_on_any_ideal_and_maximum(riverton, c
         Tie.all_objects.filter(workspace=riverton).delete()
         for person in outsiders:
             person.delete()
+
+
+def test_the_database_reads_each_start_date_in_its_own_workspaces_time_zone(
+    riverton, lakeside, city
+):
+    # Started 1 June: midnight is 05:00 UTC in Chicago (Riverton), 04:00 UTC in New York.
+    chicago = make_tie(
+        city, make_stakeholder(riverton), cadence_days=29, started_on=dt.date(2025, 6, 1)
+    )
+    new_york = make_tie(
+        make_stakeholder(lakeside, is_internal=True),
+        make_stakeholder(lakeside),
+        cadence_days=29,
+        max_cadence_days=30,
+        started_on=dt.date(2025, 6, 1),
+    )
+    now = dt.datetime(2025, 7, 1, 4, 30, tzinfo=dt.UTC)
+    assert health_statuses(Tie.objects.all(), now) == {chicago.pk: HEALTHY, new_york.pk: COOLING}
