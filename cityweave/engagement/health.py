@@ -500,8 +500,12 @@ def _status_case(ties: QuerySet[Tie], now: dt.datetime) -> Case | None:
     def where(zone: str, this: Q) -> Q:
         return this & Q(workspace__timezone=zone) if several_zones else this
 
-    # Recorded before cadences had a limit: left to the reading here.
-    outside = Q(cadence_days__gt=MAX_CADENCE_DAYS) | Q(max_cadence_days__gt=MAX_CADENCE_DAYS)
+    # Recorded before cadences had limits: left to the reading here.
+    outside = (
+        Q(cadence_days__lt=1)
+        | Q(cadence_days__gt=MAX_CADENCE_DAYS)
+        | Q(max_cadence_days__gt=MAX_CADENCE_DAYS)
+    )
     whens = [When(outside, then=Value(None))]
     for cadence, zone in sorted(ideals):
         healthy = _later_than(now - dt.timedelta(days=cadence + 1), zone)

@@ -232,6 +232,20 @@ def test_a_cadence_saved_before_the_limit_does_not_break_the_at_risk_reading(
     assert workspace_health(Tie.objects.all(), NOW)[tie.pk].status == HEALTHY
 
 
+def test_gaps_saved_outside_the_limits_are_read_as_the_reading_does(
+    riverton, city, foundation, bank
+):
+    tie = make_tie(city, foundation, cadence_days=30)
+    usual = make_tie(city, bank, cadence_days=30)
+    make_interaction(riverton, [foundation, bank], when=ago(0))
+    for cadence, maximum in ((0, None), (30, 5000), (0, 0)):
+        Tie.objects.filter(pk=tie.pk).update(cadence_days=cadence, max_cadence_days=maximum)
+        ties = Tie.objects.all()
+        expected = {pk: r.status for pk, r in workspace_health(ties, NOW).items()}
+        assert health_statuses(ties, NOW) == expected
+        assert set(expected) == {tie.pk, usual.pk}
+
+
 def test_a_rebuild_writes_many_ties_at_once(riverton, city):
     outsiders = [make_stakeholder(riverton) for _ in range(30)]
     ties = Tie.objects.bulk_create(
