@@ -29,28 +29,37 @@ router = Router()
 
 class PlannedRowOut(Schema):
     """One row of the file: `action` create, update, unchanged, duplicate, skip or error;
-    `stakeholder` the existing stakeholder it matched (or resembles, for a duplicate).
-
-    For a calendar, one event (occurrence): `row` is the line of its BEGIN:VEVENT, `action`
-    create (a meeting), skip or error, `name` its title, `date` its day (workspace time),
-    `interaction` the meeting created once done, and the names of its `participants` (known
-    stakeholders), `new` stakeholders and `members` present."""
+    `stakeholder` the existing stakeholder it matched (or resembles, for a duplicate)."""
 
     row: int
     action: str
     name: str
     reason: str
     stakeholder: int | None
-    date: str | None = None
-    interaction: int | None = None
-    participants: list[str] | None = None
-    new: list[str] | None = None
-    members: list[str] | None = None
+
+
+class PlannedEventOut(Schema):
+    """One event of a calendar (one occurrence of a recurring one): `row` the line of its
+    BEGIN:VEVENT, `action` create (a meeting), skip or error, `title`, `date` its day in the
+    workspace's time zone (empty for an unreadable event), `interaction` the meeting created
+    once done, and the names of its `participants` (known stakeholders), `new` stakeholders
+    and `members` present."""
+
+    row: int
+    action: str
+    title: str
+    reason: str
+    date: str
+    interaction: int | None
+    participants: list[str]
+    new: list[str]
+    members: list[str]
 
 
 class ImportOut(Schema):
-    """An import: `status` preview (a dry run, nothing kept), queued, running, done or failed;
-    `done` of `total` rows matched so far; `counts` and `rows` once planned or finished."""
+    """An import: `kind` contacts or calendar; `status` preview (a dry run, nothing kept),
+    queued, running, done or failed; `done` of `total` rows matched so far; `counts` and `rows`
+    (contacts) or `events` (a calendar) once planned or finished."""
 
     id: int | None
     kind: str
@@ -63,25 +72,24 @@ class ImportOut(Schema):
     total: int
     counts: dict[str, int]
     rows: list[PlannedRowOut]
+    events: list[PlannedEventOut]
     error: str
     created_at: dt.datetime | None
     finished_at: dt.datetime | None
 
 
+def _events(report: dict[str, Any]) -> list[dict[str, Any]]:
+    if report.get("kind") != "calendar":
+        return []
+    return [
+        {"row": row, "action": action, "title": title, "reason": reason, "interaction": pk, **extra}
+        for row, action, title, reason, pk, extra in report.get("rows", [])
+    ]
+
+
 def _rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     if report.get("kind") == "calendar":
-        return [
-            {
-                "row": row,
-                "action": action,
-                "name": name,
-                "reason": reason,
-                "stakeholder": None,
-                "interaction": pk,
-                **extra,
-            }
-            for row, action, name, reason, pk, extra in report.get("rows", [])
-        ]
+        return []
     return [
         {"row": row, "action": action, "name": name, "reason": reason, "stakeholder": pk}
         for row, action, name, reason, pk in report.get("rows", [])
@@ -102,6 +110,7 @@ def _out(job: ImportJob, report: dict[str, Any] | None = None) -> dict[str, Any]
         "total": job.total,
         "counts": report.get("counts", {}),
         "rows": _rows(report),
+        "events": _events(report),
         "error": job.error,
         "created_at": job.created_at if job.pk else None,
         "finished_at": job.finished_at,
