@@ -38,6 +38,7 @@ from cityweave.contacts.importing import (
 from cityweave.contacts.readers.records import EventRecord, ReadResult
 from cityweave.engagement.models import Interaction
 from cityweave.stakeholders.models import Stakeholder, sector_choices
+from cityweave.storable import DATE_RANGE_MESSAGE, EARLIEST_DATE, LATEST_DATE
 from cityweave.workspaces.models import Membership, Workspace
 from cityweave.workspaces.signals import records_changed
 
@@ -152,7 +153,11 @@ def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
 
 def read_period(period_from: dt.date, period_to: dt.date) -> tuple[dt.date, dt.date]:
     """The reader's period for days `period_from` to `period_to` included (its end exclusive);
-    ImportProblem naming `period_to` when it comes before `period_from`."""
+    ImportProblem naming the field when a day lies outside the supported years or `period_to`
+    comes before `period_from`."""
+    for name, day in (("period_from", period_from), ("period_to", period_to)):
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise ImportProblem(name, DATE_RANGE_MESSAGE)
     if period_to < period_from:
         raise ImportProblem("period_to", "the period ends before it starts.")
     if (period_to - period_from).days > 366 * 5:

@@ -212,6 +212,8 @@ def test_the_sector_and_the_period_are_checked(riverton, sample):
         plan_calendar(riverton, read_calendar(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"), sector="x")
     with pytest.raises(ImportProblem, match="^period_to: "):
         read_period(dt.date(2024, 5, 1), dt.date(2024, 4, 1))
+    with pytest.raises(ImportProblem, match="^period_from: Give a date between 1900 and 2200"):
+        read_period(dt.date(1, 1, 1), dt.date(2, 1, 1))
 
 
 def test_the_plan_costs_a_few_queries_however_many_events(riverton, django_assert_max_num_queries):
