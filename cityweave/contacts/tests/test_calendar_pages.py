@@ -178,3 +178,30 @@ def test_random_calendar_bytes_through_the_plan_raise_only_clean_errors(riverton
     lines = data.count(b"\n") + data.count(b"\r") + 2
     for row in plan.rows:
         assert 1 <= row.row <= lines and (row.action != "error" or row.reason)
+
+
+def test_the_preview_page_costs_the_same_few_queries_for_many_events(
+    alice_client, riverton, alice_member, django_assert_max_num_queries
+):
+    for n in range(40):
+        make_stakeholder(riverton, f"Partner {n}", email=f"p{n}@partner.example")
+    events = "".join(
+        f"BEGIN:VEVENT\r\nUID:e{n}\r\nDTSTAMP:20240101T000000Z\r\n"
+        f"DTSTART:202403{n % 28 + 1:02d}T1{n % 8}0000Z\r\nSUMMARY:Meeting {n}\r\n"
+        f"ATTENDEE:mailto:p{n % 40}@partner.example\r\n"
+        f"ATTENDEE:mailto:new{n % 25}@elsewhere.example\r\nEND:VEVENT\r\n"
+        for n in range(300)
+    )
+    data = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{events}END:VCALENDAR\r\n".encode()
+    job = services.new_job(
+        riverton,
+        alice_member,
+        "many.ics",
+        data,
+        sector="business",
+        period=(dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    )
+    with django_assert_max_num_queries(16):
+        page = alice_client.get(f"{PAGE}{job.pk}/")
+    assert "300 meetings to create, 25 new stakeholders" in page.text
+    assert "and 200 more" in page.text
