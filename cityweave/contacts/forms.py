@@ -8,6 +8,7 @@ from django import forms
 
 from cityweave.contacts.models import MAX_IMPORT_BYTES
 from cityweave.contacts.readers import FIELDS
+from cityweave.storable import SUPPORTED_DAYS
 from cityweave.web.forms import choice_field
 
 #: How each contact field is labelled on the mapping form.
@@ -27,9 +28,24 @@ FIELD_LABELS = {
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Contact file",
+        label="Contact file or calendar (.ics)",
         help_text="CSV or Excel (.xlsx) with any columns, LinkedIn's Connections.csv, or vCard "
-        "(.vcf) from Outlook, Google or Apple Contacts; up to 20 MB.",
+        "(.vcf) from Outlook, Google or Apple Contacts; or a calendar (.ics) exported from "
+        "Outlook, Google or Apple Calendar; up to 20 MB.",
+    )
+    period_from = forms.DateField(
+        label="Calendar events from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=SUPPORTED_DAYS,
+        help_text="For a calendar: the first day whose events are imported (default: a year ago).",
+    )
+    period_to = forms.DateField(
+        label="Calendar events to",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=SUPPORTED_DAYS,
+        help_text="The last day (default: today). Only events that have ended are imported.",
     )
     sector = forms.ChoiceField(
         label="Sector of new stakeholders",
@@ -56,6 +72,13 @@ class UploadForm(forms.Form):
         if upload.size == 0:
             raise forms.ValidationError("The file is empty.")
         return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_from"), data.get("period_to")
+        if start and end and end < start:
+            self.add_error("period_to", "The period ends before it starts.")
+        return data
 
 
 class MappingForm(forms.Form):

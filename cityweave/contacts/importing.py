@@ -492,7 +492,7 @@ def apply_plan(workspace: Workspace, plan: Plan, *, tag: str = "") -> Outcome:
                     links.append(through(from_stakeholder_id=person_pk, to_stakeholder_id=target))
         through.objects.bulk_create(links, ignore_conflicts=True)
         if tag:
-            _tag(workspace, tag, [*outcome.created, *outcome.updated])
+            tag_stakeholders(workspace, tag, [*outcome.created, *outcome.updated])
         records_changed.send(sender=Stakeholder, workspace=workspace, pks=None)
     return outcome
 
@@ -523,7 +523,8 @@ def _new_organisation(workspace: Workspace, sector: str, name: str) -> Stakehold
     return organisation
 
 
-def _tag(workspace: Workspace, name: str, pks: Iterable[int]) -> None:
+def tag_stakeholders(workspace: Workspace, name: str, pks: Iterable[int]) -> None:
+    """Tag stakeholders `pks` with `name` (the tag created if new; links already there kept)."""
     tag, _ = Tag.objects.get_or_create(workspace=workspace, name=name)
     through = Stakeholder.tags.through
     through.objects.bulk_create(

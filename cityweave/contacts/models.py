@@ -18,6 +18,7 @@ FORMAT_LABELS = {
     "xlsx": "Excel",
     "linkedin": "LinkedIn connections",
     "vcard": "vCard",
+    "ics": "iCalendar",
 }
 
 
@@ -32,17 +33,27 @@ class ImportJob(models.Model):
         DONE = "done", "Imported"
         FAILED = "failed", "Failed"
 
+    class Kind(models.TextChoices):
+        CONTACTS = "contacts", "Contacts"
+        CALENDAR = "calendar", "Calendar"
+
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    #: Contacts become stakeholders; a calendar's past events become interactions.
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.CONTACTS)
     member = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
     filename = models.CharField(max_length=255)
-    #: The reader: "csv", "xlsx", "linkedin" or "vcard".
+    #: The reader: "csv", "xlsx", "linkedin", "vcard", or "ics" for a calendar.
     format = models.CharField(max_length=10)
     data = models.BinaryField()
     #: {field: [column, ...]} for CSV and XLSX; {} for the formats that name their own fields.
     mapping = models.JSONField(default=dict, blank=True)
     sector = models.CharField(max_length=50)
     tag = models.CharField(max_length=60, blank=True)
-    #: {row number as text: "merge" | "keep" | "skip"} for probable duplicates.
+    #: A calendar's events from and to (both days included); empty for contacts.
+    period_from = models.DateField(null=True, blank=True)
+    period_to = models.DateField(null=True, blank=True)
+    #: {row number as text: "merge" | "keep" | "skip"} for probable duplicates; for a calendar,
+    #: {email: "create" | "skip"} for the people it does not know.
     decisions = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PREVIEW)
     #: Rows read so far and rows in all, while the worker runs it.

@@ -1,5 +1,6 @@
-"""The contact import pages: upload, map the columns, preview row by row and decide on probable
-duplicates, then the worker's progress and the report."""
+"""The import pages: upload, map the columns, preview row by row and decide on probable
+duplicates (for a calendar: the meetings, and whom to create), then the worker's progress and the
+report."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from cityweave.contacts import services
+from cityweave.contacts.calendar_import import PERSON_DECISIONS, CalendarPlan
+from cityweave.contacts.calendar_import import summary as calendar_summary
 from cityweave.contacts.forms import MappingForm, UploadForm
 from cityweave.contacts.importing import (
     CREATE,
@@ -52,6 +55,7 @@ class ImportListView(WorkspaceView):
                 upload.read(),
                 sector=form.cleaned_data["sector"],
                 tag=form.cleaned_data["tag"],
+                period=(form.cleaned_data["period_from"], form.cleaned_data["period_to"]),
             )
         except ReadError as error:
             form.add_error("file", f"This file can't be read: {error}.")
@@ -108,7 +112,13 @@ class ImportDetailView(WorkspaceView):
             return HttpResponse("action: unknown.", status=400, content_type="text/plain")
         decisions = {}
         for key, value in request.POST.items():
-            if key.startswith("row-") and key[4:].isdigit():
+            if job.kind == ImportJob.Kind.CALENDAR and key.startswith("person-"):
+                if value not in PERSON_DECISIONS or "@" not in key:
+                    return HttpResponse(
+                        f"{key}: choose create or skip.", status=400, content_type="text/plain"
+                    )
+                decisions[key[7:].casefold()] = value
+            elif key.startswith("row-") and key[4:].isdigit():
                 if value not in DECISIONS:
                     return HttpResponse(
                         f"{key}: choose merge, keep or skip.", status=400, content_type="text/plain"
@@ -141,19 +151,32 @@ class ImportDetailView(WorkspaceView):
         except (MappingError, ReadError, ImportProblem) as error:
             context["problem"] = str(error)
             return render(request, "contacts/import_detail.html", context, status=status)
-        context.update(preview_context(plan))
+        if isinstance(plan, CalendarPlan):
+            context.update(calendar_preview_context(plan, services.person_decisions_of(job)))
+        else:
+            context.update(preview_context(plan))
         return render(request, "contacts/import_detail.html", context, status=status)
 
     def context(self, job: ImportJob) -> dict[str, Any]:
         report = job.report or {}
-        return {
+        rows = report.get("rows", [])
+        context = {
             "job": job,
-            "said": summary(report["counts"], done=True) if report.get("counts") else "",
-            "problems": [
-                row for row in report.get("rows", []) if row[1] in (ERROR, DUPLICATE, SKIP)
-            ][:PREVIEW_ROWS],
+            "said": services.report_summary(report, done=True) if report.get("counts") else "",
+            "problems": [row for row in rows if row[1] in (ERROR, DUPLICATE, SKIP)][:PREVIEW_ROWS],
             "progress_url": reverse("imports:progress", args=[self.workspace.slug, job.pk]),
         }
+        if job.kind == ImportJob.Kind.CALENDAR and report:
+            made = [row for row in rows if row[1] == CREATE and row[4]]
+            context["meetings"] = made[:PREVIEW_ROWS]
+            context["more_meetings"] = max(0, len(made) - PREVIEW_ROWS)
+            days = sorted(row[5]["date"] for row in made if row[5]["date"])
+            if days:
+                context["meetings_url"] = (
+                    reverse("interactions:list", args=[self.workspace.slug])
+                    + f"?occurred_from={days[0]}&occurred_to={days[-1]}&kind=meeting"
+                )
+        return context
 
 
 def preview_context(plan: Plan) -> dict[str, Any]:
@@ -187,6 +210,44 @@ def preview_context(plan: Plan) -> dict[str, Any]:
         "more_creates": max(0, counts[CREATE] - PREVIEW_ROWS),
         "more_updates": max(0, counts[UPDATE] - PREVIEW_ROWS),
         "new_organisations": list(plan.new_organisations.values()),
+    }
+
+
+def calendar_preview_context(plan: CalendarPlan, decisions: dict[str, str]) -> dict[str, Any]:
+    """A calendar preview's parts: counts, the meetings to create (first PREVIEW_ROWS), the
+    people to create or left out with their choice, skipped events and events with errors."""
+    by_action: dict[str, list[Any]] = {}
+    for row in plan.rows:
+        by_action.setdefault(row.action, []).append(row)
+    counts = plan.counts()
+    meetings = [
+        (
+            row,
+            [plan.names.get(pk, "") for pk in row.stakeholders],
+            [plan.new_people.get(email, email) for email in row.new_people],
+            [plan.member_names.get(pk, "") for pk in row.members],
+        )
+        for row in by_action.get(CREATE, [])[:PREVIEW_ROWS]
+    ]
+    attending: dict[str, int] = {}
+    for row in by_action.get(CREATE, []):
+        for email in row.new_people:
+            attending[email] = attending.get(email, 0) + 1
+    people = [
+        (email, name, attending.get(email, 0), "create") for email, name in plan.new_people.items()
+    ] + [(email, name, 0, "skip") for email, name in plan.left_out.items()]
+    skipped = by_action.get(SKIP, [])
+    return {
+        "said": calendar_summary(counts),
+        "counts": counts,
+        "meetings": meetings,
+        "more_meetings": max(0, counts[CREATE] - PREVIEW_ROWS),
+        "people": sorted(people, key=lambda person: person[1].casefold()),
+        "skipped": skipped[:PREVIEW_ROWS],
+        "skipped_count": len(skipped),
+        "more_skipped": max(0, len(skipped) - PREVIEW_ROWS),
+        "errors": by_action.get(ERROR, []),
+        "decided": bool(decisions),
     }
 
 

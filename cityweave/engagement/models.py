@@ -43,9 +43,20 @@ class Interaction(WorkspaceRecord):
     goal = models.ForeignKey(
         "goals.Goal", null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions"
     )
+    #: The calendar event it was imported from (UID, and the occurrence of a recurring one), so
+    #: importing the same calendar again creates nothing new; empty when typed in.
+    source_uid = models.CharField(max_length=255, blank=True, default="", editable=False)
 
     class Meta(WorkspaceRecord.Meta):
         ordering = ["-occurred_at"]
+        constraints = [
+            *WorkspaceRecord.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["workspace", "source_uid"],
+                condition=~models.Q(source_uid=""),
+                name="one_interaction_per_calendar_event",
+            ),
+        ]
         # Lists page through a workspace's interactions by time, skipping the trash and others'
         # private ones: the index holds all they test, so a late page never reads the rows.
         indexes = [
