@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from cityweave.engagement import services
 from cityweave.engagement.filters import CommitmentFilters, InteractionFilters
 from cityweave.engagement.models import Commitment, Interaction
+from cityweave.stakeholders.models import Stakeholder
 from cityweave.web.exports import Column, ExportView
 from cityweave.workspaces.models import Membership, listed
 
@@ -76,7 +77,11 @@ class InteractionExportView(ExportView):
         return (
             queryset.select_related("author__user", "goal")
             .prefetch_related(
-                *listed("participants", members_present=Membership.objects.select_related("user"))
+                *listed(
+                    # Their names alone: whole stakeholders would be most of a long export's time.
+                    participants=Stakeholder.objects.only("name"),
+                    members_present=Membership.objects.select_related("user"),
+                )
             )
             .order_by("-occurred_at", "pk")
         )
