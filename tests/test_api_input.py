@@ -59,7 +59,9 @@ def test_list_filters_out_of_range_answer_422_naming_the_field(
 
 def test_the_interaction_list_page_takes_no_id_beyond_64_bits(alice_client, riverton, alice_member):
     url = reverse("interactions:list", args=[riverton.slug])
-    assert alice_client.get(f"{url}?stakeholder={BEYOND}").status_code == 200
+    refused = alice_client.get(f"{url}?stakeholder={BEYOND}")
+    assert refused.status_code == 400  # named, as every list names a bad filter
+    assert "stakeholder" in refused.context["filter_errors"]
     assert alice_client.get(f"{url}?stakeholder=3").status_code == 200
 
 
@@ -152,7 +154,7 @@ def test_a_viewer_is_refused_a_change_before_its_body_is_read(bob_api, riverton,
 @pytest.mark.parametrize(
     "query", ["occurred_to=9999-12-31", "occurred_from=0001-01-01", "occurred_from=1899-12-31"]
 )
-def test_interaction_day_filters_outside_1900_2200_answer_422_on_the_api_and_never_500(
+def test_interaction_day_filters_outside_1900_2200_are_refused_naming_them_never_500(
     alice_api, alice_client, riverton, alice_member, query
 ):
     riverton.timezone = "Asia/Tokyo"  # east of UTC: the first day's midnight is before year 1
@@ -161,7 +163,10 @@ def test_interaction_day_filters_outside_1900_2200_answer_422_on_the_api_and_nev
     assert response.status_code == 422, response.content
     assert {error["field"] for error in response.json()["detail"]} == {query.split("=")[0]}
     page = alice_client.get(reverse("interactions:list", args=[riverton.slug]) + "?" + query)
-    assert page.status_code == 200  # the page leaves an invalid filter out, as it does any
+    assert page.status_code == 400  # the page names a bad filter, as every list does
+    assert set(page.context["filter_errors"]) == {query.split("=")[0]}
+    export = alice_client.get(reverse("interactions:export", args=[riverton.slug]) + "?" + query)
+    assert export.status_code == 422
 
 
 #: Every number a write route's body takes (ids, ratings, cadences, amounts), from the schema.

@@ -12,9 +12,11 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
+from cityweave.engagement import filters as list_filters
 from cityweave.engagement import services
 from cityweave.engagement.models import Commitment, Interaction
 from cityweave.storable import EARLIEST_DATE, LATEST_DATE, TEXT_MAX_LENGTH
+from cityweave.web.filtering import apply
 from cityweave.workspaces.api import Id, ListPagination, PatchSchema, QueryId, api_member
 from cityweave.workspaces.models import listed
 
@@ -104,6 +106,10 @@ class InteractionFilters(Schema):
     kind: Interaction.InteractionKind | None = None
     sector: str | None = Field(default=None, description="A participant's sector key.")
     participant: QueryId | None = Field(default=None, description="A participant's stakeholder id.")
+    stakeholder: QueryId | None = Field(
+        default=None,
+        description="The same as `participant` (what a stakeholder's page links with).",
+    )
     member: QueryId | None = Field(
         default=None, description="The membership id of a member present."
     )
@@ -133,17 +139,12 @@ class InteractionFilters(Schema):
 def list_interactions(request: HttpRequest, slug: str, filters: Query[InteractionFilters]) -> Any:
     """The interactions the caller may see (others' private ones are left out), newest first."""
     member = api_member(request, slug)
-    queryset = services.filter_interactions(
+    # The list page's and the export's filters (engagement/filters.py): the same rows.
+    queryset = apply(
+        list_filters.InteractionFilters,
+        request.GET,
+        member,
         services.interactions_visible_to(member),
-        member.workspace,
-        q=filters.q,
-        kind=filters.kind,
-        sector=filters.sector,
-        participant=filters.participant,
-        member_present=filters.member,
-        goal=filters.goal,
-        occurred_from=filters.occurred_from,
-        occurred_to=filters.occurred_to,
     )
     return queryset.prefetch_related(
         *listed("participants", "members_present", "follow_ups")
@@ -297,15 +298,12 @@ class CommitmentFilters(Schema):
 def list_commitments(request: HttpRequest, slug: str, filters: Query[CommitmentFilters]) -> Any:
     """The workspace's commitments, soonest due first."""
     member = api_member(request, slug)
-    queryset = services.filter_commitments(
+    # The list page's and the export's filters (engagement/filters.py): the same rows.
+    queryset = apply(
+        list_filters.CommitmentFilters,
+        request.GET,
+        member,
         services.commitments(member).select_related("interaction"),
-        member.workspace,
-        q=filters.q,
-        status=filters.status,
-        owed_by=filters.owed_by,
-        owner=filters.owner,
-        stakeholder=filters.stakeholder,
-        due=filters.due,
     )
     return queryset.order_by(filters.order, "pk")
 

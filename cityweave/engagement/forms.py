@@ -1,4 +1,4 @@
-"""Forms for interaction and commitment pages: edit, quick capture, filter."""
+"""Forms for interaction and commitment pages: edit, quick capture (list filters: filters.py)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,9 @@ from cityweave.goals.models import Goal
 from cityweave.stakeholders.forms import (
     StakeholderChoiceField,
     StakeholdersChoiceField,
-    choice_field,
     pick_stakeholders,
 )
-from cityweave.stakeholders.models import Stakeholder, sector_choices
-from cityweave.storable import MAX_ID, SUPPORTED_DAYS
+from cityweave.stakeholders.models import Stakeholder
 from cityweave.workspaces.forms import MemberChoiceField, MembersChoiceField, pick_members
 from cityweave.workspaces.models import Membership
 
@@ -52,10 +50,6 @@ def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> N
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField)
     field.queryset = queryset
-
-
-def member_choices(member: Membership, blank: str) -> list[tuple[str, str]]:
-    return [("", blank), *[(str(m.pk), m.user.display_name) for m in members_of(member)]]
 
 
 class InteractionForm(forms.ModelForm):
@@ -221,86 +215,3 @@ class CommitmentForm(forms.ModelForm):
     def service_data(self) -> dict[str, Any]:
         """The cleaned data in the shape `services.save_commitment` takes."""
         return dict(self.cleaned_data)
-
-
-class InteractionFilterForm(forms.Form):
-    """Filters on the interaction list."""
-
-    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Interaction.Kind.choices])
-    sector = forms.ChoiceField(required=False, label="Participant sector")
-    member = forms.ChoiceField(required=False, label="Member present")
-    goal = forms.ChoiceField(required=False)
-    occurred_from = forms.DateField(
-        required=False, label="From", widget=date_widget(), validators=SUPPORTED_DAYS
-    )
-    occurred_to = forms.DateField(
-        required=False, label="To", widget=date_widget(), validators=SUPPORTED_DAYS
-    )
-    # Set by links such as "all interactions with …" on a stakeholder's page.
-    stakeholder = forms.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
-    )
-
-    def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.workspace = member.workspace
-        choice_field(self, "sector").choices = [
-            ("", "Any sector"),
-            *sector_choices(member.workspace),
-        ]
-        choice_field(self, "member").choices = member_choices(member, "Anyone")
-        choice_field(self, "goal").choices = [
-            ("", "Any goal"),
-            *[(str(g.pk), g.statement) for g in goals_of(member)],
-        ]
-
-    def filter(self, queryset: QuerySet[Interaction]) -> QuerySet[Interaction]:
-        data = self.cleaned_data
-        return services.filter_interactions(
-            queryset,
-            self.workspace,
-            kind=data.get("kind"),
-            sector=data.get("sector"),
-            member_present=int(data["member"]) if data.get("member") else None,
-            goal=int(data["goal"]) if data.get("goal") else None,
-            participant=data.get("stakeholder"),
-            occurred_from=data.get("occurred_from"),
-            occurred_to=data.get("occurred_to"),
-        )
-
-
-class CommitmentFilterForm(forms.Form):
-    """Filters on the commitment list."""
-
-    status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *Commitment.Status.choices]
-    )
-    owed_by = forms.ChoiceField(
-        required=False, choices=[("", "Owed by anyone"), *Commitment.OwedBy.choices]
-    )
-    owner = forms.ChoiceField(required=False)
-    due = forms.ChoiceField(
-        required=False,
-        choices=[
-            ("", "Any due date"),
-            ("overdue", "Overdue"),
-            ("this-week", "Due in the next 7 days"),
-            ("later", "Due later"),
-        ],
-    )
-
-    def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.workspace = member.workspace
-        choice_field(self, "owner").choices = member_choices(member, "Any owner")
-
-    def filter(self, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
-        data = self.cleaned_data
-        return services.filter_commitments(
-            queryset,
-            self.workspace,
-            status=data.get("status"),
-            owed_by=data.get("owed_by"),
-            owner=int(data["owner"]) if data.get("owner") else None,
-            due=data.get("due"),
-        )

@@ -443,8 +443,41 @@ def filter_interactions(
     occurred_to: dt.date | None = None,
 ) -> QuerySet[Interaction]:
     """Interactions narrowed by search text, kind, a participant's sector, who was there, goal and
-    dates (whole days in the workspace's time zone)."""
-    given = queryset
+    dates (whole days in the workspace's time zone); each once."""
+    narrowed = narrow_interactions(
+        queryset,
+        workspace,
+        q=q,
+        kind=kind,
+        sector=sector,
+        participant=participant,
+        member_present=member_present,
+        goal=goal,
+        occurred_from=occurred_from,
+        occurred_to=occurred_to,
+    )
+    if q or sector or participant or member_present:
+        # These join participants or members and may repeat an interaction: pick by id instead
+        # of a DISTINCT over whole rows.
+        return queryset.filter(pk__in=narrowed.values("pk"))
+    return narrowed
+
+
+def narrow_interactions(
+    queryset: QuerySet[Interaction],
+    workspace: Workspace,
+    *,
+    q: str | None = None,
+    kind: str | None = None,
+    sector: str | None = None,
+    participant: int | None = None,
+    member_present: int | None = None,
+    goal: int | None = None,
+    occurred_from: dt.date | None = None,
+    occurred_to: dt.date | None = None,
+) -> QuerySet[Interaction]:
+    """`filter_interactions` without keeping each row once: a participant or member filter may
+    repeat an interaction (the caller picks by id, as `ListFilters.filter` does)."""
     if q:
         queryset = queryset.filter(
             Q(summary__icontains=q) | Q(notes__icontains=q) | Q(participants__name__icontains=q)
@@ -470,10 +503,6 @@ def filter_interactions(
         occurred_to = min(max(occurred_to, EARLIEST_DATE), LATEST_DATE)
         end = dt.datetime.combine(occurred_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
         queryset = queryset.filter(occurred_at__lt=end)
-    if q or sector or participant or member_present:
-        # These join participants or members and may repeat an interaction: pick by id instead
-        # of a DISTINCT over whole rows.
-        return given.filter(pk__in=queryset.values("pk"))
     return queryset
 
 

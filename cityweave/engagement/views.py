@@ -7,20 +7,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from cityweave.engagement import services
-from cityweave.engagement.forms import (
-    CommitmentFilterForm,
-    CommitmentForm,
-    InteractionFilterForm,
-    InteractionForm,
-    QuickCaptureForm,
-)
+from cityweave.engagement.filters import CommitmentFilters, InteractionFilters
+from cityweave.engagement.forms import CommitmentForm, InteractionForm, QuickCaptureForm
 from cityweave.engagement.models import Commitment, Interaction
 from cityweave.stakeholders.models import label_sectors
 from cityweave.stakeholders.services import get_stakeholder
-from cityweave.web.listing import Listing
+from cityweave.web.listing import Listing, render_list
 from cityweave.web.mixins import TrashView, WorkspaceView, apply_validation_error
 from cityweave.workspaces.models import Membership, listed
 
@@ -40,10 +36,10 @@ class InteractionListView(WorkspaceView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         listing = Listing(
-            search_fields=["summary", "notes", "participants__name"],
+            search_fields=[],  # InteractionFilters' own
             sorts={"when": "occurred_at", "kind": "kind", "summary": "summary"},
             default_sort="-when",
-            filter_form=InteractionFilterForm,
+            filter_form=InteractionFilters,
             form_kwargs={"member": self.member},
         )
         queryset = (
@@ -54,12 +50,16 @@ class InteractionListView(WorkspaceView):
             )
         )
         context = listing.apply(request, queryset)
-        template = (
-            "engagement/interactions/_table.html"
-            if is_htmx(request)
-            else "engagement/interactions/list.html"
+        slug = self.workspace.slug
+        return render_list(
+            request,
+            "engagement/interactions/list.html",
+            "engagement/interactions/_table.html",
+            context,
+            json_url=reverse("api:interactions_list", args=[slug]),
+            csv_url=reverse("interactions:export", args=[slug]),
+            xlsx_url=reverse("interactions:export-xlsx", args=[slug]),
         )
-        return render(request, template, context)
 
 
 class InteractionDetailView(WorkspaceView):
@@ -183,7 +183,7 @@ class CommitmentListView(WorkspaceView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         listing = Listing(
-            search_fields=["description", "stakeholder__name"],
+            search_fields=[],  # CommitmentFilters' own
             sorts={
                 "due": "due_on",
                 "status": "status",
@@ -191,7 +191,7 @@ class CommitmentListView(WorkspaceView):
                 "with": "stakeholder__name",
             },
             default_sort="due",
-            filter_form=CommitmentFilterForm,
+            filter_form=CommitmentFilters,
             form_kwargs={"member": self.member},
             first_by=("is_closed",),
         )
@@ -205,11 +205,19 @@ class CommitmentListView(WorkspaceView):
         )
         context = listing.apply(request, queryset)
         context["today"] = services.workspace_today(self.workspace)
-        if is_htmx(request):
-            return render(request, "engagement/commitments/_table.html", context)
-        context["kept"] = services.promises_kept(services.commitments(self.member))
-        context["kept_by_member"] = services.promises_kept_by_member(self.member)
-        return render(request, "engagement/commitments/list.html", context)
+        if not is_htmx(request):
+            context["kept"] = services.promises_kept(services.commitments(self.member))
+            context["kept_by_member"] = services.promises_kept_by_member(self.member)
+        slug = self.workspace.slug
+        return render_list(
+            request,
+            "engagement/commitments/list.html",
+            "engagement/commitments/_table.html",
+            context,
+            json_url=reverse("api:commitments_list", args=[slug]),
+            csv_url=reverse("commitments:export", args=[slug]),
+            xlsx_url=reverse("commitments:export-xlsx", args=[slug]),
+        )
 
 
 class CommitmentDetailView(WorkspaceView):

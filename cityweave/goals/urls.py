@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from cityweave.goals import views
+from cityweave.goals import exports, views
 
 goal_patterns = [
     path("", views.GoalListView.as_view(), name="list"),
-    path("export.csv", views.GoalExportView.as_view(), name="export"),
+    path("export.csv", exports.GoalExportView.as_view(format="csv"), name="export"),
+    path("export.xlsx", exports.GoalExportView.as_view(format="xlsx"), name="export-xlsx"),
     path("new/", views.GoalFormView.as_view(), name="new"),
     path("<int:pk>/", views.GoalDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.GoalFormView.as_view(), name="edit"),

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, prefetch_related_objects
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -20,7 +20,6 @@ from cityweave.goals.filters import GoalFilters
 from cityweave.goals.forms import GoalForm, ProgressForm
 from cityweave.goals.models import Goal, GoalProgress
 from cityweave.stakeholders.models import label_sectors
-from cityweave.web.filtering import apply, bad_filters, csv_response
 from cityweave.web.listing import Listing, render_list
 from cityweave.web.mixins import TrashView, WorkspaceView, apply_validation_error
 from cityweave.workspaces.models import listed
@@ -58,6 +57,7 @@ class GoalListView(WorkspaceView):
         exports = {
             "json_url": reverse("api:goals_list", args=[self.workspace.slug]),
             "csv_url": reverse("goals:export", args=[self.workspace.slug]),
+            "xlsx_url": reverse("goals:export-xlsx", args=[self.workspace.slug]),
         }
         if request.headers.get("HX-Request"):
             return render_list(request, "goals/list.html", "goals/_table.html", context, **exports)
@@ -67,38 +67,6 @@ class GoalListView(WorkspaceView):
             achieved=Count("pk", filter=Q(status=Goal.Status.ACHIEVED)),
         )
         return render_list(request, "goals/list.html", "goals/_table.html", context, **exports)
-
-
-class GoalExportView(WorkspaceView):
-    """The goal list as CSV, filtered as the list page is (`?status=active&q=…`), every row, by
-    deadline; any member may export. A bad filter answers 422 naming it."""
-
-    def get(self, request: HttpRequest) -> HttpResponseBase:
-        try:
-            queryset = apply(GoalFilters, request.GET, self.member, services.goals(self.member))
-        except ValidationError as error:
-            return bad_filters(error)
-        rows = (
-            queryset.select_related("owner__user")
-            .prefetch_related(*listed("progress"))
-            .order_by("deadline", "pk")
-        )
-        return csv_response(
-            f"{self.workspace.slug}-goals.csv",
-            GOAL_COLUMNS,
-            rows.iterator(chunk_size=500),
-            lambda g: [
-                g.pk, g.statement, g.metric, g.baseline, g.current_value, g.target, g.unit,
-                round(100 * g.progress_fraction), g.deadline, g.get_status_display(),
-                g.owner.user.display_name if g.owner else "",
-            ],
-        )  # fmt: skip
-
-
-GOAL_COLUMNS = [
-    "id", "statement", "metric", "baseline", "current", "target", "unit", "progress_percent",
-    "deadline", "status", "owner",
-]  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from cityweave.stakeholders import views
+from cityweave.stakeholders import exports, views
 
 stakeholder_patterns = [
     path("", views.StakeholderListView.as_view(), name="list"),
-    path("export.csv", views.StakeholderExportView.as_view(), name="export"),
+    path("export.csv", exports.StakeholderExportView.as_view(format="csv"), name="export"),
+    path("export.xlsx", exports.StakeholderExportView.as_view(format="xlsx"), name="export-xlsx"),
+    path("export.vcf", exports.StakeholderVCardView.as_view(), name="export-vcf"),
     path("new/", views.StakeholderFormView.as_view(), name="new"),
     path("lookup/", views.StakeholderLookupView.as_view(), name="lookup"),
     path("<int:pk>/", views.StakeholderDetailView.as_view(), name="detail"),
@@ -17,7 +19,8 @@ stakeholder_patterns = [
 
 tie_patterns = [
     path("", views.TieListView.as_view(), name="list"),
-    path("export.csv", views.TieExportView.as_view(), name="export"),
+    path("export.csv", exports.TieExportView.as_view(format="csv"), name="export"),
+    path("export.xlsx", exports.TieExportView.as_view(format="xlsx"), name="export-xlsx"),
     path("new/", views.TieFormView.as_view(), name="new"),
     path("<int:pk>/", views.TieDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.TieFormView.as_view(), name="edit"),

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, F, Q, When
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -41,7 +41,6 @@ from cityweave.stakeholders.forms import (
 )
 from cityweave.stakeholders.merging import MergePlan, merge_stakeholders, plan_merge
 from cityweave.stakeholders.models import Stakeholder, Tie, label_sectors, sector_choices
-from cityweave.web.filtering import apply, bad_filters, csv_response
 from cityweave.web.listing import Listing, render_list
 from cityweave.web.mixins import LookupView, TrashView, WorkspaceView, apply_validation_error
 from cityweave.workspaces.models import listed
@@ -75,43 +74,9 @@ class StakeholderListView(WorkspaceView):
             context,
             json_url=reverse("api:stakeholders_list", args=[self.workspace.slug]),
             csv_url=reverse("stakeholders:export", args=[self.workspace.slug]),
+            xlsx_url=reverse("stakeholders:export-xlsx", args=[self.workspace.slug]),
+            vcf_url=reverse("stakeholders:export-vcf", args=[self.workspace.slug]),
         )
-
-
-class StakeholderExportView(WorkspaceView):
-    """The stakeholder list as CSV, filtered as the list page is (`?sector=…&q=…`), every row
-    (not one page), by name; any member may export. A bad filter answers 422 naming it."""
-
-    def get(self, request: HttpRequest) -> HttpResponseBase:
-        try:
-            queryset = apply(
-                StakeholderFilters, request.GET, self.member, services.stakeholders(self.member)
-            )
-        except ValidationError as error:
-            return bad_filters(error)
-        rows = (
-            queryset.annotate(tie_count=services.live_tie_count())
-            .prefetch_related(*listed("tags"))
-            .order_by("name", "pk")
-        )
-        sectors = dict(sector_choices(self.workspace))
-        return csv_response(
-            f"{self.workspace.slug}-stakeholders.csv",
-            STAKEHOLDER_COLUMNS,
-            rows.iterator(chunk_size=500),
-            lambda s: [
-                s.pk, s.name, s.get_kind_display(), sectors.get(s.sector, s.sector),
-                s.get_level_display() if s.level else "", s.title, s.email, s.phone, s.area,
-                s.influence, s.interest, s.get_stance_display() if s.stance else "",
-                ", ".join(t.name for t in s.tags.all()), s.tie_count,
-            ],
-        )  # fmt: skip
-
-
-STAKEHOLDER_COLUMNS = [
-    "id", "name", "kind", "sector", "level", "title", "email", "phone", "area", "influence",
-    "interest", "stance", "tags", "ties",
-]  # fmt: skip
 
 
 class StakeholderLookupView(LookupView):
@@ -391,39 +356,8 @@ class TieListView(WorkspaceView):
             context,
             json_url=reverse("api:ties_list", args=[self.workspace.slug]),
             csv_url=reverse("ties:export", args=[self.workspace.slug]),
+            xlsx_url=reverse("ties:export-xlsx", args=[self.workspace.slug]),
         )
-
-
-class TieExportView(WorkspaceView):
-    """The tie list as CSV, filtered as the list page is (`?status=active&q=…`), every row, by
-    source then target name; any member may export. A bad filter answers 422 naming it. No
-    health column: another member's private contact would show through it."""
-
-    def get(self, request: HttpRequest) -> HttpResponseBase:
-        try:
-            queryset = apply(TieFilters, request.GET, self.member, services.ties(self.member))
-        except ValidationError as error:
-            return bad_filters(error)
-        rows = queryset.select_related("source", "target", "owner__user").order_by(
-            "source__name", "target__name", "pk"
-        )
-        return csv_response(
-            f"{self.workspace.slug}-ties.csv",
-            TIE_COLUMNS,
-            rows.iterator(chunk_size=500),
-            lambda t: [
-                t.pk, t.source_id, t.source.name, t.target_id, t.target.name,
-                t.get_kind_display(), "yes" if t.directed else "no", t.get_status_display(),
-                t.started_on, t.ended_on, t.cadence_days, t.max_cadence_days, t.trust, t.value,
-                t.owner.user.display_name if t.owner else "",
-            ],
-        )  # fmt: skip
-
-
-TIE_COLUMNS = [
-    "id", "source_id", "source", "target_id", "target", "kind", "directed", "status",
-    "started_on", "ended_on", "cadence_days", "max_cadence_days", "trust", "value", "owner",
-]  # fmt: skip
 
 
 class TieDetailView(WorkspaceView):

@@ -151,11 +151,20 @@ def render_list(
     *,
     json_url: str,
     csv_url: str,
+    xlsx_url: str,
+    vcf_url: str = "",
 ) -> HttpResponse:
-    """A list page, or only its table for htmx; the JSON and CSV links (partials/list_exports.html)
-    carry the query string shown and, for htmx, are swapped in beside the table (out of band).
-    Answers with the context's `status` (400 for a bad filter)."""
-    context = {**context, "json_url": json_url, "csv_url": csv_url}
+    """A list page, or only its table for htmx; the download links (partials/list_exports.html:
+    CSV, Excel, vCard when `vcf_url` is given, and JSON) carry the query string shown and, for
+    htmx, are swapped in beside the table (out of band). Answers with the context's `status`
+    (400 for a bad filter)."""
+    context = {
+        **context,
+        "json_url": json_url,
+        "csv_url": csv_url,
+        "xlsx_url": xlsx_url,
+        "vcf_url": vcf_url,
+    }
     status = context.get("status", 200)
     if not request.headers.get("HX-Request"):
         return render(request, page_template, context, status=status)
