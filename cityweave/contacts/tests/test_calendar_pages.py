@@ -205,3 +205,11 @@ def test_the_preview_page_costs_the_same_few_queries_for_many_events(
         page = alice_client.get(f"{PAGE}{job.pk}/")
     assert "300 meetings to create, 25 new stakeholders" in page.text
     assert "and 200 more" in page.text
+
+
+def test_the_interaction_list_offers_a_calendar_import_to_those_who_may_import(
+    alice_client, bob_client
+):
+    link = f'href="{PAGE}"'
+    assert link in alice_client.get("/w/riverton/interactions/").text
+    assert link not in bob_client.get("/w/riverton/interactions/").text
