@@ -311,6 +311,9 @@ def _plan_event(
     if key in imported:
         planned.reason = IMPORTED_REASON
         return planned
+    if event.cancelled:
+        planned.reason = "cancelled"
+        return planned
     if not ended:
         planned.reason = "has not happened yet"
         return planned

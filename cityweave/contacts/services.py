@@ -22,6 +22,7 @@ from cityweave.contacts.calendar_import import (
 )
 from cityweave.contacts.importing import (
     DECISIONS,
+    MAX_ROWS,
     ImportProblem,
     Plan,
     apply_plan,
@@ -91,6 +92,7 @@ def read_job_calendar(job: ImportJob) -> ReadResult[EventRecord]:
         bytes(job.data),
         period=period,
         default_timezone=zoneinfo.ZoneInfo(job.workspace.timezone),
+        limit=MAX_ROWS,
     )
 
 

@@ -20,6 +20,15 @@ _BEGIN_END = re.compile(r"^(BEGIN|END):([A-Za-z0-9-]+)\s*$", re.IGNORECASE)
 
 Period = tuple[dt.date | dt.datetime, dt.date | dt.datetime]
 
+#: The most recurrence steps a series may take, from its start to the period's end, to be expanded:
+#: a rule repeating every second for years would otherwise hold a server process for hours.
+MAX_EXPANSION_STEPS = 200_000
+#: Seconds between the steps of each RRULE frequency (a month and a year at their longest).
+_FREQUENCY_SECONDS = {
+    "SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3_600, "DAILY": 86_400, "WEEKLY": 604_800,
+    "MONTHLY": 2_678_400, "YEARLY": 31_622_400,
+}  # fmt: skip
+
 
 def olson_zone(tzid: str) -> zoneinfo.ZoneInfo | None:
     """The Olson zone a TZID names: an Olson name itself, or a Windows name Outlook writes
@@ -132,6 +141,9 @@ def _attendees(component: Any) -> list[Attendee]:
         return []
     attendees: list[Attendee] = []
     for prop in props if isinstance(props, list) else [props]:
+        params = getattr(prop, "params", None) or {}
+        if str(params.get("PARTSTAT", "")).upper() == "DECLINED":
+            continue  # said no: not at the meeting
         attendee = _address(prop)
         if attendee and attendee.email not in {a.email for a in attendees}:
             attendees.append(attendee)
@@ -190,7 +202,42 @@ def _record(component: Any, row: int, default: dt.tzinfo, recurring: bool) -> Ev
         description=str(component.get("DESCRIPTION", "")).strip(),
         recurrence_id=recurrence_id,
         recurring=recurring,
+        cancelled=str(component.get("STATUS", "")).strip().upper() == "CANCELLED",
     )
+
+
+def _expansion_steps(event: Any, period_end: dt.date | dt.datetime) -> int:
+    """An upper estimate of the steps expanding `event`'s RRULEs up to `period_end` takes: the
+    span from its DTSTART (or to its UNTIL) over each rule's step, times the times of day its
+    BYHOUR, BYMINUTE and BYSECOND lists add, capped by its COUNT. 0 for an event with no rule."""
+    rules = event.get("RRULE")
+    if rules is None:
+        return 0
+    start = event["DTSTART"].dt
+    as_moment = _moment(start)
+    end = _moment(period_end)
+    total = 0
+    for rule in rules if isinstance(rules, list) else [rules]:
+        frequency = str((rule.get("FREQ") or ["DAILY"])[0]).upper()
+        interval = max(1, int((rule.get("INTERVAL") or [1])[0]))
+        stop = end
+        if rule.get("UNTIL"):
+            stop = min(stop, _moment(rule["UNTIL"][0]))
+        span = max(0.0, (stop - as_moment).total_seconds())
+        steps = span / (_FREQUENCY_SECONDS.get(frequency, 86_400) * interval) + 1
+        for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+            steps *= max(1, len(rule.get(part) or []))
+        if rule.get("COUNT"):
+            steps = min(steps, int(rule["COUNT"][0]))
+        total += int(steps)
+    return total
+
+
+def _moment(value: dt.date | dt.datetime) -> dt.datetime:
+    """A date or datetime as an aware datetime (UTC where it has no zone), for estimates."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _period_bounds(period: Period) -> Period:
@@ -217,11 +264,21 @@ def _series(
         yield members[0][0], [e for _, e in members], recurring
 
 
+def _occurrences(query: Any, bounds: Period) -> Iterator[Any]:
+    """The occurrences of `query`'s series within `bounds`, one at a time (recurring-ical-events'
+    `between` makes the whole list first)."""
+    start, stop = query.to_datetime(bounds[0]), query.to_datetime(bounds[1])
+    for series in query.series:
+        for occurrence in series.between(start, stop):
+            yield occurrence.as_component(query.keep_recurrence_attributes)
+
+
 def read_calendar(
     data: bytes,
     *,
     period: Period | None = None,
     default_timezone: dt.tzinfo = dt.UTC,
+    limit: int | None = None,
 ) -> ReadResult[EventRecord]:
     """Read the events of an .ics file.
 
@@ -230,8 +287,12 @@ def read_calendar(
     moved them); without one, each VEVENT is read once as written (`recurring` tells a series).
     Times keep the file's zone (Olson for Windows names; X-WR-TIMEZONE for floating times, then
     `default_timezone`); all-day events have dates. Records are numbered by the line of their
-    BEGIN:VEVENT; an event without UID or start, or with an unreadable property, is a RowError.
-    Raises ReadError when the bytes are not an iCalendar file; ValueError for an empty period.
+    BEGIN:VEVENT; an event without UID or start, or with an unreadable property, is a RowError,
+    and so is a series that repeats too often to expand (more than MAX_EXPANSION_STEPS steps from
+    its start to the period's end). Attendees who declined are left out; `cancelled` tells a
+    cancelled event or occurrence. Raises ReadError when the bytes are not an iCalendar file or
+    hold more than `limit` events and occurrences (counted as they are expanded, so a huge
+    series is refused at once); ValueError for an empty period.
     """
     import icalendar
     import recurring_ical_events
@@ -282,14 +343,33 @@ def read_calendar(
                     if bounds is None:
                         occurrences = members
                     else:
+                        steps = sum(_expansion_steps(event, bounds[1]) for event in members)
+                        if steps > MAX_EXPANSION_STEPS:
+                            result.errors.append(
+                                RowError(
+                                    row,
+                                    "RRULE",
+                                    f"repeats too often to expand: about {steps:,} repetitions "
+                                    f"from its start to the period's end (at most "
+                                    f"{MAX_EXPANSION_STEPS:,})",
+                                )
+                            )
+                            continue
                         series = icalendar.Calendar()
                         for component in [*timezones, *members]:
                             series.add_component(component)
-                        occurrences = recurring_ical_events.of(series).between(*bounds)
-                    records = [
-                        _record(occurrence, row, default_timezone, recurring)
-                        for occurrence in occurrences
-                    ]
+                        occurrences = _occurrences(recurring_ical_events.of(series), bounds)
+                    records = []
+                    for occurrence in occurrences:
+                        records.append(_record(occurrence, row, default_timezone, recurring))
+                        if limit is not None and len(result.records) + len(records) > limit:
+                            raise ReadError(
+                                f"more than {limit:,} events and repetitions in the period; "
+                                f"an import takes at most {limit:,}: choose a shorter period",
+                                line=row,
+                            )
+                except ReadError:
+                    raise
                 except Exception as error:  # a rule or time the libraries can't follow
                     field = "RRULE" if recurring else None
                     result.errors.append(RowError(row, field, f"not readable: {error}"))

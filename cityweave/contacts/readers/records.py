@@ -90,6 +90,8 @@ class EventRecord:
     description: str = ""
     recurrence_id: str | None = None
     recurring: bool = False
+    #: STATUS:CANCELLED: the event (or this occurrence) did not take place.
+    cancelled: bool = False
 
 
 T = TypeVar("T")

@@ -344,3 +344,70 @@ def test_the_event_key_is_bounded():
     long = EventRecord(1, "u" * 300, "", dt.date(2024, 1, 1), dt.date(2024, 1, 2), True)
     assert calendar_import.event_key(long).startswith("sha256:")
     assert len(calendar_import.event_key(long)) <= 255
+
+
+def test_a_rule_repeating_every_second_is_refused_at_once_naming_its_line():
+    data = calendar(
+        event("ok", "DTSTART:20240301T100000Z", "Ann|ann@example.org"),
+        event(
+            "flood",
+            "DTSTART:20240302T000000Z",
+            "Ben|ben@example.org",
+            extra="RRULE:FREQ=SECONDLY",
+        ),
+    )
+    read = read_calendar(data, period=read_period(*YEAR_2024), limit=20_000)
+    assert [r.uid for r in read.records] == ["ok"]
+    [error] = read.errors
+    assert error.field == "RRULE" and error.row == 11  # its BEGIN:VEVENT
+    assert "repeats too often to expand" in error.reason
+
+
+def test_more_occurrences_than_the_limit_are_refused_while_expanding():
+    data = calendar(
+        event(
+            "hourly", "DTSTART:20240101T000000Z", "Ann|ann@example.org", extra="RRULE:FREQ=HOURLY"
+        )
+    )
+    with pytest.raises(ReadError, match="more than 1,000 events and repetitions"):
+        read_calendar(data, period=read_period(*YEAR_2024), limit=1_000)
+    # A rule with a COUNT is as long as its count, wherever it starts.
+    counted = calendar(
+        event(
+            "c",
+            "DTSTART:19000101T000000Z",
+            "Ann|ann@example.org",
+            extra="RRULE:FREQ=SECONDLY;COUNT=3",
+        )
+    )
+    assert read_calendar(counted, period=read_period(*YEAR_2024)).errors == []
+
+
+def test_cancelled_events_and_occurrences_and_declined_attendees_are_not_meetings(riverton):
+    data = calendar(
+        event("off", "DTSTART:20240305T100000Z", "Ben|ben@example.org", extra="STATUS:CANCELLED"),
+        event(
+            "series",
+            "DTSTART:20240301T150000Z",
+            "Paul|paul@example.org",
+            extra="RRULE:FREQ=WEEKLY;COUNT=3",
+        ),
+        event(
+            "series",
+            "DTSTART:20240308T150000Z",
+            "Paul|paul@example.org",
+            extra="RECURRENCE-ID:20240308T150000Z\r\nSTATUS:CANCELLED",
+        ),
+        event(
+            "declined",
+            "DTSTART:20240320T100000Z",
+            "Ann|ann@example.org",
+            extra="ATTENDEE;CN=Dee;PARTSTAT=DECLINED:mailto:dee@example.org",
+        ),
+    )
+    plan = plan_of(riverton, data)
+    cancelled = [(r.title, r.day) for r in plan.rows if r.reason == "cancelled"]
+    assert sorted(d for _, d in cancelled) == [dt.date(2024, 3, 5), dt.date(2024, 3, 8)]
+    made = sorted(r.day for r in plan.rows if r.action == CREATE)
+    assert made == [dt.date(2024, 3, 1), dt.date(2024, 3, 15), dt.date(2024, 3, 20)]
+    assert "dee@example.org" not in plan.new_people and "ben@example.org" not in plan.new_people

@@ -21,7 +21,7 @@ from cityweave.contacts.calendar_import import (
     read_period,
     summary,
 )
-from cityweave.contacts.importing import ImportProblem
+from cityweave.contacts.importing import MAX_ROWS, ImportProblem
 from cityweave.contacts.readers import ReadError, read_calendar
 from cityweave.contacts.services import report_csv, report_of
 from cityweave.workspaces.models import Workspace
@@ -89,7 +89,10 @@ class Command(BaseCommand):
         decisions = {email.strip().casefold(): "skip" for email in options["skip_person"]}
         try:
             read = read_calendar(
-                data, period=read_period(period_from, period_to), default_timezone=zone
+                data,
+                period=read_period(period_from, period_to),
+                default_timezone=zone,
+                limit=MAX_ROWS,
             )
             plan = plan_calendar(workspace, read, sector=options["sector"], decisions=decisions)
         except (ReadError, ImportProblem) as error:
