@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "cityweave.web",
 ]
 
+# An import's preview sends one choice per probable duplicate or new person, and an import takes up
+# to 20,000 rows (cityweave.contacts.importing.MAX_ROWS): Django's 1,000 fields would refuse it.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000 + 1_000
+
 # A form sent with a stale or missing CSRF token gets the app's own page (cityweave/web/errors.py).
 CSRF_FAILURE_VIEW = "cityweave.web.errors.csrf_failure"
 

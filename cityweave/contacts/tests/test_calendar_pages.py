@@ -213,3 +213,24 @@ def test_the_interaction_list_offers_a_calendar_import_to_those_who_may_import(
     link = f'href="{PAGE}"'
     assert link in alice_client.get("/w/riverton/interactions/").text
     assert link not in bob_client.get("/w/riverton/interactions/").text
+
+
+def test_an_import_with_more_new_people_than_djangos_default_field_limit_starts(
+    alice_client, settings
+):
+    from cityweave.contacts.importing import MAX_ROWS
+
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS > MAX_ROWS
+    events = "\r\n".join(
+        f"BEGIN:VEVENT\r\nUID:e{i}\r\nDTSTART:20240301T{i // 60 % 24:02}{i % 60:02}00Z\r\n"
+        f"SUMMARY:Meeting {i}\r\nATTENDEE;CN=Person {i}:mailto:p{i}@example.org\r\nEND:VEVENT"
+        for i in range(1_200)
+    )
+    data = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{events}\r\nEND:VCALENDAR\r\n".encode()
+    response = upload(alice_client, data)
+    job = job_of(response)
+    choices = {f"person-p{i}@example.org": "create" for i in range(1_200)}
+    started = alice_client.post(response["Location"], {"action": "start", **choices})
+    assert started.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.QUEUED
