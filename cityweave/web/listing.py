@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import F, OrderBy, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
@@ -112,6 +112,12 @@ class Listing:
         without_sort = params.copy()
         without_sort.pop("page", None)
         without_sort.pop("sort", None)
+        # The downloads and the JSON link take the filters and search given (an empty field is no
+        # filter, and the API refuses an empty number); they keep their own documented order.
+        exported = QueryDict(mutable=True)
+        for name, values in without_sort.lists():
+            exported.setlist(name, [value for value in values if value.strip()])
+        exported_query = exported.urlencode()
         return {
             "page_obj": page_obj,
             "object_list": page_obj.object_list,
@@ -123,8 +129,7 @@ class Listing:
                 if isinstance(form, ListFilters) and status == 400
                 else {}
             ),
-            # The JSON and CSV links keep the filters, search and sort shown.
-            "export_query": f"?{encoded}" if encoded else "",
+            "export_query": f"?{exported_query}" if exported_query else "",
             "sort": sort,
             "sort_descending_first": self.descending_first,
             "querystring_without_page": f"{encoded}&" if encoded else "",

@@ -283,3 +283,12 @@ def test_the_commitment_xlsx_holds_dates_and_numbers(alice_client, engagement):
     assert record["closed_at"] == dt.datetime(2026, 3, 1, 9, 0)  # workspace time
     assert Commitment.objects.get(pk=record["id"]).description == "Send the memo"
     assert Interaction.objects.count() == 5
+
+
+def test_the_json_link_of_a_filtered_form_answers(alice_client, alice_api, engagement):
+    """A filter form sends its empty fields too (`participant=`); the links leave them and the
+    page's sort out, so the JSON link is a query the API takes."""
+    params = {"q": "", "participant": "", "kind": "meeting", "sort": "-summary", "page": "2"}
+    content = alice_client.get(url("interactions:list"), params).content.decode()
+    assert f'href="{API}/interactions?kind=meeting"' in content
+    assert alice_api.get(f"{API}/interactions?kind=meeting").status_code == 200
