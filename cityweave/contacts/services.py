@@ -40,6 +40,7 @@ from cityweave.contacts.readers import (
     read_contacts,
 )
 from cityweave.contacts.readers.tabular import read_csv, read_xlsx
+from cityweave.spreadsheets import guarded_row
 from cityweave.workspaces.models import Workspace
 
 #: Formats whose columns the person maps; the others name their own fields.
@@ -177,21 +178,23 @@ def report_csv(report: dict[str, Any]) -> str:
         )
         for row, action, title, reason, _, extra in report.get("rows", []):
             writer.writerow(
-                [
-                    row,
-                    action,
-                    extra["date"],
-                    title,
-                    reason,
-                    "; ".join(extra["participants"]),
-                    "; ".join(extra["new"]),
-                    "; ".join(extra["members"]),
-                ]
+                guarded_row(
+                    [
+                        row,
+                        action,
+                        extra["date"],
+                        title,
+                        reason,
+                        "; ".join(extra["participants"]),
+                        "; ".join(extra["new"]),
+                        "; ".join(extra["members"]),
+                    ]
+                )
             )
         return out.getvalue()
     writer.writerow(["row", "action", "name", "reason"])
     for row, action, name, reason, *_ in report.get("rows", []):
-        writer.writerow([row, action, name, reason])
+        writer.writerow(guarded_row([row, action, name, reason]))
     return out.getvalue()
 
 

@@ -22,11 +22,10 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponseBase
 from django.utils import timezone
 
+from cityweave.spreadsheets import guarded
 from cityweave.web.filtering import ListFilters, apply, bad_filters, csv_response
 from cityweave.web.mixins import WorkspaceView
 
-#: The first characters that make a spreadsheet read a cell as a formula (OWASP's list).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Rows read from the database at a time.
 CHUNK_SIZE = 500
 #: The widest column set in an XLSX, in characters (long notes are not measured).
@@ -43,11 +42,6 @@ class Column:
     header: str
     value: Callable[[Any], Any]
     width: int = 14
-
-
-def guarded(value: str) -> str:
-    """`value` with a leading apostrophe when a spreadsheet would read it as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def local_time(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:

@@ -234,3 +234,17 @@ def test_an_import_with_more_new_people_than_djangos_default_field_limit_starts(
     assert started.status_code == 302
     job.refresh_from_db()
     assert job.status == ImportJob.Status.QUEUED
+
+
+def test_import_reports_disarm_text_a_spreadsheet_would_run():
+    evil = '=HYPERLINK("http://evil.example","Click me")'
+    contacts = services.report_csv({"rows": [[3, "error", evil, "-no email"]]})
+    assert (
+        contacts.splitlines()[1]
+        == '3,error,"\'=HYPERLINK(""http://evil.example"",""Click me"")",\'-no email'
+    )
+    extra = {"date": "2024-03-01", "participants": ["@Ann"], "new": [], "members": []}
+    calendar = services.report_csv(
+        {"kind": "calendar", "rows": [[9, "create", evil, "", 0, extra]]}
+    )
+    assert "'=HYPERLINK" in calendar and ",'@Ann," in calendar

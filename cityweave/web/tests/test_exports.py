@@ -17,6 +17,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from cityweave.goals.models import GoalProgress
+from cityweave.spreadsheets import guarded
 from cityweave.testing import (
     make_commitment,
     make_goal,
@@ -24,7 +25,7 @@ from cityweave.testing import (
     make_stakeholder,
     make_tie,
 )
-from cityweave.web.exports import csv_value, guarded
+from cityweave.web.exports import csv_value
 
 pytestmark = pytest.mark.django_db
 
