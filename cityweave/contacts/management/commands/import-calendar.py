@@ -118,10 +118,11 @@ class Command(BaseCommand):
             ) from None
         if options["report"]:
             Path(options["report"]).write_text(report_csv(report_of(plan)), encoding="utf-8")
+        made = len(outcome.interactions)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported into {workspace.slug}: "
                 f"{summary(plan.counts(), done=True) or 'nothing new'} "
-                f"({len(outcome.interactions)} meetings)."
+                f"({made} meeting{'' if made == 1 else 's'} in all)."
             )
         )
