@@ -9,7 +9,7 @@ import datetime as dt
 import re
 import warnings
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .records import Attendee, EventRecord, ReadError, ReadResult, RowError
@@ -341,7 +341,7 @@ def read_calendar(
             for row, members, recurring in _series(events):
                 try:
                     if bounds is None:
-                        occurrences = members
+                        occurrences: Iterable[Any] = members
                     else:
                         steps = sum(_expansion_steps(event, bounds[1]) for event in members)
                         if steps > MAX_EXPANSION_STEPS:
