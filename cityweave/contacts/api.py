@@ -190,7 +190,7 @@ def create_import(
     data = file.read()
     if not data:
         raise ValidationError({"file": "The file is empty."})
-    calendar = services.is_calendar(data)
+    calendar = services.is_calendar(data, file.name or "")
     chosen = _decisions(decisions, calendar)
     period = (_day(period_from, "period_from"), _day(period_to, "period_to"))
     try:

@@ -77,10 +77,18 @@ def read_job(job: ImportJob) -> ReadResult[ContactRecord]:
     return read_contacts(bytes(job.data), format=job.format, mapping=mapping)
 
 
-def is_calendar(data: bytes) -> bool:
-    """Whether the bytes are an iCalendar (.ics) file rather than contacts."""
-    head = data[:4096].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").replace(b"\x00", b"")
-    return head[:15].upper() == b"BEGIN:VCALENDAR"
+#: File name endings of iCalendar files.
+CALENDAR_SUFFIXES = (".ics", ".ical", ".icalendar")
+
+
+def is_calendar(data: bytes, filename: str = "") -> bool:
+    """Whether the bytes are an iCalendar file rather than contacts: they begin a calendar (or a
+    bare event), or the file is named as one (so a broken .ics is told it is no calendar, rather
+    than that its columns are not mapped)."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").replace(b"\x00", b"").upper()
+    return head.startswith((b"BEGIN:VCALENDAR", b"BEGIN:VEVENT")) or filename.lower().endswith(
+        CALENDAR_SUFFIXES
+    )
 
 
 def read_job_calendar(job: ImportJob) -> ReadResult[EventRecord]:
@@ -258,7 +266,7 @@ def new_job(
     the last 12 months up to today for either left out)."""
     from cityweave.contacts.readers import guess_mapping
 
-    if is_calendar(data):
+    if is_calendar(data, filename):
         today = timezone.localdate(timezone=zoneinfo.ZoneInfo(workspace.timezone))
         start, end = default_period(today)
         job = ImportJob(

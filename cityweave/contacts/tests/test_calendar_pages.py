@@ -248,3 +248,12 @@ def test_import_reports_disarm_text_a_spreadsheet_would_run():
         {"kind": "calendar", "rows": [[9, "create", evil, "", 0, extra]]}
     )
     assert "'=HYPERLINK" in calendar and ",'@Ann," in calendar
+
+
+def test_a_file_named_ics_is_told_it_is_no_calendar_and_a_bare_event_is_one(alice_client):
+    binary = upload(alice_client, b"\x89PNG\r\n\x1a\n\x00\x00garbage", "holidays.ics")
+    assert binary.status_code == 302
+    said = alice_client.get(binary["Location"]).text
+    assert "not an iCalendar file" in said and "mapped" not in said
+    bare = b"BEGIN:VEVENT\r\nUID:b\r\nDTSTART:20240301T100000Z\r\nATTENDEE:mailto:a@b.org\r\nEND:VEVENT\r\n"
+    assert job_of(upload(alice_client, bare, "event.txt")).kind == "calendar"
