@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.urls import reverse
 
 from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Stakeholder, Tie, sector_choices
@@ -201,6 +202,14 @@ class TieForm(forms.ModelForm):
         "cadence_days", "max_cadence_days", "owner", "trust", "value", "roles", "notes",
     ]  # fmt: skip
 
+    def _post_clean(self) -> None:
+        # A maximum is judged against the ideal given: when that ideal is itself refused, the
+        # instance still holds the stored one, and comparing with it would mislead.
+        max_refused_already = "max_cadence_days" in self._errors
+        super()._post_clean()
+        if "cadence_days" in self._errors and not max_refused_already:
+            self._errors.pop("max_cadence_days", None)
+
     class Meta:
         model = Tie
         fields = [
@@ -234,6 +243,12 @@ class TieForm(forms.ModelForm):
         ].help_text = (
             "The longest gap before the tie is cold, at least the ideal; empty for twice it."
         )
+        for name in ("cadence_days", "max_cadence_days"):
+            # One lower bound, said once: at least a day (the model field's own says 0).
+            field = self.fields[name]
+            field.validators = [
+                v for v in field.validators if not isinstance(v, MinValueValidator)
+            ] + [MinValueValidator(1)]
         self.fields["directed"].label = "One-way"
         self.fields["directed"].help_text = "The tie runs from the first stakeholder to the second."
         for name in ("trust", "value"):

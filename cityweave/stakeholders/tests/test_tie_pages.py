@@ -486,6 +486,26 @@ def test_a_maximum_shorter_than_the_ideal_is_refused_on_its_field(alice_client, 
     assert (tie.cadence_days, tie.max_cadence_days) == (30, 40)
 
 
+def test_a_refused_ideal_is_not_compared_with_the_stored_one(alice_client, city, foundation):
+    tie = make_tie(city, foundation, cadence_days=90)
+    edit = url("ties:edit", tie.pk)
+    response = alice_client.post(
+        edit,
+        form_data(source=city.pk, target=foundation.pk, cadence_days="30.5", max_cadence_days="40"),
+    )
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert "cadence_days" in errors and "max_cadence_days" not in errors
+    for given in ("-5", "0"):  # one lower bound, said the same way
+        response = alice_client.post(
+            edit, form_data(source=city.pk, target=foundation.pk, cadence_days=given)
+        )
+        assert response.context["form"].errors["cadence_days"] == [
+            "Ensure this value is greater than or equal to 1."
+        ]
+    assert Tie.objects.get(pk=tie.pk).cadence_days == 90
+
+
 def test_a_viewer_cannot_set_a_maximum(bob_client, city, foundation):
     tie = make_tie(city, foundation, cadence_days=30)
     response = bob_client.post(
