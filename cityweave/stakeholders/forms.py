@@ -205,10 +205,10 @@ class TieForm(forms.ModelForm):
     def _post_clean(self) -> None:
         # A maximum is judged against the ideal given: when that ideal is itself refused, the
         # instance still holds the stored one, and comparing with it would mislead.
-        max_refused_already = "max_cadence_days" in self._errors
-        super()._post_clean()
-        if "cadence_days" in self._errors and not max_refused_already:
-            self._errors.pop("max_cadence_days", None)
+        max_refused_already = "max_cadence_days" in self.errors
+        super()._post_clean()  # type: ignore[misc]  # Django's, not in its stubs
+        if "cadence_days" in self.errors and not max_refused_already:
+            self.errors.pop("max_cadence_days", None)
 
     class Meta:
         model = Tie
