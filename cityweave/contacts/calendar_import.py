@@ -204,8 +204,9 @@ def plan_calendar(
     otherwise); `decisions` maps a new person's email (lower case) to "create" or "skip"; an
     event that ends after `now` (default: now) has not happened and is skipped. More than
     MAX_ROWS events: ImportProblem. `progress(done, total)` is called every 500 events.
-    Cost: four queries (stakeholders' emails, members' emails, events imported before, and the
-    names shown), then a dictionary lookup per attendee.
+    An attendee whose stakeholder is in the trash is neither matched nor offered as new.
+    Cost: five queries (live and trashed stakeholders' emails, members' emails, events imported
+    before, and the names shown), then a dictionary lookup per attendee.
     """
     if sector not in {key for key, _ in sector_choices(workspace)}:
         raise ImportProblem("sector", f"“{sector}” is not one of this workspace's sectors.")
@@ -226,6 +227,13 @@ def plan_calendar(
         .values_list("pk", "email")
     ):
         stakeholders.setdefault(email.casefold(), pk)
+    # People whose stakeholder is in the trash are not offered again as new (a duplicate).
+    trashed = {
+        email.casefold()
+        for email in Stakeholder.all_objects.filter(workspace=workspace, deleted_at__isnull=False)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    } - stakeholders.keys()
     members: dict[str, int] = {}
     member_names: dict[int, str] = {}
     for pk, email, name in Membership.objects.filter(workspace=workspace).values_list(
@@ -267,6 +275,7 @@ def plan_calendar(
                 seen,
                 new_people,
                 left_out,
+                trashed,
             )
         )
     rows.sort(key=lambda planned: (planned.row, planned.occurred_at or now))
@@ -288,6 +297,7 @@ def _plan_event(
     seen: set[str],
     new_people: dict[str, str],
     left_out: dict[str, str],
+    trashed: set[str],
 ) -> PlannedEvent:
     title = (event.summary or "Calendar event")[:SUMMARY_MAX]
     key = event_key(event)
@@ -320,7 +330,7 @@ def _plan_event(
     people = [*event.attendees]
     if event.organiser and event.organiser.email not in {a.email for a in people}:
         people.insert(0, event.organiser)
-    outsiders = 0
+    outsiders = in_trash = 0
     for person in people:
         email = person.email.casefold()
         if email in members:
@@ -331,6 +341,8 @@ def _plan_event(
                 planned.stakeholders.append(stakeholders[email])
         elif _robot(email):
             continue
+        elif email in trashed:
+            in_trash += 1
         elif decisions.get(email) == "skip":
             left_out.setdefault(email, _person_name(email, person.name))
             outsiders += 1
@@ -344,6 +356,8 @@ def _plan_event(
             if not people
             else "the people from outside the office were left out"
             if outsiders
+            else "its people from outside the office are in the trash (restore them to import it)"
+            if in_trash
             else "no one from outside the office"
         )
         return planned

@@ -411,3 +411,18 @@ def test_cancelled_events_and_occurrences_and_declined_attendees_are_not_meeting
     made = sorted(r.day for r in plan.rows if r.action == CREATE)
     assert made == [dt.date(2024, 3, 1), dt.date(2024, 3, 15), dt.date(2024, 3, 20)]
     assert "dee@example.org" not in plan.new_people and "ben@example.org" not in plan.new_people
+
+
+def test_an_attendee_in_the_trash_is_not_offered_again_as_new(riverton, alice_member):
+    from cityweave.engagement.services import trash_stakeholder
+
+    zoe = make_stakeholder(riverton, "Zoë Núñez", email="zoe@example.org")
+    trash_stakeholder(alice_member, zoe)
+    data = calendar(
+        event("z", "DTSTART:20240301T100000Z", "Zoe Nunez|ZOE@example.org"),
+        event("both", "DTSTART:20240302T100000Z", "Zoe|zoe@example.org", "Ann|ann@example.org"),
+    )
+    plan = plan_of(riverton, data)
+    assert plan.new_people == {"ann@example.org": "Ann"}
+    only_zoe = next(r for r in plan.rows if r.key.startswith("z"))
+    assert only_zoe.action == SKIP and "in the trash" in only_zoe.reason
