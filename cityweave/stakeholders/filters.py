@@ -36,6 +36,8 @@ class StakeholderFilters(ListFilters):
     membership id keeping one of its live ties)."""
 
     search_fields = ("name", "title", "email", "area", "notes")
+    # The tag and owner filters join tags and ties.
+    joins_many = True
 
     sector = forms.ChoiceField(required=False)
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Stakeholder.Kind.choices])

@@ -32,7 +32,7 @@ class ListFilters(forms.Form):
     """
 
     search_fields: ClassVar[tuple[str, ...]] = ()
-    #: Whether `narrow()` may join many-valued relations (and so repeat rows).
+    #: Whether the search or `narrow()` may join many-valued relations (and so repeat rows).
     joins_many: ClassVar[bool] = False
 
     def __init__(
@@ -72,11 +72,17 @@ class ListFilters(forms.Form):
                 condition |= Q(**{f"{name}__icontains": self.q})
             queryset = queryset.filter(condition)
         queryset = self.narrow(queryset, self.cleaned_data)
-        if queryset is given:
+        if queryset is given or not self.repeats_rows(self.cleaned_data):
             return queryset
         # Searching and filtering may join many-valued relations (participants, tags) and repeat
         # rows; choosing by id keeps each once without a DISTINCT over whole rows.
         return given.filter(pk__in=queryset.values("pk"))
+
+    def repeats_rows(self, data: dict[str, Any]) -> bool:
+        """Whether the search and the cleaned `data` may join a many-valued relation and so
+        repeat a row (`joins_many` unless a subclass knows which filters do). A plain filter
+        stays a plain WHERE, which the database plans better than a subquery of ids."""
+        return self.joins_many
 
     def validation_error(self) -> ValidationError:
         """The form's errors as one ValidationError keyed by field (`q` for the search)."""
