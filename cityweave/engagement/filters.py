@@ -67,9 +67,8 @@ class InteractionFilters(ListFilters):
 
     def repeats_rows(self, data: dict[str, Any]) -> bool:
         # The search and these filters join participants or members present; the rest do not.
-        return bool(self.q and self.search_fields) or any(
-            data.get(name) not in (None, "")
-            for name in ("sector", "member", "participant", "stakeholder")
+        return services.repeats_interactions(
+            self.q, *(data.get(name) for name in ("sector", "member", "participant", "stakeholder"))
         )
 
     def narrow(self, queryset: QuerySet, data: dict[str, Any]) -> QuerySet:

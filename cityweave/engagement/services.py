@@ -456,11 +456,17 @@ def filter_interactions(
         occurred_from=occurred_from,
         occurred_to=occurred_to,
     )
-    if q or sector or participant or member_present:
-        # These join participants or members and may repeat an interaction: pick by id instead
-        # of a DISTINCT over whole rows.
+    if repeats_interactions(q, sector, participant, member_present):
+        # Pick by id instead of a DISTINCT over whole rows.
         return queryset.filter(pk__in=narrowed.values("pk"))
     return narrowed
+
+
+def repeats_interactions(*given: object) -> bool:
+    """Whether narrowing interactions by these values may repeat one: the search (it reads the
+    participants' names), a participant's sector, a participant and a member present join
+    many-valued relations; kind, goal and dates do not. Pass those four, None or "" for none."""
+    return any(value not in (None, "") for value in given)
 
 
 def narrow_interactions(
