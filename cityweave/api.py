@@ -22,6 +22,8 @@ from cityweave.goals.api import router as goals_router
 from cityweave.network.api import router as network_router
 from cityweave.reminders.api import router as reminders_router
 from cityweave.stakeholders.api import router as stakeholders_router
+from cityweave.surveys.api import router as surveys_router
+from cityweave.surveys.results_api import router as survey_results_router
 from cityweave.web.busy import busy_response, is_busy
 from cityweave.workspaces.api import field_errors
 from cityweave.workspaces.api import router as workspaces_router
@@ -184,6 +186,8 @@ api.add_router("/workspaces", goals_router)
 api.add_router("/workspaces", network_router)
 api.add_router("/workspaces", reminders_router)
 api.add_router("/workspaces", contacts_router)
+api.add_router("/workspaces", surveys_router)
+api.add_router("/workspaces", survey_results_router)
 
 
 @api.exception_handler(OperationalError)

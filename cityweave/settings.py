@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "cityweave.network",
     "cityweave.reminders",
     "cityweave.contacts",
+    "cityweave.surveys",
     "cityweave.web",
 ]
 

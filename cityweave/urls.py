@@ -17,6 +17,8 @@ from cityweave.reminders.urls import (
     unsubscribe_pattern,
 )
 from cityweave.stakeholders.urls import stakeholder_patterns, tie_patterns
+from cityweave.surveys.public_urls import public_patterns
+from cityweave.surveys.urls import survey_patterns
 from cityweave.web import views as web_views
 from cityweave.workspaces.urls import settings_patterns, trash_patterns
 
@@ -38,6 +40,7 @@ workspace_patterns: list[URLPattern | URLResolver] = [
     path("network/", include((network_patterns, "network"))),
     path("notifications/", include((notification_patterns, "notifications"))),
     path("import/", include((import_patterns, "imports"))),
+    path("surveys/", include((survey_patterns, "surveys"))),
 ]
 
 urlpatterns = [
@@ -46,6 +49,8 @@ urlpatterns = [
     path("w/<slug:slug>/", include(workspace_patterns)),
     unsubscribe_pattern,
     calendar_feed_pattern,
+    # A survey answered through a personal or open link, without an account.
+    path("s/", include((public_patterns, "answer"))),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

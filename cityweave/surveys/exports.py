@@ -1,0 +1,1 @@
+"""Survey downloads: raw answers (anonymous ones without identity) and scores as CSV and XLSX."""

@@ -1,0 +1,1 @@
+"""Survey invitations and reminders by email, and the personal links to hand out."""

@@ -1,0 +1,1 @@
+"""Results of a wave: per-question distributions, open answers, trends, wave over wave."""

@@ -1,0 +1,1 @@
+"""Trust and value scores, and the surveyed network's measures, per wave."""

@@ -1,0 +1,1 @@
+"""Background work for surveys: invitations and reminders by email."""
