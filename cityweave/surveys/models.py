@@ -160,16 +160,11 @@ class Question(WorkspaceRecord):
                 errors["kind"] = f"“{Measure(self.measure).label}” needs a {needed} question."
             elif self.kind == QuestionKind.SCALE and self.scale_points != 4:
                 errors["scale_points"] = "Trust and value are rated from 1 to 4 (PARTNER's scale)."
-            if self.measure == Measure.COLLABORATION and has_choices:
-                if set(self.choice_keys) != set(Collaboration.values):
-                    errors["choices"] = "The level of collaboration keeps its five steps: " + (
-                        ", ".join(Collaboration.values) + "."
-                    )
-            if self.measure == Measure.FREQUENCY and has_choices:
-                if set(self.choice_keys) != set(Frequency.values):
-                    errors["choices"] = "The frequency keeps its six choices: " + (
-                        ", ".join(Frequency.values) + "."
-                    )
+            fixed = FIXED_CHOICES.get(self.measure)
+            if fixed is not None and has_choices and set(self.choice_keys) != set(fixed.values):
+                errors["choices"] = (
+                    f"“{Measure(self.measure).label}” keeps its choices: {', '.join(fixed.values)}."
+                )
         if (
             self.min_value is not None
             and self.max_value is not None
@@ -178,6 +173,13 @@ class Question(WorkspaceRecord):
             errors["max_value"] = "The largest number allowed is below the smallest."
         if errors:
             raise ValidationError(errors)
+
+
+#: Per-partner measures whose choices are fixed (their wording may change, their keys may not).
+FIXED_CHOICES: dict[str, type[models.TextChoices]] = {
+    Measure.COLLABORATION: Collaboration,
+    Measure.FREQUENCY: Frequency,
+}
 
 
 def _choices_problem(choices: Any) -> str | None:
