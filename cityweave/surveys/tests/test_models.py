@@ -10,6 +10,7 @@ from django.db import IntegrityError
 
 from cityweave.surveys.instruments import TRUST_ITEMS, VALUE_ITEMS, Measure, QuestionKind
 from cityweave.surveys.models import Question, Wave
+from cityweave.surveys.surveyed import surveyed_ties, surveyed_waves
 from cityweave.surveys.testing import make_respondent, make_response, make_survey, make_wave
 from cityweave.testing import make_stakeholder
 
@@ -75,3 +76,22 @@ def test_a_roster_answer_is_a_survey_tie_from_the_respondents_organisation(alice
     assert (tie.source, tie.target, tie.reliability, tie.mission) == (bank, clinic, 4, None)
     respondent.refresh_from_db()
     assert respondent.responded
+
+
+def test_the_surveyed_network_holds_submitted_ties_between_live_partners_only(alice_member):
+    riverton = alice_member.workspace
+    bank, clinic, school = (make_stakeholder(riverton, n) for n in ("Bank", "Clinic", "School"))
+    wave = make_wave(make_survey(alice_member), roster=[bank, clinic, school])
+    make_response(wave, make_respondent(wave, bank), ties={clinic: {"reliability": 3}})
+    make_response(wave, make_respondent(wave, clinic), ties={school: {}}, submitted=False)
+    make_response(
+        wave, make_respondent(wave, school), ties={bank: {"collaboration": "none", "power": 2}}
+    )
+    ties = surveyed_ties(wave)
+    assert [(t.source, t.target, t.ratings["reliability"]) for t in ties] == [
+        (bank.pk, clinic.pk, 3)
+    ]
+    assert list(surveyed_waves(riverton)) == [wave]
+    clinic.deleted_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    clinic.save()
+    assert surveyed_ties(wave) == []
