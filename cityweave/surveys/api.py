@@ -3,6 +3,591 @@
 No `from __future__ import annotations` here: django-ninja reads the annotations at import time.
 """
 
-from ninja import Router
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Literal
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import paginate
+from ninja.responses import Status
+from pydantic import Field
+
+from cityweave.engagement.services import workspace_today
+from cityweave.surveys import invitations, services
+from cityweave.surveys.instruments import Measure, QuestionKind
+from cityweave.surveys.models import Question, Respondent, Survey, Wave
+from cityweave.workspaces.api import Id, ListPagination, PatchSchema, Whole, api_member
 
 router = Router()
+
+TAGS = ["surveys"]
+Bound = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
+
+
+# == Schemas ======================================================================================
+
+
+class SurveyIn(Schema):
+    """A new survey: from a ready-made instrument (`start`: "partner" or "community", with its
+    questions) or "blank". Fields left out keep the template's."""
+
+    start: Literal["partner", "community", "blank"] = "blank"
+    title: str | None = Field(default=None, max_length=200)
+    introduction: str | None = None
+    about: str | None = Field(default=None, max_length=200)
+    anonymous: bool | None = None
+    min_raters: Whole | None = Field(default=None, ge=1, le=100)
+
+
+class SurveyPatch(PatchSchema):
+    """Fields to change on a survey; omitted fields stay as they are."""
+
+    Creates: ClassVar[type[Schema]] = SurveyIn
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    introduction: str | None = None
+    about: str | None = Field(default=None, max_length=200)
+    anonymous: bool | None = None
+    min_raters: Whole | None = Field(default=None, ge=1, le=100)
+
+
+class SurveyOut(Schema):
+    """A survey with its number of questions and waves."""
+
+    id: int
+    uid: str
+    title: str
+    kind: Survey.SurveyKind
+    introduction: str
+    about: str
+    anonymous: bool
+    min_raters: int
+    question_count: int
+    wave_count: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_uid(obj: Survey) -> str:
+        return str(obj.uid)
+
+    @staticmethod
+    def resolve_question_count(obj: Survey) -> int:
+        return getattr(obj, "question_count", None) or obj.questions.count()
+
+    @staticmethod
+    def resolve_wave_count(obj: Survey) -> int:
+        return getattr(obj, "wave_count", None) or obj.waves.count()
+
+
+class Choice(Schema):
+    """One choice of a single or multiple choice question."""
+
+    key: str = Field(min_length=1, max_length=60)
+    label: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=500)
+
+
+class QuestionIn(Schema):
+    """A new question, placed last. `scale_points` (4 or 5) and the end labels are for a rating
+    scale, `choices` for single and multiple choice, `min_value`/`max_value` for a number."""
+
+    kind: QuestionKind
+    text: str = Field(min_length=1, max_length=500)
+    help_text: str = Field(default="", max_length=500)
+    required: bool = False
+    per_partner: bool = False
+    measure: Measure | Literal[""] = ""
+    scale_points: Whole | None = None
+    low_label: str = Field(default="", max_length=60)
+    high_label: str = Field(default="", max_length=60)
+    choices: list[Choice] = []
+    min_value: Bound | None = None
+    max_value: Bound | None = None
+
+
+class QuestionPatch(PatchSchema):
+    """Fields to change on a question; its kind only until the survey has answers."""
+
+    Creates: ClassVar[type[Schema]] = QuestionIn
+
+    kind: QuestionKind | None = None
+    text: str | None = Field(default=None, min_length=1, max_length=500)
+    help_text: str | None = Field(default=None, max_length=500)
+    required: bool | None = None
+    per_partner: bool | None = None
+    measure: Measure | Literal[""] | None = None
+    scale_points: Whole | None = None
+    low_label: str | None = Field(default=None, max_length=60)
+    high_label: str | None = Field(default=None, max_length=60)
+    choices: list[Choice] | None = None
+    min_value: Bound | None = None
+    max_value: Bound | None = None
+
+
+class QuestionOut(Schema):
+    """A question in its survey's order (`position`)."""
+
+    id: int
+    position: int
+    kind: str
+    text: str
+    help_text: str
+    required: bool
+    per_partner: bool
+    measure: str
+    scale_points: int | None
+    low_label: str
+    high_label: str
+    choices: list[dict[str, Any]]
+    min_value: float | None
+    max_value: float | None
+
+
+class MoveIn(Schema):
+    """Which way to move a question among its neighbours."""
+
+    direction: Literal["up", "down"]
+
+
+class WaveIn(Schema):
+    """A new wave: its days (in the workspace's time zone, both included) and its roster
+    (stakeholder ids; left out, it fills with the respondents' organisations)."""
+
+    name: str = Field(min_length=1, max_length=100)
+    opens_on: dt.date
+    closes_on: dt.date
+    roster: list[Id] | None = None
+
+
+class WavePatch(PatchSchema):
+    """Fields to change on a wave."""
+
+    Creates: ClassVar[type[Schema]] = WaveIn
+
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    opens_on: dt.date | None = None
+    closes_on: dt.date | None = None
+    roster: list[Id] | None = None
+
+
+class ResponseRateOut(Schema):
+    """`percent` = round(submitted ÷ asked × 100), null when nobody was asked; `open_link`
+    counts submitted answers through the wave's open link, outside the rate."""
+
+    submitted: int
+    asked: int
+    percent: int | None
+    open_link: int
+    formula: str
+
+
+class WaveOut(Schema):
+    """A wave with its status today, response rate and emails sent."""
+
+    id: int
+    survey: int
+    name: str
+    opens_on: dt.date
+    closes_on: dt.date
+    closed_at: dt.datetime | None
+    status: Literal["scheduled", "open", "closed"]
+    roster: list[int]
+    open_link: str
+    invitations_sent_at: dt.datetime | None
+    reminders_sent_at: dt.datetime | None
+    response_rate: ResponseRateOut
+
+    @staticmethod
+    def resolve_survey(obj: Wave) -> int:
+        return obj.survey_id
+
+    @staticmethod
+    def resolve_status(obj: Wave) -> str:
+        return obj.status_on(workspace_today(obj.workspace))
+
+    @staticmethod
+    def resolve_roster(obj: Wave) -> list[int]:
+        return sorted(s.pk for s in obj.roster.all())
+
+    @staticmethod
+    def resolve_open_link(obj: Wave) -> str:
+        return invitations.open_link(obj)
+
+    @staticmethod
+    def resolve_response_rate(obj: Wave) -> dict[str, Any]:
+        return _rate(services.response_rate(obj))
+
+
+def _rate(rate: services.ResponseRate) -> dict[str, Any]:
+    return {
+        "submitted": rate.submitted,
+        "asked": rate.asked,
+        "percent": rate.percent,
+        "open_link": rate.open_link,
+        "formula": rate.FORMULA,
+    }
+
+
+class RespondentsIn(Schema):
+    """Either `stakeholders` (ids of people or organisations with an email, each asked by a
+    personal link) or a `label` for a link handed out by hand (answering for `represents`)."""
+
+    stakeholders: list[Id] | None = None
+    label: str | None = Field(default=None, max_length=200)
+    represents: Id | None = None
+
+
+class RespondentPatch(Schema):
+    """Whom the respondent answers for (`represents`: null for nobody), their label or email."""
+
+    represents: Id | None = None
+    label: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+
+
+class RespondentOut(Schema):
+    """A respondent and their personal link; `responded` says whether they submitted (never
+    when, and never which answers are theirs in an anonymous survey)."""
+
+    id: int
+    stakeholder: int | None
+    represents: int | None
+    name: str
+    label: str
+    email: str
+    link: str
+    invited_at: dt.datetime | None
+    reminded_at: dt.datetime | None
+    responded: bool
+
+    @staticmethod
+    def resolve_stakeholder(obj: Respondent) -> int | None:
+        return obj.stakeholder_id
+
+    @staticmethod
+    def resolve_represents(obj: Respondent) -> int | None:
+        return obj.represents_id
+
+    @staticmethod
+    def resolve_name(obj: Respondent) -> str:
+        return str(obj)
+
+    @staticmethod
+    def resolve_link(obj: Respondent) -> str:
+        return invitations.personal_link(obj)
+
+
+class EmailsIn(Schema):
+    """Which emails to send: the invitations not sent yet, or reminders to those due one."""
+
+    kind: Literal["invitations", "reminders"]
+
+
+class EmailsOut(Schema):
+    """How many emails were queued."""
+
+    queued: int
+
+
+# == Surveys ======================================================================================
+
+
+@router.get("/{slug}/surveys", response=list[SurveyOut], tags=TAGS, url_name="surveys_list")
+@paginate(ListPagination)
+def list_surveys(request: HttpRequest, slug: str) -> Any:
+    """The workspace's surveys by title; paginated with `limit` and `offset`."""
+    member = api_member(request, slug)
+    return services.surveys(member).order_by("title", "pk")
+
+
+@router.post("/{slug}/surveys", response={201: SurveyOut}, tags=TAGS, url_name="surveys_create")
+def create_survey(request: HttpRequest, slug: str, payload: SurveyIn) -> Status[Survey]:
+    """Create a survey from a template or blank."""
+    member = api_member(request, slug, write=True)
+    data = payload.dict()
+    survey = services.create_survey(member, data.pop("start"), data)
+    return Status(201, survey)
+
+
+@router.get(
+    "/{slug}/surveys/{int:survey_id}", response=SurveyOut, tags=TAGS, url_name="survey_detail"
+)
+def get_survey(request: HttpRequest, slug: str, survey_id: int) -> Survey:
+    """One survey."""
+    return services.get_survey(api_member(request, slug), survey_id)
+
+
+@router.patch(
+    "/{slug}/surveys/{int:survey_id}", response=SurveyOut, tags=TAGS, url_name="survey_update"
+)
+def update_survey(request: HttpRequest, slug: str, survey_id: int, payload: SurveyPatch) -> Survey:
+    """Change some fields of a survey."""
+    member = api_member(request, slug, write=True)
+    survey = services.get_survey(member, survey_id)
+    return services.save_survey(member, payload.dict(exclude_unset=True), survey)
+
+
+@router.delete(
+    "/{slug}/surveys/{int:survey_id}", response={204: None}, tags=TAGS, url_name="survey_delete"
+)
+def delete_survey(request: HttpRequest, slug: str, survey_id: int) -> Status[None]:
+    """Move a survey with its questions, waves and respondents to the trash."""
+    member = api_member(request, slug, write=True)
+    services.trash_survey(member, services.get_survey(member, survey_id))
+    return Status(204, None)
+
+
+# == Questions ====================================================================================
+
+QUESTIONS = "/{slug}/surveys/{int:survey_id}/questions"
+
+
+@router.get(QUESTIONS, response=list[QuestionOut], tags=TAGS, url_name="questions_list")
+def list_questions(request: HttpRequest, slug: str, survey_id: int) -> list[Question]:
+    """The survey's questions in order."""
+    member = api_member(request, slug)
+    return list(services.questions(services.get_survey(member, survey_id)))
+
+
+def _question_data(data: dict[str, Any]) -> dict[str, Any]:
+    if data.get("choices") is not None:
+        data["choices"] = [
+            {key: value for key, value in choice.items() if value is not None}
+            for choice in data["choices"]
+        ]
+    return data
+
+
+@router.post(QUESTIONS, response={201: QuestionOut}, tags=TAGS, url_name="questions_create")
+def create_question(
+    request: HttpRequest, slug: str, survey_id: int, payload: QuestionIn
+) -> Status[Question]:
+    """Add a question at the end of the survey."""
+    member = api_member(request, slug, write=True)
+    survey = services.get_survey(member, survey_id)
+    data = _question_data(payload.dict(exclude_unset=True))
+    return Status(201, services.save_question(member, survey, data))
+
+
+@router.get(
+    QUESTIONS + "/{int:question_id}", response=QuestionOut, tags=TAGS, url_name="question_detail"
+)
+def get_question(request: HttpRequest, slug: str, survey_id: int, question_id: int) -> Question:
+    """One question."""
+    member = api_member(request, slug)
+    return services.get_question(member, services.get_survey(member, survey_id), question_id)
+
+
+@router.patch(
+    QUESTIONS + "/{int:question_id}", response=QuestionOut, tags=TAGS, url_name="question_update"
+)
+def update_question(
+    request: HttpRequest, slug: str, survey_id: int, question_id: int, payload: QuestionPatch
+) -> Question:
+    """Change a question: its wording always, its kind until the survey has answers."""
+    member = api_member(request, slug, write=True)
+    survey = services.get_survey(member, survey_id)
+    question = services.get_question(member, survey, question_id)
+    data = _question_data(payload.dict(exclude_unset=True))
+    return services.save_question(member, survey, data, question)
+
+
+@router.post(
+    QUESTIONS + "/{int:question_id}/move",
+    response=list[QuestionOut],
+    tags=TAGS,
+    url_name="question_move",
+)
+def move_question(
+    request: HttpRequest, slug: str, survey_id: int, question_id: int, payload: MoveIn
+) -> list[Question]:
+    """Move a question up or down among its neighbours; the survey's questions in their new order."""
+    member = api_member(request, slug, write=True)
+    survey = services.get_survey(member, survey_id)
+    services.move_question(
+        member, services.get_question(member, survey, question_id), payload.direction
+    )
+    return list(services.questions(survey))
+
+
+@router.delete(
+    QUESTIONS + "/{int:question_id}", response={204: None}, tags=TAGS, url_name="question_delete"
+)
+def delete_question(
+    request: HttpRequest, slug: str, survey_id: int, question_id: int
+) -> Status[None]:
+    """Move a question to the trash (the roster question takes its per-partner questions)."""
+    member = api_member(request, slug, write=True)
+    survey = services.get_survey(member, survey_id)
+    services.trash_question(member, services.get_question(member, survey, question_id))
+    return Status(204, None)
+
+
+# == Waves ========================================================================================
+
+WAVES = "/{slug}/surveys/{int:survey_id}/waves"
+WAVE = WAVES + "/{int:wave_id}"
+
+
+def _wave(
+    request: HttpRequest, slug: str, survey_id: int, wave_id: int, write: bool = False
+) -> tuple[Any, Wave]:
+    member = api_member(request, slug, write=write)
+    return member, services.get_wave(member, services.get_survey(member, survey_id), wave_id)
+
+
+@router.get(WAVES, response=list[WaveOut], tags=TAGS, url_name="waves_list")
+def list_waves(request: HttpRequest, slug: str, survey_id: int) -> list[Wave]:
+    """The survey's waves, latest first."""
+    member = api_member(request, slug)
+    survey = services.get_survey(member, survey_id)
+    return list(
+        services.waves(member, survey)
+        .select_related("survey", "workspace")
+        .prefetch_related("roster")
+    )
+
+
+@router.post(WAVES, response={201: WaveOut}, tags=TAGS, url_name="waves_create")
+def create_wave(request: HttpRequest, slug: str, survey_id: int, payload: WaveIn) -> Status[Wave]:
+    """Create a wave of the survey."""
+    member = api_member(request, slug, write=True)
+    survey = services.get_survey(member, survey_id)
+    return Status(201, services.save_wave(member, survey, payload.dict(exclude_unset=True)))
+
+
+@router.get(WAVE, response=WaveOut, tags=TAGS, url_name="wave_detail")
+def get_wave(request: HttpRequest, slug: str, survey_id: int, wave_id: int) -> Wave:
+    """One wave with its status and response rate."""
+    return _wave(request, slug, survey_id, wave_id)[1]
+
+
+@router.patch(WAVE, response=WaveOut, tags=TAGS, url_name="wave_update")
+def update_wave(
+    request: HttpRequest, slug: str, survey_id: int, wave_id: int, payload: WavePatch
+) -> Wave:
+    """Change a wave's name, days or roster."""
+    member, wave = _wave(request, slug, survey_id, wave_id, write=True)
+    return services.save_wave(member, wave.survey, payload.dict(exclude_unset=True), wave)
+
+
+@router.delete(WAVE, response={204: None}, tags=TAGS, url_name="wave_delete")
+def delete_wave(request: HttpRequest, slug: str, survey_id: int, wave_id: int) -> Status[None]:
+    """Move a wave and its respondents to the trash."""
+    member, wave = _wave(request, slug, survey_id, wave_id, write=True)
+    services.trash_wave(member, wave)
+    return Status(204, None)
+
+
+@router.post(WAVE + "/close", response=WaveOut, tags=TAGS, url_name="wave_close")
+def close_wave(request: HttpRequest, slug: str, survey_id: int, wave_id: int) -> Wave:
+    """Close the wave now: no answers are taken after."""
+    member, wave = _wave(request, slug, survey_id, wave_id, write=True)
+    return services.close_wave(member, wave)
+
+
+@router.post(WAVE + "/reopen", response=WaveOut, tags=TAGS, url_name="wave_reopen")
+def reopen_wave(request: HttpRequest, slug: str, survey_id: int, wave_id: int) -> Wave:
+    """Reopen a wave closed by hand, before its last day has passed."""
+    member, wave = _wave(request, slug, survey_id, wave_id, write=True)
+    return services.reopen_wave(member, wave)
+
+
+@router.get(
+    WAVE + "/response-rate", response=ResponseRateOut, tags=TAGS, url_name="wave_response_rate"
+)
+def wave_response_rate(
+    request: HttpRequest, slug: str, survey_id: int, wave_id: int
+) -> dict[str, Any]:
+    """The wave's response rate now, with its formula."""
+    return _rate(services.response_rate(_wave(request, slug, survey_id, wave_id)[1]))
+
+
+@router.post(WAVE + "/emails", response={202: EmailsOut}, tags=TAGS, url_name="wave_emails")
+def send_emails(
+    request: HttpRequest, slug: str, survey_id: int, wave_id: int, payload: EmailsIn
+) -> Status[dict[str, int]]:
+    """Queue the invitations (not sent yet) or reminders (invited, not answered, not reminded in
+    three days) by email; they go out in the background."""
+    member, wave = _wave(request, slug, survey_id, wave_id, write=True)
+    return Status(202, {"queued": services.request_emails(member, wave, payload.kind)})
+
+
+@router.post(WAVE + "/open-link", response=WaveOut, tags=TAGS, url_name="open_link_create")
+def create_open_link(request: HttpRequest, slug: str, survey_id: int, wave_id: int) -> Wave:
+    """Give the wave a new open link (anonymous surveys only)."""
+    member, wave = _wave(request, slug, survey_id, wave_id, write=True)
+    return services.set_open_link(member, wave, True)
+
+
+@router.delete(WAVE + "/open-link", response=WaveOut, tags=TAGS, url_name="open_link_delete")
+def revoke_open_link(request: HttpRequest, slug: str, survey_id: int, wave_id: int) -> Wave:
+    """Revoke the wave's open link."""
+    member, wave = _wave(request, slug, survey_id, wave_id, write=True)
+    return services.set_open_link(member, wave, False)
+
+
+# == Respondents ==================================================================================
+
+RESPONDENTS = WAVE + "/respondents"
+
+
+@router.get(RESPONDENTS, response=list[RespondentOut], tags=TAGS, url_name="respondents_list")
+def list_respondents(
+    request: HttpRequest, slug: str, survey_id: int, wave_id: int
+) -> list[Respondent]:
+    """The wave's respondents with their personal links."""
+    return list(services.respondents(_wave(request, slug, survey_id, wave_id)[1]))
+
+
+@router.post(
+    RESPONDENTS, response={201: list[RespondentOut]}, tags=TAGS, url_name="respondents_add"
+)
+def add_respondents(
+    request: HttpRequest, slug: str, survey_id: int, wave_id: int, payload: RespondentsIn
+) -> Status[list[Respondent]]:
+    """Ask stakeholders (`stakeholders`) or hand out a link (`label`, `represents`); the
+    respondents added."""
+    member, wave = _wave(request, slug, survey_id, wave_id, write=True)
+    if payload.stakeholders is not None:
+        added = services.add_respondents(member, wave, payload.stakeholders)
+    else:
+        added = [services.add_link(member, wave, payload.label or "", payload.represents)]
+    return Status(201, added)
+
+
+@router.patch(
+    RESPONDENTS + "/{int:respondent_id}",
+    response=RespondentOut,
+    tags=TAGS,
+    url_name="respondent_update",
+)
+def update_respondent(
+    request: HttpRequest,
+    slug: str,
+    survey_id: int,
+    wave_id: int,
+    respondent_id: int,
+    payload: RespondentPatch,
+) -> Respondent:
+    """Change whom a respondent answers for, their label or email."""
+    member, wave = _wave(request, slug, survey_id, wave_id, write=True)
+    respondent = services.get_respondent(member, wave, respondent_id)
+    return services.update_respondent(member, respondent, payload.dict(exclude_unset=True))
+
+
+@router.delete(
+    RESPONDENTS + "/{int:respondent_id}",
+    response={204: None},
+    tags=TAGS,
+    url_name="respondent_delete",
+)
+def delete_respondent(
+    request: HttpRequest, slug: str, survey_id: int, wave_id: int, respondent_id: int
+) -> Status[None]:
+    """Remove a respondent (to the trash): their link stops working."""
+    member, wave = _wave(request, slug, survey_id, wave_id, write=True)
+    services.trash_respondent(member, services.get_respondent(member, wave, respondent_id))
+    return Status(204, None)
