@@ -245,21 +245,14 @@ class QuestionRow:
 
 
 def question_rows(survey: Survey) -> list[QuestionRow]:
-    """The survey's questions as respondents see them: the others in order, and right after the
-    roster question the questions asked of each partner (numbered 5a, 5b… on the page)."""
-    found = list(questions(survey))
-    partner = [q for q in found if q.per_partner]
+    """The survey's questions as respondents meet them, numbered: the others in order, and
+    right after the roster question the questions asked of each partner (under its number)."""
     rows: list[QuestionRow] = []
     number = 0
-    for question in found:
-        if question.per_partner:
-            continue
-        number += 1
-        rows.append(QuestionRow(question, number, partner=False))
-        if question.kind == QuestionKind.ROSTER:
-            rows.extend(QuestionRow(q, number, partner=True) for q in partner)
-    if not any(q.kind == QuestionKind.ROSTER for q in found):
-        rows.extend(QuestionRow(q, number, partner=True) for q in partner)
+    for question in _in_order(list(questions(survey))):
+        if not question.per_partner:
+            number += 1
+        rows.append(QuestionRow(question, number, partner=question.per_partner))
     return rows
 
 
@@ -314,32 +307,48 @@ def save_question(
     if errors:
         raise ValidationError(errors)
     question.save()
+    _renumber(_in_order(list(questions(survey))))
+    question.refresh_from_db()
     return question
+
+
+def _in_order(found: list[Question]) -> list[Question]:
+    """Questions as respondents meet them: the per-partner ones right after the roster question."""
+    partner = [q for q in found if q.per_partner]
+    ordered: list[Question] = []
+    for question in found:
+        if question.per_partner:
+            continue
+        ordered.append(question)
+        if question.kind == QuestionKind.ROSTER:
+            ordered.extend(partner)
+    return ordered + [q for q in partner if q not in ordered]
+
+
+def _renumber(found: list[Question]) -> None:
+    """Store positions 1, 2, … in the order given, so the stored order is the respondents'."""
+    for position, question in enumerate(found, start=1):
+        if question.position != position:
+            Question.objects.filter(pk=question.pk).update(position=position)
+            question.position = position
 
 
 @transaction.atomic
 def move_question(member: Membership, question: Question, direction: str) -> Question:
     """Swap the question with its neighbour "up" or "down" among the questions respondents meet
-    beside it (per-partner ones among themselves, the others among themselves)."""
+    beside it (per-partner ones among themselves, the others among themselves); positions are
+    then renumbered in the order respondents meet the questions."""
     require_editor(member)
     if direction not in ("up", "down"):
         raise _errors(direction='Move a question "up" or "down".')
-    group = [
-        q for q in questions(question.survey).select_for_update()
-        if q.per_partner == question.per_partner
-    ]  # fmt: skip
+    found = list(questions(question.survey).select_for_update())
+    group = [q for q in found if q.per_partner == question.per_partner]
     index = next(i for i, q in enumerate(group) if q.pk == question.pk)
     other = index - 1 if direction == "up" else index + 1
     if 0 <= other < len(group):
-        # Renumber the group in order first, so two questions never share a position.
-        group[index], group[other] = group[other], group[index]
-        slots = sorted(q.position for q in group)
-        if len(set(slots)) < len(slots):
-            slots = list(range(slots[0], slots[0] + len(slots)))
-        for slot, each in zip(slots, group, strict=True):
-            if each.position != slot:
-                Question.objects.filter(pk=each.pk).update(position=slot)
-                each.position = slot
+        a, b = found.index(group[index]), found.index(group[other])
+        found[a], found[b] = found[b], found[a]
+        _renumber(_in_order(found))
     question.refresh_from_db()
     return question
 

@@ -140,6 +140,7 @@ def test_the_list_rows_show_waves_and_the_latest_waves_rate(
         rows = services.survey_rows(alice_member)
     row = next(r for r in rows if r.survey == survey)
     assert row.wave_count == 2 and row.latest == latest and row.status == Wave.OPEN
+    assert row.rate is not None
     assert (row.rate.submitted, row.rate.asked, row.rate.percent) == (1, 4, 25)
     other = next(r for r in rows if r.survey != survey)
     assert other.latest is None and other.status == "no waves yet"
@@ -229,7 +230,7 @@ def test_moving_a_question_swaps_it_with_its_neighbour_of_the_same_group(alice_m
     services.move_question(alice_member, partner[1], "up")
     again = list(survey.questions.filter(per_partner=True).order_by("position"))
     assert again[:2] == [partner[1], partner[0]]
-    top = survey.questions.order_by("position").first()
+    top = survey.questions.order_by("position")[0]
     services.move_question(alice_member, top, "up")  # already first: stays
     assert survey.questions.order_by("position").first() == top
     with pytest.raises(ValidationError):
@@ -443,7 +444,7 @@ def test_invitations_email_each_respondent_with_an_email_once(
     assert "Harbour partners" in message.subject and "Riverton" in message.subject
     assert invitations.personal_link(respondent) in message.body
     assert invited_wave.closes_on.strftime("%B %Y") in message.body
-    html = message.alternatives[0][0]
+    html = message.alternatives[0][0]  # type: ignore[attr-defined]
     assert invitations.personal_link(respondent) in html and "Riverton" in html
     invited_wave.refresh_from_db()
     sent = services.emails_sent(invited_wave)[services.INVITATIONS]
@@ -498,3 +499,18 @@ def test_a_failed_send_leaves_the_respondent_for_next_time(invited_wave, monkeyp
     monkeypatch.setattr(invitations, "_send", flaky)
     assert invitations.send_emails(invited_wave, services.INVITATIONS) == 1
     assert services.uninvited(invited_wave).count() == 1
+
+
+def test_stored_positions_follow_the_order_respondents_meet_the_questions(alice_member):
+    survey = make_survey(alice_member, "partner")
+    services.save_question(alice_member, survey, {"kind": "long-text", "text": "Anything else?"})
+    added = services.save_question(
+        alice_member,
+        survey,
+        {"kind": "long-text", "text": "Notes on this partner", "per_partner": True},
+    )
+    stored = list(survey.questions.order_by("position"))
+    shown = [row.question for row in services.question_rows(survey)]
+    assert stored == shown
+    assert [q.position for q in stored] == list(range(1, 16))
+    assert stored[13] == added and stored[-1].text == "Anything else?"
