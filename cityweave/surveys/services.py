@@ -242,17 +242,27 @@ class QuestionRow:
     question: Question
     number: int
     partner: bool
+    letter: str = ""
+
+    @property
+    def label(self) -> str:
+        """Its number as shown: "5" for the roster question, "5a", "5b"… for those under it."""
+        return f"{self.number}{self.letter}"
 
 
 def question_rows(survey: Survey) -> list[QuestionRow]:
     """The survey's questions as respondents meet them, numbered: the others in order, and
     right after the roster question the questions asked of each partner (under its number)."""
     rows: list[QuestionRow] = []
-    number = 0
+    number = letter = 0
     for question in _in_order(list(questions(survey))):
-        if not question.per_partner:
-            number += 1
-        rows.append(QuestionRow(question, number, partner=question.per_partner))
+        if question.per_partner:
+            letter += 1
+            mark = chr(ord("a") + letter - 1) if letter <= 26 else f".{letter}"
+            rows.append(QuestionRow(question, number, partner=True, letter=mark))
+        else:
+            number, letter = number + 1, 0
+            rows.append(QuestionRow(question, number, partner=False))
     return rows
 
 

@@ -28,6 +28,7 @@ from cityweave.goals.models import Goal, GoalProgress
 from cityweave.reminders.services import unsubscribe_token
 from cityweave.stakeholders.models import Stakeholder, Tie
 from cityweave.stakeholders.services import add_sector
+from cityweave.surveys.testing import make_respondent, make_survey, make_wave
 from cityweave.workspaces.models import Membership
 from cityweave.workspaces.services import move_to_trash
 from tests.browser.helpers import log_in as log_in_as
@@ -78,6 +79,13 @@ NOT_PAGES = {
     "imports:report": "a CSV download of an import's rows",
     "interaction-invitation": "an iCalendar (.ics) download",
     "calendar-feed": "an iCalendar feed read by calendar apps",
+    # Surveys, the office's side
+    "surveys:question-move": "POST-only: moves a question up or down",
+    "surveys:wave-close": "POST-only: closes or reopens a wave",
+    "surveys:wave-rate": "an htmx fragment polled by the wave page",
+    "surveys:wave-emails": "POST-only: queues a wave's invitations or reminders",
+    "surveys:open-link": "POST-only: creates or revokes a wave's open link",
+    "surveys:links-csv": "a CSV download of a wave's personal links",
 }
 #: URL prefixes that are not the product's pages: the JSON API and Django's own admin.
 NOT_PAGE_PREFIXES = ("/api/", "/admin/")
@@ -135,6 +143,16 @@ def city() -> dict[str, Any]:
     records["imports"] = new_job(
         workspace, owner, "Connections.csv", LINKEDIN.read_bytes(), sector="business"
     )
+    # Surveys, the office's side: a partner survey with a wave and a respondent.
+    survey = make_survey(owner, "partner")
+    survey_wave = make_wave(survey, roster=[records["stakeholders"]])
+    person = Stakeholder.objects.filter(workspace=workspace, deleted_at=None).exclude(email="")[0]
+    respondent = make_respondent(survey_wave, person)
+    question = survey.questions.order_by("position")[0]
+    records["surveys"] = survey
+    in_survey = {"survey_id": survey.pk}
+    in_wave = {"survey_id": survey.pk, "pk": survey_wave.pk}
+    of_respondent = {"survey_id": survey.pk, "wave_id": survey_wave.pk, "pk": respondent.pk}
     user = owner.user
     return {
         "workspace": workspace,
@@ -151,6 +169,18 @@ def city() -> dict[str, Any]:
             },
             "unsubscribe": {"token": unsubscribe_token(owner)},
             "capture": {"pk": records["stakeholders"].pk},
+            # Surveys, the office's side
+            "question-new": in_survey,
+            "question-edit": {**in_survey, "pk": question.pk},
+            "question-delete": {**in_survey, "pk": question.pk},
+            "wave-new": in_survey,
+            "wave": in_wave,
+            "wave-edit": in_wave,
+            "wave-delete": in_wave,
+            "links": in_wave,
+            "respondents-add": {"survey_id": survey.pk, "wave_id": survey_wave.pk},
+            "respondent-edit": of_respondent,
+            "respondent-delete": of_respondent,
         },
     }
 

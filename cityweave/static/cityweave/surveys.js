@@ -1,12 +1,15 @@
 // cityweave surveys: copy a link to the clipboard. Each <button data-copy="ID"> copies the value of
-// the input with that id and says so (aria-live); without JavaScript the input's text can be selected.
+// the input with that id, shows "Copied" on the button and says so in the page's #copy-status
+// live region; without JavaScript (or clipboard access) the input's text can be selected by hand.
 (function () {
   "use strict";
 
-  function copied(button, text) {
-    const before = button.textContent;
-    button.textContent = text;
-    button.setAttribute("aria-live", "polite");
+  function say(button, shown, spoken) {
+    const status = document.getElementById("copy-status");
+    if (status) status.textContent = spoken;
+    const before = button.dataset.label || button.textContent;
+    button.dataset.label = before;
+    button.textContent = shown;
     window.setTimeout(function () {
       button.textContent = before;
     }, 2000);
@@ -15,17 +18,17 @@
   function copy(button) {
     const input = document.getElementById(button.dataset.copy);
     if (!input) return;
+    input.focus();
     input.select();
-    const done = function () {
-      copied(button, "Copied");
+    const fallback = function () {
+      say(button, "Press Ctrl+C", "The link is selected: press Control C to copy it.");
     };
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(input.value).then(done, function () {
-        copied(button, "Press Ctrl+C");
-      });
+      navigator.clipboard.writeText(input.value).then(function () {
+        say(button, "Copied", "Link copied.");
+      }, fallback);
     } else {
-      // On a plain-http address the clipboard API is missing: the text is selected for Ctrl+C.
-      copied(button, "Selected: press Ctrl+C");
+      fallback();
     }
   }
 

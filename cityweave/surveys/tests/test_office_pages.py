@@ -485,3 +485,23 @@ def test_a_scheduled_wave_offers_invitations_but_not_reminders(alice_client, sur
     page = alice_client.get(url("wave", survey.pk, later.pk)).content.decode()
     assert "Scheduled" in page and "Send invitations" in page and "Send reminders" not in page
     assert services.response_rate(later).percent is None
+
+
+# == Admin ========================================================================================
+
+
+def test_the_admin_lists_surveys_and_shows_answers_read_only(
+    alice_client, survey, wave, respondent
+):
+    make_response(wave, respondent, answers={"role": "Director"})
+    for model in ("survey", "question", "wave", "respondent", "response", "answer", "surveytie"):
+        assert alice_client.get(f"/admin/surveys/{model}/").status_code == 200, model
+    assert alice_client.get("/admin/surveys/response/add/").status_code == 403
+    page = alice_client.get(f"/admin/surveys/respondent/{respondent.pk}/change/").content.decode()
+    assert respondent.token not in page
+
+
+def test_the_admin_hides_another_workspaces_surveys(carol_client, survey):
+    assert carol_client.get(f"/admin/surveys/survey/{survey.pk}/change/").status_code in (302, 404)
+    listed = carol_client.get("/admin/surveys/survey/").content.decode()
+    assert "Harbour partners" not in listed
