@@ -61,6 +61,8 @@ RESPONSE_KEYS = frozenset({"answers", "ties"})
 #: Unique tokens of links handed out: kept on import unless this installation already uses them.
 TOKEN_FIELDS = ((Respondent, "token"), (Wave, "open_link_token"))
 SECTIONS = ("workspace", "members", "sectors", "tags", *(s for s, _ in RECORD_SECTIONS), "trash")
+#: Sections added since version 1 was first written: a file from before them has none.
+LATER_SECTIONS = ("surveys", "questions", "waves", "respondents")
 MEMBER_KEYS = frozenset({"email", "name"})
 TRASH_KEYS = frozenset({"kind", "record", "deleted_by"})
 
@@ -497,6 +499,7 @@ def parse_workspace(data: Any) -> _Plan:
         raise TransferError(
             f"version: this cityweave reads version {VERSION}, not {json.dumps(data.get('version'))}."
         )
+    data = {**{name: [] for name in LATER_SECTIONS}, **data}
     unknown = sorted(set(data) - {"format", "version", *SECTIONS})
     if unknown:
         raise TransferError(f"unknown section “{unknown[0]}”.")

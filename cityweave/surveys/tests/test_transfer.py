@@ -135,3 +135,13 @@ def test_a_rating_out_of_the_scale_is_refused(surveyed_riverton) -> None:
     data["waves"][wave]["responses"][0]["ties"][0]["reliability"] = 7
     with pytest.raises(TransferError, match="reliability"):
         import_workspace(data, slug="riverton-bad")
+
+
+def test_a_file_from_before_surveys_still_imports(surveyed_riverton) -> None:
+    data = exported(surveyed_riverton)
+    for section in ("surveys", "questions", "waves", "respondents"):
+        del data[section]
+    data["trash"] = [e for e in data["trash"] if e["kind"] != "question"]
+    imported = import_workspace(data, slug="riverton-old")
+    assert Wave.objects.filter(workspace=imported).count() == 0
+    assert imported.slug == "riverton-old"
