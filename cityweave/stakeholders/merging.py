@@ -1,7 +1,8 @@
 """Merging two stakeholders that are one: everything of the merged one moves to the kept one.
 
 `merge_stakeholders(member, keep, merge)` moves `merge`'s ties, interactions (as a participant),
-commitments, goal links, tags, organisations and people to `keep`, fills `keep`'s empty fields from
+commitments, goal links, tags, organisations and people, and its survey records
+(`cityweave.surveys.merging`) to `keep`, fills `keep`'s empty fields from
 `merge` and adds its notes, then moves `merge` to the trash. Two ties of one kind with the same
 third stakeholder become one (the stronger and combined terms of both, both notes); a tie between
 the two goes to the trash with `merge`. A `StakeholderMerge` row journals every change, so that
@@ -290,6 +291,9 @@ def merge_stakeholders(
     if fields:
         keep.save()
 
+    from cityweave.surveys.merging import move_survey_records
+
+    journal["surveys"] = move_survey_records(keep, merge)
     entry = move_to_trash(member, merge, [Tie.all_objects.filter(pk__in=trashed_ties)])
     entry.label = f"{merge.name} (merged into {keep.name})"[:300]
     entry.save(update_fields=["label"])
@@ -376,6 +380,9 @@ def undo_merge(workspace: Workspace, batch: Any) -> StakeholderMerge | None:
         goal_links.objects.get_or_create(goal_id=pk, stakeholder_id=merge.pk)
         if not kept_had:
             goal_links.objects.filter(goal_id=pk, stakeholder_id=keep.pk).delete()
+    from cityweave.surveys.merging import return_survey_records
+
+    return_survey_records(keep, merge, journal.get("surveys", {}))
     keep.tags.remove(*journal.get("tags", []))
     keep.organisations.remove(*journal.get("organisations", []))
     keep.people.remove(*journal.get("people", []))

@@ -1,4 +1,11 @@
-"""Lossless export and import of a whole workspace, trash included, as one JSON document."""
+"""Lossless export and import of a whole workspace, trash included, as one JSON document.
+
+Surveys travel whole: their questions, waves (with rosters) and respondents as record sections,
+and each wave's responses nested under it ("responses": answers and survey ties, linked by uid;
+a survey tie's other per-partner answers keyed by question uid). A personal or open link's
+token is kept unless this installation already uses it (a copy beside its original), in which
+case the copy's link gets a new token: the original's links keep answering the original.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +26,16 @@ from cityweave.accounts.models import User
 from cityweave.engagement.models import Commitment, Interaction
 from cityweave.goals.models import Goal, GoalProgress
 from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie
+from cityweave.surveys.models import (
+    Answer,
+    Question,
+    Respondent,
+    Response,
+    Survey,
+    SurveyTie,
+    Wave,
+    new_token,
+)
 from cityweave.workspaces.bulk import update_column
 from cityweave.workspaces.models import Membership, Role, TrashEntry, Workspace, WorkspaceRecord
 from cityweave.workspaces.signals import records_changed
@@ -34,8 +51,18 @@ RECORD_SECTIONS: tuple[tuple[str, type[WorkspaceRecord]], ...] = (
     ("goals", Goal),
     ("interactions", Interaction),
     ("commitments", Commitment),
+    ("surveys", Survey),
+    ("questions", Question),
+    ("waves", Wave),
+    ("respondents", Respondent),
 )
+#: A wave's nested responses: the keys of each, of its answers and of its survey ties.
+RESPONSE_KEYS = frozenset({"answers", "ties"})
+#: Unique tokens of links handed out: kept on import unless this installation already uses them.
+TOKEN_FIELDS = ((Respondent, "token"), (Wave, "open_link_token"))
 SECTIONS = ("workspace", "members", "sectors", "tags", *(s for s, _ in RECORD_SECTIONS), "trash")
+#: Sections added since version 1 was first written: a file from before them has none.
+LATER_SECTIONS = ("surveys", "questions", "waves", "respondents")
 MEMBER_KEYS = frozenset({"email", "name"})
 TRASH_KEYS = frozenset({"kind", "record", "deleted_by"})
 
@@ -176,6 +203,9 @@ def export_workspace(workspace: Workspace) -> dict[str, Any]:
         progress[entry.goal_id].append(_values(entry, _value_fields(GoalProgress)))
     for goal, goal_data in zip(records["goals"], data["goals"], strict=True):
         goal_data["progress"] = progress.get(goal.pk, [])
+    responses = _export_responses(workspace, keys)
+    for wave, wave_data in zip(records["waves"], data["waves"], strict=True):
+        wave_data["responses"] = responses.get(wave.pk, [])
 
     data["trash"] = _export_trash(workspace, keys)
     return data
@@ -194,6 +224,51 @@ def _export_record(
         out[link.name] = None if pk is None else keys[link.related_model][pk]
     for name, by_record in many.items():
         out[name] = by_record.get(record.pk, [])
+    return out
+
+
+def _export_responses(workspace: Workspace, keys: Keys) -> dict[int, list[dict[str, Any]]]:
+    """Each wave's responses by wave pk, with their answers and survey ties, linked by uid."""
+    questions = keys[Question]
+    answers: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for answer in Answer.objects.filter(response__workspace=workspace).order_by(
+        "response_id", "question_id"
+    ):
+        answers[answer.response_id].append(
+            {"question": questions[answer.question_id], "value": answer.value}
+        )
+    ties: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    tie_fields = [f for f in _value_fields(SurveyTie) if f.name != "answers"]
+    for tie in SurveyTie.objects.filter(workspace=workspace).order_by("response_id", "target_id"):
+        ties[tie.response_id].append(
+            {
+                **_values(tie, tie_fields),
+                "source": keys[Stakeholder][tie.source_id],
+                "target": keys[Stakeholder][tie.target_id],
+                # Keyed by question uid; an answer to a question deleted for good is dropped.
+                "answers": {
+                    questions[int(pk)]: value
+                    for pk, value in sorted(tie.answers.items())
+                    if str(pk).isdigit() and int(pk) in questions
+                },
+            }
+        )
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    response_fields = _value_fields(Response)
+    for response in Response.objects.filter(workspace=workspace).order_by("wave_id", "pk"):
+        out[response.wave_id].append(
+            {
+                **_values(response, response_fields),
+                "respondent": None
+                if response.respondent_id is None
+                else keys[Respondent][response.respondent_id],
+                "represents": None
+                if response.represents_id is None
+                else keys[Stakeholder][response.represents_id],
+                "answers": answers.get(response.pk, []),
+                "ties": sorted(ties.get(response.pk, []), key=lambda t: t["target"]),
+            }
+        )
     return out
 
 
@@ -424,6 +499,7 @@ def parse_workspace(data: Any) -> _Plan:
         raise TransferError(
             f"version: this cityweave reads version {VERSION}, not {json.dumps(data.get('version'))}."
         )
+    data = {**{name: [] for name in LATER_SECTIONS}, **data}
     unknown = sorted(set(data) - {"format", "version", *SECTIONS})
     if unknown:
         raise TransferError(f"unknown section “{unknown[0]}”.")
@@ -464,11 +540,13 @@ def parse_workspace(data: Any) -> _Plan:
         known[model] = {uid for _, uid in uids}
     records = {}
     for section, model in RECORD_SECTIONS:
-        extra = frozenset({"progress"} if model is Goal else ())
+        extra = frozenset({"progress"} if model is Goal else {"responses"} if model is Wave else ())
         records[section] = _parse_section(data[section], section, model, known, extra=extra)
     for goal in records["goals"]:
         progress, where = goal.extra.get("progress", []), f"{goal.where}.progress"
         goal.children = _parse_section(progress, where, GoalProgress, known, parent="goal")
+    for wave in records["waves"]:
+        wave.children = _parse_responses(wave.extra.get("responses", []), wave.where, known)
 
     trash = _parse_section(
         data["trash"], "trash", TrashEntry, known, extra=TRASH_KEYS,
@@ -489,6 +567,33 @@ def parse_workspace(data: Any) -> _Plan:
         )
     _unique(((row.where, row.values["batch"]) for row in trash), "batch")
     return _Plan(workspace, members, sectors, tags, records, trash)
+
+
+def _parse_responses(items: Any, wave_where: str, known: Known) -> list[_Row]:
+    """A wave's nested responses, each with its answers and survey ties as children."""
+    where = f"{wave_where}.responses"
+    rows = _parse_section(
+        items, where, Response, known, parent="wave", extra=RESPONSE_KEYS,
+        skip=frozenset({"workspace"}),
+    )  # fmt: skip
+    for row in rows:
+        answers = _parse_section(
+            row.extra.get("answers", []), f"{row.where}.answers", Answer, known, parent="response"
+        )
+        _unique(((a.where, a.links["question"]) for a in answers), "question")
+        ties = _parse_section(
+            row.extra.get("ties", []), f"{row.where}.ties", SurveyTie, known, parent="response",
+            skip=frozenset({"workspace", "wave"}),
+        )  # fmt: skip
+        _unique(((t.where, t.links["target"]) for t in ties), "target")
+        for tie in ties:
+            given = tie.values.get("answers", {})
+            if not isinstance(given, dict):
+                raise TransferError(f"{tie.where}.answers: expected an object.")
+            for key in given:
+                _resolve(Question, key, known, f"{tie.where}.answers")
+        row.children = [*answers, *ties]
+    return rows
 
 
 def import_workspace(data: Any, slug: str | None = None, name: str | None = None) -> Workspace:
@@ -512,6 +617,7 @@ def _refresh_statistics() -> None:
     if connection.vendor != "postgresql":
         return
     tables = [model._meta.db_table for _, model in RECORD_SECTIONS]
+    tables += [model._meta.db_table for model in (Response, Answer, SurveyTie, GoalProgress)]
     for _, model in RECORD_SECTIONS:
         tables += [many.m2m_db_table() for many in _many_fields(model)]
     with connection.cursor() as cursor:
@@ -569,6 +675,7 @@ def _write(plan: _Plan, slug: str | None, name: str | None = None) -> Workspace:
 
     for section, model in RECORD_SECTIONS:
         _write_records(workspace, section, model, plan.records[section], index)
+    _write_responses(workspace, plan.records["waves"], index)
 
     content_types = ContentType.objects.get_for_models(*(model for _, model in RECORD_SECTIONS))
     entries = []
@@ -624,6 +731,7 @@ def _write_records(
 ) -> None:
     """Insert one record section with its many-to-many links (and a goal's progress)."""
     objs: list[Any] = []
+    _fresh_tokens(model, rows)
     for row in rows:
         obj = model(workspace=workspace, **row.values)
         for name, key in row.links.items():
@@ -645,6 +753,8 @@ def _write_records(
         ]
         _bulk_create(through.objects, links, f"{section}.{many.name}")
 
+    if model is not Goal:
+        return
     entries = []
     for parent, row in zip(objs, rows, strict=True):
         for child in row.children:
@@ -652,3 +762,59 @@ def _write_records(
             _clean(entry, child.where, ["goal"])
             entries.append(entry)
     _bulk_create(GoalProgress.objects, entries, f"{section}.progress")
+
+
+def _fresh_tokens(model: type[WorkspaceRecord], rows: list[_Row]) -> None:
+    """Give a new token to each link whose token this installation already uses."""
+    for token_model, name in TOKEN_FIELDS:
+        if token_model is not model:
+            continue
+        tokens = [row.values[name] for row in rows if row.values.get(name)]
+        taken = set(
+            model.all_objects.filter(**{f"{name}__in": tokens}).values_list(name, flat=True)
+        )
+        for row in rows:
+            if row.values.get(name) in taken:
+                row.values[name] = new_token()
+
+
+def _write_responses(workspace: Workspace, waves: list[_Row], index: Keys) -> None:
+    """Insert every wave's responses, then their answers and survey ties."""
+    responses: list[Response] = []
+    children: list[list[_Row]] = []
+    for wave_row in waves:
+        wave = index[Wave][str(wave_row.values["uid"])]
+        for row in wave_row.children:
+            response = Response(workspace=workspace, wave=wave, **row.values)
+            for name, key in row.links.items():
+                related = Response._meta.get_field(name).related_model
+                setattr(response, name, None if key is None else index[related][key])
+            _clean(response, row.where, ["workspace", "wave", *row.links])
+            responses.append(response)
+            children.append(row.children)
+    _bulk_create(Response.objects, responses, "waves.responses")
+    answers, ties = [], []
+    questions = index[Question]
+    for response, rows in zip(responses, children, strict=True):
+        for row in rows:
+            if "question" in row.links:
+                answer = Answer(response=response, question=questions[row.links["question"] or ""])
+                answer.value = row.values["value"]
+                answers.append(answer)
+                continue
+            values = dict(row.values)
+            values["answers"] = {
+                str(questions[key].pk): value for key, value in values.get("answers", {}).items()
+            }
+            tie = SurveyTie(
+                workspace=workspace,
+                wave=response.wave,
+                response=response,
+                source=index[Stakeholder][row.links["source"] or ""],
+                target=index[Stakeholder][row.links["target"] or ""],
+                **values,
+            )
+            _clean(tie, row.where, ["workspace", "wave", "response", "source", "target"])
+            ties.append(tie)
+    _bulk_create(Answer.objects, answers, "waves.responses.answers")
+    _bulk_create(SurveyTie.objects, ties, "waves.responses.ties")

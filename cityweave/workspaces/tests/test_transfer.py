@@ -151,6 +151,7 @@ def test_every_field_of_every_record_model_is_exported_but_derived_ones(full_riv
         }
         expected |= {f.name for f in model._meta.many_to_many}
         expected |= {"progress"} if section == "goals" else set()
+        expected |= {"responses"} if section == "waves" else set()
         assert all(set(record) == expected for record in data[section]), section
 
 
@@ -303,7 +304,7 @@ UNKNOWN_UID = "00000000-0000-4000-8000-000000000000"
         (_set("format", "gephi"), "format: expected “cityweave-workspace”"),
         (_set("version", 2), "version: this cityweave reads version 1, not 2"),
         (_set("ties", KeyError), "missing section “ties”"),
-        (_set("surveys", []), "unknown section “surveys”"),
+        (_set("polls", []), "unknown section “polls”"),
         (_set("tags", {}), "tags: expected a list"),
         (_set("stakeholders.0.name", KeyError), "stakeholders[0]: missing key “name”"),
         (_set("stakeholders.0.colour", "red"), "stakeholders[0]: unknown key “colour”"),
@@ -326,7 +327,7 @@ UNKNOWN_UID = "00000000-0000-4000-8000-000000000000"
         (_set("members.1.email", "alice@riverton.example"), "members[1].email: “alice@riverton.example” appears twice"),
         (_set("members.0.email", "alice"), "members[0].email: \"alice\" is not an email address"),
         (_set("trash.0.record", UNKNOWN_UID), "trash[0].record: unknown"),
-        (_set("trash.0.kind", "survey"), "trash[0].kind: unknown kind \"survey\""),
+        (_set("trash.0.kind", "poll"), "trash[0].kind: unknown kind \"poll\""),
     ],
 )  # fmt: skip
 def test_a_bad_file_is_refused_before_anything_is_written(full_riverton, change, message) -> None:
