@@ -38,6 +38,7 @@ from hypothesis import strategies as st
 from cityweave.accounts.models import ApiToken
 from cityweave.goals.models import Goal
 from cityweave.stakeholders.models import Stakeholder
+from cityweave.surveys.testing import make_respondent, make_survey, make_wave
 from cityweave.testing import (
     make_commitment,
     make_goal,
@@ -110,6 +111,9 @@ def world(riverton, alice_member, bob_member, lakeside, alice_api) -> World:
     far = [make_stakeholder(lakeside, f"Lakeside {n}") for n in (1, 2)]
     far_meeting = make_interaction(lakeside, far)
     far_goal = make_goal(lakeside)
+    # Surveys: a partner survey with a wave, its roster and a respondent to write to.
+    survey_wave = make_wave(make_survey(alice_member, "partner"), roster=[bank])
+    make_respondent(survey_wave, bank)
 
     world = World(
         slug=riverton.slug,
@@ -133,6 +137,8 @@ def world(riverton, alice_member, bob_member, lakeside, alice_api) -> World:
             if parameter == "slug":
                 continue
             listing = route.path.split(f"/{{{parameter}}}")[0].replace("{slug}", riverton.slug)
+            for known, ids in world.records.items():  # a nested collection: under its first parent
+                listing = listing.replace(f"{{{known}}}", str(ids[0]))
             items = alice_api.get(listing).json()["items"]
             world.records[parameter] = [item["id"] for item in items]
             for item in items:
@@ -175,11 +181,15 @@ def requests(draw: st.DrawFn, route: Route, world: World) -> Request:
         chosen |= draw(st.sets(st.sampled_from(optional)))
     if not route.creates and not chosen:
         chosen = {draw(st.sampled_from(names))}
-    hostile = draw(
-        st.one_of(
-            st.just(set()),
-            st.sets(st.sampled_from(sorted(chosen)), min_size=1, max_size=min(3, len(chosen))),
+    hostile = (
+        draw(
+            st.one_of(
+                st.just(set()),
+                st.sets(st.sampled_from(sorted(chosen)), min_size=1, max_size=min(3, len(chosen))),
+            )
         )
+        if chosen  # a create whose fields are all optional may send none
+        else set()
     )
     body, verdicts = {}, {}
     for name in sorted(chosen):

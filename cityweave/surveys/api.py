@@ -7,6 +7,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
+from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
@@ -18,6 +20,7 @@ from cityweave.surveys import invitations, services
 from cityweave.surveys.instruments import Measure, QuestionKind
 from cityweave.surveys.models import Question, Respondent, Survey, Wave
 from cityweave.workspaces.api import Id, ListPagination, PatchSchema, Whole, api_member
+from cityweave.workspaces.models import Membership
 
 router = Router()
 
@@ -32,7 +35,7 @@ class SurveyIn(Schema):
     """A new survey: from a ready-made instrument (`start`: "partner" or "community", with its
     questions) or "blank". Fields left out keep the template's."""
 
-    start: Literal["partner", "community", "blank"] = "blank"
+    start: Literal["partner", "community", "blank"]
     title: str | None = Field(default=None, max_length=200)
     introduction: str | None = None
     about: str | None = Field(default=None, max_length=200)
@@ -81,47 +84,43 @@ class SurveyOut(Schema):
         return getattr(obj, "wave_count", None) or obj.waves.count()
 
 
-class Choice(Schema):
-    """One choice of a single or multiple choice question."""
-
-    key: str = Field(min_length=1, max_length=60)
-    label: str = Field(min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=500)
-
-
 class QuestionIn(Schema):
-    """A new question, placed last. `scale_points` (4 or 5) and the end labels are for a rating
-    scale, `choices` for single and multiple choice, `min_value`/`max_value` for a number."""
+    """A new question, placed last (questions asked of each partner: last under the roster
+    question). `scale_points` (4 or 5) and the end labels are for a rating scale, `choices` for
+    single and multiple choice (one a line, as on the page: "key | label | description", or a
+    label alone), `min_value`/`max_value` for a number."""
 
     kind: QuestionKind
     text: str = Field(min_length=1, max_length=500)
     help_text: str = Field(default="", max_length=500)
     required: bool = False
     per_partner: bool = False
-    measure: Measure | Literal[""] = ""
+    measure: Measure | None = Field(default=None, description="Null or left out: none.")
     scale_points: Whole | None = None
     low_label: str = Field(default="", max_length=60)
     high_label: str = Field(default="", max_length=60)
-    choices: list[Choice] = []
+    choices: list[str] = Field(default=[], max_length=100)
     min_value: Bound | None = None
     max_value: Bound | None = None
 
 
 class QuestionPatch(PatchSchema):
-    """Fields to change on a question; its kind only until the survey has answers."""
+    """Fields to change on a question (its kind only until the survey has answers); `move`
+    swaps it with its neighbour "up" or "down" among the questions respondents meet beside it."""
 
     Creates: ClassVar[type[Schema]] = QuestionIn
 
+    move: Literal["up", "down"] | None = None
     kind: QuestionKind | None = None
     text: str | None = Field(default=None, min_length=1, max_length=500)
     help_text: str | None = Field(default=None, max_length=500)
     required: bool | None = None
     per_partner: bool | None = None
-    measure: Measure | Literal[""] | None = None
+    measure: Measure | None = None
     scale_points: Whole | None = None
     low_label: str | None = Field(default=None, max_length=60)
     high_label: str | None = Field(default=None, max_length=60)
-    choices: list[Choice] | None = None
+    choices: list[str] | None = Field(default=None, max_length=100)
     min_value: Bound | None = None
     max_value: Bound | None = None
 
@@ -143,12 +142,6 @@ class QuestionOut(Schema):
     choices: list[dict[str, Any]]
     min_value: float | None
     max_value: float | None
-
-
-class MoveIn(Schema):
-    """Which way to move a question among its neighbours."""
-
-    direction: Literal["up", "down"]
 
 
 class WaveIn(Schema):
@@ -217,7 +210,8 @@ class WaveOut(Schema):
 
     @staticmethod
     def resolve_response_rate(obj: Wave) -> dict[str, Any]:
-        return _rate(services.response_rate(obj))
+        known = getattr(obj, "known_rate", None)
+        return _rate(known if known is not None else services.response_rate(obj))
 
 
 def _rate(rate: services.ResponseRate) -> dict[str, Any]:
@@ -230,17 +224,20 @@ def _rate(rate: services.ResponseRate) -> dict[str, Any]:
     }
 
 
-class RespondentsIn(Schema):
-    """Either `stakeholders` (ids of people or organisations with an email, each asked by a
-    personal link) or a `label` for a link handed out by hand (answering for `represents`)."""
+class RespondentIn(Schema):
+    """Either a `stakeholder` (a person or organisation with an email, asked by a personal link,
+    answering for their organisation) or a `label` for a link handed out by hand (answering for
+    `represents`)."""
 
-    stakeholders: list[Id] | None = None
+    stakeholder: Id | None = None
     label: str | None = Field(default=None, max_length=200)
     represents: Id | None = None
 
 
-class RespondentPatch(Schema):
+class RespondentPatch(PatchSchema):
     """Whom the respondent answers for (`represents`: null for nobody), their label or email."""
+
+    Creates: ClassVar[type[Schema]] = RespondentIn
 
     represents: Id | None = None
     label: str | None = Field(default=None, max_length=200)
@@ -277,12 +274,6 @@ class RespondentOut(Schema):
     @staticmethod
     def resolve_link(obj: Respondent) -> str:
         return invitations.personal_link(obj)
-
-
-class EmailsIn(Schema):
-    """Which emails to send: the invitations not sent yet, or reminders to those due one."""
-
-    kind: Literal["invitations", "reminders"]
 
 
 class EmailsOut(Schema):
@@ -342,21 +333,22 @@ def delete_survey(request: HttpRequest, slug: str, survey_id: int) -> Status[Non
 # == Questions ====================================================================================
 
 QUESTIONS = "/{slug}/surveys/{int:survey_id}/questions"
+QUESTION = QUESTIONS + "/{int:question_id}"
 
 
 @router.get(QUESTIONS, response=list[QuestionOut], tags=TAGS, url_name="questions_list")
-def list_questions(request: HttpRequest, slug: str, survey_id: int) -> list[Question]:
-    """The survey's questions in order."""
+@paginate(ListPagination)
+def list_questions(request: HttpRequest, slug: str, survey_id: int) -> Any:
+    """The survey's questions in the order respondents meet them; paginated."""
     member = api_member(request, slug)
-    return list(services.questions(services.get_survey(member, survey_id)))
+    return services.questions(services.get_survey(member, survey_id))
 
 
 def _question_data(data: dict[str, Any]) -> dict[str, Any]:
+    if "measure" in data and data["measure"] is None:
+        data["measure"] = ""
     if data.get("choices") is not None:
-        data["choices"] = [
-            {key: value for key, value in choice.items() if value is not None}
-            for choice in data["choices"]
-        ]
+        data["choices"] = services.parse_choices(data["choices"])
     return data
 
 
@@ -364,57 +356,39 @@ def _question_data(data: dict[str, Any]) -> dict[str, Any]:
 def create_question(
     request: HttpRequest, slug: str, survey_id: int, payload: QuestionIn
 ) -> Status[Question]:
-    """Add a question at the end of the survey."""
+    """Add a question to the survey."""
     member = api_member(request, slug, write=True)
     survey = services.get_survey(member, survey_id)
     data = _question_data(payload.dict(exclude_unset=True))
     return Status(201, services.save_question(member, survey, data))
 
 
-@router.get(
-    QUESTIONS + "/{int:question_id}", response=QuestionOut, tags=TAGS, url_name="question_detail"
-)
+@router.get(QUESTION, response=QuestionOut, tags=TAGS, url_name="question_detail")
 def get_question(request: HttpRequest, slug: str, survey_id: int, question_id: int) -> Question:
     """One question."""
     member = api_member(request, slug)
     return services.get_question(member, services.get_survey(member, survey_id), question_id)
 
 
-@router.patch(
-    QUESTIONS + "/{int:question_id}", response=QuestionOut, tags=TAGS, url_name="question_update"
-)
+@router.patch(QUESTION, response=QuestionOut, tags=TAGS, url_name="question_update")
 def update_question(
     request: HttpRequest, slug: str, survey_id: int, question_id: int, payload: QuestionPatch
 ) -> Question:
-    """Change a question: its wording always, its kind until the survey has answers."""
+    """Change a question (its wording always, its kind until the survey has answers), or move it."""
     member = api_member(request, slug, write=True)
     survey = services.get_survey(member, survey_id)
     question = services.get_question(member, survey, question_id)
     data = _question_data(payload.dict(exclude_unset=True))
-    return services.save_question(member, survey, data, question)
+    direction = data.pop("move", None)
+    with transaction.atomic():
+        if data:
+            question = services.save_question(member, survey, data, question)
+        if direction:
+            question = services.move_question(member, question, direction)
+    return question
 
 
-@router.post(
-    QUESTIONS + "/{int:question_id}/move",
-    response=list[QuestionOut],
-    tags=TAGS,
-    url_name="question_move",
-)
-def move_question(
-    request: HttpRequest, slug: str, survey_id: int, question_id: int, payload: MoveIn
-) -> list[Question]:
-    """Move a question up or down among its neighbours; the survey's questions in their new order."""
-    member = api_member(request, slug, write=True)
-    survey = services.get_survey(member, survey_id)
-    services.move_question(
-        member, services.get_question(member, survey, question_id), payload.direction
-    )
-    return list(services.questions(survey))
-
-
-@router.delete(
-    QUESTIONS + "/{int:question_id}", response={204: None}, tags=TAGS, url_name="question_delete"
-)
+@router.delete(QUESTION, response={204: None}, tags=TAGS, url_name="question_delete")
 def delete_question(
     request: HttpRequest, slug: str, survey_id: int, question_id: int
 ) -> Status[None]:
@@ -431,23 +405,31 @@ WAVES = "/{slug}/surveys/{int:survey_id}/waves"
 WAVE = WAVES + "/{int:wave_id}"
 
 
+class WavePagination(ListPagination):
+    """Wave pages load their rosters and response rates together."""
+
+    def finish(self, items: list[Any], request: HttpRequest) -> list[Any]:
+        prefetch_related_objects(items, "roster")
+        rates = services.response_rates(items)
+        for wave in items:
+            wave.known_rate = rates[wave.pk]
+        return items
+
+
 def _wave(
     request: HttpRequest, slug: str, survey_id: int, wave_id: int, write: bool = False
-) -> tuple[Any, Wave]:
+) -> tuple[Membership, Wave]:
     member = api_member(request, slug, write=write)
     return member, services.get_wave(member, services.get_survey(member, survey_id), wave_id)
 
 
 @router.get(WAVES, response=list[WaveOut], tags=TAGS, url_name="waves_list")
-def list_waves(request: HttpRequest, slug: str, survey_id: int) -> list[Wave]:
-    """The survey's waves, latest first."""
+@paginate(WavePagination)
+def list_waves(request: HttpRequest, slug: str, survey_id: int) -> Any:
+    """The survey's waves, latest first; paginated."""
     member = api_member(request, slug)
     survey = services.get_survey(member, survey_id)
-    return list(
-        services.waves(member, survey)
-        .select_related("survey", "workspace")
-        .prefetch_related("roster")
-    )
+    return services.waves(member, survey).select_related("workspace")
 
 
 @router.post(WAVES, response={201: WaveOut}, tags=TAGS, url_name="waves_create")
@@ -505,14 +487,26 @@ def wave_response_rate(
     return _rate(services.response_rate(_wave(request, slug, survey_id, wave_id)[1]))
 
 
-@router.post(WAVE + "/emails", response={202: EmailsOut}, tags=TAGS, url_name="wave_emails")
-def send_emails(
-    request: HttpRequest, slug: str, survey_id: int, wave_id: int, payload: EmailsIn
+@router.post(
+    WAVE + "/invitations", response={202: EmailsOut}, tags=TAGS, url_name="wave_invitations"
+)
+def send_invitations(
+    request: HttpRequest, slug: str, survey_id: int, wave_id: int
 ) -> Status[dict[str, int]]:
-    """Queue the invitations (not sent yet) or reminders (invited, not answered, not reminded in
-    three days) by email; they go out in the background."""
+    """Queue an invitation by email to each respondent with an email not invited yet; they go
+    out in the background (the wave's `invitations_sent_at` says when)."""
     member, wave = _wave(request, slug, survey_id, wave_id, write=True)
-    return Status(202, {"queued": services.request_emails(member, wave, payload.kind)})
+    return Status(202, {"queued": services.request_emails(member, wave, services.INVITATIONS)})
+
+
+@router.post(WAVE + "/reminders", response={202: EmailsOut}, tags=TAGS, url_name="wave_reminders")
+def send_reminders(
+    request: HttpRequest, slug: str, survey_id: int, wave_id: int
+) -> Status[dict[str, int]]:
+    """Queue a reminder to each respondent invited, not answered and not reminded in the last
+    three days; they go out in the background (`reminders_sent_at` says when)."""
+    member, wave = _wave(request, slug, survey_id, wave_id, write=True)
+    return Status(202, {"queued": services.request_emails(member, wave, services.REMINDERS)})
 
 
 @router.post(WAVE + "/open-link", response=WaveOut, tags=TAGS, url_name="open_link_create")
@@ -532,38 +526,40 @@ def revoke_open_link(request: HttpRequest, slug: str, survey_id: int, wave_id: i
 # == Respondents ==================================================================================
 
 RESPONDENTS = WAVE + "/respondents"
+RESPONDENT = RESPONDENTS + "/{int:respondent_id}"
 
 
 @router.get(RESPONDENTS, response=list[RespondentOut], tags=TAGS, url_name="respondents_list")
-def list_respondents(
-    request: HttpRequest, slug: str, survey_id: int, wave_id: int
-) -> list[Respondent]:
-    """The wave's respondents with their personal links."""
-    return list(services.respondents(_wave(request, slug, survey_id, wave_id)[1]))
+@paginate(ListPagination)
+def list_respondents(request: HttpRequest, slug: str, survey_id: int, wave_id: int) -> Any:
+    """The wave's respondents with their personal links; paginated."""
+    return services.respondents(_wave(request, slug, survey_id, wave_id)[1])
 
 
-@router.post(
-    RESPONDENTS, response={201: list[RespondentOut]}, tags=TAGS, url_name="respondents_add"
-)
-def add_respondents(
-    request: HttpRequest, slug: str, survey_id: int, wave_id: int, payload: RespondentsIn
-) -> Status[list[Respondent]]:
-    """Ask stakeholders (`stakeholders`) or hand out a link (`label`, `represents`); the
-    respondents added."""
+@router.post(RESPONDENTS, response={201: RespondentOut}, tags=TAGS, url_name="respondents_add")
+def add_respondent(
+    request: HttpRequest, slug: str, survey_id: int, wave_id: int, payload: RespondentIn
+) -> Status[Respondent]:
+    """Ask a stakeholder with an email (`stakeholder`), or make a link to hand out (`label`,
+    answering for `represents`)."""
     member, wave = _wave(request, slug, survey_id, wave_id, write=True)
-    if payload.stakeholders is not None:
-        added = services.add_respondents(member, wave, payload.stakeholders)
+    if payload.stakeholder is not None:
+        (added,) = services.add_respondents(member, wave, [payload.stakeholder], "stakeholder")
     else:
-        added = [services.add_link(member, wave, payload.label or "", payload.represents)]
-    return Status(201, added)
+        added = services.add_link(member, wave, payload.label or "", payload.represents)
+    return Status(201, services.get_respondent(member, wave, added.pk))
 
 
-@router.patch(
-    RESPONDENTS + "/{int:respondent_id}",
-    response=RespondentOut,
-    tags=TAGS,
-    url_name="respondent_update",
-)
+@router.get(RESPONDENT, response=RespondentOut, tags=TAGS, url_name="respondent_detail")
+def get_respondent(
+    request: HttpRequest, slug: str, survey_id: int, wave_id: int, respondent_id: int
+) -> Respondent:
+    """One respondent with their personal link."""
+    member, wave = _wave(request, slug, survey_id, wave_id)
+    return services.get_respondent(member, wave, respondent_id)
+
+
+@router.patch(RESPONDENT, response=RespondentOut, tags=TAGS, url_name="respondent_update")
 def update_respondent(
     request: HttpRequest,
     slug: str,
@@ -575,15 +571,11 @@ def update_respondent(
     """Change whom a respondent answers for, their label or email."""
     member, wave = _wave(request, slug, survey_id, wave_id, write=True)
     respondent = services.get_respondent(member, wave, respondent_id)
-    return services.update_respondent(member, respondent, payload.dict(exclude_unset=True))
+    services.update_respondent(member, respondent, payload.dict(exclude_unset=True))
+    return services.get_respondent(member, wave, respondent_id)
 
 
-@router.delete(
-    RESPONDENTS + "/{int:respondent_id}",
-    response={204: None},
-    tags=TAGS,
-    url_name="respondent_delete",
-)
+@router.delete(RESPONDENT, response={204: None}, tags=TAGS, url_name="respondent_delete")
 def delete_respondent(
     request: HttpRequest, slug: str, survey_id: int, wave_id: int, respondent_id: int
 ) -> Status[None]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.text import slugify
 
 from cityweave.stakeholders.forms import (
     StakeholderChoiceField,
@@ -63,25 +62,6 @@ class SurveyForm(forms.ModelForm):
     def _post_clean(self) -> None:
         # The service checks the model and the rules between the survey and its questions.
         pass
-
-
-def parse_choices(text: str) -> list[dict[str, str]]:
-    """Choices written one a line as "key | label | description" ("label" alone makes its key
-    from the label; the description is optional)."""
-    choices = []
-    for line in text.splitlines():
-        parts = [part.strip() for part in line.split("|")]
-        if not any(parts):
-            continue
-        if len(parts) == 1:
-            key, label, description = slugify(parts[0])[:40] or parts[0], parts[0], ""
-        else:
-            key, label, description = parts[0], parts[1], " | ".join(parts[2:])
-        choice = {"key": key, "label": label}
-        if description:
-            choice["description"] = description
-        choices.append(choice)
-    return choices
 
 
 def format_choices(choices: list[dict[str, Any]]) -> str:
@@ -184,7 +164,9 @@ class QuestionForm(forms.ModelForm):
                 value = self.cleaned_data.get(name)
                 data[name] = "" if value is None and name.endswith("label") else value
         if "choices_text" in self.fields:
-            data["choices"] = parse_choices(self.cleaned_data.get("choices_text") or "")
+            data["choices"] = services.parse_choices(
+                (self.cleaned_data.get("choices_text") or "").splitlines()
+            )
         return data
 
 

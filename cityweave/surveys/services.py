@@ -13,10 +13,12 @@ from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import slugify
 
 from cityweave.engagement.services import workspace_today
 from cityweave.stakeholders.models import Stakeholder
 from cityweave.stakeholders.services import resolve_stakeholders
+from cityweave.storable import text_problem
 from cityweave.surveys.instruments import TEMPLATES, QuestionKind
 from cityweave.surveys.models import Question, Respondent, Response, Survey, Wave, new_token
 from cityweave.workspaces.models import Membership, TrashEntry
@@ -39,6 +41,36 @@ KIND_FIELDS: dict[str, tuple[tuple[str, ...], Any]] = {
 }
 #: Who is reminded again: not if reminded within this many days.
 REMIND_AFTER = dt.timedelta(days=3)
+
+
+def parse_choices(lines: Iterable[str]) -> list[dict[str, str]]:
+    """Choices written one a line as "key | label | description": a label alone makes its key
+    from the label ("Mill Pond" → "mill-pond"); the description is optional; empty lines are
+    left out."""
+    choices = []
+    for line in lines:
+        parts = [part.strip() for part in str(line).split("|")]
+        if not any(parts):
+            continue
+        if len(parts) == 1:
+            key, label, description = slugify(parts[0])[:40] or parts[0], parts[0], ""
+        else:
+            key, label, description = parts[0], parts[1], " | ".join(parts[2:])
+        choice = {"key": key, "label": label}
+        if description:
+            choice["description"] = description
+        choices.append(choice)
+    return choices
+
+
+def _choices_text_problem(choices: Any) -> str | None:
+    """Why a choice's key, label or description cannot be stored, or None."""
+    for choice in choices if isinstance(choices, list) else []:
+        for part in choice.values() if isinstance(choice, dict) else []:
+            problem = text_problem(part, required=False) if isinstance(part, str) else None
+            if problem:
+                return problem
+    return None
 
 
 def _errors(**problems: str) -> ValidationError:
@@ -305,6 +337,9 @@ def save_question(
         question.full_clean()
     except ValidationError as error:
         collect_errors(errors, error)
+    problem = _choices_text_problem(question.choices)
+    if problem:
+        errors.setdefault("choices", []).append(problem)
     others = [q for q in questions(survey) if q.pk != question.pk]
     rules = _survey_rules(survey, [*others, question])
     if "anonymous" in rules and question.kind == QuestionKind.ROSTER:
@@ -540,17 +575,20 @@ def _require_live_wave(member: Membership, wave: Wave) -> None:
 
 @transaction.atomic
 def add_respondents(
-    member: Membership, wave: Wave, people: Iterable[Stakeholder | int]
+    member: Membership,
+    wave: Wave,
+    people: Iterable[Stakeholder | int],
+    field: str = "stakeholders",
 ) -> list[Respondent]:
     """Ask stakeholders with an email to answer the wave, each by a personal link, answering for
-    `default_represents`; their organisations join the roster. ValidationError names
-    "stakeholders" for one without an email or asked already (nothing is written)."""
+    `default_represents`; their organisations join the roster. ValidationError names `field`
+    for one without an email or asked already (nothing is written)."""
     require_editor(member)
     _require_live_wave(member, wave)
-    found = resolve_stakeholders(member.workspace, list(people), "stakeholders")
+    found = resolve_stakeholders(member.workspace, list(people), field)
     found = list(dict.fromkeys(found))
     if not found:
-        raise _errors(stakeholders="Choose at least one stakeholder.")
+        raise ValidationError({field: "Choose at least one stakeholder."})
     problems = []
     no_email = [s.name for s in found if not s.email]
     if no_email:
@@ -563,7 +601,7 @@ def add_respondents(
     if asked:
         problems.append(f"Asked already: {', '.join(sorted(asked))}.")
     if problems:
-        raise ValidationError({"stakeholders": problems})
+        raise ValidationError({field: problems})
     roster = set(wave.roster.values_list("pk", flat=True))
     added = []
     for person in found:

@@ -109,11 +109,12 @@ def test_a_viewer_reads_but_cannot_write(bob_api, survey, wave):
         ("delete", f"{BASE}/{survey.pk}", None),
         ("post", f"{BASE}/{survey.pk}/questions", {"kind": "short-text", "text": "Hi"}),
         ("patch", f"{BASE}/{survey.pk}/questions/{question.pk}", {"text": "Hi"}),
-        ("post", f"{BASE}/{survey.pk}/questions/{question.pk}/move", {"direction": "down"}),
+        ("patch", f"{BASE}/{survey.pk}/questions/{question.pk}", {"move": "down"}),
         ("post", f"{BASE}/{survey.pk}/waves", {"name": "x", "opens_on": "2027-01-01", "closes_on": "2027-02-01"}),
         ("post", f"{BASE}/{survey.pk}/waves/{wave.pk}/close", None),
         ("post", f"{BASE}/{survey.pk}/waves/{wave.pk}/respondents", {"label": "x"}),
-        ("post", f"{BASE}/{survey.pk}/waves/{wave.pk}/emails", {"kind": "invitations"}),
+        ("post", f"{BASE}/{survey.pk}/waves/{wave.pk}/invitations", None),
+        ("post", f"{BASE}/{survey.pk}/waves/{wave.pk}/open-link", None),
     ]  # fmt: skip
     for method, path, body in writes:
         response = getattr(bob_api, method)(path, body, content_type="application/json")
@@ -128,31 +129,31 @@ def test_questions_are_added_edited_moved_and_trashed(alice_api, survey):
         {
             "kind": "single",
             "text": "Which programme matters most?",
-            "choices": [
-                {"key": "youth", "label": "Youth jobs"},
-                {"key": "parks", "label": "Parks"},
-            ],
+            "choices": ["youth | Youth jobs | Summer placements", "Parks"],
         },
         content_type="application/json",
     )
     assert created.status_code == 201, created.content
     question = created.json()
-    assert question["position"] == 14 and question["choices"][1] == {
-        "key": "parks",
-        "label": "Parks",
-    }
-    moved = alice_api.post(
-        f"{path}/{question['id']}/move", {"direction": "up"}, content_type="application/json"
+    assert question["position"] == 14
+    assert question["choices"] == [
+        {"key": "youth", "label": "Youth jobs", "description": "Summer placements"},
+        {"key": "parks", "label": "Parks"},
+    ]
+    moved = alice_api.patch(
+        f"{path}/{question['id']}", {"move": "up"}, content_type="application/json"
     )
     # It now comes right before the roster question and its per-partner questions.
-    assert [q["kind"] for q in moved.json()][4:6] == ["single", "roster"]
-    assert [q["position"] for q in moved.json()] == list(range(1, 15))
+    assert moved.json()["position"] == 5
+    listed = alice_api.get(path).json()["items"]
+    assert [q["kind"] for q in listed][4:6] == ["single", "roster"]
+    assert [q["position"] for q in listed] == list(range(1, 15))
     patched = alice_api.patch(
         f"{path}/{question['id']}", {"text": "Which matters most?"}, content_type="application/json"
     )
     assert patched.json()["text"] == "Which matters most?"
     assert alice_api.delete(f"{path}/{question['id']}").status_code == 204
-    assert len(alice_api.get(path).json()) == 13
+    assert alice_api.get(path).json()["count"] == 13
 
 
 def test_bad_questions_are_422_naming_the_field(alice_api, survey):
@@ -160,7 +161,8 @@ def test_bad_questions_are_422_naming_the_field(alice_api, survey):
     cases = [
         ({"kind": "roster", "text": "Again"}, "kind"),
         ({"kind": "scale", "text": "Rate", "scale_points": 7}, "scale_points"),
-        ({"kind": "single", "text": "Pick", "choices": [{"key": "a", "label": "A"}]}, "choices"),
+        ({"kind": "single", "text": "Pick", "choices": ["a | A"]}, "choices"),
+        ({"kind": "single", "text": "Pick", "choices": ["a | A", "b | B\u0000"]}, "choices"),
         ({"kind": "number", "text": "N", "min_value": 5, "max_value": 1}, "max_value"),
         ({"kind": "dance", "text": "?"}, "kind"),
         ({"kind": "scale", "text": "Rate", "scale_points": True}, "scale_points"),
@@ -204,8 +206,8 @@ def test_waves_are_created_with_a_roster_and_report_their_rate(alice_api, survey
         "open_link": 0,
         "formula": "response rate = respondents who submitted ÷ respondents asked × 100",
     }
-    listed = alice_api.get(f"{BASE}/{survey.pk}/waves").json()
-    assert [w["id"] for w in listed] == [body["id"]]
+    listed = alice_api.get(f"{BASE}/{survey.pk}/waves").json()["items"]
+    assert listed == [body]
 
 
 def test_bad_waves_are_422_naming_the_field(alice_api, survey, lakeside):
@@ -234,11 +236,12 @@ def test_a_wave_closes_and_reopens(alice_api, survey, wave):
 def test_respondents_are_added_listed_with_links_and_removed(alice_api, survey, wave, riverton):
     trust = make_stakeholder(riverton, "Harbour Trust", email="t@example.org")
     path = f"{BASE}/{survey.pk}/waves/{wave.pk}/respondents"
-    added = alice_api.post(path, {"stakeholders": [trust.pk]}, content_type="application/json")
+    added = alice_api.post(path, {"stakeholder": trust.pk}, content_type="application/json")
     assert added.status_code == 201, added.content
+    assert alice_api.get(f"{path}/{added.json()['id']}").json() == added.json()
     link = alice_api.post(path, {"label": "Clinic, by phone"}, content_type="application/json")
     assert link.status_code == 201
-    listed = alice_api.get(path).json()
+    listed = alice_api.get(path).json()["items"]
     assert {r["name"] for r in listed} == {"Harbour Trust", "Clinic, by phone"}
     for row in listed:
         token = Respondent.objects.get(pk=row["id"]).token
@@ -246,19 +249,19 @@ def test_respondents_are_added_listed_with_links_and_removed(alice_api, survey, 
     rate = alice_api.get(f"{BASE}/{survey.pk}/waves/{wave.pk}/response-rate").json()
     assert (rate["asked"], rate["submitted"]) == (2, 0)
     patched = alice_api.patch(
-        f"{path}/{link.json()[0]['id']}", {"represents": trust.pk}, content_type="application/json"
+        f"{path}/{link.json()['id']}", {"represents": trust.pk}, content_type="application/json"
     )
     assert patched.json()["represents"] == trust.pk
-    assert alice_api.delete(f"{path}/{link.json()[0]['id']}").status_code == 204
-    assert len(alice_api.get(path).json()) == 1
+    assert alice_api.delete(f"{path}/{link.json()['id']}").status_code == 204
+    assert alice_api.get(path).json()["count"] == 1
 
 
 def test_bad_respondents_are_422_naming_the_field(alice_api, survey, wave, riverton):
     path = f"{BASE}/{survey.pk}/waves/{wave.pk}/respondents"
     quiet = make_stakeholder(riverton, "Quiet Org")
     for body, field in (
-        ({"stakeholders": [quiet.pk]}, "stakeholders"),
-        ({"stakeholders": [999999]}, "stakeholders"),
+        ({"stakeholder": quiet.pk}, "stakeholder"),
+        ({"stakeholder": 999999}, "stakeholder"),
         ({"label": ""}, "label"),
         ({"label": "x", "represents": 999999}, "represents"),
     ):
@@ -272,21 +275,18 @@ def test_invitations_are_queued_and_sent(
 ):
     make_respondent(wave, make_stakeholder(riverton, "Harbour Trust", email="t@example.org"))
     with django_capture_on_commit_callbacks(execute=True):
-        response = alice_api.post(
-            f"{BASE}/{survey.pk}/waves/{wave.pk}/emails",
-            {"kind": "invitations"},
-            content_type="application/json",
-        )
+        response = alice_api.post(f"{BASE}/{survey.pk}/waves/{wave.pk}/invitations")
     assert response.status_code == 202 and response.json() == {"queued": 1}
     assert [m.to for m in mail.outbox] == [["t@example.org"]]
     detail = alice_api.get(f"{BASE}/{survey.pk}/waves/{wave.pk}").json()
     assert detail["invitations_sent_at"] is not None
-    nobody = alice_api.post(
-        f"{BASE}/{survey.pk}/waves/{wave.pk}/emails",
-        {"kind": "invitations"},
-        content_type="application/json",
-    )
+    nobody = alice_api.post(f"{BASE}/{survey.pk}/waves/{wave.pk}/invitations")
     assert nobody.status_code == 422 and fields(nobody) == {"emails"}
+    with django_capture_on_commit_callbacks(execute=True):
+        reminded = alice_api.post(f"{BASE}/{survey.pk}/waves/{wave.pk}/reminders")
+    assert reminded.status_code == 202 and len(mail.outbox) == 2
+    again = alice_api.post(f"{BASE}/{survey.pk}/waves/{wave.pk}/reminders")
+    assert again.status_code == 422 and "three days" in again.json()["detail"][0]["msg"]
 
 
 def test_the_open_link_is_made_and_revoked_for_anonymous_surveys_only(
@@ -310,7 +310,7 @@ def test_the_respondent_list_of_an_anonymous_survey_says_only_who_answered(
     park_wave = make_wave(park)
     respondent = make_respondent(park_wave, label="Neighbour")
     make_response(park_wave, respondent, answers={"satisfaction": 1})
-    rows = alice_api.get(f"{BASE}/{park.pk}/waves/{park_wave.pk}/respondents").json()
+    rows = alice_api.get(f"{BASE}/{park.pk}/waves/{park_wave.pk}/respondents").json()["items"]
     assert rows[0]["responded"] is True
     assert set(rows[0]) == {
         "id", "stakeholder", "represents", "name", "label", "email", "link",
