@@ -245,8 +245,9 @@ class RespondentPatch(PatchSchema):
 
 
 class RespondentOut(Schema):
-    """A respondent and their personal link; `responded` says whether they submitted (never
-    when, and never which answers are theirs in an anonymous survey)."""
+    """A respondent and their personal link (empty for a viewer: whoever holds it answers as the
+    respondent); `responded` says whether they submitted (never when, and never which answers
+    are theirs in an anonymous survey)."""
 
     id: int
     stakeholder: int | None
@@ -272,8 +273,10 @@ class RespondentOut(Schema):
         return str(obj)
 
     @staticmethod
-    def resolve_link(obj: Respondent) -> str:
-        return invitations.personal_link(obj)
+    def resolve_link(obj: Respondent, context: dict[str, Any]) -> str:
+        # A personal link answers as its respondent: a write, so only editors see it.
+        member = getattr(context["request"], "member", None)
+        return invitations.personal_link(obj) if member is not None and member.can_edit else ""
 
 
 class EmailsOut(Schema):

@@ -580,7 +580,10 @@ class RespondentTrashView(NestedTrashView):
 
 
 class LinksView(WavePage):
-    """Every respondent's personal link, to copy for partners reached another way."""
+    """Every respondent's personal link, to copy for partners reached another way; editors only,
+    as a link answers as its respondent."""
+
+    writes = True
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         wave = self.load_wave(pk)
@@ -600,7 +603,9 @@ class LinksView(WavePage):
 
 
 class LinksCsvView(WavePage):
-    """The personal links as a CSV download."""
+    """The personal links as a CSV download (editors only, like the links page)."""
+
+    writes = True
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         wave = self.load_wave(pk)

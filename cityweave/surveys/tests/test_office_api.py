@@ -102,6 +102,9 @@ def test_another_workspaces_records_are_404(alice_api, carol):
 def test_a_viewer_reads_but_cannot_write(bob_api, survey, wave):
     assert bob_api.get(BASE).status_code == 200
     assert bob_api.get(f"{BASE}/{survey.pk}/waves/{wave.pk}").status_code == 200
+    make_respondent(wave, label="Clinic, by phone")
+    rows = bob_api.get(f"{BASE}/{survey.pk}/waves/{wave.pk}/respondents").json()["items"]
+    assert rows[0]["name"] == "Clinic, by phone" and rows[0]["link"] == ""  # a link is a write
     question = survey.questions.first()
     writes = [
         ("post", BASE, {"start": "partner"}),
@@ -119,7 +122,7 @@ def test_a_viewer_reads_but_cannot_write(bob_api, survey, wave):
     for method, path, body in writes:
         response = getattr(bob_api, method)(path, body, content_type="application/json")
         assert response.status_code == 403, (method, path)
-    assert Survey.objects.count() == 1 and not Respondent.objects.exists()
+    assert Survey.objects.count() == 1 and Respondent.objects.count() == 1
 
 
 def test_questions_are_added_edited_moved_and_trashed(alice_api, survey):

@@ -109,8 +109,6 @@ def test_a_viewer_reads_but_cannot_write(bob_client, survey, wave, respondent):
         url("detail", survey.pk),
         url("wave", survey.pk, wave.pk),
         url("wave-rate", survey.pk, wave.pk),
-        url("links", survey.pk, wave.pk),
-        url("links-csv", survey.pk, wave.pk),
     ]
     for page in readable:
         assert bob_client.get(page).status_code == 200, page
@@ -125,6 +123,9 @@ def test_a_viewer_reads_but_cannot_write(bob_client, survey, wave, respondent):
         url("wave-edit", survey.pk, wave.pk),
         url("respondents-add", survey.pk, wave.pk),
         url("respondent-edit", survey.pk, wave.pk, respondent.pk),
+        # A personal link answers as its respondent: viewers do not see them.
+        url("links", survey.pk, wave.pk),
+        url("links-csv", survey.pk, wave.pk),
     ]
     for page in writes:
         assert bob_client.get(page).status_code == 403, page
@@ -138,6 +139,8 @@ def test_a_viewer_reads_but_cannot_write(bob_client, survey, wave, respondent):
         assert bob_client.post(page, {"direction": "up", "kind": "invitations"}).status_code == 403
     page = bob_client.get(url("detail", survey.pk)).content.decode()
     assert "New wave" not in page and "Add a question" not in page
+    wave_page = bob_client.get(url("wave", survey.pk, wave.pk)).content.decode()
+    assert respondent.token not in wave_page and "Personal links" not in wave_page
     assert Survey.objects.filter(pk=survey.pk).exists()
     assert wave.closed_at is None and not mail.outbox
 
