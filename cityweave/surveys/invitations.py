@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from cityweave.engagement.services import workspace_today
 from cityweave.spreadsheets import guarded_row
 from cityweave.surveys import services
 from cityweave.surveys.models import Respondent, Wave
@@ -75,6 +76,7 @@ def _send(wave: Wave, respondent: Respondent, kind: str) -> None:
         "respondent": respondent,
         "link": personal_link(respondent),
         "reminder": kind == services.REMINDERS,
+        "opens_later": wave.status_on(workspace_today(workspace)) == Wave.SCHEDULED,
     }
     subject = (
         f"{'Reminder: ' if kind == services.REMINDERS else ''}{wave.survey.title} "

@@ -514,3 +514,17 @@ def test_stored_positions_follow_the_order_respondents_meet_the_questions(alice_
     assert stored == shown
     assert [q.position for q in stored] == list(range(1, 16))
     assert stored[13] == added and stored[-1].text == "Anything else?"
+
+
+def test_an_invitation_before_the_wave_opens_says_when_it_opens(alice_member, riverton):
+    today = workspace_today(riverton)
+    wave = make_wave(
+        make_survey(alice_member, "community"),
+        opens_on=today + dt.timedelta(days=5),
+        closes_on=today + dt.timedelta(days=30),
+    )
+    make_respondent(wave, make_stakeholder(riverton, "Library", email="desk@library.example"))
+    assert invitations.send_emails(wave, services.INVITATIONS) == 1
+    (message,) = mail.outbox
+    assert "It opens on" in message.body and "anonymous" in message.body
+    assert f"{wave.opens_on.day} {wave.opens_on:%B %Y}" in message.body
