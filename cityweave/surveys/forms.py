@@ -232,9 +232,15 @@ class LinkForm(forms.Form):
         help_text="The partner whose ties their roster answers report.",
     )
 
-    def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, member: Membership, anonymous: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        pick_stakeholders(self, "represents", member.workspace)
+        if anonymous:
+            # An anonymous survey reports no ties: nobody answers for a partner.
+            del self.fields["represents"]
+        else:
+            pick_stakeholders(self, "represents", member.workspace)
 
 
 class RespondentForm(forms.ModelForm):

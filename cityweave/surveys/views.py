@@ -458,16 +458,17 @@ class RespondentsAddView(WavePage):
 
     def get(self, request: HttpRequest, wave_id: int) -> HttpResponse:
         self.load_wave(wave_id)
-        return self.render_forms(
-            request, AddRespondentsForm(member=self.member), LinkForm(member=self.member)
-        )
+        return self.render_forms(request, AddRespondentsForm(member=self.member), self.link_form())
+
+    def link_form(self, data: Any = None) -> LinkForm:
+        return LinkForm(data, member=self.member, anonymous=self.survey.anonymous)
 
     def post(self, request: HttpRequest, wave_id: int) -> HttpResponse:
         wave = self.load_wave(wave_id)
         people = AddRespondentsForm(member=self.member)
-        link = LinkForm(member=self.member)
+        link = self.link_form()
         if "label" in request.POST:
-            link = LinkForm(request.POST, member=self.member)
+            link = self.link_form(request.POST)
             if link.is_valid():
                 try:
                     added = services.add_link(

@@ -508,3 +508,12 @@ def test_the_admin_hides_another_workspaces_surveys(carol_client, survey):
     assert carol_client.get(f"/admin/surveys/survey/{survey.pk}/change/").status_code in (302, 404)
     listed = carol_client.get("/admin/surveys/survey/").content.decode()
     assert "Harbour partners" not in listed
+
+
+def test_a_hand_out_link_of_an_anonymous_survey_answers_for_nobody(alice_client, alice_member):
+    park = make_survey(alice_member, "community")
+    park_wave = make_wave(park)
+    form = alice_client.get(url("respondents-add", park.pk, park_wave.pk)).context["link_form"]
+    assert "represents" not in form.fields
+    alice_client.post(url("respondents-add", park.pk, park_wave.pk), {"label": "Library desk"})
+    assert park_wave.respondents.get().represents is None
