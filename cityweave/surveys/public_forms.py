@@ -35,13 +35,11 @@ def data_from_post(
         if question.per_partner or question.kind == QuestionKind.ROSTER:
             continue
         name = field_name(question)
-        answers[str(question.pk)] = (
-            post.getlist(name) if question.kind == _MANY else post.get(name, "")
-        )
+        answers[str(question.pk)] = _value(post, name, question.kind == _MANY)
     for key in post:
         match = _ORDINARY.match(key)
         if match and int(match[1]) not in by_id:
-            answers[match[1]] = post.get(key)
+            answers[match[1]] = _value(post, key, False)
     partners = post.getlist("partners")
     picked = set(partners)
     on_roster = {str(partner.pk) for partner in roster}
@@ -52,8 +50,17 @@ def data_from_post(
             continue
         asked = by_id.get(int(match[2]))
         many = asked is not None and asked.kind == _MANY
-        ratings.setdefault(match[1], {})[match[2]] = post.getlist(key) if many else post.get(key)
+        ratings.setdefault(match[1], {})[match[2]] = _value(post, key, many)
     return {"answers": answers, "partners": partners, "ratings": ratings}
+
+
+def _value(post: QueryDict, name: str, many: bool) -> Any:
+    """A field's value: its list for checkboxes; else its one value ("" when not sent), or the
+    list of values a forged form sent twice, for `check` to refuse."""
+    values = post.getlist(name)
+    if many or len(values) > 1:
+        return values
+    return values[0] if values else ""
 
 
 @dataclass
