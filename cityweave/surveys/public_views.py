@@ -1,6 +1,7 @@
 """The respondents' public pages: a survey answered through a personal link, a wave's open link
 or an anonymous draft's resume link, with no account. Every page is private to its link: never
-cached, never indexed, and it sends no referrer (the address holds the link's secret)."""
+cached, never indexed, and its address (which holds the link's secret) is never sent to
+another site as a referrer."""
 
 from __future__ import annotations
 
@@ -60,10 +61,13 @@ _R = TypeVar("_R", bound=HttpResponseBase)
 
 def private(response: _R) -> _R:
     """Mark a public survey page as personal: not stored by any cache, not indexed by search
-    engines, and its address (which holds a secret) not sent on as a referrer."""
+    engines, and its address (which holds a secret) not sent to other sites as a referrer."""
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # "same-origin" (the site's policy, settings.SECURE_REFERRER_POLICY) already keeps the
+    # address from other sites; "no-referrer" would make browsers send `Origin: null` with the
+    # form, which Django's CSRF check rightly refuses.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

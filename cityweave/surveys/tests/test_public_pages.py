@@ -70,7 +70,7 @@ def test_a_personal_page_is_private_never_cached_or_indexed(client, link):
     response = client.get(link_url(link))
     assert response["Cache-Control"] == "private, no-store"
     assert response["X-Robots-Tag"] == "noindex, nofollow"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_the_form_needs_its_csrf_token(link, wave):
