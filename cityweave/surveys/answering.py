@@ -566,6 +566,12 @@ def save(sheet: Sheet, data: dict[str, Any], submit: bool = False) -> Response:
     checked = check(sheet, data, submit=submit)
     with transaction.atomic():
         response = sheet.response
+        if response.pk is None and response.respondent_id is not None:
+            # Two first saves at once through one personal link: the second finds the first's.
+            Respondent.objects.select_for_update().filter(pk=response.respondent_id).first()
+            earlier = Response.objects.filter(respondent_id=response.respondent_id).first()
+            if earlier is not None:
+                response = sheet.response = earlier
         if response.pk is not None:
             locked = Response.objects.select_for_update().get(pk=response.pk)
             if locked.submitted_on is not None:

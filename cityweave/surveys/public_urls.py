@@ -7,8 +7,8 @@ from django.urls import URLPattern, URLResolver, path
 from cityweave.surveys import public_views as views
 
 public_patterns: list[URLPattern | URLResolver] = [
-    path("open/<str:token>/", views.OpenLinkView.as_view(), name="open-link"),
-    path("r/<str:secret>/", views.ResumeLinkView.as_view(), name="resume-link"),
-    path("thanks/<str:signed>/", views.thank_you, name="thank-you"),
-    path("<str:token>/", views.PersonalLinkView.as_view(), name="link"),
+    path("open/<str:token>/", views.OpenLinkView.as_view(), name="answer-open"),
+    path("r/<str:secret>/", views.ResumeLinkView.as_view(), name="answer-resume"),
+    path("thanks/<str:signed>/", views.thank_you, name="answer-thanks"),
+    path("<str:token>/", views.PersonalLinkView.as_view(), name="answer-personal"),
 ]

@@ -126,10 +126,10 @@ class AnswerView(View):
             return self.page(request, sheet, data, error.message_dict, status=422)
         if submit:
             signed = signing.dumps(sheet.wave.pk, salt=THANKS_SALT)
-            return HttpResponseRedirect(reverse("answer:thank-you", args=[signed]), status=303)
+            return HttpResponseRedirect(reverse("answer:answer-thanks", args=[signed]), status=303)
         url = self.address(request, sheet)
         if sheet.resume_secret:
-            url = reverse("answer:resume-link", args=[sheet.resume_secret])
+            url = reverse("answer:answer-resume", args=[sheet.resume_secret])
         note = "added" if action == "submit" else "saved"
         anchor = f"#partner-{added[0]}" if added and action != "save" else ""
         return HttpResponseRedirect(f"{url}?{note}=1{anchor}", status=303)

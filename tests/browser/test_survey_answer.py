@@ -3,11 +3,16 @@ partners, rates them, saves, comes back later to find its answers, and submits."
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from cityweave.surveys.models import Answer, Respondent, Response, SurveyTie
+from cityweave.engagement.services import workspace_today
+from cityweave.surveys.models import Answer, Respondent, Response, SurveyTie, new_token
 from cityweave.surveys.testing import make_respondent, make_survey, make_wave, question
 from cityweave.testing import make_member, make_stakeholder, make_user, make_workspace
+from cityweave.workspaces.models import Membership
+from tests.browser.test_every_page import WIDTHS, check, open_context, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -114,3 +119,51 @@ def test_a_partner_answers_on_a_phone_saves_comes_back_and_submits(
     assert ties["Harbour Museum"].mission == 2
     assert all(tie.source == partners["Riverton Food Bank"] for tie in ties.values())
     assert Respondent.objects.get(pk=respondent.pk).responded
+
+
+def test_the_answer_page_its_errors_and_every_refusal_page_are_accessible(
+    browser, live_server, invitation, settings
+):
+    respondent, wave, partners = invitation
+    survey = wave.survey
+    today = workspace_today(wave.workspace)
+    later = make_wave(
+        survey, "Autumn", opens_on=today + dt.timedelta(days=5), closes_on=today + dt.timedelta(9)
+    )
+    earlier = make_wave(
+        survey,
+        "Last year",
+        opens_on=today - dt.timedelta(days=60),
+        closes_on=today - dt.timedelta(9),
+    )
+    answered = make_respondent(wave, partners["Parks Trust"], responded=True)
+    community = make_wave(
+        make_survey(Membership.objects.get(workspace=wave.workspace, role="owner"), "community"),
+        open_link_token=new_token(),
+    )
+    settings.CITYWEAVE_SURVEY_OPEN_LINK_LIMIT = 0
+    pages = [
+        (f"/s/{make_respondent(later, partners['City Library']).token}/", 403),
+        (f"/s/{make_respondent(earlier, partners['City Library']).token}/", 410),
+        (f"/s/{answered.token}/", 409),
+        ("/s/no-such-link/", 404),
+        (f"/s/open/{community.open_link_token}/", 429),
+    ]
+    problems: list[str] = []
+    for width in WIDTHS:
+        context = open_context(browser, live_server, width)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            check(page, f"/s/{respondent.token}/", problems)
+            page.get_by_role("button", name="Submit").click()
+            page.wait_for_load_state("networkidle")
+            assert page.get_by_text("1 problem to fix; nothing was saved").is_visible()
+            # The error summary takes the focus and links to the question.
+            assert page.evaluate("document.activeElement.id") == "answer-errors"
+            problems += [f"the 422 page at {width} px: {v}" for v in serious_violations(page)]
+            for path, status in pages:
+                check(page, path, problems, status=status)
+        finally:
+            context.close()
+    assert problems == [], "\n".join(problems)

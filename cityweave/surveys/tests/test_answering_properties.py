@@ -123,7 +123,7 @@ def test_a_partner_of_another_workspace_is_refused_through_the_page(
 ):
     elsewhere = make_stakeholder(lakeside, "Lakeside Library")
     response = client.post(
-        reverse("answer:link", args=[link.token]),
+        reverse("answer:answer-personal", args=[link.token]),
         {"partners": [elsewhere.pk], "action": "continue"},
     )
     assert response.status_code == 422
@@ -156,7 +156,7 @@ def test_a_forged_rating_posted_to_the_page_is_a_422_naming_it(wave, link, partn
     if posted in (["1"], ["2"], ["3"], ["4"]) or not "".join(posted).strip():
         return  # one good rating sent as a list; or blank, an unanswered question
     response = client.post(
-        reverse("answer:link", args=[link.token]),
+        reverse("answer:answer-personal", args=[link.token]),
         {"partners": [library.pk], "shown": [library.pk], name: posted, "action": "save"},
     )
     assert response.status_code == 422
@@ -173,7 +173,7 @@ def test_a_response_after_the_wave_closed_is_refused(alice_member, partners, day
     wave = make_wave(survey, opens_on=closes - dt.timedelta(days=30), closes_on=closes)
     link = make_respondent(wave, make_stakeholder(survey.workspace))
     response = Client().post(
-        reverse("answer:link", args=[link.token]),
+        reverse("answer:answer-personal", args=[link.token]),
         {f"q{question(survey, 'role').pk}": "Chair", "action": "submit" if submit else "save"},
     )
     assert response.status_code == 410

@@ -44,7 +44,7 @@ def field(wave, measure: str) -> str:
 
 
 def open_url(wave) -> str:
-    return reverse("answer:open-link", args=[wave.open_link_token])
+    return reverse("answer:answer-open", args=[wave.open_link_token])
 
 
 def rows(model) -> list[dict[str, object]]:
@@ -58,7 +58,7 @@ def rows(model) -> list[dict[str, object]]:
 def test_an_anonymous_draft_is_found_again_only_by_its_resume_link(
     client, community_wave, neighbour
 ):
-    url = reverse("answer:link", args=[neighbour.token])
+    url = reverse("answer:answer-personal", args=[neighbour.token])
     saved = client.post(url, {field(community_wave, "satisfaction"): "4", "action": "save"})
     assert saved.status_code == 303
     resume = saved["Location"].split("?")[0]
@@ -79,7 +79,7 @@ def test_nothing_in_the_database_links_an_anonymous_answer_to_its_person(
     client, community_wave, neighbour
 ):
     before = rows(Respondent)[0]
-    url = reverse("answer:link", args=[neighbour.token])
+    url = reverse("answer:answer-personal", args=[neighbour.token])
     saved = client.post(
         url,
         {
@@ -144,7 +144,7 @@ def test_nothing_in_the_database_links_an_anonymous_answer_to_its_person(
     assert changed == {"responded"}
     assert not any("response" in name for name in respondent)
     # And the link is spent.
-    assert client.get(reverse("answer:link", args=[neighbour.token])).status_code == 409
+    assert client.get(reverse("answer:answer-personal", args=[neighbour.token])).status_code == 409
     assert client.get(resume).status_code == 409
 
 

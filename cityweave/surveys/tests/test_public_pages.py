@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cityweave.engagement.services import workspace_today
+from cityweave.surveys import answering
 from cityweave.surveys.models import Answer, Respondent, Response, SurveyTie
 from cityweave.surveys.testing import (
     make_respondent,
@@ -41,7 +42,7 @@ def link(wave, partners):
 
 
 def link_url(respondent: Respondent) -> str:
-    return reverse("answer:link", args=[respondent.token])
+    return reverse("answer:answer-personal", args=[respondent.token])
 
 
 def field(wave, measure: str, partner=None) -> str:
@@ -229,12 +230,12 @@ def test_a_link_outside_its_wave_gets_a_clear_page(
 
 
 def test_an_unknown_link_gets_a_clear_404(client):
-    response = client.get(reverse("answer:link", args=["not-a-real-token"]))
+    response = client.get(reverse("answer:answer-personal", args=["not-a-real-token"]))
     assert response.status_code == 404
     assert "This survey link does not work" in response.content.decode()
-    assert client.get(reverse("answer:resume-link", args=["nope"])).status_code == 404
-    assert client.get(reverse("answer:open-link", args=["nope"])).status_code == 404
-    assert client.get(reverse("answer:thank-you", args=["forged"])).status_code == 404
+    assert client.get(reverse("answer:answer-resume", args=["nope"])).status_code == 404
+    assert client.get(reverse("answer:answer-open", args=["nope"])).status_code == 404
+    assert client.get(reverse("answer:answer-thanks", args=["forged"])).status_code == 404
 
 
 def test_a_survey_or_respondent_in_the_trash_gets_a_withdrawn_page(
@@ -261,3 +262,30 @@ def test_a_post_after_the_wave_closed_by_hand_writes_nothing(client, wave, link)
     response = client.post(link_url(link), {field(wave, "role"): "Chair", "action": "save"})
     assert response.status_code == 410
     assert not Response.objects.exists()
+
+
+def test_the_answer_page_costs_the_same_few_queries_for_many_partners(
+    client, riverton, alice_member, django_assert_max_num_queries
+):
+    many = [make_stakeholder(riverton, f"Partner {n}") for n in range(30)]
+    wave = make_wave(make_survey(alice_member, "partner"), roster=many)
+    respondent = make_respondent(wave, many[0])
+    make_response(
+        wave,
+        respondent,
+        answers={"organisation": "Partner 0", "role": "Chair"},
+        ties={partner: {"reliability": 3, "frequency": "monthly"} for partner in many[1:]},
+        submitted=False,
+    )
+    with django_assert_max_num_queries(12):
+        response = client.get(link_url(respondent))
+    assert response.content.decode().count('class="card partner-section"') == 29
+
+
+def test_a_second_first_save_through_one_link_finds_the_first(link, wave, partners):
+    one = answering.response_for_token(link.token)
+    other = answering.response_for_token(link.token)
+    answering.save(one, {"partners": [partners["Library"].pk]})
+    answering.save(other, {"partners": [partners["Museum"].pk]})
+    assert Response.objects.count() == 1
+    assert list(SurveyTie.objects.values_list("target", flat=True)) == [partners["Museum"].pk]
