@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -28,6 +29,9 @@ from cityweave.goals.models import Goal, GoalProgress
 from cityweave.reminders.services import unsubscribe_token
 from cityweave.stakeholders.models import Stakeholder, Tie
 from cityweave.stakeholders.services import add_sector
+from cityweave.surveys import answering
+from cityweave.surveys.models import new_token
+from cityweave.surveys.public_views import THANKS_SALT
 from cityweave.surveys.testing import make_respondent, make_survey, make_wave
 from cityweave.workspaces.models import Membership
 from cityweave.workspaces.services import move_to_trash
@@ -154,6 +158,19 @@ def city() -> dict[str, Any]:
     in_wave = {"survey_id": survey.pk, "pk": survey_wave.pk}
     of_respondent = {"survey_id": survey.pk, "wave_id": survey_wave.pk, "pk": respondent.pk}
     user = owner.user
+    # Surveys, the respondent's side: a partner's personal link, a wave's open link, an
+    # anonymous draft's resume link, and the thank-you page after submitting.
+    organisations = list(
+        Stakeholder.objects.filter(workspace=workspace, deleted_at=None, kind="organisation")[:8]
+    )
+    partner_wave = make_wave(make_survey(owner, "partner"), roster=organisations)
+    partner_link = make_respondent(partner_wave, organisations[0])
+    answering.save(
+        answering.response_for_token(partner_link.token), {"partners": [organisations[1].pk]}
+    )
+    community_wave = make_wave(make_survey(owner, "community"), open_link_token=new_token())
+    draft = answering.response_for_open_link(community_wave.open_link_token, "192.0.2.10")
+    answering.save(draft, {})
     return {
         "workspace": workspace,
         "records": records,
@@ -181,6 +198,11 @@ def city() -> dict[str, Any]:
             "respondents-add": {"survey_id": survey.pk, "wave_id": survey_wave.pk},
             "respondent-edit": of_respondent,
             "respondent-delete": of_respondent,
+            # Surveys, the respondent's side
+            "answer-personal": {"token": partner_link.token},
+            "answer-open": {"token": community_wave.open_link_token},
+            "answer-resume": {"secret": draft.resume_secret},
+            "answer-thanks": {"signed": signing.dumps(partner_wave.pk, salt=THANKS_SALT)},
         },
     }
 
