@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cityweave.analytics import analyze
+from cityweave.analytics.result import json_safe
 from cityweave.surveys.instruments import TRUST_ITEMS, VALUE_ITEMS
 from cityweave.surveys.models import Wave
 from cityweave.surveys.surveyed import SurveyedTie, submitted_ties, surveyed_ties
@@ -215,7 +216,7 @@ def network_measures(
     per_node: dict[int, dict[str, Any]] = {}
     if engine and n:
         result = analyze([{"id": node} for node in sorted(nodes)], sorted(unordered), weight=False)
-        measures = {key: result.network.get(key) for key in ENGINE_MEASURES}
+        measures = {key: json_safe(result.network.get(key)) for key in ENGINE_MEASURES}
         per_node = {
             record["id"]: {
                 "degree": record["degree"],
