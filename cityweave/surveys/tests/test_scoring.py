@@ -179,7 +179,7 @@ def test_the_score_download_gives_the_same_numbers(network, alice_client):
     assert (bank["trust"], bank["too few raters"]) == ("3.6667", "yes")
     xlsx = alice_client.get(reverse("surveys:results-scores-xlsx", args=args))
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
-    table = list(sheet.values)
+    table = list(sheet.values)  # type: ignore[union-attr]
     header = list(table[0])
     clinic_row = next(row for row in table if row[1] == "Clinic")
     assert clinic_row[header.index("trust")] == 3.0
