@@ -178,7 +178,9 @@ def test_the_score_download_gives_the_same_numbers(network, alice_client):
     bank = next(row for row in rows if row["partner"] == "Bank")
     assert (bank["trust"], bank["too few raters"]) == ("3.6667", "yes")
     xlsx = alice_client.get(reverse("surveys:results-scores-xlsx", args=args))
-    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    body = b"".join(xlsx.streaming_content)
+    xlsx.close()
+    sheet = load_workbook(io.BytesIO(body)).active
     table = list(sheet.values)  # type: ignore[union-attr]
     header = list(table[0])
     clinic_row = next(row for row in table if row[1] == "Clinic")
