@@ -139,7 +139,7 @@ class WaveResultsView(ResultsView):
 
 
 # The quadrant's frame in SVG units: value (1–4) across, trust (1–4) up.
-QUADRANT = {"width": 520, "height": 420, "left": 56, "right": 500, "top": 16, "bottom": 372}
+QUADRANT = {"width": 420, "height": 384, "left": 40, "right": 404, "top": 14, "bottom": 336}
 
 
 def _place(rows: list[PartnerRow]) -> list[PartnerRow]:
@@ -224,14 +224,14 @@ class ScoresView(ResultsView):
         }
 
 
-# A bar chart's frame: a label column, then the bars.
-BARS = {"width": 600, "label": 250, "bar_left": 258, "bar_right": 540, "row": 30}
+# A bar chart's frame: each bar under its label, so that a phone shows it at full size.
+BARS = {"width": 400, "bar_right": 330, "row": 46}
 
 
 def bar_chart(distribution: results.Distribution) -> dict[str, Any]:
     """Bars of a question's distribution, in SVG units (longest bar = the most answers)."""
     most = distribution.most or 1
-    span = BARS["bar_right"] - BARS["bar_left"]
+    span = BARS["bar_right"]
     bars = [
         {
             "label": label,
