@@ -28,6 +28,7 @@ from cityweave.goals.models import Goal, GoalProgress
 from cityweave.reminders.services import unsubscribe_token
 from cityweave.stakeholders.models import Stakeholder, Tie
 from cityweave.stakeholders.services import add_sector
+from cityweave.surveys.models import Wave
 from cityweave.workspaces.models import Membership
 from cityweave.workspaces.services import move_to_trash
 from tests.browser.helpers import log_in as log_in_as
@@ -78,6 +79,12 @@ NOT_PAGES = {
     "imports:report": "a CSV download of an import's rows",
     "interaction-invitation": "an iCalendar (.ics) download",
     "calendar-feed": "an iCalendar feed read by calendar apps",
+    # Survey results: the downloads of a wave.
+    **{
+        f"surveys:results-{what}-{fmt}": f"a {fmt.upper()} download of a wave's {what}"
+        for what in ("answers", "partner-answers", "scores")
+        for fmt in ("csv", "xlsx")
+    },
 }
 #: URL prefixes that are not the product's pages: the JSON API and Django's own admin.
 NOT_PAGE_PREFIXES = ("/api/", "/admin/")
@@ -136,6 +143,22 @@ def city() -> dict[str, Any]:
         workspace, owner, "Connections.csv", LINKEDIN.read_bytes(), sector="business"
     )
     user = owner.user
+    # Survey results: the demo partner survey's second wave (compared with the first).
+    scored_wave = Wave.objects.filter(workspace=workspace, survey__kind="partner").order_by(
+        "opens_on"
+    )[1]
+    wave_kwargs = {"survey_pk": scored_wave.survey_id, "pk": scored_wave.pk}
+    results_kwargs: dict[str, dict[str, int]] = dict.fromkeys(
+        (
+            "results",
+            "results-scores",
+            "results-questions",
+            "results-open-answers",
+            "results-changes",
+        ),
+        wave_kwargs,
+    )
+    results_kwargs["results-trends"] = {"survey_pk": scored_wave.survey_id}
     return {
         "workspace": workspace,
         "records": records,
@@ -151,6 +174,7 @@ def city() -> dict[str, Any]:
             },
             "unsubscribe": {"token": unsubscribe_token(owner)},
             "capture": {"pk": records["stakeholders"].pk},
+            **results_kwargs,
         },
     }
 
