@@ -597,6 +597,7 @@ class _SurveyBuilder:
         self.owner = builder.alice
         self.pairs = builder.pairs
         self.rng = random.Random(DEMO_SEED + 2)
+        self.named: dict[tuple[int, int], bool] = {}
         self.partners = [s for s in builder.external if s.kind == Stakeholder.Kind.ORGANISATION][
             :SURVEY_PARTNERS
         ]
@@ -649,6 +650,16 @@ class _SurveyBuilder:
                 trust[pk] = min(4.0, max(1.0, trust[pk] + rng.gauss(0, 0.35)))
                 value[pk] = min(4.0, max(1.0, value[pk] + rng.gauss(0, 0.3)))
 
+    def names(self, me: Stakeholder, other: Stakeholder) -> bool:
+        """Whether `me` names `other` this wave: most keep last wave's choice, a few change."""
+        pair = (me.pk, other.pk)
+        if pair not in self.named:
+            known = (min(pair), max(pair)) in self.pairs
+            self.named[pair] = self.rng.random() < (0.8 if known else 0.12)
+        elif self.rng.random() < (0.1 if self.named[pair] else 0.03):
+            self.named[pair] = not self.named[pair]
+        return self.named[pair]
+
     def at_day(self, days_ago: int) -> dt.datetime:
         return dt.datetime.combine(self.day(days_ago), dt.time(9), tzinfo=CITY_TZ)
 
@@ -693,9 +704,9 @@ class _SurveyBuilder:
         )
         ties = []
         for other in self.partners:
-            known = (min(me.pk, other.pk), max(me.pk, other.pk)) in self.pairs
-            if other == me or rng.random() > (0.8 if known else 0.12):
+            if other == me or not self.names(me, other):
                 continue
+            known = (min(me.pk, other.pk), max(me.pk, other.pk)) in self.pairs
             level = rng.choices(Collaboration.values, (1, 3, 5, 4, 2) if known else (2, 6, 3, 1, 0))
             ties.append(
                 SurveyTie(

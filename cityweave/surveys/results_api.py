@@ -20,6 +20,18 @@ from cityweave.surveys.models import Wave
 from cityweave.workspaces.api import QueryId, api_member
 
 router = Router(tags=["survey results"])
+
+#: A query string holding a NUL character is refused before any route runs (web/query.py).
+NUL_IN_QUERY = {
+    "responses": {
+        "400": {
+            "description": "A query parameter holds a NUL character; the error names it.",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/FieldErrors"}}
+            },
+        }
+    }
+}
 WAVE_PATH = "/{slug}/surveys/{int:survey_id}/waves/{int:wave_id}"
 
 
@@ -321,7 +333,12 @@ def wave_results(request: HttpRequest, slug: str, survey_id: int, wave_id: int) 
     }
 
 
-@router.get(f"{WAVE_PATH}/open-answers", response=OpenAnswersOut, url_name="survey_open_answers")
+@router.get(
+    f"{WAVE_PATH}/open-answers",
+    response=OpenAnswersOut,
+    url_name="survey_open_answers",
+    openapi_extra=NUL_IN_QUERY,
+)
 def survey_open_answers(
     request: HttpRequest,
     slug: str,
@@ -346,7 +363,12 @@ def survey_open_answers(
     }
 
 
-@router.get(f"{WAVE_PATH}/changes", response=ChangesOut, url_name="wave_changes")
+@router.get(
+    f"{WAVE_PATH}/changes",
+    response=ChangesOut,
+    url_name="wave_changes",
+    openapi_extra=NUL_IN_QUERY,
+)
 def wave_changes(
     request: HttpRequest,
     slug: str,

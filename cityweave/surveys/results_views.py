@@ -343,10 +343,12 @@ LINE = {"width": 560, "height": 220, "left": 48, "right": 540, "top": 16, "botto
 def line_chart(trend: results.Trend) -> dict[str, Any]:
     """A trend's points in SVG units: waves evenly across, the scale's range up."""
     count = len(trend.points)
-    span = LINE["right"] - LINE["left"]
+    # The first and last waves sit in from the frame, clear of the scale's labels.
+    inset = 40
+    span = LINE["right"] - LINE["left"] - 2 * inset
     points = []
     for index, point in enumerate(trend.points):
-        x = LINE["left"] + (span * index / (count - 1) if count > 1 else span / 2)
+        x = LINE["left"] + inset + (span * index / (count - 1) if count > 1 else span / 2)
         y = None
         if point.value is not None:
             share = (point.value - trend.low) / (trend.high - trend.low)
