@@ -208,6 +208,40 @@ class ChangeFilters(Schema):
     since: QueryId | None = Field(default=None, description="An earlier wave of the survey.")
 
 
+class NetworkNodeOut(Schema):
+    """A partner of the surveyed network: its scores (null when unrated), degrees, and the
+    engine's measures on the undirected network."""
+
+    id: int
+    name: str
+    trust: float | None
+    value: float | None
+    flagged: bool
+    in_degree: int
+    out_degree: int
+    betweenness_normalized: float | None
+    community: int | None
+
+
+class NetworkTieOut(Schema):
+    """A roster answer: `source` named `target`, how often they interact, their level of
+    collaboration and the six ratings (null where unanswered)."""
+
+    source: int
+    target: int
+    frequency: str
+    collaboration: str
+    ratings: dict[str, int | None]
+
+
+class SurveyedNetworkOut(Schema):
+    """The wave's surveyed network, for a map: partners and the directed ties they reported."""
+
+    wave: WaveOut
+    nodes: list[NetworkNodeOut]
+    ties: list[NetworkTieOut]
+
+
 class TrendPointOut(Schema):
     """One wave's figure."""
 
@@ -420,6 +454,47 @@ def wave_changes(
                 "value_change": p.value_change,
             }
             for p in changes.partners
+        ],
+    }
+
+
+@router.get(f"{WAVE_PATH}/network", response=SurveyedNetworkOut, url_name="wave_network")
+def wave_network(request: HttpRequest, slug: str, survey_id: int, wave_id: int) -> Any:
+    """The wave's surveyed network: its roster and anyone named, with scores and degrees, and
+    every submitted roster answer as a directed tie ("no relationship" picks left out)."""
+    wave = results.get_wave(api_member(request, slug), survey_id, wave_id)
+    scored = scoring.scored(wave)
+    structure = scored.structure
+    names = results.names(structure.in_degree)
+    nodes = []
+    for pk in sorted(structure.in_degree, key=lambda pk: (names.get(pk, "").casefold(), pk)):
+        score = scored.partners.get(pk)
+        engine = structure.node_measures.get(pk, {})
+        nodes.append(
+            {
+                "id": pk,
+                "name": names.get(pk, ""),
+                "trust": score.trust.score if score else None,
+                "value": score.value.score if score else None,
+                "flagged": score.flagged if score else False,
+                "in_degree": structure.in_degree[pk],
+                "out_degree": structure.out_degree[pk],
+                "betweenness_normalized": engine.get("betweenness_normalized"),
+                "community": engine.get("community"),
+            }
+        )
+    return {
+        "wave": _wave(wave),
+        "nodes": nodes,
+        "ties": [
+            {
+                "source": tie.source,
+                "target": tie.target,
+                "frequency": tie.frequency,
+                "collaboration": tie.collaboration,
+                "ratings": tie.ratings,
+            }
+            for tie in scored.ties
         ],
     }
 

@@ -34,7 +34,7 @@ DOWNLOADS = tuple(
     for what in ("answers", "partner-answers", "scores")
     for fmt in ("csv", "xlsx")
 )
-API = ("scores", "results", "open-answers", "changes")
+API = ("scores", "results", "open-answers", "network", "changes")
 
 
 def partner_wave(member: Membership, partners: int = 4, name: str = "Spring", **dates):
@@ -125,7 +125,7 @@ def test_logged_out_visitors_are_sent_to_log_in(wave, client):
 
 
 def test_the_api_answers_members_and_viewers_only(wave, alice_api, bob_api, carol_api, client):
-    for path in API[:3]:
+    for path in API[:4]:
         assert alice_api.get(api_url(path, wave)).status_code == 200, path
         assert bob_api.get(api_url(path, wave)).status_code == 200, path
         assert carol_api.get(api_url(path, wave)).status_code == 404, path
@@ -265,7 +265,7 @@ def test_the_query_count_does_not_grow_with_the_responses(alice_member, alice_cl
 def test_the_api_query_count_does_not_grow_with_the_responses(alice_member, alice_api):
     small = partner_wave(alice_member, partners=5, name="Small")
     large = partner_wave(alice_member, partners=50, name="Large")
-    for path in API[:3]:
+    for path in API[:4]:
         assert count_queries(alice_api, api_url(path, small)) == count_queries(
             alice_api, api_url(path, large)
         ), path

@@ -228,3 +228,17 @@ def test_wave_over_wave_lists_new_lost_and_kept_ties_and_score_changes(network, 
     assert by_partner[clinic.pk].trust_change == pytest.approx(2 - 3)
     assert by_partner[bank.pk].trust_change == pytest.approx(4 - 11 / 3)
     assert by_partner[school.pk].trust_after is None and by_partner[school.pk].trust_change is None
+
+
+def test_the_api_gives_the_surveyed_network_for_a_map(network, alice_api):
+    survey, wave = network["survey"], network["wave"]
+    url = f"/api/v1/workspaces/riverton/surveys/{survey.pk}/waves/{wave.pk}/network"
+    body = alice_api.get(url).json()
+    nodes = {node["name"]: node for node in body["nodes"]}
+    assert list(nodes) == ["Bank", "Clinic", "Library", "School"]
+    assert nodes["Clinic"]["trust"] == pytest.approx(3.0)
+    assert (nodes["Clinic"]["in_degree"], nodes["Library"]["trust"]) == (2, None)
+    clinic, bank = network["clinic"].pk, network["bank"].pk
+    tie = next(t for t in body["ties"] if (t["source"], t["target"]) == (bank, clinic))
+    assert tie["collaboration"] == "coordination"
+    assert tie["ratings"]["openness"] is None and tie["ratings"]["reliability"] == 4
