@@ -72,11 +72,10 @@ def fill(wave, people, base: int = 0):
 
 
 def get(client, url: str, **extra):
-    """GET `url`, reading and closing a download (its temporary file) before returning."""
+    """GET `url`, reading a download to its end (which closes its temporary file)."""
     response = client.get(url, **extra)
     if response.streaming:
         response.body = b"".join(response.streaming_content)
-        response.close()
     return response
 
 

@@ -179,7 +179,6 @@ def test_the_score_download_gives_the_same_numbers(network, alice_client):
     assert (bank["trust"], bank["too few raters"]) == ("3.6667", "yes")
     xlsx = alice_client.get(reverse("surveys:results-scores-xlsx", args=args))
     body = b"".join(xlsx.streaming_content)
-    xlsx.close()
     sheet = load_workbook(io.BytesIO(body)).active
     table = list(sheet.values)  # type: ignore[union-attr]
     header = list(table[0])

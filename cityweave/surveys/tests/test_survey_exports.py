@@ -20,7 +20,6 @@ def download(client, name: str, wave) -> bytes:
     response = client.get(reverse(f"surveys:{name}", args=["riverton", wave.survey_id, wave.pk]))
     assert response.status_code == 200
     body = b"".join(response.streaming_content)
-    response.close()
     return body
 
 
