@@ -17,6 +17,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from cityweave.stakeholders.models import Stakeholder
+from cityweave.surveys import scoring
 from cityweave.surveys.instruments import PARTNER_MEASURES, QuestionKind
 from cityweave.surveys.models import Answer, Question, Respondent, Survey, SurveyTie, Wave
 from cityweave.surveys.surveyed import submitted_ties
@@ -290,6 +291,50 @@ def question_trends(waves: list[Wave], asked: list[Question]) -> list[Trend]:
         )
         for question in scales
     ]
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else share * 100
+
+
+def survey_trends(waves: list[Wave], asked: list[Question]) -> list[Trend]:
+    """Everything followed across the survey's waves: with a roster, network trust and value,
+    density and reciprocity (scoring.py's formulas); then each rating question's mean."""
+    trends: list[Trend] = []
+    if any(q.kind == QuestionKind.ROSTER for q in asked):
+        rows = scoring.network_trends(waves)
+        formulas = scoring.FORMULAS
+        trends += [
+            Trend(
+                "Network trust",
+                1,
+                4,
+                [TrendPoint(w, n.trust) for w, n, _ in rows],
+                formulas["network_trust"],
+            ),
+            Trend(
+                "Network value",
+                1,
+                4,
+                [TrendPoint(w, n.value) for w, n, _ in rows],
+                formulas["network_value"],
+            ),
+            Trend(
+                "Density of the surveyed network (%)",
+                0,
+                100,
+                [TrendPoint(w, _percent(s.density)) for w, _, s in rows],
+                formulas["density"] + ", × 100",
+            ),
+            Trend(
+                "Reciprocity (%)",
+                0,
+                100,
+                [TrendPoint(w, _percent(s.reciprocity)) for w, _, s in rows],
+                formulas["reciprocity"] + ", × 100",
+            ),
+        ]
+    return trends + question_trends(waves, asked)
 
 
 def survey_ties(wave: Wave) -> QuerySet[SurveyTie]:

@@ -508,13 +508,7 @@ def survey_trends(request: HttpRequest, slug: str, survey_id: int) -> Any:
     survey = results.get_survey(api_member(request, slug), survey_id)
     waves = results.survey_waves(survey)
     asked = results.questions(survey)
-    trends: list[results.Trend] = []
-    if _has_roster(asked):
-        networks = scoring.network_trends(waves)
-        for name, key in (("Network trust", "trust"), ("Network value", "value")):
-            points = [results.TrendPoint(w, getattr(n, key)) for w, n in networks]
-            trends.append(results.Trend(name, 1, 4, points, scoring.FORMULAS[f"network_{key}"]))
-    trends += results.question_trends(waves, asked)
+    trends = results.survey_trends(waves, asked)
     return [
         {
             "name": t.name,

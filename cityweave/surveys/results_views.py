@@ -337,14 +337,14 @@ class PartnerChange:
 
 
 # A trend chart's frame.
-LINE = {"width": 560, "height": 220, "left": 48, "right": 540, "top": 16, "bottom": 180}
+LINE = {"width": 400, "height": 230, "left": 40, "right": 392, "top": 20, "bottom": 186}
 
 
 def line_chart(trend: results.Trend) -> dict[str, Any]:
     """A trend's points in SVG units: waves evenly across, the scale's range up."""
     count = len(trend.points)
     # The first and last waves sit in from the frame, clear of the scale's labels.
-    inset = 40
+    inset = 36
     span = LINE["right"] - LINE["left"] - 2 * inset
     points = []
     for index, point in enumerate(trend.points):
@@ -355,10 +355,11 @@ def line_chart(trend: results.Trend) -> dict[str, Any]:
             y = round(LINE["bottom"] - share * (LINE["bottom"] - LINE["top"]), 1)
         points.append({"x": round(x, 1), "y": y, "point": point})
     drawn = [p for p in points if p["y"] is not None]
-    levels = range(int(trend.low), int(trend.high) + 1)
+    step = 1 if trend.high - trend.low <= 10 else (trend.high - trend.low) / 4
+    levels = [trend.low + step * i for i in range(int((trend.high - trend.low) / step) + 1)]
     grid = [
         {
-            "label": level,
+            "label": f"{level:g}",
             "y": round(
                 LINE["bottom"]
                 - (level - trend.low) / (trend.high - trend.low) * (LINE["bottom"] - LINE["top"]),
@@ -382,26 +383,7 @@ class TrendsView(WorkspaceView):
         survey = results.get_survey(self.member, survey_pk)
         waves = results.survey_waves(survey)
         asked = results.questions(survey)
-        trends: list[results.Trend] = []
-        if has_roster(asked):
-            networks = scoring.network_trends(waves)
-            trends += [
-                results.Trend(
-                    "Network trust",
-                    1,
-                    4,
-                    [results.TrendPoint(w, n.trust) for w, n in networks],
-                    scoring.FORMULAS["network_trust"],
-                ),
-                results.Trend(
-                    "Network value",
-                    1,
-                    4,
-                    [results.TrendPoint(w, n.value) for w, n in networks],
-                    scoring.FORMULAS["network_value"],
-                ),
-            ]
-        trends += results.question_trends(waves, asked)
+        trends = results.survey_trends(waves, asked)
         latest = waves[-1] if waves else None
         return render(
             request,

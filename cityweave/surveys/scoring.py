@@ -357,6 +357,13 @@ def changes_between(before: Wave, after: Wave) -> WaveChanges:
     return wave_changes(old.ties, new.ties, old.partners, new.partners, old.network, new.network)
 
 
-def network_trends(waves: Sequence[Wave]) -> list[tuple[Wave, NetworkScores]]:
-    """The network's trust and value in each wave, in the order given (two queries a wave)."""
-    return [(wave, score_wave(wave, [], engine=False).network) for wave in waves]
+def network_trends(
+    waves: Sequence[Wave],
+) -> list[tuple[Wave, NetworkScores, NetworkMeasures]]:
+    """The network's trust and value, and its shape (without the engine's measures), in each
+    wave, in the order given (three queries a wave)."""
+    trends = []
+    for wave in waves:
+        scored = score_wave(wave, roster_ids(wave), engine=False)
+        trends.append((wave, scored.network, scored.structure))
+    return trends

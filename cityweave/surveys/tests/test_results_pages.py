@@ -231,7 +231,14 @@ def test_wave_over_wave_compares_with_the_wave_before(alice_member, alice_client
     }
     assert body["kept"] == 4
     trends = alice_api.get(f"/api/v1/workspaces/riverton/surveys/{first.survey_id}/trends").json()
-    assert [t["name"] for t in trends] == ["Network trust", "Network value"]
+    assert [t["name"] for t in trends] == [
+        "Network trust",
+        "Network value",
+        "Density of the surveyed network (%)",
+        "Reciprocity (%)",
+    ]
+    # 8 ordered pairs among 4 partners, then 6 among 3 of the same 4: 8/12 and 6/12.
+    assert [p["value"] for p in trends[2]["points"]] == pytest.approx([800 / 12, 600 / 12])
     assert [p["wave_name"] for p in trends[0]["points"]] == ["Spring 2026", "Spring 2027"]
     chart = alice_client.get(
         reverse("surveys:results-trends", args=["riverton", first.survey_id])
