@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -23,7 +23,7 @@ from cityweave.surveys.models import Survey
 from cityweave.web.exports import Column, write_csv, write_xlsx
 from cityweave.web.mixins import WorkspaceView
 
-#: The partner table's sorts: key → (row field, highest first on the first click).
+#: The partner table's sorts: the key in the address → the row's field.
 SCORE_SORTS = {
     "name": "name",
     "trust": "trust",
@@ -142,50 +142,35 @@ class WaveResultsView(ResultsView):
 QUADRANT = {"width": 420, "height": 384, "left": 40, "right": 404, "top": 14, "bottom": 336}
 
 
-def _place(rows: list[PartnerRow]) -> list[PartnerRow]:
+def _across(value: float) -> float:
+    """A value score (1–4) as a distance across the quadrant."""
     q = QUADRANT
+    return round(q["left"] + (value - 1) / 3 * (q["right"] - q["left"]), 1)
 
-    def across(value: float) -> float:
-        return round(q["left"] + (value - 1) / 3 * (q["right"] - q["left"]), 1)
 
-    def up(value: float) -> float:
-        return round(q["bottom"] - (value - 1) / 3 * (q["bottom"] - q["top"]), 1)
-
-    placed = []
-    for row in rows:
-        if row.score.trust.score is None or row.score.value.score is None:
-            continue
-        placed.append(
-            PartnerRow(
-                **{k: getattr(row, k) for k in PartnerRow.__dataclass_fields__ if k not in "xy"},
-                x=across(row.score.value.score),
-                y=up(row.score.trust.score),
-            )
-        )
-    return placed
+def _up(trust: float) -> float:
+    """A trust score (1–4) as a height on the quadrant (SVG counts down from the top)."""
+    q = QUADRANT
+    return round(q["bottom"] - (trust - 1) / 3 * (q["bottom"] - q["top"]), 1)
 
 
 def quadrant(rows: list[PartnerRow], network: scoring.NetworkScores) -> dict[str, Any]:
-    """The trust × value scatter: dots, the network's mean lines, and the axis ticks."""
+    """The trust × value scatter: a dot per partner with both scores, the network's mean
+    lines, and the axis ticks, in SVG units."""
     q = QUADRANT
-    ticks = [
-        {
-            "label": point,
-            "x": round(q["left"] + (point - 1) / 3 * (q["right"] - q["left"]), 1),
-            "y": round(q["bottom"] - (point - 1) / 3 * (q["bottom"] - q["top"]), 1),
-        }
-        for point in (1, 2, 3, 4)
+    dots = [
+        replace(row, x=_across(row.score.value.score), y=_up(row.score.trust.score))
+        for row in rows
+        if row.score.trust.score is not None and row.score.value.score is not None
     ]
-    mean_x = mean_y = None
-    if network.value is not None:
-        mean_x = round(q["left"] + (network.value - 1) / 3 * (q["right"] - q["left"]), 1)
-    if network.trust is not None:
-        mean_y = round(q["bottom"] - (network.trust - 1) / 3 * (q["bottom"] - q["top"]), 1)
+    ticks = [{"label": point, "x": _across(point), "y": _up(point)} for point in (1, 2, 3, 4)]
+    mean_x = _across(network.value) if network.value is not None else None
+    mean_y = _up(network.trust) if network.trust is not None else None
     return {
         **q,
         "plot_width": q["right"] - q["left"],
         "plot_height": q["bottom"] - q["top"],
-        "dots": _place(rows),
+        "dots": dots,
         "ticks": ticks,
         "mean_x": mean_x,
         "mean_y": mean_y,

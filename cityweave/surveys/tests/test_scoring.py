@@ -138,6 +138,7 @@ def test_the_pages_show_the_hand_computed_numbers(network, alice_client):
     assert "3.00 · 3.00 · 3.00" in scores and "2.50 · 3.00 · 3.00" in scores
     assert "<td>3.67</td>" in scores  # the Bank
     assert scores.count("few raters</span>") == 2  # the Bank and the School
+    assert "2. Clinic: trust 3.00, value 2.80</title>" in scores  # its dot on the quadrant
 
 
 def test_the_api_gives_the_same_numbers(network, alice_api):
