@@ -131,6 +131,8 @@ class WaveResultsView(ResultsView):
 
     def page_context(self, request: HttpRequest) -> dict[str, Any]:
         context: dict[str, Any] = {"counts": results.response_counts(self.wave)}
+        ratings = [q for q in self.asked if q.kind == QuestionKind.SCALE and not q.per_partner]
+        context["ratings"] = results.distributions(self.wave, ratings)
         if has_roster(self.asked):
             scored = scoring.scored(self.wave)
             context["scored"] = scored
