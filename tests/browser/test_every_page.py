@@ -30,7 +30,7 @@ from cityweave.reminders.services import unsubscribe_token
 from cityweave.stakeholders.models import Stakeholder, Tie
 from cityweave.stakeholders.services import add_sector
 from cityweave.surveys import answering
-from cityweave.surveys.models import new_token
+from cityweave.surveys.models import Wave, new_token
 from cityweave.surveys.public_views import THANKS_SALT
 from cityweave.surveys.testing import make_respondent, make_survey, make_wave
 from cityweave.workspaces.models import Membership
@@ -90,6 +90,12 @@ NOT_PAGES = {
     "surveys:wave-emails": "POST-only: queues a wave's invitations or reminders",
     "surveys:open-link": "POST-only: creates or revokes a wave's open link",
     "surveys:links-csv": "a CSV download of a wave's personal links",
+    # Survey results: the downloads of a wave.
+    **{
+        f"surveys:results-{what}-{fmt}": f"a {fmt.upper()} download of a wave's {what}"
+        for what in ("answers", "partner-answers", "scores")
+        for fmt in ("csv", "xlsx")
+    },
 }
 #: URL prefixes that are not the product's pages: the JSON API and Django's own admin.
 NOT_PAGE_PREFIXES = ("/api/", "/admin/")
@@ -171,6 +177,22 @@ def city() -> dict[str, Any]:
     community_wave = make_wave(make_survey(owner, "community"), open_link_token=new_token())
     draft = answering.response_for_open_link(community_wave.open_link_token, "192.0.2.10")
     answering.save(draft, {})
+    # Survey results: the demo partner survey's second wave (compared with the first).
+    scored_wave = Wave.objects.filter(workspace=workspace, survey__kind="partner").order_by(
+        "opens_on"
+    )[1]
+    wave_kwargs = {"survey_pk": scored_wave.survey_id, "pk": scored_wave.pk}
+    results_kwargs: dict[str, dict[str, int]] = dict.fromkeys(
+        (
+            "results",
+            "results-scores",
+            "results-questions",
+            "results-open-answers",
+            "results-changes",
+        ),
+        wave_kwargs,
+    )
+    results_kwargs["results-trends"] = {"survey_pk": scored_wave.survey_id}
     return {
         "workspace": workspace,
         "records": records,
@@ -203,6 +225,7 @@ def city() -> dict[str, Any]:
             "answer-open": {"token": community_wave.open_link_token},
             "answer-resume": {"secret": draft.resume_secret},
             "answer-thanks": {"signed": signing.dumps(partner_wave.pk, salt=THANKS_SALT)},
+            **results_kwargs,
         },
     }
 
