@@ -16,6 +16,7 @@ from cityweave.workspaces.api import api_member
 router = Router()
 
 ExportFormat = Literal["graphml", "gexf", "nodes.csv", "ties.csv", "json"]
+NetworkViewKind = Literal["recorded", "surveyed", "both"]
 
 
 #: What a 503 for a network still being analysed for the first time asks clients to wait.
@@ -36,6 +37,33 @@ class NetworkTieOut(Schema):
     weight: float
     owner: int | None
     owner_name: str | None
+
+
+class SurveyedTieOut(NetworkTieOut):
+    """A tie of a surveyed view: where it comes from (`origin`: "recorded", "surveyed" or
+    "both"; a surveyed pair with no recorded tie has no `id`), whether both ends reported it
+    (`reciprocal`), how many answers did (`reports`), the highest level of collaboration
+    reported, and the mean trust and value ratings given across both directions
+    (`survey_trust`, `survey_value`, 1–4) from `trust_ratings` trust ratings; a recorded tie the
+    wave did not survey has these empty."""
+
+    id: int | None  # type: ignore[assignment]
+    origin: str
+    reciprocal: bool | None
+    reports: int | None
+    collaboration: str | None
+    survey_trust: float | None
+    survey_value: float | None
+    trust_ratings: int | None
+
+
+class WaveOut(Schema):
+    """The survey wave a surveyed view reads."""
+
+    id: int
+    name: str
+    survey: str
+    closes_on: dt.date
 
 
 class InsightsOut(Schema):
@@ -61,6 +89,15 @@ class NetworkOut(Schema):
     computed_at: dt.datetime | None
     stale: bool
     status: str
+
+
+class SurveyedNetworkOut(NetworkOut):
+    """The network as surveyed in a wave (`view` "surveyed") or as recorded and surveyed together
+    (`view` "both"), with the `wave` read; see network/services.py for the tie weights."""
+
+    view: str
+    wave: WaveOut
+    ties: list[SurveyedTieOut]  # type: ignore[assignment]
 
 
 class PendingOut(Schema):
@@ -113,13 +150,24 @@ class NodeOut(Schema):
     status: str
 
 
-@router.get("/{slug}/network", response=NetworkOut, tags=["network"], url_name="network")
+@router.get(
+    "/{slug}/network",
+    response=NetworkOut | SurveyedNetworkOut,
+    tags=["network"],
+    url_name="network",
+)
 @gzip_page  # 3 MB of JSON at 2,000 stakeholders, a tenth of that compressed
-def get_network(request: HttpRequest, slug: str) -> Any:
-    """The network's metrics, its stakeholders with theirs, its ties, structural holes and brokers."""
+def get_network(
+    request: HttpRequest, slug: str, view: NetworkViewKind = "recorded", wave: int | None = None
+) -> Any:
+    """The network's metrics, its stakeholders with theirs, its ties, structural holes and
+    brokers: as recorded (the default), as surveyed in a `wave` (by default the latest with
+    submitted roster answers), or both. 422 naming `wave` for a wave not of this workspace."""
+    member = api_member(request, slug)
+    chosen = services.network_view(member.workspace, view, wave)
     # Built by the service in NetworkOut's shape (a test holds it to the schema): validating
     # thousands of ties through the schema again would cost more than the rest of the request.
-    payload = services.network_payload_json(api_member(request, slug))
+    payload = services.network_payload_json(member, chosen)
     return HttpResponse(payload, content_type="application/json")
 
 
@@ -153,11 +201,20 @@ def get_network_node(request: HttpRequest, slug: str, stakeholder_id: int) -> An
     tags=["network"],
     url_name="network_export",
 )
-def export_network(request: HttpRequest, slug: str, format: ExportFormat) -> HttpResponse:
-    """The network as a file: graphml, gexf (1.3), nodes.csv, ties.csv or json."""
+def export_network(
+    request: HttpRequest,
+    slug: str,
+    format: ExportFormat,
+    view: NetworkViewKind = "recorded",
+    wave: int | None = None,
+) -> HttpResponse:
+    """The network as a file: graphml, gexf (1.3), nodes.csv, ties.csv or json; as recorded (the
+    default), as surveyed in a `wave`, or both (see the network endpoint)."""
     member = api_member(request, slug)
-    content = exports.export(services.network_payload(member), format, member.workspace.name)
+    chosen = services.network_view(member.workspace, view, wave)
+    payload = services.network_payload(member, chosen)
+    content = exports.export(payload, format, member.workspace.name)
     response = HttpResponse(content, content_type=exports.EXPORT_FORMATS[format][0])
-    name = exports.filename(member.workspace.slug, format)
+    name = exports.filename(member.workspace.slug, format, chosen.key)
     response["Content-Disposition"] = f"attachment; filename={name}"
     return response
