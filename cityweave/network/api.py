@@ -6,11 +6,15 @@ No `from __future__ import annotations` here: django-ninja reads the annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.gzip import gzip_page
 from ninja import Router, Schema
 
 from cityweave.network import exports, services
+from cityweave.stakeholders.services import get_tie
+from cityweave.surveys import tie_fill
+from cityweave.surveys.surveyed import surveyed_waves
 from cityweave.workspaces.api import api_member
 
 router = Router()
@@ -218,3 +222,129 @@ def export_network(
     name = exports.filename(member.workspace.slug, format, chosen.key)
     response["Content-Disposition"] = f"attachment; filename={name}"
     return response
+
+
+class TieFillOut(Schema):
+    """What a survey wave sets (or would set) on one of the office's ties: `trust` and `value`
+    (1–4; null where the wave gave no rating of that kind, and the tie keeps its own), each the
+    mean of the ratings the tie's two ends gave each other in the wave, both directions,
+    rounded half up; how many ratings; and the tie's values before."""
+
+    tie: int
+    source: int
+    target: int
+    wave: WaveOut
+    trust: int | None
+    value: int | None
+    trust_ratings: int
+    value_ratings: int
+    trust_before: int | None
+    value_before: int | None
+
+
+class WaveFillIn(Schema):
+    """The survey wave to fill from (for one tie: by default the latest that rated its pair)."""
+
+    wave: int | None = None
+
+
+def _fill_out(fill: tie_fill.TieFill, before: tuple[int | None, int | None]) -> dict[str, Any]:
+    wave = fill.wave
+    return {
+        "tie": fill.tie.pk,
+        "source": fill.tie.source_id,
+        "target": fill.tie.target_id,
+        "wave": {
+            "id": wave.pk,
+            "name": wave.name,
+            "survey": wave.survey.title,
+            "closes_on": wave.closes_on,
+        },
+        "trust": fill.trust,
+        "value": fill.value,
+        "trust_ratings": fill.trust_ratings,
+        "value_ratings": fill.value_ratings,
+        "trust_before": before[0],
+        "value_before": before[1],
+    }
+
+
+def _wave_or_latest(member: Any, wave: int | None) -> Any:
+    if wave is not None:
+        return tie_fill.get_wave(member, wave)
+    latest = surveyed_waves(member.workspace).select_related("survey").first()
+    if latest is None:
+        raise ValidationError({"wave": services.NO_SURVEYED_WAVE})
+    return latest
+
+
+@router.get(
+    "/{slug}/network/tie-fills",
+    response=list[TieFillOut],
+    tags=["network"],
+    url_name="network_tie_fills",
+)
+def list_tie_fills(request: HttpRequest, slug: str, wave: int | None = None) -> Any:
+    """What a survey `wave` (by default the latest with submitted roster answers) would set on
+    each of the office's live, non-ended ties whose pair it rated. 422 naming `wave` for a wave
+    not of this workspace."""
+    member = api_member(request, slug)
+    return [
+        _fill_out(fill, (fill.tie.trust, fill.tie.value))
+        for fill in tie_fill.wave_fills(member, _wave_or_latest(member, wave))
+    ]
+
+
+@router.post(
+    "/{slug}/network/tie-fills",
+    response=list[TieFillOut],
+    tags=["network"],
+    url_name="network_tie_fills_apply",
+)
+def apply_tie_fills(request: HttpRequest, slug: str, payload: WaveFillIn) -> Any:
+    """Fill every office tie a survey wave rated (see the GET), recording the wave in each
+    tie's notes; the fills made. Editors only (403 for viewers)."""
+    member = api_member(request, slug, write=True)
+    wave = _wave_or_latest(member, payload.wave)
+    before = {
+        fill.tie.pk: (fill.tie.trust, fill.tie.value) for fill in tie_fill.wave_fills(member, wave)
+    }
+    return [
+        _fill_out(fill, before.get(fill.tie.pk, (None, None)))
+        for fill in tie_fill.fill_ties_from_wave(member, wave)
+    ]
+
+
+@router.get(
+    "/{slug}/network/tie-fills/{int:tie_id}",
+    response=TieFillOut,
+    tags=["network"],
+    url_name="network_tie_fill",
+)
+def get_tie_fill(request: HttpRequest, slug: str, tie_id: int, wave: int | None = None) -> Any:
+    """What the latest survey wave that rated the tie's pair (or `wave`) would set on it; 404
+    when none did."""
+    member = api_member(request, slug)
+    tie = get_tie(member, tie_id)
+    chosen = tie_fill.get_wave(member, wave) if wave is not None else None
+    fill = tie_fill.proposed_fill(member, tie, chosen)
+    if fill is None:
+        raise Http404("No submitted survey answer rates this pair of partners yet.")
+    return _fill_out(fill, (tie.trust, tie.value))
+
+
+@router.post(
+    "/{slug}/network/tie-fills/{int:tie_id}",
+    response=TieFillOut,
+    tags=["network"],
+    url_name="network_tie_fill_apply",
+)
+def apply_tie_fill(request: HttpRequest, slug: str, tie_id: int, payload: WaveFillIn) -> Any:
+    """Fill the tie's trust and value from the latest survey wave that rated its pair (or
+    `wave`), recording the wave in its notes. Editors only; 422 naming `wave` when no wave rated
+    the pair, or for a wave not of this workspace."""
+    member = api_member(request, slug, write=True)
+    tie = get_tie(member, tie_id)
+    before = (tie.trust, tie.value)
+    chosen = tie_fill.get_wave(member, payload.wave) if payload.wave is not None else None
+    return _fill_out(tie_fill.fill_tie(member, tie, chosen), before)

@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -17,6 +18,8 @@ from django.views.decorators.gzip import gzip_page
 
 from cityweave.network import services
 from cityweave.stakeholders.models import Tie, sector_choices
+from cityweave.stakeholders.services import get_tie
+from cityweave.surveys import tie_fill
 from cityweave.surveys.surveyed import surveyed_waves
 from cityweave.vocabulary import SectorChoice
 from cityweave.web.mixins import WorkspaceView
@@ -379,3 +382,75 @@ NODE_FIELDS = (
 TIE_FIELDS = ("id", "source", "target", "weight", "status", "health", "directed")
 #: What the map draws of a surveyed view's ties (recorded ties have none of these).
 MAP_SURVEY_FIELDS = ("origin", "reciprocal", "survey_trust", "survey_value", "collaboration")
+
+
+class TieFillView(WorkspaceView):
+    """Fill one of the office's ties' trust and value from the latest survey wave that rated
+    its pair (or `?wave=`): the page shows what it would set and the wave; posting saves it."""
+
+    writes = True
+
+    def fill(self, request: HttpRequest, pk: int) -> tie_fill.TieFill | None:
+        tie = get_tie(self.member, pk)
+        asked = request.POST.get("wave") or request.GET.get("wave")
+        wave = None
+        if asked:
+            try:
+                wave = tie_fill.get_wave(self.member, asked)
+            except ValidationError as error:
+                raise Http404("No such survey wave in this workspace.") from error
+        self.tie = tie
+        return tie_fill.proposed_fill(self.member, tie, wave)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        fill = self.fill(request, pk)
+        return render(request, "network/tie_fill.html", {"tie": self.tie, "fill": fill})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        fill = self.fill(request, pk)
+        if fill is None:
+            return render(
+                request, "network/tie_fill.html", {"tie": self.tie, "fill": None}, status=422
+            )
+        tie_fill.fill_tie(self.member, self.tie, fill.wave)
+        messages.success(
+            request, f"Filled the tie’s trust and value from the survey wave “{fill.wave.name}”."
+        )
+        return redirect(self.tie.get_absolute_url())
+
+
+class WaveFillView(WorkspaceView):
+    """Fill the trust and value of every office tie a wave rated (`?wave=`, by default the
+    latest wave with submitted roster answers): the page lists what it would set; posting
+    saves them all."""
+
+    writes = True
+
+    def wave(self, request: HttpRequest) -> Any:
+        asked = request.POST.get("wave") or request.GET.get("wave")
+        if not asked:
+            return surveyed_waves(self.workspace).select_related("survey").first()
+        try:
+            return tie_fill.get_wave(self.member, asked)
+        except ValidationError as error:
+            raise Http404("No such survey wave in this workspace.") from error
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        wave = self.wave(request)
+        fills = tie_fill.wave_fills(self.member, wave) if wave is not None else []
+        return render(request, "network/wave_fill.html", {"wave": wave, "fills": fills})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        wave = self.wave(request)
+        if wave is None:
+            return render(
+                request, "network/wave_fill.html", {"wave": None, "fills": []}, status=422
+            )
+        fills = tie_fill.fill_ties_from_wave(self.member, wave)
+        count = len(fills)
+        messages.success(
+            request,
+            f"Filled the trust and value of {count} tie{'s' if count != 1 else ''} from the "
+            f"survey wave “{wave.name}”.",
+        )
+        return redirect(reverse("ties:list", args=[self.workspace.slug]))
