@@ -242,12 +242,6 @@ class TieFillOut(Schema):
     value_before: int | None
 
 
-class WaveFillIn(Schema):
-    """The survey wave to fill from (for one tie: by default the latest that rated its pair)."""
-
-    wave: int | None = None
-
-
 def _fill_out(fill: tie_fill.TieFill, before: tuple[int | None, int | None]) -> dict[str, Any]:
     wave = fill.wave
     return {
@@ -301,11 +295,12 @@ def list_tie_fills(request: HttpRequest, slug: str, wave: int | None = None) -> 
     tags=["network"],
     url_name="network_tie_fills_apply",
 )
-def apply_tie_fills(request: HttpRequest, slug: str, payload: WaveFillIn) -> Any:
-    """Fill every office tie a survey wave rated (see the GET), recording the wave in each
-    tie's notes; the fills made. Editors only (403 for viewers)."""
+def apply_tie_fills(request: HttpRequest, slug: str, wave: int | None = None) -> Any:
+    """Fill every office tie a survey `wave` (by default the latest with submitted roster
+    answers) rated (see the GET), recording the wave in each tie's notes; the fills made.
+    Editors only (403 for viewers); an action without a body, like closing a commitment."""
     member = api_member(request, slug, write=True)
-    wave = _wave_or_latest(member, payload.wave)
+    wave = _wave_or_latest(member, wave)
     before = {
         fill.tie.pk: (fill.tie.trust, fill.tie.value) for fill in tie_fill.wave_fills(member, wave)
     }
@@ -339,12 +334,12 @@ def get_tie_fill(request: HttpRequest, slug: str, tie_id: int, wave: int | None 
     tags=["network"],
     url_name="network_tie_fill_apply",
 )
-def apply_tie_fill(request: HttpRequest, slug: str, tie_id: int, payload: WaveFillIn) -> Any:
+def apply_tie_fill(request: HttpRequest, slug: str, tie_id: int, wave: int | None = None) -> Any:
     """Fill the tie's trust and value from the latest survey wave that rated its pair (or
     `wave`), recording the wave in its notes. Editors only; 422 naming `wave` when no wave rated
     the pair, or for a wave not of this workspace."""
     member = api_member(request, slug, write=True)
     tie = get_tie(member, tie_id)
     before = (tie.trust, tie.value)
-    chosen = tie_fill.get_wave(member, payload.wave) if payload.wave is not None else None
+    chosen = tie_fill.get_wave(member, wave) if wave is not None else None
     return _fill_out(tie_fill.fill_tie(member, tie, chosen), before)
