@@ -14,6 +14,7 @@ from ninja import Router, Schema
 from cityweave.network import exports, services
 from cityweave.stakeholders.services import get_tie
 from cityweave.surveys import tie_fill
+from cityweave.surveys.models import Wave
 from cityweave.surveys.surveyed import surveyed_waves
 from cityweave.workspaces.api import api_member
 
@@ -263,7 +264,7 @@ def _fill_out(fill: tie_fill.TieFill, before: tuple[int | None, int | None]) -> 
     }
 
 
-def _wave_or_latest(member: Any, wave: int | None) -> Any:
+def _wave_or_latest(member: Any, wave: int | None) -> Wave:
     if wave is not None:
         return tie_fill.get_wave(member, wave)
     latest = surveyed_waves(member.workspace).select_related("survey").first()
@@ -300,13 +301,14 @@ def apply_tie_fills(request: HttpRequest, slug: str, wave: int | None = None) ->
     answers) rated (see the GET), recording the wave in each tie's notes; the fills made.
     Editors only (403 for viewers); an action without a body, like closing a commitment."""
     member = api_member(request, slug, write=True)
-    wave = _wave_or_latest(member, wave)
+    chosen = _wave_or_latest(member, wave)
     before = {
-        fill.tie.pk: (fill.tie.trust, fill.tie.value) for fill in tie_fill.wave_fills(member, wave)
+        fill.tie.pk: (fill.tie.trust, fill.tie.value)
+        for fill in tie_fill.wave_fills(member, chosen)
     }
     return [
         _fill_out(fill, before.get(fill.tie.pk, (None, None)))
-        for fill in tie_fill.fill_ties_from_wave(member, wave)
+        for fill in tie_fill.fill_ties_from_wave(member, chosen)
     ]
 
 
