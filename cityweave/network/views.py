@@ -223,9 +223,19 @@ def _analysis_context(
         "waiting_for_worker": report["waiting_for_worker"],
         "task": report.get("task"),
         "retry_at": report.get("retry_at"),
+        "subject": _subject(view),
         "poll_url": f"{reverse('network:status', args=[slug])}?"
         + urlencode({"since": report.get("computed_at") or "", **view.params()}),
     }
+
+
+def _subject(view: services.NetworkView) -> str:
+    """What the analysis is of, in words: "the network as surveyed in Spring 2027"…"""
+    if view.wave is None or view.recorded:
+        return "the network"
+    if view.kind == services.SURVEYED:
+        return f"the network as surveyed in {view.wave.name}"
+    return f"the network as recorded and as surveyed in {view.wave.name}"
 
 
 class NetworkStatusView(WorkspaceView):
