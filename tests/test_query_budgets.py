@@ -67,7 +67,7 @@ EXPECTED: dict[str, int] = {
     "stakeholder_edit": 9,  # pickers
     "tie_list": 16,  # health
     "tie_list_filtered": 10,  # health
-    "tie_detail": 13,  # health
+    "tie_detail": 14,  # health, the survey wave that could fill its trust and value
     "tie_new": 7,  # pickers
     "tie_edit": 8,  # pickers
     "interaction_list": 12,

@@ -32,7 +32,7 @@ from cityweave.stakeholders.services import add_sector
 from cityweave.surveys import answering
 from cityweave.surveys.models import Wave, new_token
 from cityweave.surveys.public_views import THANKS_SALT
-from cityweave.surveys.testing import make_respondent, make_survey, make_wave
+from cityweave.surveys.testing import make_respondent, make_response, make_survey, make_wave
 from cityweave.workspaces.models import Membership
 from cityweave.workspaces.services import move_to_trash
 from tests.browser.helpers import log_in as log_in_as
@@ -149,6 +149,17 @@ def city() -> dict[str, Any]:
     sector = add_sector(owner, "arts-council", "Arts council")
     trashed = Stakeholder.objects.filter(workspace=workspace, deleted_at=None).order_by("-pk")[0]
     trash_entry = move_to_trash(owner, trashed)
+    # Network (surveyed ties): a partner survey wave whose submitted answer rates the first tie's
+    # pair, so the fill pages (network:tie-fill takes a tie, network:wave-fill the latest wave)
+    # and the surveyed network show something.
+    tie = records["ties"]
+    wave = make_wave(make_survey(owner), "Spring", roster=[tie.source, tie.target])
+    make_response(
+        wave,
+        make_respondent(wave, tie.source),
+        ties={tie.target: {"reliability": 3, "mission": 4, "power": 2}},
+    )
+    records["network"] = tie
     token, _ = issue_token(owner.user.email, "Laptop")
     records["imports"] = new_job(
         workspace, owner, "Connections.csv", LINKEDIN.read_bytes(), sector="business"
