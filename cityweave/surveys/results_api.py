@@ -35,7 +35,7 @@ NUL_IN_QUERY = {
 WAVE_PATH = "/{slug}/surveys/{int:survey_id}/waves/{int:wave_id}"
 
 
-class WaveOut(Schema):
+class ResultsWaveOut(Schema):
     """The wave the figures are of."""
 
     id: int
@@ -45,7 +45,7 @@ class WaveOut(Schema):
     closes_on: dt.date
 
 
-class ScoreOut(Schema):
+class ResultsScoreOut(Schema):
     """A trust or value score: the mean of the ratings on its three items (1–4), each item's
     mean, the responses that gave at least one of them, and how many ratings in all."""
 
@@ -55,20 +55,20 @@ class ScoreOut(Schema):
     ratings: int
 
 
-class PartnerScoreOut(Schema):
+class ResultsPartnerScoreOut(Schema):
     """One rated partner's trust and value; `flagged` when scored by fewer than the survey's
     `min_raters`."""
 
     stakeholder: int
     name: str
-    trust: ScoreOut
-    value: ScoreOut
+    trust: ResultsScoreOut
+    value: ResultsScoreOut
     flagged: bool
     in_degree: int
     out_degree: int
 
 
-class NetworkScoresOut(Schema):
+class ResultsNetworkScoresOut(Schema):
     """Network trust and value (the mean over rated partners of their scores), and the pooled
     mean of every rating for reference."""
 
@@ -79,17 +79,17 @@ class NetworkScoresOut(Schema):
     partners: int
 
 
-class ScoresOut(Schema):
+class ResultsScoresOut(Schema):
     """A wave's scores, with the formulas they follow."""
 
-    wave: WaveOut
+    wave: ResultsWaveOut
     min_raters: int
     formulas: dict[str, str]
-    network: NetworkScoresOut
-    partners: list[PartnerScoreOut]
+    network: ResultsNetworkScoresOut
+    partners: list[ResultsPartnerScoreOut]
 
 
-class StructureOut(Schema):
+class ResultsStructureOut(Schema):
     """The surveyed network: directed counts, density and reciprocity, and the engine's
     measures on its undirected skeleton (a pair tied when either end names the other)."""
 
@@ -102,7 +102,7 @@ class StructureOut(Schema):
     engine: dict[str, Any]
 
 
-class CountsOut(Schema):
+class ResultsCountsOut(Schema):
     """Respondents invited and responded, responses submitted and drafts; rate in percent."""
 
     respondents: int
@@ -112,14 +112,14 @@ class CountsOut(Schema):
     rate: float | None
 
 
-class BarOut(Schema):
+class ResultsBarOut(Schema):
     """One bar: a scale point or a choice, and its count."""
 
     label: str
     count: int
 
 
-class DistributionOut(Schema):
+class ResultsDistributionOut(Schema):
     """How one question was answered."""
 
     question: int
@@ -127,25 +127,25 @@ class DistributionOut(Schema):
     kind: str
     per_partner: bool
     answered: int
-    bars: list[BarOut]
+    bars: list[ResultsBarOut]
     mean: float | None
     smallest: float | None
     largest: float | None
 
 
-class ResultsOut(Schema):
+class WaveResultsOut(Schema):
     """A wave's results: response counts, distributions, and (a survey with a roster) its
     network scores and structure."""
 
-    wave: WaveOut
-    responses: CountsOut
-    network: NetworkScoresOut | None
-    structure: StructureOut | None
-    distributions: list[DistributionOut]
+    wave: ResultsWaveOut
+    responses: ResultsCountsOut
+    network: ResultsNetworkScoresOut | None
+    structure: ResultsStructureOut | None
+    distributions: list[ResultsDistributionOut]
     formulas: dict[str, str]
 
 
-class OpenAnswerOut(Schema):
+class ResultsOpenAnswerOut(Schema):
     """A text answer; `answered_by` empty for an anonymous survey."""
 
     question: int
@@ -154,20 +154,20 @@ class OpenAnswerOut(Schema):
     answered_by: str
 
 
-class OpenAnswersOut(Schema):
+class ResultsOpenAnswersOut(Schema):
     """Text answers containing `q` (all without), at most 200, and how many matched."""
 
     matched: int
-    answers: list[OpenAnswerOut]
+    answers: list[ResultsOpenAnswerOut]
 
 
-class OpenAnswerFilters(Schema):
+class ResultsOpenAnswerFilters(Schema):
     """Search in the text answers."""
 
     q: str = Field(default="", max_length=200, description="Text the answers contain.")
 
 
-class PartnerChangeOut(Schema):
+class ResultsPartnerChangeOut(Schema):
     """A partner's trust and value in both waves; change = after − before."""
 
     stakeholder: int
@@ -180,7 +180,7 @@ class PartnerChangeOut(Schema):
     value_change: float | None
 
 
-class TieOut(Schema):
+class ResultsTieOut(Schema):
     """An ordered pair: `source` named `target` on the roster."""
 
     source: int
@@ -189,26 +189,26 @@ class TieOut(Schema):
     target_name: str
 
 
-class ChangesOut(Schema):
+class ResultsChangesOut(Schema):
     """Wave over wave, `since` → `wave`."""
 
-    since: WaveOut
-    wave: WaveOut
-    network_before: NetworkScoresOut
-    network_after: NetworkScoresOut
-    new: list[TieOut]
-    lost: list[TieOut]
+    since: ResultsWaveOut
+    wave: ResultsWaveOut
+    network_before: ResultsNetworkScoresOut
+    network_after: ResultsNetworkScoresOut
+    new: list[ResultsTieOut]
+    lost: list[ResultsTieOut]
     kept: int
-    partners: list[PartnerChangeOut]
+    partners: list[ResultsPartnerChangeOut]
 
 
-class ChangeFilters(Schema):
+class ResultsChangeFilters(Schema):
     """Which earlier wave to compare with: by default the one just before."""
 
     since: QueryId | None = Field(default=None, description="An earlier wave of the survey.")
 
 
-class NetworkNodeOut(Schema):
+class ResultsNetworkNodeOut(Schema):
     """A partner of the surveyed network: its scores (null when unrated), degrees, and the
     engine's measures on the undirected network."""
 
@@ -223,7 +223,7 @@ class NetworkNodeOut(Schema):
     community: int | None
 
 
-class NetworkTieOut(Schema):
+class ResultsNetworkTieOut(Schema):
     """A roster answer: `source` named `target`, how often they interact, their level of
     collaboration and the six ratings (null where unanswered)."""
 
@@ -234,15 +234,15 @@ class NetworkTieOut(Schema):
     ratings: dict[str, int | None]
 
 
-class SurveyedNetworkOut(Schema):
+class ResultsNetworkOut(Schema):
     """The wave's surveyed network, for a map: partners and the directed ties they reported."""
 
-    wave: WaveOut
-    nodes: list[NetworkNodeOut]
-    ties: list[NetworkTieOut]
+    wave: ResultsWaveOut
+    nodes: list[ResultsNetworkNodeOut]
+    ties: list[ResultsNetworkTieOut]
 
 
-class TrendPointOut(Schema):
+class ResultsTrendPointOut(Schema):
     """One wave's figure."""
 
     wave: int
@@ -250,14 +250,14 @@ class TrendPointOut(Schema):
     value: float | None
 
 
-class TrendOut(Schema):
+class ResultsTrendOut(Schema):
     """A figure across the survey's waves, on a low–high scale."""
 
     name: str
     low: float
     high: float
     formula: str
-    points: list[TrendPointOut]
+    points: list[ResultsTrendPointOut]
 
 
 def _wave(wave: Wave) -> dict[str, Any]:
@@ -293,7 +293,7 @@ def _has_roster(asked: list[Any]) -> bool:
     return any(q.kind == QuestionKind.ROSTER for q in asked)
 
 
-@router.get(f"{WAVE_PATH}/scores", response=ScoresOut, url_name="survey_scores")
+@router.get(f"{WAVE_PATH}/scores", response=ResultsScoresOut, url_name="survey_scores")
 def survey_scores(request: HttpRequest, slug: str, survey_id: int, wave_id: int) -> Any:
     """Each rated partner's trust and value in the wave, and the network's, by partner name."""
     wave = results.get_wave(api_member(request, slug), survey_id, wave_id)
@@ -323,7 +323,7 @@ def survey_scores(request: HttpRequest, slug: str, survey_id: int, wave_id: int)
     }
 
 
-@router.get(f"{WAVE_PATH}/results", response=ResultsOut, url_name="wave_results")
+@router.get(f"{WAVE_PATH}/results", response=WaveResultsOut, url_name="wave_results")
 def wave_results(request: HttpRequest, slug: str, survey_id: int, wave_id: int) -> Any:
     """The wave's response counts, each question's distribution, and its network's scores and
     measures (null for a survey without a roster question)."""
@@ -369,7 +369,7 @@ def wave_results(request: HttpRequest, slug: str, survey_id: int, wave_id: int) 
 
 @router.get(
     f"{WAVE_PATH}/open-answers",
-    response=OpenAnswersOut,
+    response=ResultsOpenAnswersOut,
     url_name="survey_open_answers",
     openapi_extra=NUL_IN_QUERY,
 )
@@ -378,7 +378,7 @@ def survey_open_answers(
     slug: str,
     survey_id: int,
     wave_id: int,
-    filters: Query[OpenAnswerFilters],
+    filters: Query[ResultsOpenAnswerFilters],
 ) -> Any:
     """The wave's text answers containing `q` (case ignored); an anonymous survey's name nobody."""
     wave = results.get_wave(api_member(request, slug), survey_id, wave_id)
@@ -399,7 +399,7 @@ def survey_open_answers(
 
 @router.get(
     f"{WAVE_PATH}/changes",
-    response=ChangesOut,
+    response=ResultsChangesOut,
     url_name="wave_changes",
     openapi_extra=NUL_IN_QUERY,
 )
@@ -408,7 +408,7 @@ def wave_changes(
     slug: str,
     survey_id: int,
     wave_id: int,
-    filters: Query[ChangeFilters],
+    filters: Query[ResultsChangeFilters],
 ) -> Any:
     """What changed since an earlier wave (`since`, by default the one just before): ties new
     and lost, each partner's trust and value in both. 422 naming `since` when there is none."""
@@ -458,7 +458,7 @@ def wave_changes(
     }
 
 
-@router.get(f"{WAVE_PATH}/network", response=SurveyedNetworkOut, url_name="wave_network")
+@router.get(f"{WAVE_PATH}/network", response=ResultsNetworkOut, url_name="wave_network")
 def wave_network(request: HttpRequest, slug: str, survey_id: int, wave_id: int) -> Any:
     """The wave's surveyed network: its roster and anyone named, with scores and degrees, and
     every submitted roster answer as a directed tie ("no relationship" picks left out)."""
@@ -500,7 +500,9 @@ def wave_network(request: HttpRequest, slug: str, survey_id: int, wave_id: int) 
 
 
 @router.get(
-    "/{slug}/surveys/{int:survey_id}/trends", response=list[TrendOut], url_name="survey_trends"
+    "/{slug}/surveys/{int:survey_id}/trends",
+    response=list[ResultsTrendOut],
+    url_name="survey_trends",
 )
 def survey_trends(request: HttpRequest, slug: str, survey_id: int) -> Any:
     """Network trust and value (a survey with a roster) and each rating question's mean, wave
