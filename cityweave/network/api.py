@@ -62,7 +62,7 @@ class SurveyedTieOut(NetworkTieOut):
     trust_ratings: int | None
 
 
-class WaveOut(Schema):
+class NetworkWaveOut(Schema):
     """The survey wave a surveyed view reads."""
 
     id: int
@@ -101,7 +101,7 @@ class SurveyedNetworkOut(NetworkOut):
     (`view` "both"), with the `wave` read; see network/services.py for the tie weights."""
 
     view: str
-    wave: WaveOut
+    wave: NetworkWaveOut
     ties: list[SurveyedTieOut]  # type: ignore[assignment]
 
 
@@ -234,7 +234,7 @@ class TieFillOut(Schema):
     tie: int
     source: int
     target: int
-    wave: WaveOut
+    wave: NetworkWaveOut
     trust: int | None
     value: int | None
     trust_ratings: int
