@@ -65,7 +65,7 @@ class ResultsView(WorkspaceView):
             "tabs_args": args,
             "api_base": f"/api/v1/workspaces/{slug}/surveys/{survey.pk}/waves/{wave.pk}",
             "formulas": scoring.FORMULAS,
-            "map_url": reverse("network:map", args=[slug]) + f"?ties=surveyed&wave={wave.pk}",
+            "map_url": reverse("network:map", args=[slug]) + f"?view=surveyed&wave={wave.pk}",
         }
 
     def get(self, request: HttpRequest, survey_pk: int, pk: int) -> HttpResponseBase:
