@@ -20,8 +20,9 @@ from cityweave.stakeholders.models import Stakeholder
 from cityweave.surveys import scoring
 from cityweave.surveys.instruments import PARTNER_MEASURES, QuestionKind
 from cityweave.surveys.models import Answer, Question, Respondent, Survey, SurveyTie, Wave
-from cityweave.surveys.surveyed import submitted_ties
-from cityweave.workspaces.models import Membership
+from cityweave.surveys.scoring import NetworkScores, score_wave, wave_changes
+from cityweave.surveys.surveyed import submitted_ties, surveyed_waves
+from cityweave.workspaces.models import Membership, Workspace
 
 TEXT_KINDS = (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT)
 #: Open answers listed on a page at most (the search narrows them).
@@ -344,3 +345,56 @@ def survey_ties(wave: Wave) -> QuerySet[SurveyTie]:
         .select_related("source", "target", "response")
         .order_by("source__name", "target__name", "pk")
     )
+
+
+#: Partners listed on the dashboard as the largest falls in trust since the wave before.
+DASHBOARD_FALLS = 3
+
+
+@dataclass(frozen=True)
+class TrustPanel:
+    """What the dashboard shows of the partner surveys: the latest surveyed wave's network
+    trust and value (`scores`), the wave before it of the same survey and the network's means
+    there (`before`, None for a first wave), the partners whose trust fell most since (name,
+    before, after; largest fall first), and how many partners' scores rest on too few raters."""
+
+    wave: Wave
+    scores: NetworkScores
+    rated: int
+    flagged: int
+    before: Wave | None
+    scores_before: NetworkScores | None
+    falls: list[tuple[int, str, float, float]]
+
+
+def trust_panel(workspace: Workspace) -> TrustPanel | None:
+    """The dashboard's partner-survey panel, or None when no wave has submitted roster answers
+    (one query then; seven with a wave before it)."""
+    wave = surveyed_waves(workspace).select_related("survey").first()
+    if wave is None:
+        return None
+    now = score_wave(wave, [], engine=False)
+    flagged = sum(1 for score in now.partners.values() if score.flagged)
+    before = (
+        wave.survey.waves.filter(deleted_at=None, opens_on__lt=wave.opens_on)
+        .order_by("-opens_on", "-pk")
+        .first()
+    )
+    if before is None:
+        return TrustPanel(wave, now.network, len(now.partners), flagged, None, None, [])
+    before.survey = wave.survey
+    then = score_wave(before, [], engine=False)
+    changes = wave_changes(
+        then.ties, now.ties, then.partners, now.partners, then.network, now.network
+    )
+    fell = sorted(
+        (c for c in changes.partners if c.trust_change is not None and c.trust_change < 0),
+        key=lambda c: (c.trust_change, c.stakeholder),
+    )[:DASHBOARD_FALLS]
+    named = names(c.stakeholder for c in fell)
+    falls = [
+        (c.stakeholder, named.get(c.stakeholder, "?"), c.trust_before, c.trust_after)
+        for c in fell
+        if c.trust_before is not None and c.trust_after is not None
+    ]
+    return TrustPanel(wave, now.network, len(now.partners), flagged, before, then.network, falls)
