@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
+from cityweave.surveys import profile_views
 from cityweave.surveys import public_views as views
 
 public_patterns: list[URLPattern | URLResolver] = [
     path("open/<str:token>/", views.OpenLinkView.as_view(), name="answer-open"),
     path("r/<str:secret>/", views.ResumeLinkView.as_view(), name="answer-resume"),
     path("thanks/<str:signed>/", views.thank_you, name="answer-thanks"),
+    path("profile/<str:token>/", profile_views.profile, name="partner-profile"),
     path("<str:token>/", views.PersonalLinkView.as_view(), name="answer-personal"),
 ]

@@ -20,6 +20,7 @@ from cityweave.engagement.services import workspace_today
 from cityweave.surveys import exports, results, scoring
 from cityweave.surveys.instruments import QuestionKind
 from cityweave.surveys.models import Survey
+from cityweave.surveys.profile import profile_token
 from cityweave.web.exports import Column, write_csv, write_xlsx
 from cityweave.web.mixins import WorkspaceView
 
@@ -90,6 +91,8 @@ class PartnerRow:
     out_degree: int
     x: float = 0
     y: float = 0
+    #: The partner's private profile link (its scores against the network's), a path.
+    profile_url: str = ""
 
     @property
     def trust(self) -> float:
@@ -118,6 +121,7 @@ def partner_rows(scored: scoring.WaveScores) -> list[PartnerRow]:
             score=partners[pk],
             in_degree=structure.in_degree.get(pk, 0),
             out_degree=structure.out_degree.get(pk, 0),
+            profile_url=reverse("answer:partner-profile", args=[profile_token(scored.wave, pk)]),
         )
         for index, pk in enumerate(ordered, start=1)
     ]

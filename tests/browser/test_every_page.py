@@ -31,6 +31,7 @@ from cityweave.stakeholders.models import Stakeholder, Tie
 from cityweave.stakeholders.services import add_sector
 from cityweave.surveys import answering
 from cityweave.surveys.models import Wave, new_token
+from cityweave.surveys.profile import profile_token
 from cityweave.surveys.public_views import THANKS_SALT
 from cityweave.surveys.testing import make_respondent, make_response, make_survey, make_wave
 from cityweave.workspaces.models import Membership
@@ -204,6 +205,9 @@ def city() -> dict[str, Any]:
         wave_kwargs,
     )
     results_kwargs["results-trends"] = {"survey_pk": scored_wave.survey_id}
+    # A rated partner's private profile in that wave.
+    rated = scored_wave.survey_ties.order_by("target_id").values_list("target_id", flat=True)[0]
+    results_kwargs["partner-profile"] = {"token": profile_token(scored_wave, rated)}
     return {
         "workspace": workspace,
         "records": records,
