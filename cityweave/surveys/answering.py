@@ -319,9 +319,11 @@ def questions_of(wave: Wave) -> list[Question]:
 
 
 def roster_of(sheet: Sheet) -> list[Stakeholder]:
-    """The partners a respondent may pick: the wave's live roster without their own
-    organisation, by name."""
-    roster = sheet.wave.roster.filter(deleted_at__isnull=True).order_by("name", "pk")
+    """The partners a respondent may pick: the wave's live roster (its workspace's only) without
+    their own organisation, by name."""
+    roster = sheet.wave.roster.filter(
+        workspace=sheet.wave.workspace_id, deleted_at__isnull=True
+    ).order_by("name", "pk")
     if sheet.represents is not None:
         roster = roster.exclude(pk=sheet.represents.pk)
     return list(roster)

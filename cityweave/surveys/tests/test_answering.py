@@ -264,3 +264,15 @@ def test_a_survey_in_the_trash_or_an_unknown_token_is_refused(
     with pytest.raises(Refused) as caught:
         answering.response_for_token(foodbank_link.token)
     assert caught.value.reason == Refusal.TRASHED
+
+
+def test_a_roster_entry_of_another_workspace_is_never_offered(
+    partner_wave, foodbank_link, carol, lakeside
+):
+    elsewhere = make_stakeholder(lakeside, "Lakeside Library")
+    partner_wave.roster.add(elsewhere)  # a roster mixed by mistake
+    sheet = answering.response_for_token(foodbank_link.token)
+    assert elsewhere not in answering.roster_of(sheet)
+    with pytest.raises(ValidationError):
+        answering.save(sheet, {"partners": [elsewhere.pk]})
+    assert not Response.objects.exists()
