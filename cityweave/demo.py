@@ -22,6 +22,10 @@ from cityweave.demo_data import (
     CITY_FOCUS,
     CITY_KEY,
     CITY_TZ,
+    COMMUNITY_ABOUT,
+    COMMUNITY_IMPROVE,
+    COMMUNITY_RESPONSES,
+    COMMUNITY_WORKS,
     DEMO_NAME,
     DEMO_PASSWORD,
     DEMO_SEED,
@@ -39,11 +43,15 @@ from cityweave.demo_data import (
     NOTES,
     OFFERS_BY_SECTOR,
     ORGANISATIONS,
+    PARTNER_TURNOUT,
+    PARTNER_WAVES,
     PEOPLE,
     PRIVATE_SUMMARIES,
     ROLES_BY_SECTOR,
     STREETS,
     SUMMARIES,
+    SURVEY_PARTNERS,
+    SURVEY_ROLES,
     THEIR_PROMISES,
     TOPICS,
     US_PROMISES,
@@ -54,7 +62,19 @@ from cityweave.engagement.models import Commitment, Interaction
 from cityweave.goals.models import Goal, GoalProgress
 from cityweave.network.services import request_analysis
 from cityweave.stakeholders.models import Stakeholder, Tag, Tie
+from cityweave.surveys.instruments import Collaboration, Frequency, Measure
+from cityweave.surveys.models import (
+    Answer,
+    Question,
+    Respondent,
+    Response,
+    SurveyTie,
+    Wave,
+    new_token,
+)
+from cityweave.surveys.services import create_from_template
 from cityweave.vocabulary import SectorChoice as S
+from cityweave.vocabulary import ValueType
 from cityweave.workspaces.models import Membership, Role, Workspace
 
 
@@ -149,6 +169,7 @@ class _RivertonBuilder:
         self._goals()
         self._interactions()
         self._commitments()
+        self._surveys()
         # Bulk inserts send no signals: each tie's last contact is computed once, here.
         refresh_workspace(self.workspace)
         return self.workspace
@@ -513,6 +534,9 @@ class _RivertonBuilder:
         topics = [t for tag in self.tags_by_pk[stakeholder.pk] for t in TOPICS[tag]]
         return self.rng.choice(topics or GENERAL_TOPICS)
 
+    def _surveys(self) -> None:
+        _SurveyBuilder(self).build()
+
     def _commitments(self) -> None:
         rng = self.rng
         counterparts = list(dict.fromkeys(t.target for t in self.city_ties))
@@ -560,6 +584,192 @@ class _RivertonBuilder:
             interaction=interaction,
             created_at=self.at(max(made, 1)),
         )
+
+
+class _SurveyBuilder:
+    """The demo's surveys, drawn from their own seeded generator so nothing else moves: a
+    partner network survey whose partners' trust and value drift between waves, and a
+    community feedback survey of anonymous answers."""
+
+    def __init__(self, builder: _RivertonBuilder) -> None:
+        self.today = builder.today
+        self.workspace = builder.workspace
+        self.owner = builder.alice
+        self.pairs = builder.pairs
+        self.rng = random.Random(DEMO_SEED + 2)
+        self.named: dict[tuple[int, int], bool] = {}
+        self.partners = [s for s in builder.external if s.kind == Stakeholder.Kind.ORGANISATION][
+            :SURVEY_PARTNERS
+        ]
+
+    def day(self, days_ago: int) -> dt.date:
+        return self.today - dt.timedelta(days=days_ago)
+
+    def build(self) -> None:
+        self.partner_survey()
+        self.community_survey()
+
+    def partner_survey(self) -> None:
+        rng = self.rng
+        survey = create_from_template(
+            self.owner, "partner", title="Riverton partner network survey", min_raters=3
+        )
+        questions = {q.measure: q for q in survey.questions.all() if q.measure}
+        # Each partner's standing as others see it (1–4), drifting from wave to wave.
+        trust = {p.pk: rng.uniform(1.8, 3.8) for p in self.partners}
+        value = {p.pk: rng.uniform(1.5, 3.7) for p in self.partners}
+        for (name, opens, closes), (submit, draft) in zip(
+            PARTNER_WAVES, PARTNER_TURNOUT, strict=True
+        ):
+            wave = Wave.objects.create(
+                workspace=self.workspace,
+                survey=survey,
+                name=name,
+                opens_on=self.day(opens),
+                closes_on=self.day(closes),
+            )
+            wave.roster.set(self.partners)
+            sent = self.at_day(opens)
+            for partner in self.partners:
+                respondent = Respondent.objects.create(
+                    workspace=self.workspace,
+                    wave=wave,
+                    stakeholder=partner,
+                    represents=partner,
+                    email=partner.email,
+                    invited_at=sent,
+                )
+                luck = rng.random()
+                if luck < submit:
+                    self.partner_response(wave, respondent, questions, trust, value, opens, closes)
+                elif luck < submit + draft:
+                    self.partner_response(
+                        wave, respondent, questions, trust, value, opens, closes, draft=True
+                    )
+            for pk in trust:
+                trust[pk] = min(4.0, max(1.0, trust[pk] + rng.gauss(0, 0.35)))
+                value[pk] = min(4.0, max(1.0, value[pk] + rng.gauss(0, 0.3)))
+
+    def names(self, me: Stakeholder, other: Stakeholder) -> bool:
+        """Whether `me` names `other` this wave: most keep last wave's choice, a few change."""
+        pair = (me.pk, other.pk)
+        if pair not in self.named:
+            known = (min(pair), max(pair)) in self.pairs
+            self.named[pair] = self.rng.random() < (0.8 if known else 0.12)
+        elif self.rng.random() < (0.1 if self.named[pair] else 0.03):
+            self.named[pair] = not self.named[pair]
+        return self.named[pair]
+
+    def at_day(self, days_ago: int) -> dt.datetime:
+        return dt.datetime.combine(self.day(days_ago), dt.time(9), tzinfo=CITY_TZ)
+
+    def rating(self, centre: float) -> int | None:
+        if self.rng.random() < 0.06:
+            return None  # left unanswered
+        return min(4, max(1, round(centre + self.rng.gauss(0, 0.6))))
+
+    def partner_response(
+        self,
+        wave: Wave,
+        respondent: Respondent,
+        questions: dict[str, Question],
+        trust: dict[int, float],
+        value: dict[int, float],
+        opens: int,
+        closes: int,
+        *,
+        draft: bool = False,
+    ) -> None:
+        rng = self.rng
+        me = respondent.represents
+        assert me is not None
+        answered = self.day(rng.randint(max(closes, 0), opens))
+        response = Response.objects.create(
+            workspace=self.workspace,
+            wave=wave,
+            respondent=respondent,
+            represents=me,
+            saved_on=answered,
+            submitted_on=None if draft else answered,
+        )
+        keys = [str(key) for key in ValueType.values]
+        Answer.objects.bulk_create(
+            Answer(response=response, question=questions[measure], value=answer)
+            for measure, answer in (
+                (Measure.ORGANISATION, me.name),
+                (Measure.ROLE, rng.choice(SURVEY_ROLES)),
+                (Measure.CONTRIBUTIONS, sorted(rng.sample(keys, rng.randint(1, 4)))),
+                (Measure.KEY_CONTRIBUTION, rng.choice(keys)),
+            )
+        )
+        ties = []
+        for other in self.partners:
+            if other == me or not self.names(me, other):
+                continue
+            known = (min(me.pk, other.pk), max(me.pk, other.pk)) in self.pairs
+            level = rng.choices(Collaboration.values, (1, 3, 5, 4, 2) if known else (2, 6, 3, 1, 0))
+            ties.append(
+                SurveyTie(
+                    workspace=self.workspace,
+                    wave=wave,
+                    response=response,
+                    source=me,
+                    target=other,
+                    frequency=rng.choice(Frequency.values[1:]),
+                    collaboration=level[0],
+                    power=self.rating(value[other.pk]),
+                    involvement=self.rating(value[other.pk]),
+                    resources=self.rating(value[other.pk] - 0.3),
+                    reliability=self.rating(trust[other.pk]),
+                    mission=self.rating(trust[other.pk] + 0.2),
+                    openness=self.rating(trust[other.pk]),
+                )
+            )
+        SurveyTie.objects.bulk_create(ties)
+        if not draft:
+            Respondent.objects.filter(pk=respondent.pk).update(responded=True)
+
+    def community_survey(self) -> None:
+        rng = self.rng
+        survey = create_from_template(
+            self.owner,
+            "community",
+            title="Food access: community feedback",
+            about=COMMUNITY_ABOUT,
+        )
+        satisfaction, communication, works, improve = survey.questions.order_by("position")
+        wave = Wave.objects.create(
+            workspace=self.workspace,
+            survey=survey,
+            name="Winter listening round",
+            opens_on=self.day(40),
+            closes_on=self.day(12),
+            open_link_token=new_token(),
+        )
+        answers = []
+        for _ in range(COMMUNITY_RESPONSES):
+            day = self.day(rng.randint(12, 40))
+            response = Response.objects.create(
+                workspace=self.workspace, wave=wave, saved_on=day, submitted_on=day
+            )
+            answers.append(
+                Answer(
+                    response=response,
+                    question=satisfaction,
+                    value=rng.choices((1, 2, 3, 4, 5), (2, 4, 10, 24, 20))[0],
+                )
+            )
+            if rng.random() < 0.9:
+                score = rng.choices((1, 2, 3, 4, 5), (4, 8, 14, 20, 10))[0]
+                answers.append(Answer(response=response, question=communication, value=score))
+            if rng.random() < 0.7:
+                answers.append(
+                    Answer(response=response, question=works, value=rng.choice(COMMUNITY_WORKS))
+                )
+            if rng.random() < 0.6:
+                text = rng.choice(COMMUNITY_IMPROVE)
+                answers.append(Answer(response=response, question=improve, value=text))
+        Answer.objects.bulk_create(answers)
 
 
 def _first_external(people: list[Stakeholder]) -> Stakeholder:

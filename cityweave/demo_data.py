@@ -396,3 +396,46 @@ GOALS = (
              "chamber, youthfutures, rbm, gpl, techhub, Tasha Greene, Carla Benson"),
 )
 # fmt: on
+
+# Surveys (surveys app): a partner network survey of the outside organisations in three waves,
+# and a community feedback survey of one partnership in one wave of anonymous answers.
+SURVEY_PARTNERS = 26
+#: Waves of the partner survey: (name, opens days ago, closes days ago; negative: still to come).
+PARTNER_WAVES = (("Spring 2025", 430, 409), ("Spring 2026", 65, 44), ("Autumn check-in", 6, -15))
+#: Share of the roster that submits, and that leaves a saved draft, per wave.
+PARTNER_TURNOUT = ((0.8, 0.0), (0.85, 0.0), (0.4, 0.15))
+SURVEY_ROLES = (
+    "Executive director",
+    "Programme manager",
+    "Partnerships lead",
+    "Deputy director",
+    "Community organiser",
+    "Policy officer",
+    "Board chair",
+)
+COMMUNITY_ABOUT = "Eastside food access partnership"
+COMMUNITY_RESPONSES = 60
+COMMUNITY_WORKS = (
+    "The Saturday pantry at the library is easy to get to by bus.",
+    "Volunteers are friendly and nobody asks too many questions.",
+    "Fresh produce from the farmers market, not only cans.",
+    "The text message reminders about distribution days.",
+    "Staff speak Spanish and Vietnamese at the Eastside site.",
+    "Delivery for seniors who cannot get out.",
+    "The school backpack programme: my kids bring food home on Fridays.",
+    "Being able to pick what we need instead of a fixed box.",
+    "Information about SNAP sign-up at the same table.",
+    "Short lines since they added the second evening.",
+)
+COMMUNITY_IMPROVE = (
+    "Open later on weekdays; I work until six.",
+    "More halal and vegetarian options.",
+    "Tell us earlier when a distribution is cancelled.",
+    "The parking lot at the church is too small on busy days.",
+    "More fresh fruit, it runs out in the first hour.",
+    "A pantry on the north side of the river too.",
+    "Clearer signs in more languages.",
+    "Ask residents before changing the schedule.",
+    "Diapers and hygiene products, not just food.",
+    "The website is out of date about the hours.",
+)

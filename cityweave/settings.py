@@ -101,6 +101,8 @@ AXES_VERBOSE = False
 CITYWEAVE_BEHIND_PROXY = envbool("CITYWEAVE_BEHIND_PROXY", False)
 if CITYWEAVE_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A survey wave's open link: responses one client address may start an hour (the flood guard).
+CITYWEAVE_SURVEY_OPEN_LINK_LIMIT = envint("CITYWEAVE_SURVEY_OPEN_LINK_LIMIT", 20)
 
 # Content-Security-Policy (cityweave/web/policy.py; Django 6's setting name and shape): the site's
 # own scripts, styles, images and fetches only; no inline script or style, no plugins, no framing.

@@ -41,3 +41,19 @@ def test_every_default_is_valid_against_its_own_schema():
                     assert prop["default"] in enum, (name, prop)
                     checked += 1
     assert checked >= 5
+
+
+def test_no_two_schemas_share_a_name():
+    """django-ninja names a schema's component by its class name: two classes of one name
+    would quietly describe one route's answers with the other's fields."""
+    from ninja import Schema
+
+    api.get_openapi_schema()  # imports every router
+    seen: dict[str, set[str]] = {}
+    stack = list(Schema.__subclasses__())
+    while stack:
+        schema = stack.pop()
+        stack.extend(schema.__subclasses__())
+        if schema.__module__.startswith("cityweave."):
+            seen.setdefault(schema.__name__, set()).add(schema.__module__)
+    assert {name: modules for name, modules in seen.items() if len(modules) > 1} == {}

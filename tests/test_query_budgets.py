@@ -58,7 +58,7 @@ from cityweave.workspaces.services import move_to_trash
 #: (engagement/health.py; it also asks whether others keep private interactions, whose times it
 #: withholds), the network analysis (network/) or the forms' pickers (*/forms.py).
 EXPECTED: dict[str, int] = {
-    "dashboard": 28,  # health (kept between requests: measured rebuilt); every stakeholder counted
+    "dashboard": 29,  # health (kept between requests: measured rebuilt); every stakeholder counted; the latest surveyed wave
     "stakeholder_list": 11,
     "stakeholder_list_filtered": 11,
     "stakeholder_list_late_page": 11,
@@ -67,7 +67,7 @@ EXPECTED: dict[str, int] = {
     "stakeholder_edit": 9,  # pickers
     "tie_list": 16,  # health
     "tie_list_filtered": 10,  # health
-    "tie_detail": 13,  # health
+    "tie_detail": 14,  # health, the survey wave that could fill its trust and value
     "tie_new": 7,  # pickers
     "tie_edit": 8,  # pickers
     "interaction_list": 12,

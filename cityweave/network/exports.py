@@ -2,7 +2,9 @@
 
 Every format carries the same stakeholders and ties: nodes with their attributes and metrics
 (brokerage counts flattened to `brokerage_<role>`), ties with their kind, status, health, trust
-and weight. A value that is not defined (an isolate's closeness, an unrated tie's trust) is left
+and weight. A surveyed view's ties add SURVEY_TIE_FIELDS (origin, reciprocal, reports, the
+highest collaboration reported, mean survey trust and value, how many trust ratings); a surveyed
+pair with no recorded tie has no id, and is named "s<source>-<target>" where a format needs one. A value that is not defined (an isolate's closeness, an unrated tie's trust) is left
 out of the XML formats and empty in CSV. XML is written with ElementTree, so text from users is
 escaped; characters XML 1.0 cannot hold are dropped. CSV cells of user text that start with a
 formula character get a leading apostrophe so spreadsheets show them as text.
@@ -56,6 +58,17 @@ TIE_FIELDS: tuple[tuple[str, str], ...] = (
     ("owner_name", "string"),
 )
 
+# (name, type) of the tie columns a surveyed view adds (network.services.SURVEY_TIE_FIELDS).
+SURVEY_TIE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("origin", "string"),
+    ("reciprocal", "boolean"),
+    ("reports", "int"),
+    ("collaboration", "string"),
+    ("survey_trust", "double"),
+    ("survey_value", "double"),
+    ("trust_ratings", "int"),
+)
+
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 GEXF_NS = "http://gexf.net/1.3"
 GEXF_TYPES = {"string": "string", "boolean": "boolean", "int": "integer", "double": "double"}
@@ -79,8 +92,20 @@ def node_row(node: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def tie_row(tie: dict[str, Any]) -> dict[str, Any]:
-    return {name: tie.get(name) for name, _ in TIE_FIELDS}
+def tie_fields(payload: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The tie columns of this payload: a surveyed view's add SURVEY_TIE_FIELDS."""
+    return (*TIE_FIELDS, *SURVEY_TIE_FIELDS) if payload.get("view") else TIE_FIELDS
+
+
+def tie_row(
+    tie: dict[str, Any], fields: tuple[tuple[str, str], ...] = TIE_FIELDS
+) -> dict[str, Any]:
+    return {name: tie.get(name) for name, _ in fields}
+
+
+def tie_id(tie: dict[str, Any]) -> str:
+    """A tie's id, or "s<source>-<target>" for a surveyed pair with no recorded tie."""
+    return str(tie["id"]) if tie.get("id") is not None else f"s{tie['source']}-{tie['target']}"
 
 
 def _text(value: Any, kind: str) -> str:
@@ -109,7 +134,8 @@ def graphml(payload: dict[str, Any], name: str = "") -> bytes:
         "key",
         {"id": "g_name", "for": "graph", "attr.name": "name", "attr.type": "string"},
     )
-    for prefix, scope, fields in (("n", "node", NODE_FIELDS), ("e", "edge", TIE_FIELDS)):
+    edge_columns = tie_fields(payload)
+    for prefix, scope, fields in (("n", "node", NODE_FIELDS), ("e", "edge", edge_columns)):
         for field, kind in fields:
             ET.SubElement(
                 root,
@@ -135,10 +161,11 @@ def graphml(payload: dict[str, Any], name: str = "") -> bytes:
         element = ET.SubElement(
             graph,
             "edge",
-            {"id": f"t{tie['id']}", "source": str(tie["source"]), "target": str(tie["target"])},
+            {"id": f"t{tie_id(tie)}", "source": str(tie["source"]), "target": str(tie["target"])},
         )
-        ET.SubElement(element, "data", {"key": "e_tie"}).text = str(tie["id"])
-        add_data(element, "e", tie_row(tie), TIE_FIELDS)
+        if tie.get("id") is not None:
+            ET.SubElement(element, "data", {"key": "e_tie"}).text = str(tie["id"])
+        add_data(element, "e", tie_row(tie, edge_columns), edge_columns)
     return _xml_bytes(root)
 
 
@@ -156,7 +183,7 @@ def gexf(payload: dict[str, Any], name: str = "", modified: dt.date | None = Non
     graph = ET.SubElement(root, "graph", {"defaultedgetype": "undirected", "mode": "static"})
     node_fields = [(field, kind) for field, kind in NODE_FIELDS if field != "label"]
     edge_fields = [
-        (field, kind) for field, kind in TIE_FIELDS if field not in {"weight", "directed"}
+        (field, kind) for field, kind in tie_fields(payload) if field not in {"weight", "directed"}
     ]
     for scope, fields in (("node", node_fields), ("edge", edge_fields)):
         attributes = ET.SubElement(graph, "attributes", {"class": scope, "mode": "static"})
@@ -183,7 +210,7 @@ def gexf(payload: dict[str, Any], name: str = "", modified: dt.date | None = Non
     edges = ET.SubElement(graph, "edges", {"count": str(len(payload["ties"]))})
     for tie in payload["ties"]:
         edge_attributes = {
-            "id": str(tie["id"]),
+            "id": tie_id(tie),
             "source": str(tie["source"]),
             "target": str(tie["target"]),
             "weight": _text(tie["weight"], "double"),
@@ -191,7 +218,7 @@ def gexf(payload: dict[str, Any], name: str = "", modified: dt.date | None = Non
         if tie["directed"]:
             edge_attributes["type"] = "directed"
         element = ET.SubElement(edges, "edge", edge_attributes)
-        add_values(element, tie_row(tie), edge_fields)
+        add_values(element, tie_row(tie, tie_fields(payload)), edge_fields)
     return _xml_bytes(root)
 
 
@@ -219,21 +246,22 @@ def nodes_csv(payload: dict[str, Any]) -> str:
 def ties_csv(payload: dict[str, Any]) -> str:
     """One row per tie: id, both ends (id and name) and the tie's attributes."""
     labels = {node["id"]: node["label"] for node in payload["nodes"]}
+    fields = tie_fields(payload)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
-        ["id", "source", "target", "source_label", "target_label", *(f for f, _ in TIE_FIELDS)]
+        ["id", "source", "target", "source_label", "target_label", *(f for f, _ in fields)]
     )
     for tie in payload["ties"]:
-        row = tie_row(tie)
+        row = tie_row(tie, fields)
         writer.writerow(
             [
-                tie["id"],
+                _cell(tie["id"], "int"),
                 tie["source"],
                 tie["target"],
                 _cell(labels.get(tie["source"]), "string"),
                 _cell(labels.get(tie["target"]), "string"),
-                *(_cell(row[field], kind) for field, kind in TIE_FIELDS),
+                *(_cell(row[field], kind) for field, kind in fields),
             ]
         )
     return out.getvalue()
@@ -259,8 +287,10 @@ def export(payload: dict[str, Any], fmt: str, name: str = "") -> bytes:
     raise ValueError(f"Unknown export format “{fmt}”; use one of {', '.join(EXPORT_FORMATS)}.")
 
 
-def filename(slug: str, fmt: str) -> str:
-    """The download name: riverton-network.gexf, riverton-network-nodes.csv…"""
+def filename(slug: str, fmt: str, view: str = "recorded") -> str:
+    """The download name: riverton-network.gexf, riverton-network-nodes.csv…; a surveyed view's
+    names its view key: riverton-network-surveyed-12.gexf."""
     suffix = EXPORT_FORMATS[fmt][1]
     joiner = "-" if "." in suffix else "."
-    return f"{slug}-network{joiner}{suffix}"
+    named = "" if view == "recorded" else "-" + view.replace(":", "-")
+    return f"{slug}-network{named}{joiner}{suffix}"

@@ -6,14 +6,23 @@ from django.db import models
 
 from cityweave.workspaces.models import Workspace
 
+#: The view key of the office's own ties (see services.NetworkView).
+RECORDED = "recorded"
+
 
 class NetworkSnapshot(models.Model):
-    """The engine's last finished result for one workspace, current while the network's
+    """The engine's last finished result for one workspace and one view of its network
+    ("recorded", "surveyed:<wave id>" or "both:<wave id>"), current while that view's
     fingerprint is `version`, with the map's layout for the same stakeholders and ties; and the
     background analysis last asked for (`requested_version`), so each change is queued once."""
 
-    workspace = models.OneToOneField(
-        Workspace, on_delete=models.CASCADE, related_name="network_snapshot"
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="network_snapshots"
+    )
+    view = models.CharField(
+        max_length=40,
+        default=RECORDED,
+        help_text='Which ties: "recorded", "surveyed:<wave id>" or "both:<wave id>".',
     )
     version = models.CharField(
         max_length=64, help_text="Fingerprint of the stakeholders and ties this was computed from."
@@ -36,7 +45,12 @@ class NetworkSnapshot(models.Model):
         max_length=64, blank=True, help_text="The id of the queued task (django-tasks result id)."
     )
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "view"], name="one_snapshot_per_view")
+        ]
+
     def __str__(self) -> str:
         if self.computed_at is None:
-            return f"Network of {self.workspace}, not analysed yet"
-        return f"Network of {self.workspace} at {self.computed_at:%Y-%m-%d %H:%M}"
+            return f"Network of {self.workspace} ({self.view}), not analysed yet"
+        return f"Network of {self.workspace} ({self.view}) at {self.computed_at:%Y-%m-%d %H:%M}"

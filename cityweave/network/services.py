@@ -27,6 +27,27 @@ a request.
 
 Past EXACT_LIMIT stakeholders, betweenness and closeness are estimated from a seeded sample of
 sources (the engine's `fast` mode, with its standard errors in `network["sampling"]`).
+
+Views (`NetworkView`): the network "as recorded" (the office's own ties, above: the default),
+"as surveyed" in one wave (the ties its submitted roster answers report, from
+`surveys.surveyed.surveyed_ties`) or "both". Each view has its own snapshot, keyed "recorded",
+"surveyed:<wave id>" or "both:<wave id>", analysed in the background like the recorded one.
+
+- Surveyed stakeholders: the wave's roster (live), plus every live stakeholder a submitted roster
+  answer names at either end; density and the other measures of "as surveyed" are over these.
+  "Both" has every live stakeholder, as "as recorded" does.
+- Surveyed tie weight: a pair reported by one end or both becomes one undirected edge, weighing
+  the mean of every trust rating (reliability, support of mission, openness to discussion, 1–4)
+  given across both directions of the pair, rounded half up to a whole number; a pair with no
+  trust rating weighs UNRATED_TIE_WEIGHT. Unanswered ratings are left out, never zero. A pair
+  reported by both ends is `reciprocal`; one reported by one end only is drawn from the reporter.
+- "Both": every recorded tie, plus an edge for each surveyed pair with no recorded tie. A recorded
+  tie of a pair the wave surveyed is marked surveyed too and takes the surveyed weight when the
+  wave gave the pair trust ratings (measured trust wins over the office's judgement), else keeps
+  its own.
+- Fingerprint of a surveyed view: the recorded one's stakeholder and tie parts, plus, for the
+  wave: its survey ties' count and highest id, the count, id sum and rating sums of those in
+  submitted responses, the "no relationship" count, and the roster's size and id sum.
 """
 
 from __future__ import annotations
@@ -38,7 +59,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Q, Sum
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -46,9 +68,12 @@ from django_tasks_db.models import DBTaskResult
 from cityweave.analytics import analyze
 from cityweave.engagement.health import COLD, COOLING, HEALTHY, workspace_statuses
 from cityweave.network.layout import layout_digest, layout_positions
-from cityweave.network.models import NetworkSnapshot
+from cityweave.network.models import RECORDED, NetworkSnapshot
 from cityweave.network.reading import ROLE_MEANINGS, reading_points
 from cityweave.stakeholders.models import Stakeholder, Tie, sector_choices
+from cityweave.surveys.instruments import RATING_ITEMS, TRUST_ITEMS, VALUE_ITEMS, Collaboration
+from cityweave.surveys.models import SurveyTie, Wave
+from cityweave.surveys.surveyed import surveyed_ties, surveyed_waves
 from cityweave.workspaces.derived import ProcessMemo, derived
 from cityweave.workspaces.models import Membership, Workspace
 
@@ -65,6 +90,200 @@ WORKER_GRACE = dt.timedelta(seconds=45)
 HEALTH_ALL, HEALTH_AT_RISK = "all", "at-risk"
 
 
+#: The views of the network: which ties it is made of (see the module docstring).
+SURVEYED, BOTH = "surveyed", "both"
+VIEWS = {RECORDED: "As recorded", SURVEYED: "As surveyed", BOTH: "Both"}
+#: Levels of collaboration, lowest first: a pair's edge shows the highest either end reported.
+COLLABORATION_ORDER = [level.value for level in Collaboration]
+
+
+@dataclass(frozen=True)
+class NetworkView:
+    """Which ties make the network: `kind` "recorded", "surveyed" or "both", and for the last
+    two the `wave` whose submitted roster answers are read."""
+
+    kind: str = RECORDED
+    wave: Wave | None = None
+
+    @property
+    def key(self) -> str:
+        """The snapshot's key: "recorded", "surveyed:<wave id>" or "both:<wave id>"."""
+        if self.kind == RECORDED or self.wave is None:
+            return RECORDED
+        return f"{self.kind}:{self.wave.pk}"
+
+    @property
+    def recorded(self) -> bool:
+        return self.key == RECORDED
+
+    def params(self) -> dict[str, str]:
+        """The query parameters that ask for this view (none for the recorded one)."""
+        if self.recorded:
+            return {}
+        assert self.wave is not None
+        return {"view": self.kind, "wave": str(self.wave.pk)}
+
+
+RECORDED_VIEW = NetworkView()
+NO_SURVEYED_WAVE = "No survey wave has submitted roster answers yet."
+
+
+def network_view(
+    workspace: Workspace, view: str | None = None, wave: str | int | None = None
+) -> NetworkView:
+    """The view a page or the API asks for: `view` "recorded" (the default, `wave` ignored),
+    "surveyed" or "both", for `wave` (an id of the workspace's live waves; by default the latest
+    wave with submitted roster answers, `surveys.surveyed.surveyed_waves`).
+
+    Raises ValidationError naming "view" (not one of VIEWS) or "wave" (not a wave of this
+    workspace, or no wave has submitted roster answers yet)."""
+    kind = view or RECORDED
+    if kind not in VIEWS:
+        raise ValidationError({"view": f"Choose one of {', '.join(VIEWS)}."})
+    if kind == RECORDED:
+        return RECORDED_VIEW
+    if wave in (None, ""):
+        chosen = surveyed_waves(workspace).select_related("survey").first()
+        if chosen is None:
+            raise ValidationError(
+                {"wave": ValidationError(NO_SURVEYED_WAVE, code="no_surveyed_wave")}
+            )
+        return NetworkView(kind, chosen)
+    try:
+        wave_id = int(wave)
+    except (TypeError, ValueError):
+        wave_id = 0
+    found = (
+        Wave.objects.filter(workspace=workspace, pk=wave_id, survey__deleted_at__isnull=True)
+        .select_related("survey")
+        .first()
+        if 0 < wave_id < 2**63
+        else None
+    )
+    if found is None:
+        raise ValidationError({"wave": "No such survey wave in this workspace."})
+    return NetworkView(kind, found)
+
+
+def view_from_key(workspace: Workspace, key: str) -> NetworkView | None:
+    """The view a snapshot key names; None when its wave is gone (trashed, or its survey)."""
+    if key == RECORDED:
+        return RECORDED_VIEW
+    kind, _, wave_id = key.partition(":")
+    if kind not in (SURVEYED, BOTH) or not wave_id.isdigit():
+        return None
+    wave = Wave.objects.filter(
+        workspace=workspace, pk=int(wave_id), survey__deleted_at__isnull=True
+    ).first()
+    return NetworkView(kind, wave) if wave is not None else None
+
+
+def rounded(mean: float) -> int:
+    """A mean rating rounded half up to a whole number (2.5 -> 3): path lengths stay exact."""
+    return int(mean + 0.5)
+
+
+def surveyed_edges(wave: Wave) -> list[dict[str, Any]]:
+    """The wave's surveyed network as undirected edges, one per pair of stakeholders reported by
+    either end, ordered by (source, target): {"source", "target" (the reporter first when only
+    one end reported), "reciprocal" (both ends reported), "directed" (one end only), "reports"
+    (answers naming the pair), "collaboration" (the highest level reported), "survey_trust" and
+    "survey_value" (the mean of the 1–4 ratings given across both directions, 2 decimals, None
+    without any), "trust_ratings" (how many), "weight" (see the module docstring)}."""
+    pairs: dict[tuple[int, int], dict[str, Any]] = {}
+    for tie in surveyed_ties(wave):
+        pair = (min(tie.source, tie.target), max(tie.source, tie.target))
+        edge = pairs.setdefault(
+            pair,
+            {"reporters": [], "reports": 0, "trust": [], "value": [], "collaboration": ""},
+        )
+        edge["reports"] += 1
+        if tie.source not in edge["reporters"]:
+            edge["reporters"].append(tie.source)
+        edge["trust"].extend(r for item in TRUST_ITEMS if (r := tie.ratings[item]) is not None)
+        edge["value"].extend(r for item in VALUE_ITEMS if (r := tie.ratings[item]) is not None)
+        if tie.collaboration and (
+            not edge["collaboration"]
+            or COLLABORATION_ORDER.index(tie.collaboration)
+            > COLLABORATION_ORDER.index(edge["collaboration"])
+        ):
+            edge["collaboration"] = tie.collaboration
+    edges = []
+    for (low, high), edge in sorted(pairs.items()):
+        reciprocal = len(edge["reporters"]) > 1
+        source = low if reciprocal else edge["reporters"][0]
+        trust = sum(edge["trust"]) / len(edge["trust"]) if edge["trust"] else None
+        value = sum(edge["value"]) / len(edge["value"]) if edge["value"] else None
+        edges.append(
+            {
+                "source": source,
+                "target": high if source == low else low,
+                "reciprocal": reciprocal,
+                "directed": not reciprocal,
+                "reports": edge["reports"],
+                "collaboration": edge["collaboration"],
+                "survey_trust": round(trust, 2) if trust is not None else None,
+                "survey_value": round(value, 2) if value is not None else None,
+                "trust_ratings": len(edge["trust"]),
+                "weight": rounded(trust) if trust is not None else UNRATED_TIE_WEIGHT,
+            }
+        )
+    return edges
+
+
+def surveyed_stakeholder_ids(wave: Wave, edges: list[dict[str, Any]]) -> set[int]:
+    """The stakeholders of the surveyed network: the wave's live roster and every end of an edge."""
+    roster = wave.roster.filter(deleted_at__isnull=True).values_list("pk", flat=True)
+    return {*roster, *(e["source"] for e in edges), *(e["target"] for e in edges)}
+
+
+def _surveyed_tie(edge: dict[str, Any]) -> dict[str, Any]:
+    """A surveyed pair with no recorded tie, in the shape of `live_ties`' rows."""
+    return {
+        "id": None,
+        "origin": SURVEYED,
+        "status": Tie.Status.ACTIVE.value,
+        "health": None,
+        "kind": "",
+        "trust": None,
+        "owner_id": None,
+        "owner_name": None,
+        **edge,
+    }
+
+
+def view_ties(
+    workspace: Workspace, view: NetworkView, health: str | None = HEALTH_ALL
+) -> list[dict[str, Any]]:
+    """The view's ties in the shape of `live_ties`' rows, each with its `origin`: "recorded",
+    "surveyed" (a surveyed pair without a recorded tie: `id` None) or "both" (a recorded tie of
+    a surveyed pair, with the survey's fields), surveyed ones with the fields of
+    `surveyed_edges`. The recorded view's rows are `live_ties`' unchanged."""
+    if view.recorded:
+        return live_ties(workspace, health)
+    assert view.wave is not None
+    edges = surveyed_edges(view.wave)
+    if view.kind == SURVEYED:
+        return [_surveyed_tie(edge) for edge in edges]
+    by_pair = {(min(e["source"], e["target"]), max(e["source"], e["target"])): e for e in edges}
+    ties = []
+    matched = set()
+    for tie in live_ties(workspace, health):
+        pair = (min(tie["source"], tie["target"]), max(tie["source"], tie["target"]))
+        edge = by_pair.get(pair)
+        if edge is None:
+            ties.append({**tie, "origin": RECORDED})
+            continue
+        matched.add(pair)
+        survey = {key: value for key, value in edge.items() if key not in ("source", "target")}
+        survey["directed"] = tie["directed"]
+        if not edge["trust_ratings"]:
+            survey["weight"] = tie["weight"]
+        ties.append({**tie, **survey, "origin": BOTH})
+    ties.extend(_surveyed_tie(e) for pair, e in by_pair.items() if pair not in matched)
+    return ties
+
+
 @dataclass(frozen=True)
 class NetworkData:
     """A workspace's stakeholders (engine nodes) and ties, with what the map shows of each tie."""
@@ -78,14 +297,23 @@ class NetworkData:
         return [(tie["source"], tie["target"], tie["weight"]) for tie in self.ties]
 
 
-def workspace_network(member: Membership) -> NetworkData:
-    """The live stakeholders and live, non-ended ties of the member's workspace."""
-    return _network(member.workspace, dict(sector_choices(member.workspace)))
+def workspace_network(member: Membership, view: NetworkView = RECORDED_VIEW) -> NetworkData:
+    """The stakeholders and ties of the member's workspace in `view` (by default its live
+    stakeholders and live, non-ended ties)."""
+    return _network(member.workspace, dict(sector_choices(member.workspace)), view=view)
 
 
 def _network(
-    workspace: Workspace, sectors: dict[str, str], health: str | None = HEALTH_ALL
+    workspace: Workspace,
+    sectors: dict[str, str],
+    health: str | None = HEALTH_ALL,
+    view: NetworkView = RECORDED_VIEW,
 ) -> NetworkData:
+    ties = view_ties(workspace, view, health)
+    stakeholders = Stakeholder.objects.filter(workspace=workspace)
+    if view.kind == SURVEYED:
+        assert view.wave is not None
+        stakeholders = stakeholders.filter(pk__in=surveyed_stakeholder_ids(view.wave, ties))
     nodes = [
         {
             "id": pk,
@@ -95,13 +323,11 @@ def _network(
             "is_internal": is_internal,
             "influence": influence,
         }
-        for pk, name, sector, kind, is_internal, influence in Stakeholder.objects.filter(
-            workspace=workspace
-        )
-        .order_by("name", "pk")
-        .values_list("pk", "name", "sector", "kind", "is_internal", "influence")
+        for pk, name, sector, kind, is_internal, influence in stakeholders.order_by(
+            "name", "pk"
+        ).values_list("pk", "name", "sector", "kind", "is_internal", "influence")
     ]
-    return NetworkData(nodes=nodes, ties=live_ties(workspace, health), sectors=sectors)
+    return NetworkData(nodes=nodes, ties=ties, sectors=sectors)
 
 
 def live_ties(workspace: Workspace, health: str | None = HEALTH_ALL) -> list[dict[str, Any]]:
@@ -145,8 +371,11 @@ def live_ties(workspace: Workspace, health: str | None = HEALTH_ALL) -> list[dic
     ]
 
 
-def network_fingerprint(workspace: Workspace, sectors: dict[str, str] | None = None) -> str:
-    """A digest that changes whenever the workspace's stakeholders, ties or sector list change."""
+def network_fingerprint(
+    workspace: Workspace, sectors: dict[str, str] | None = None, view: NetworkView = RECORDED_VIEW
+) -> str:
+    """A digest that changes whenever the workspace's stakeholders, ties or sector list change,
+    and for a surveyed view whenever the wave's submitted survey ties or roster change."""
     if sectors is None:
         sectors = dict(sector_choices(workspace))
     # Labels too: the broker sentences stored with the result name sectors by label.
@@ -161,7 +390,30 @@ def network_fingerprint(workspace: Workspace, sectors: dict[str, str] | None = N
             deleted=Max("deleted_at"),
         )
         parts.extend(str(row[key]) for key in ("rows", "live", "live_ids", "updated", "deleted"))
+    if not view.recorded:
+        parts.extend(_wave_parts(view))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _wave_parts(view: NetworkView) -> list[str]:
+    """What the surveyed view's fingerprint reads of its wave: two aggregate queries."""
+    submitted = Q(response__submitted_on__isnull=False)
+    row = SurveyTie.objects.filter(wave=view.wave).aggregate(
+        rows=Count("pk"),
+        top=Max("pk"),
+        submitted=Count("pk", filter=submitted),
+        submitted_ids=Sum("pk", filter=submitted),
+        none=Count("pk", filter=submitted & Q(collaboration=Collaboration.NONE)),
+        **{item: Sum(F(item), filter=submitted) for item in RATING_ITEMS},
+    )
+    assert view.wave is not None
+    roster = view.wave.roster.aggregate(size=Count("pk"), ids=Sum("pk"))
+    return [
+        view.key,
+        *(str(value) for value in row.values()),
+        str(roster["size"]),
+        str(roster["ids"]),
+    ]
 
 
 @dataclass(frozen=True)
@@ -213,27 +465,30 @@ TASK_STATES = {"READY": "waiting", "RUNNING": "running", "FAILED": "failed"}
 
 
 def current_snapshot(
-    workspace: Workspace, sectors: dict[str, str] | None = None
+    workspace: Workspace, sectors: dict[str, str] | None = None, view: NetworkView = RECORDED_VIEW
 ) -> tuple[NetworkSnapshot, AnalysisState]:
-    """The workspace's last finished analysis and how current it is; queues a new analysis when
-    the network has changed since (once per change, again after REQUEUE_AFTER if the one queued
-    has failed or its worker was lost)."""
+    """The workspace's last finished analysis of `view` and how current it is; queues a new
+    analysis when the network has changed since (once per change, again after REQUEUE_AFTER if
+    the one queued has failed or its worker was lost)."""
     if sectors is None:
         sectors = dict(sector_choices(workspace))
-    # Two aggregate queries over every stakeholder and tie, kept until the workspace changes.
+    # Two aggregate queries over every stakeholder and tie (two more over a surveyed view's
+    # wave), kept until the workspace changes.
+    name: tuple[Any, ...] = ("network-fingerprint", tuple(sorted(sectors.items())))
+    if not view.recorded:
+        name = (*name, view.key)
     version = derived(
-        workspace,
-        ("network-fingerprint", tuple(sorted(sectors.items()))),
-        timezone.now(),
-        lambda: network_fingerprint(workspace, sectors),
+        workspace, name, timezone.now(), lambda: network_fingerprint(workspace, sectors, view)
     )
     # The big columns (the result, the layout) stay in the database until asked for.
-    snapshots = NetworkSnapshot.objects.filter(workspace=workspace).defer("result", "layout")
+    snapshots = NetworkSnapshot.objects.filter(workspace=workspace, view=view.key).defer(
+        "result", "layout"
+    )
     snapshot = snapshots.first()
     if snapshot is None:
-        NetworkSnapshot.objects.get_or_create(workspace=workspace)
+        NetworkSnapshot.objects.get_or_create(workspace=workspace, view=view.key)
         snapshot = snapshots.get()
-    if snapshot.version != version and request_analysis(workspace, version):
+    if snapshot.version != version and request_analysis(workspace, version, view):
         # An immediate task backend (tests, or a deliberate set-up) has finished it already.
         snapshot = snapshots.get()
     stale = snapshot.version != version
@@ -258,41 +513,45 @@ def _task_state(snapshot: NetworkSnapshot) -> tuple[str | None, dt.datetime | No
     return state, since
 
 
-def request_analysis(workspace: Workspace, version: str | None = None) -> bool:
-    """Queue the background analysis of `workspace` for the network fingerprint `version` (the
-    current one when None), unless it is queued already and not older than REQUEUE_AFTER; True
-    when this call queued it."""
+def request_analysis(
+    workspace: Workspace, version: str | None = None, view: NetworkView = RECORDED_VIEW
+) -> bool:
+    """Queue the background analysis of `workspace` in `view` for the network fingerprint
+    `version` (the current one when None), unless it is queued already and not older than
+    REQUEUE_AFTER; True when this call queued it."""
     from cityweave.network.tasks import refresh_analysis
 
     if version is None:
-        version = network_fingerprint(workspace)
+        version = network_fingerprint(workspace, view=view)
     now = timezone.now()
-    NetworkSnapshot.objects.get_or_create(workspace=workspace)
+    NetworkSnapshot.objects.get_or_create(workspace=workspace, view=view.key)
     # One UPDATE claims the request, so concurrent pages queue it once.
     claimed = (
-        NetworkSnapshot.objects.filter(workspace=workspace)
+        NetworkSnapshot.objects.filter(workspace=workspace, view=view.key)
         .exclude(version=version)
         .exclude(requested_version=version, requested_at__gt=now - REQUEUE_AFTER)
         .update(requested_version=version, requested_at=now, requested_task="")
     )
     if claimed:
-        queued = refresh_analysis.enqueue(workspace.pk)
-        NetworkSnapshot.objects.filter(workspace=workspace, requested_at=now).update(
+        # The recorded view's task keeps its one argument, as queued before views existed.
+        args = (workspace.pk,) if view.recorded else (workspace.pk, view.key)
+        queued = refresh_analysis.enqueue(*args)
+        NetworkSnapshot.objects.filter(workspace=workspace, view=view.key, requested_at=now).update(
             requested_task=str(queued.id)[:64]
         )
     return bool(claimed)
 
 
-def refresh_snapshot(workspace: Workspace) -> str:
-    """Compute and store the analysis and map layout if the network changed: the background
-    task's work. Returns "current" when there was nothing to do, else "computed"."""
+def refresh_snapshot(workspace: Workspace, view: NetworkView = RECORDED_VIEW) -> str:
+    """Compute and store the analysis and map layout of `view` if its network changed: the
+    background task's work. Returns "current" when there was nothing to do, else "computed"."""
     sectors = dict(sector_choices(workspace))
     # The fingerprint first: a change while computing leaves the result stale, to be redone.
-    version = network_fingerprint(workspace, sectors)
-    snapshot, _ = NetworkSnapshot.objects.get_or_create(workspace=workspace)
+    version = network_fingerprint(workspace, sectors, view)
+    snapshot, _ = NetworkSnapshot.objects.get_or_create(workspace=workspace, view=view.key)
     if snapshot.version == version and snapshot.computed_at is not None:
         return "current"
-    data = _network(workspace, sectors, health=None)
+    data = _network(workspace, sectors, health=None, view=view)
     result = _analyse(data)
     # By id, not by name: renaming a stakeholder must not move the map around.
     node_ids = sorted(node["id"] for node in data.nodes)
@@ -337,7 +596,7 @@ def stored_result(snapshot: NetworkSnapshot) -> dict[str, Any]:
     return result  # type: ignore[no-any-return]
 
 
-def network_report(member: Membership) -> dict[str, Any]:
+def network_report(member: Membership, view: NetworkView = RECORDED_VIEW) -> dict[str, Any]:
     """The last finished analysis of the workspace, and how current it is.
 
     {"network": {...metrics, "group_labels"}, "nodes": [{id (stakeholder id), label, sector,
@@ -350,7 +609,7 @@ def network_report(member: Membership) -> dict[str, Any]:
     """
     workspace = member.workspace
     sectors = dict(sector_choices(workspace))
-    snapshot, state = current_snapshot(workspace, sectors)
+    snapshot, state = current_snapshot(workspace, sectors, view)
     return _decorate(snapshot, state, workspace, sectors)
 
 
@@ -435,16 +694,18 @@ def _decorate(
     }
 
 
-def network_payload(member: Membership) -> dict[str, Any]:
+def network_payload(member: Membership, view: NetworkView = RECORDED_VIEW) -> dict[str, Any]:
     """What the JSON export gives (and the API, as `network_payload_json`): metrics, nodes, ties
     and insights of the last finished analysis, with its time and whether it is stale; ties are
-    the live ones between the stakeholders that analysis saw, with their health now."""
-    report = network_report(member)
+    the live ones between the stakeholders that analysis saw, with their health now. A surveyed
+    view's payload also names the view (`view`, `wave`) and its ties carry the survey's fields."""
+    report = network_report(member, view)
     known = {node["id"] for node in report["nodes"]}
     return {
+        **_view_fields(view),
         "network": report["network"],
         "nodes": report["nodes"],
-        "ties": _payload_ties(member.workspace, known),
+        "ties": _payload_ties(member.workspace, known, view),
         "insights": {
             "structural_holes": report["structural_holes"],
             "brokers": report["brokers"],
@@ -455,12 +716,12 @@ def network_payload(member: Membership) -> dict[str, Any]:
     }
 
 
-def network_payload_json(member: Membership) -> str:
+def network_payload_json(member: Membership, view: NetworkView = RECORDED_VIEW) -> str:
     """`network_payload` as JSON text: the parts that come from the stored analysis are encoded
     once per process and analysis; only the ties (whose health moves with time) each request."""
     workspace = member.workspace
     sectors = dict(sector_choices(workspace))
-    snapshot, state = current_snapshot(workspace, sectors)
+    snapshot, state = current_snapshot(workspace, sectors, view)
 
     def encode() -> dict[str, Any]:
         report = _decorate(snapshot, state, workspace, sectors)
@@ -482,10 +743,11 @@ def network_payload_json(member: Membership) -> str:
         workspace,
         key,
         timezone.now(),
-        lambda: compact_json(_payload_ties(workspace, parts["known"])),
+        lambda: compact_json(_payload_ties(workspace, parts["known"], view)),
     )
+    head = "".join(f"{compact_json(k)}:{compact_json(v)}," for k, v in _view_fields(view).items())
     return (
-        f'{{"network":{parts["network"]},"nodes":{parts["nodes"]},"ties":{ties},'
+        f'{{{head}"network":{parts["network"]},"nodes":{parts["nodes"]},"ties":{ties},'
         f'"insights":{parts["insights"]},"computed_at":{compact_json(_iso(state.computed_at))},'
         f'"stale":{compact_json(state.stale)},"status":{compact_json(state.status)}}}'
     )
@@ -501,28 +763,73 @@ def _iso(moment: dt.datetime | None) -> str | None:
     return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
-def _payload_ties(workspace: Workspace, known: Collection[int]) -> list[dict[str, Any]]:
-    """The live ties between stakeholders in `known`, as the API gives them."""
+def _view_fields(view: NetworkView) -> dict[str, Any]:
+    """What a surveyed view's payload says of itself: its kind and its wave (none for recorded)."""
+    if view.recorded:
+        return {}
+    assert view.wave is not None
+    return {
+        "view": view.kind,
+        "wave": {
+            "id": view.wave.pk,
+            "name": view.wave.name,
+            "survey": view.wave.survey.title,
+            "closes_on": view.wave.closes_on.isoformat(),
+        },
+    }
+
+
+#: What a surveyed view's ties carry besides a recorded tie's fields.
+SURVEY_TIE_FIELDS = (
+    "origin",
+    "reciprocal",
+    "reports",
+    "collaboration",
+    "survey_trust",
+    "survey_value",
+    "trust_ratings",
+)
+
+
+def _payload_ties(
+    workspace: Workspace, known: Collection[int], view: NetworkView = RECORDED_VIEW
+) -> list[dict[str, Any]]:
+    """The view's ties between stakeholders in `known`, as the API gives them."""
+    if not view.recorded:
+        return [
+            {
+                **_payload_tie(tie),
+                **{field: tie.get(field) for field in SURVEY_TIE_FIELDS},
+            }
+            for tie in view_ties(workspace, view)
+            if tie["source"] in known and tie["target"] in known
+        ]
     return [
-        {
-            "id": tie["id"],
-            "source": tie["source"],
-            "target": tie["target"],
-            "kind": tie["kind"],
-            "status": tie["status"],
-            "health": tie["health"],
-            "directed": tie["directed"],
-            "trust": tie["trust"],
-            "weight": tie["weight"],
-            "owner": tie["owner_id"],
-            "owner_name": tie["owner_name"],
-        }
+        _payload_tie(tie)
         for tie in live_ties(workspace)
         if tie["source"] in known and tie["target"] in known
     ]
 
 
-def map_network(member: Membership, limit: int | None) -> dict[str, Any]:
+def _payload_tie(tie: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": tie["id"],
+        "source": tie["source"],
+        "target": tie["target"],
+        "kind": tie["kind"],
+        "status": tie["status"],
+        "health": tie["health"],
+        "directed": tie["directed"],
+        "trust": tie["trust"],
+        "weight": tie["weight"],
+        "owner": tie["owner_id"],
+        "owner_name": tie["owner_name"],
+    }
+
+
+def map_network(
+    member: Membership, limit: int | None, view: NetworkView = RECORDED_VIEW
+) -> dict[str, Any]:
     """What the map draws: the last finished analysis's stakeholders (the `limit` best connected,
     by degree, or all for None) and the live ties between them, with their health when cooling
     or cold. {"key" (naming the analysis, the limit and the sectors, for memos of the nodes),
@@ -530,7 +837,7 @@ def map_network(member: Membership, limit: int | None) -> dict[str, Any]:
     "ties" (a function giving them), "total", "sectors", "computed_at", "stale"}"""
     workspace = member.workspace
     sectors = dict(sector_choices(workspace))
-    snapshot, state = current_snapshot(workspace, sectors)
+    snapshot, state = current_snapshot(workspace, sectors, view)
     result = stored_result(snapshot)
 
     def chosen() -> tuple[int, ...]:
@@ -555,7 +862,7 @@ def map_network(member: Membership, limit: int | None) -> dict[str, Any]:
         wanted = set(shown)
         return [
             tie
-            for tie in live_ties(workspace, HEALTH_AT_RISK)
+            for tie in view_ties(workspace, view, HEALTH_AT_RISK)
             if tie["source"] in wanted and tie["target"] in wanted
         ]
 

@@ -9,19 +9,24 @@ from django.db.models.signals import post_delete, post_save
 from django_tasks import task
 
 from cityweave.network import services
+from cityweave.network.models import RECORDED
 from cityweave.stakeholders.models import Sector, Stakeholder, Tie
 from cityweave.workspaces.models import Workspace
 from cityweave.workspaces.signals import records_changed
 
 
 @task()
-def refresh_analysis(workspace_id: int) -> str:
-    """Analyse a workspace's network and lay out its map, unless nothing changed since the last
-    time; "current", "computed", or "gone" for a workspace deleted meanwhile."""
+def refresh_analysis(workspace_id: int, view: str = RECORDED) -> str:
+    """Analyse a workspace's network in `view` (a snapshot key: "recorded", "surveyed:<wave id>"
+    or "both:<wave id>") and lay out its map, unless nothing changed since the last time;
+    "current", "computed", or "gone" for a workspace or wave deleted meanwhile."""
     workspace = Workspace.objects.filter(pk=workspace_id).first()
     if workspace is None:
         return "gone"
-    return services.refresh_snapshot(workspace)
+    chosen = services.view_from_key(workspace, view)
+    if chosen is None:
+        return "gone"
+    return services.refresh_snapshot(workspace, chosen)
 
 
 def _queue_after_commit(workspace_id: int) -> None:

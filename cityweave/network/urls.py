@@ -8,4 +8,6 @@ network_patterns = [
     path("", views.NetworkMapView.as_view(), name="map"),
     path("map-data/", views.NetworkMapDataView.as_view(), name="map-data"),
     path("status/", views.NetworkStatusView.as_view(), name="status"),
+    path("ties/<int:pk>/fill/", views.TieFillView.as_view(), name="tie-fill"),
+    path("fill-from-wave/", views.WaveFillView.as_view(), name="wave-fill"),
 ]

@@ -6,8 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -16,6 +18,9 @@ from django.views.decorators.gzip import gzip_page
 
 from cityweave.network import services
 from cityweave.stakeholders.models import Tie, sector_choices
+from cityweave.stakeholders.services import get_tie
+from cityweave.surveys import tie_fill
+from cityweave.surveys.surveyed import surveyed_waves
 from cityweave.vocabulary import SectorChoice
 from cityweave.web.mixins import WorkspaceView
 from cityweave.workspaces.derived import derived
@@ -82,11 +87,88 @@ def limit_param(limit: int | None) -> str:
     return "all" if limit is None else str(limit)
 
 
+class ViewProblem(Exception):
+    """The view asked for cannot be shown: `response` says why (400 naming the field)."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def chosen_view(
+    request: HttpRequest, view: WorkspaceView, *, json: bool = False
+) -> services.NetworkView:
+    """The view of the network `?view=` and `?wave=` ask for (services.network_view): 404 for a
+    wave not of this workspace; ViewProblem (400 naming the field) for an unknown view, or a
+    surveyed view before any wave has submitted roster answers."""
+    try:
+        return services.network_view(
+            view.workspace, request.GET.get("view"), request.GET.get("wave")
+        )
+    except ValidationError as error:
+        problems = error.message_dict
+        if "wave" in problems and request.GET.get("wave"):
+            raise Http404("No such survey wave in this workspace.") from error
+        if json:
+            detail = [{"field": f, "msg": m} for f, msgs in problems.items() for m in msgs]
+            raise ViewProblem(JsonResponse({"detail": detail}, status=400)) from error
+        raise ViewProblem(
+            render(
+                request,
+                "network/map.html",
+                {
+                    "view_problem": problems,
+                    "switch": _switch_context(view.workspace, None, request.GET.get("view")),
+                },
+                status=400,
+            )
+        ) from error
+
+
+def _switch_context(
+    workspace: Any, chosen: services.NetworkView | None, asked: str | None = None
+) -> dict[str, Any]:
+    """The view switch: the views, the chosen one, and (surveyed views only, so the recorded
+    page costs no query more) the waves to pick from."""
+    kind = chosen.kind if chosen is not None else (asked if asked in services.VIEWS else "")
+    waves: list[dict[str, Any]] = []
+    if chosen is not None and not chosen.recorded:
+        assert chosen.wave is not None
+        found = list(surveyed_waves(workspace).select_related("survey"))
+        if chosen.wave.pk not in {wave.pk for wave in found}:
+            found.insert(0, chosen.wave)
+        waves = [
+            {
+                "id": wave.pk,
+                "label": f"{wave.name} ({wave.survey.title})",
+                "selected": wave.pk == chosen.wave.pk,
+            }
+            for wave in found
+        ]
+    return {
+        "views": list(services.VIEWS.items()),
+        "kind": kind,
+        "waves": waves,
+        "wave": chosen.wave if chosen is not None else None,
+        "params": urlencode(chosen.params()) if chosen is not None else "",
+    }
+
+
+def _with_params(url: str, view: services.NetworkView, joiner: str = "?") -> str:
+    """`url` asking for `view` (unchanged for the recorded view)."""
+    return f"{url}{joiner}{urlencode(view.params())}" if not view.recorded else url
+
+
 class NetworkMapView(WorkspaceView):
-    """The map (drawn by network.js from map-data) and the network's insights."""
+    """The map (drawn by network.js from map-data) and the network's insights, in the view the
+    switch chose: as recorded (the default), as surveyed in a wave, or both."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        report = services.network_report(self.member)
+        try:
+            view = chosen_view(request, self)
+        except ViewProblem as problem:
+            return problem.response
+        report = services.network_report(self.member, view)
         network = report["network"]
         labels = network.get("group_labels") or {}
         limit = map_limit(request)
@@ -94,7 +176,9 @@ class NetworkMapView(WorkspaceView):
         context = {
             "network": network,
             "has_nodes": bool(network.get("nodes")),
-            "analysis": _analysis_context(self.workspace.slug, report),
+            "analysis": _analysis_context(self.workspace.slug, report, view),
+            "switch": _switch_context(self.workspace, view),
+            "view": view,
             "palette": sector_palette(sector_choices(self.workspace)),
             "size_metrics": SIZE_METRICS,
             "tie_statuses": TIE_STATUSES,
@@ -108,10 +192,15 @@ class NetworkMapView(WorkspaceView):
             "community_holes": report["structural_holes"].get("between_communities", []),
             "brokers": _with_urls(self.workspace.slug, report.get("brokers") or []),
             "export_formats": EXPORT_FORMATS,
-            "api_url": reverse("api:network", args=[self.workspace.slug]),
+            "api_url": _with_params(reverse("api:network", args=[self.workspace.slug]), view),
             "export_url": reverse("api:network_export", args=[self.workspace.slug]),
-            "map_src": f"{reverse('network:map-data', args=[self.workspace.slug])}"
-            f"?limit={limit_param(limit)}",
+            "export_params": "".join(f"&{k}={v}" for k, v in view.params().items()),
+            "map_src": _with_params(
+                f"{reverse('network:map-data', args=[self.workspace.slug])}"
+                f"?limit={limit_param(limit)}",
+                view,
+                "&",
+            ),
             "map_total": total,
             "map_shown": total if limit is None else min(limit, total),
             # Asking for as many as there are, or more, is asking for them all.
@@ -123,7 +212,9 @@ class NetworkMapView(WorkspaceView):
         return render(request, "network/map.html", context)
 
 
-def _analysis_context(slug: str, report: dict[str, Any]) -> dict[str, Any]:
+def _analysis_context(
+    slug: str, report: dict[str, Any], view: services.NetworkView = services.RECORDED_VIEW
+) -> dict[str, Any]:
     """What the page says about the analysis: its time, whether a newer one is coming, and the
     URL the page polls until it lands."""
     return {
@@ -132,9 +223,19 @@ def _analysis_context(slug: str, report: dict[str, Any]) -> dict[str, Any]:
         "waiting_for_worker": report["waiting_for_worker"],
         "task": report.get("task"),
         "retry_at": report.get("retry_at"),
+        "subject": _subject(view),
         "poll_url": f"{reverse('network:status', args=[slug])}?"
-        + urlencode({"since": report.get("computed_at") or ""}),
+        + urlencode({"since": report.get("computed_at") or "", **view.params()}),
     }
+
+
+def _subject(view: services.NetworkView) -> str:
+    """What the analysis is of, in words: "the network as surveyed in Spring 2027"…"""
+    if view.wave is None or view.recorded:
+        return "the network"
+    if view.kind == services.SURVEYED:
+        return f"the network as surveyed in {view.wave.name}"
+    return f"the network as recorded and as surveyed in {view.wave.name}"
 
 
 class NetworkStatusView(WorkspaceView):
@@ -142,7 +243,11 @@ class NetworkStatusView(WorkspaceView):
     than `since` has landed, it asks htmx to reload the page (HX-Refresh)."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        _, state = services.current_snapshot(self.workspace)
+        try:
+            view = chosen_view(request, self, json=True)
+        except ViewProblem as problem:
+            return problem.response
+        _, state = services.current_snapshot(self.workspace, view=view)
         since = request.GET.get("since", "")
         landed = state.computed_at is not None and state.computed_at.isoformat() != since
         if landed:
@@ -153,7 +258,7 @@ class NetworkStatusView(WorkspaceView):
         return render(
             request,
             "network/_analysis_state.html",
-            {"analysis": _analysis_context(self.workspace.slug, report)},
+            {"analysis": _analysis_context(self.workspace.slug, report, view)},
         )
 
 
@@ -214,7 +319,11 @@ class NetworkMapDataView(WorkspaceView):
     """
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        shown = services.map_network(self.member, map_limit(request))
+        try:
+            view = chosen_view(request, self, json=True)
+        except ViewProblem as problem:
+            return problem.response
+        shown = services.map_network(self.member, map_limit(request), view)
         nodes = services.MEMO.get(("map-nodes", *shown["key"]), lambda: _map_nodes(shown))
         # The nodes are encoded once per analysis; the ties, whose health moves, are kept for
         # the minute until the workspace changes.
@@ -234,7 +343,11 @@ def _map_ties(shown: dict[str, Any]) -> str:
     """The map's ties as JSON text."""
     return services.compact_json(
         [
-            {**{field: tie.get(field) for field in TIE_FIELDS}, "owner_id": tie.get("owner_id")}
+            {
+                **{field: tie.get(field) for field in TIE_FIELDS},
+                "owner_id": tie.get("owner_id"),
+                **{field: tie[field] for field in MAP_SURVEY_FIELDS if field in tie},
+            }
             for tie in shown["ties"]()
         ]
     )
@@ -277,3 +390,77 @@ NODE_FIELDS = (
     "brokerage",
 )
 TIE_FIELDS = ("id", "source", "target", "weight", "status", "health", "directed")
+#: What the map draws of a surveyed view's ties (recorded ties have none of these).
+MAP_SURVEY_FIELDS = ("origin", "reciprocal", "survey_trust", "survey_value", "collaboration")
+
+
+class TieFillView(WorkspaceView):
+    """Fill one of the office's ties' trust and value from the latest survey wave that rated
+    its pair (or `?wave=`): the page shows what it would set and the wave; posting saves it."""
+
+    writes = True
+
+    def fill(self, request: HttpRequest, pk: int) -> tie_fill.TieFill | None:
+        tie = get_tie(self.member, pk)
+        asked = request.POST.get("wave") or request.GET.get("wave")
+        wave = None
+        if asked:
+            try:
+                wave = tie_fill.get_wave(self.member, asked)
+            except ValidationError as error:
+                raise Http404("No such survey wave in this workspace.") from error
+        self.tie = tie
+        return tie_fill.proposed_fill(self.member, tie, wave)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        fill = self.fill(request, pk)
+        return render(request, "network/tie_fill.html", {"tie": self.tie, "fill": fill})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        fill = self.fill(request, pk)
+        if fill is None:
+            return render(
+                request, "network/tie_fill.html", {"tie": self.tie, "fill": None}, status=422
+            )
+        tie_fill.fill_tie(self.member, self.tie, fill.wave)
+        messages.success(
+            request, f"Filled the tie’s trust and value from the survey wave “{fill.wave.name}”."
+        )
+        return redirect(self.tie.get_absolute_url())
+
+
+class WaveFillView(WorkspaceView):
+    """Fill the trust and value of every office tie a wave rated (`?wave=`, by default the
+    latest wave with submitted roster answers): the page lists what it would set; posting
+    saves them all."""
+
+    writes = True
+
+    def wave(self, request: HttpRequest) -> Any:
+        asked = request.POST.get("wave") or request.GET.get("wave")
+        if not asked:
+            return surveyed_waves(self.workspace).select_related("survey").first()
+        try:
+            return tie_fill.get_wave(self.member, asked)
+        except ValidationError as error:
+            raise Http404("No such survey wave in this workspace.") from error
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        wave = self.wave(request)
+        fills = tie_fill.wave_fills(self.member, wave) if wave is not None else []
+        return render(request, "network/wave_fill.html", {"wave": wave, "fills": fills})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        wave = self.wave(request)
+        if wave is None:
+            return render(
+                request, "network/wave_fill.html", {"wave": None, "fills": []}, status=422
+            )
+        fills = tie_fill.fill_ties_from_wave(self.member, wave)
+        count = len(fills)
+        messages.success(
+            request,
+            f"Filled the trust and value of {count} tie{'s' if count != 1 else ''} from the "
+            f"survey wave “{wave.name}”.",
+        )
+        return redirect(reverse("ties:list", args=[self.workspace.slug]))

@@ -25,7 +25,7 @@ from cityweave.engagement.health import COLD, workspace_statuses
 from cityweave.engagement.models import Commitment
 from cityweave.engagement.services import workspace_today, workspace_zone
 from cityweave.goals.models import Goal
-from cityweave.network.models import NetworkSnapshot
+from cityweave.network.models import RECORDED, NetworkSnapshot
 from cityweave.network.services import stored_result
 from cityweave.reminders.models import DigestFrequency, DigestPreference, DigestRound, Notification
 from cityweave.stakeholders.models import Tie
@@ -223,7 +223,9 @@ def _cold_ties(
 def _pagerank(workspace: Workspace) -> dict[int, float]:
     """Each stakeholder's PageRank in the last finished analysis ({} before the first)."""
     snapshot = (
-        NetworkSnapshot.objects.filter(workspace=workspace, computed_at__isnull=False)
+        NetworkSnapshot.objects.filter(
+            workspace=workspace, view=RECORDED, computed_at__isnull=False
+        )
         .defer("result", "layout")
         .first()
     )

@@ -41,6 +41,7 @@ from cityweave.stakeholders.forms import (
 )
 from cityweave.stakeholders.merging import MergePlan, merge_stakeholders, plan_merge
 from cityweave.stakeholders.models import Stakeholder, Tie, label_sectors, sector_choices
+from cityweave.surveys.tie_fill import proposed_fill
 from cityweave.web.listing import Listing, render_list
 from cityweave.web.mixins import LookupView, TrashView, WorkspaceView, apply_validation_error
 from cityweave.workspaces.models import listed
@@ -373,6 +374,8 @@ class TieDetailView(WorkspaceView):
             "no_health_reason": "" if health else _no_health_reason(tie),
             "interactions": tie_interactions(self.member, tie)[:20],
             "contact_names": " together with ".join(s.name for s in ends),
+            # The latest survey wave's trust and value for the pair, offered to fill the tie.
+            "survey_fill": proposed_fill(self.member, tie),
         }
         return render(request, "stakeholders/ties/detail.html", context)
 

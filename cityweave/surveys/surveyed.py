@@ -66,12 +66,14 @@ def surveyed_ties(wave: Wave) -> list[SurveyedTie]:
 
 def surveyed_waves(workspace: Workspace) -> QuerySet[Wave]:
     """The workspace's live waves of live surveys that have at least one submitted roster
-    answer, latest first (by closing day): the waves the map can show "as surveyed"."""
+    answer between live stakeholders, latest first (by closing day): the waves the map can show "as surveyed"."""
     return (
         Wave.objects.filter(
             workspace=workspace,
             survey__deleted_at__isnull=True,
             survey_ties__response__submitted_on__isnull=False,
+            survey_ties__source__deleted_at__isnull=True,
+            survey_ties__target__deleted_at__isnull=True,
         )
         .annotate(reported=Count("survey_ties", distinct=True))
         .order_by("-closes_on", "-pk")

@@ -34,6 +34,8 @@ from cityweave.engagement.services import (
 from cityweave.goals.models import Goal
 from cityweave.stakeholders.models import Tie
 from cityweave.stakeholders.services import active_ties, sectors_in_use, stakeholder_count
+from cityweave.surveys.results import trust_panel
+from cityweave.surveys.scoring import FORMULAS
 from cityweave.web.mixins import WorkspaceView
 from cityweave.workspaces.models import Membership, Workspace, listed
 
@@ -163,6 +165,8 @@ def dashboard_data(member: Membership, now: dt.datetime) -> dict[str, Any]:
         "goals": goals,
         "goal_count": goals_qs.count() if len(goals) == PANEL_ROWS else len(goals),
         "recent": list(recent),
+        "trust": trust_panel(workspace),
+        "trust_formula": FORMULAS["network_trust"],
     }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -28,7 +29,10 @@ from cityweave.goals.models import Goal, GoalProgress
 from cityweave.reminders.services import unsubscribe_token
 from cityweave.stakeholders.models import Stakeholder, Tie
 from cityweave.stakeholders.services import add_sector
-from cityweave.surveys.testing import make_respondent, make_survey, make_wave
+from cityweave.surveys import answering
+from cityweave.surveys.models import Wave, new_token
+from cityweave.surveys.public_views import THANKS_SALT
+from cityweave.surveys.testing import make_respondent, make_response, make_survey, make_wave
 from cityweave.workspaces.models import Membership
 from cityweave.workspaces.services import move_to_trash
 from tests.browser.helpers import log_in as log_in_as
@@ -86,6 +90,12 @@ NOT_PAGES = {
     "surveys:wave-emails": "POST-only: queues a wave's invitations or reminders",
     "surveys:open-link": "POST-only: creates or revokes a wave's open link",
     "surveys:links-csv": "a CSV download of a wave's personal links",
+    # Survey results: the downloads of a wave.
+    **{
+        f"surveys:results-{what}-{fmt}": f"a {fmt.upper()} download of a wave's {what}"
+        for what in ("answers", "partner-answers", "scores")
+        for fmt in ("csv", "xlsx")
+    },
 }
 #: URL prefixes that are not the product's pages: the JSON API and Django's own admin.
 NOT_PAGE_PREFIXES = ("/api/", "/admin/")
@@ -139,6 +149,17 @@ def city() -> dict[str, Any]:
     sector = add_sector(owner, "arts-council", "Arts council")
     trashed = Stakeholder.objects.filter(workspace=workspace, deleted_at=None).order_by("-pk")[0]
     trash_entry = move_to_trash(owner, trashed)
+    # Network (surveyed ties): a partner survey wave whose submitted answer rates the first tie's
+    # pair, so the fill pages (network:tie-fill takes a tie, network:wave-fill the latest wave)
+    # and the surveyed network show something.
+    tie = records["ties"]
+    wave = make_wave(make_survey(owner), "Spring", roster=[tie.source, tie.target])
+    make_response(
+        wave,
+        make_respondent(wave, tie.source),
+        ties={tie.target: {"reliability": 3, "mission": 4, "power": 2}},
+    )
+    records["network"] = tie
     token, _ = issue_token(owner.user.email, "Laptop")
     records["imports"] = new_job(
         workspace, owner, "Connections.csv", LINKEDIN.read_bytes(), sector="business"
@@ -154,6 +175,35 @@ def city() -> dict[str, Any]:
     in_wave = {"survey_id": survey.pk, "pk": survey_wave.pk}
     of_respondent = {"survey_id": survey.pk, "wave_id": survey_wave.pk, "pk": respondent.pk}
     user = owner.user
+    # Surveys, the respondent's side: a partner's personal link, a wave's open link, an
+    # anonymous draft's resume link, and the thank-you page after submitting.
+    organisations = list(
+        Stakeholder.objects.filter(workspace=workspace, deleted_at=None, kind="organisation")[:8]
+    )
+    partner_wave = make_wave(make_survey(owner, "partner"), roster=organisations)
+    partner_link = make_respondent(partner_wave, organisations[0])
+    answering.save(
+        answering.response_for_token(partner_link.token), {"partners": [organisations[1].pk]}
+    )
+    community_wave = make_wave(make_survey(owner, "community"), open_link_token=new_token())
+    draft = answering.response_for_open_link(community_wave.open_link_token, "192.0.2.10")
+    answering.save(draft, {})
+    # Survey results: the demo partner survey's second wave (compared with the first).
+    scored_wave = Wave.objects.filter(workspace=workspace, survey__kind="partner").order_by(
+        "opens_on"
+    )[1]
+    wave_kwargs = {"survey_pk": scored_wave.survey_id, "pk": scored_wave.pk}
+    results_kwargs: dict[str, dict[str, int]] = dict.fromkeys(
+        (
+            "results",
+            "results-scores",
+            "results-questions",
+            "results-open-answers",
+            "results-changes",
+        ),
+        wave_kwargs,
+    )
+    results_kwargs["results-trends"] = {"survey_pk": scored_wave.survey_id}
     return {
         "workspace": workspace,
         "records": records,
@@ -181,6 +231,12 @@ def city() -> dict[str, Any]:
             "respondents-add": {"survey_id": survey.pk, "wave_id": survey_wave.pk},
             "respondent-edit": of_respondent,
             "respondent-delete": of_respondent,
+            # Surveys, the respondent's side
+            "answer-personal": {"token": partner_link.token},
+            "answer-open": {"token": community_wave.open_link_token},
+            "answer-resume": {"secret": draft.resume_secret},
+            "answer-thanks": {"signed": signing.dumps(partner_wave.pk, salt=THANKS_SALT)},
+            **results_kwargs,
         },
     }
 

@@ -10,6 +10,7 @@
   const panel = document.getElementById("node-panel");
   const controls = document.getElementById("map-controls");
   const HEALTH_COLOURS = { cooling: "#c27c00", cold: "#b42318" };
+  const SURVEYED_COLOUR = "#6a3d9a";
   const SIZE_RANGE = [10, 46];
   // How far (CSS pixels) beside a node a finger's tap still picks it.
   const TOUCH_SLOP = 14;
@@ -87,6 +88,11 @@
       { selector: 'edge[status = "ended"]', style: { display: "none" } },
       { selector: 'edge[health = "cooling"]', style: { "line-color": HEALTH_COLOURS.cooling, "target-arrow-color": HEALTH_COLOURS.cooling, opacity: 0.9 } },
       { selector: 'edge[health = "cold"]', style: { "line-color": HEALTH_COLOURS.cold, "target-arrow-color": HEALTH_COLOURS.cold, opacity: 0.9 } },
+      // Surveyed ties (the "as surveyed" and "both" views): purple, solid when both ends reported
+      // the tie (reciprocal), dashed with an arrow from the reporter when one end did.
+      { selector: "edge[origin]", style: { "line-color": SURVEYED_COLOUR, "target-arrow-color": SURVEYED_COLOUR, opacity: 0.85 } },
+      { selector: 'edge[origin = "recorded"]', style: { "line-color": "#8a96a3", "target-arrow-color": "#8a96a3", opacity: 0.7 } },
+      { selector: 'edge[origin = "surveyed"][!reciprocal], edge[origin = "both"][!reciprocal]', style: { "line-style": "dashed", "curve-style": "straight" } },
       { selector: ".hidden", style: { display: "none" } },
       { selector: ".faded", style: { opacity: 0.12, "text-opacity": 0 } },
       {
@@ -106,7 +112,12 @@
     }));
     const edges = data.ties.map((t) => ({
       group: "edges",
-      data: Object.assign({}, t, { id: "t" + t.id, source: String(t.source), target: String(t.target) }),
+      // A surveyed pair with no recorded tie has no id: its ends name it.
+      data: Object.assign({}, t, {
+        id: t.id === null || t.id === undefined ? `s${t.source}-${t.target}` : "t" + t.id,
+        source: String(t.source),
+        target: String(t.target),
+      }),
     }));
     return nodes.concat(edges);
   }

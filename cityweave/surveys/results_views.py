@@ -1,0 +1,417 @@
+"""Survey results pages: a wave's overview, partner scores with the trust × value quadrant,
+per-question charts, open answers, wave over wave, trends across waves, and the downloads.
+
+Any member reads them (viewers too); nobody else (404). Charts are server-drawn SVG, each with
+its numbers in a table or a text twin. Every mean and percentage states its formula beside it.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.urls import reverse
+
+from cityweave.engagement.services import workspace_today
+from cityweave.surveys import exports, results, scoring
+from cityweave.surveys.instruments import QuestionKind
+from cityweave.surveys.models import Survey
+from cityweave.web.exports import Column, write_csv, write_xlsx
+from cityweave.web.mixins import WorkspaceView
+
+#: The partner table's sorts: the key in the address → the row's field.
+SCORE_SORTS = {
+    "name": "name",
+    "trust": "trust",
+    "value": "value",
+    "raters": "raters",
+    "in": "in_degree",
+    "out": "out_degree",
+}
+
+
+def has_roster(asked: Sequence[Any]) -> bool:
+    """Whether the survey asks the roster question (so has trust, value and a network)."""
+    return any(q.kind == QuestionKind.ROSTER for q in asked)
+
+
+class ResultsView(WorkspaceView):
+    """A results page of one wave: loads the wave, its survey's waves and questions."""
+
+    template_name = ""
+    tab = ""
+
+    def setup_wave(self, survey_pk: int, pk: int) -> None:
+        self.wave = results.get_wave(self.member, survey_pk, pk)
+        self.survey: Survey = self.wave.survey
+        self.waves = results.survey_waves(self.survey)
+        self.asked = results.questions(self.survey)
+
+    def base_context(self) -> dict[str, Any]:
+        slug, survey, wave = self.workspace.slug, self.survey, self.wave
+        args = [slug, survey.pk, wave.pk]
+        return {
+            "section": "surveys",
+            "survey": survey,
+            "wave": wave,
+            "waves": self.waves,
+            "tab": self.tab,
+            "roster": has_roster(self.asked),
+            "status": wave.status_on(workspace_today(self.workspace)),
+            "tabs_args": args,
+            "api_base": f"/api/v1/workspaces/{slug}/surveys/{survey.pk}/waves/{wave.pk}",
+            "formulas": scoring.FORMULAS,
+            "map_url": reverse("network:map", args=[slug]) + f"?view=surveyed&wave={wave.pk}",
+        }
+
+    def get(self, request: HttpRequest, survey_pk: int, pk: int) -> HttpResponseBase:
+        self.setup_wave(survey_pk, pk)
+        context = self.base_context()
+        context.update(self.page_context(request))
+        return render(request, self.template_name, context)
+
+    def page_context(self, request: HttpRequest) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    """One partner's line in the scores table and its dot on the quadrant."""
+
+    number: int
+    stakeholder: int
+    name: str
+    score: scoring.PartnerScore
+    in_degree: int
+    out_degree: int
+    x: float = 0
+    y: float = 0
+
+    @property
+    def trust(self) -> float:
+        return self.score.trust.score if self.score.trust.score is not None else -1
+
+    @property
+    def value(self) -> float:
+        return self.score.value.score if self.score.value.score is not None else -1
+
+    @property
+    def raters(self) -> int:
+        return min(self.score.trust.raters, self.score.value.raters)
+
+
+def partner_rows(scored: scoring.WaveScores) -> list[PartnerRow]:
+    """The rated partners by name, numbered, with their degrees (one query, for the names)."""
+    partners = scored.partners
+    names = results.names(partners)
+    structure = scored.structure
+    ordered = sorted(partners, key=lambda pk: (names.get(pk, "").casefold(), pk))
+    return [
+        PartnerRow(
+            number=index,
+            stakeholder=pk,
+            name=names.get(pk, "?"),
+            score=partners[pk],
+            in_degree=structure.in_degree.get(pk, 0),
+            out_degree=structure.out_degree.get(pk, 0),
+        )
+        for index, pk in enumerate(ordered, start=1)
+    ]
+
+
+class WaveResultsView(ResultsView):
+    """A wave's results at a glance: responses, network trust and value, the network's shape."""
+
+    template_name = "surveys/results/overview.html"
+    tab = "overview"
+
+    def page_context(self, request: HttpRequest) -> dict[str, Any]:
+        context: dict[str, Any] = {"counts": results.response_counts(self.wave)}
+        ratings = [q for q in self.asked if q.kind == QuestionKind.SCALE and not q.per_partner]
+        context["ratings"] = results.distributions(self.wave, ratings)
+        if has_roster(self.asked):
+            scored = scoring.scored(self.wave)
+            context["scored"] = scored
+            context["flagged"] = sum(1 for s in scored.partners.values() if s.flagged)
+        return context
+
+
+# The quadrant's frame in SVG units: value (1–4) across, trust (1–4) up.
+QUADRANT = {"width": 420, "height": 384, "left": 40, "right": 404, "top": 14, "bottom": 336}
+
+
+def _across(value: float) -> float:
+    """A value score (1–4) as a distance across the quadrant."""
+    q = QUADRANT
+    return round(q["left"] + (value - 1) / 3 * (q["right"] - q["left"]), 1)
+
+
+def _up(trust: float) -> float:
+    """A trust score (1–4) as a height on the quadrant (SVG counts down from the top)."""
+    q = QUADRANT
+    return round(q["bottom"] - (trust - 1) / 3 * (q["bottom"] - q["top"]), 1)
+
+
+def quadrant(rows: list[PartnerRow], network: scoring.NetworkScores) -> dict[str, Any]:
+    """The trust × value scatter: a dot per partner with both scores, the network's mean
+    lines, and the axis ticks, in SVG units."""
+    q = QUADRANT
+    dots = [
+        replace(row, x=_across(row.score.value.score), y=_up(row.score.trust.score))
+        for row in rows
+        if row.score.trust.score is not None and row.score.value.score is not None
+    ]
+    ticks = [{"label": point, "x": _across(point), "y": _up(point)} for point in (1, 2, 3, 4)]
+    mean_x = _across(network.value) if network.value is not None else None
+    mean_y = _up(network.trust) if network.trust is not None else None
+    return {
+        **q,
+        "plot_width": q["right"] - q["left"],
+        "plot_height": q["bottom"] - q["top"],
+        "dots": dots,
+        "ticks": ticks,
+        "mean_x": mean_x,
+        "mean_y": mean_y,
+    }
+
+
+class ScoresView(ResultsView):
+    """Each rated partner's trust and value, sortable, low-rater rows flagged; the quadrant."""
+
+    template_name = "surveys/results/scores.html"
+    tab = "scores"
+
+    def page_context(self, request: HttpRequest) -> dict[str, Any]:
+        scored = scoring.scored(self.wave)
+        rows = partner_rows(scored)
+        sort = request.GET.get("sort", "name")
+        key = sort.lstrip("-")
+        if key not in SCORE_SORTS:
+            sort, key = "name", "name"
+        field = SCORE_SORTS[key]
+        rows_sorted = sorted(
+            rows,
+            key=lambda r: (
+                getattr(r, field).casefold() if field == "name" else getattr(r, field),
+                r.number,
+            ),
+            reverse=sort.startswith("-"),
+        )
+        return {
+            "scored": scored,
+            "rows": rows_sorted,
+            "quadrant": quadrant(rows, scored.network),
+            "sort": sort,
+            "querystring_without_sort": "",
+            "sort_descending_first": {"trust", "value", "raters", "in", "out"},
+        }
+
+
+# A bar chart's frame: each bar under its label, so that a phone shows it at full size.
+BARS = {"width": 400, "bar_right": 330, "row": 46}
+
+
+def bar_chart(distribution: results.Distribution) -> dict[str, Any]:
+    """Bars of a question's distribution, in SVG units (longest bar = the most answers)."""
+    most = distribution.most or 1
+    span = BARS["bar_right"]
+    bars = [
+        {
+            "label": label,
+            "count": count,
+            "y": index * BARS["row"],
+            "width": round(count / most * span, 1),
+            "share": round(count / distribution.answered * 100) if distribution.answered else 0,
+        }
+        for index, (label, count) in enumerate(distribution.bars)
+    ]
+    height = max(len(bars), 1) * BARS["row"]
+    return {**BARS, "bars": bars, "height": height}
+
+
+class QuestionsView(ResultsView):
+    """Each question's answers as a bar chart, with counts, shares and means."""
+
+    template_name = "surveys/results/questions.html"
+    tab = "questions"
+
+    def page_context(self, request: HttpRequest) -> dict[str, Any]:
+        charts = [
+            {"distribution": d, "chart": bar_chart(d)}
+            for d in results.distributions(self.wave, self.asked)
+        ]
+        return {"charts": charts, "counts": results.response_counts(self.wave)}
+
+
+class OpenAnswersView(ResultsView):
+    """The text answers, searchable; htmx swaps the list as one types."""
+
+    template_name = "surveys/results/open_answers.html"
+    tab = "open"
+
+    def page_context(self, request: HttpRequest) -> dict[str, Any]:
+        search = request.GET.get("q", "")[:200]
+        found, matched = results.open_answers(self.wave, self.asked, search)
+        return {"answers": found, "matched": matched, "q": search}
+
+    def get(self, request: HttpRequest, survey_pk: int, pk: int) -> HttpResponseBase:
+        if request.headers.get("HX-Request"):
+            self.setup_wave(survey_pk, pk)
+            context = self.base_context()
+            context.update(self.page_context(request))
+            return render(request, "surveys/results/_open_answers.html", context)
+        return super().get(request, survey_pk, pk)
+
+
+class ChangesView(ResultsView):
+    """Wave over wave: ties new and lost, partners whose trust and value rose or fell."""
+
+    template_name = "surveys/results/changes.html"
+    tab = "changes"
+
+    def page_context(self, request: HttpRequest) -> dict[str, Any]:
+        earlier = [w for w in self.waves if (w.opens_on, w.pk) < (self.wave.opens_on, self.wave.pk)]
+        since = results.previous_wave(self.wave, self.waves)
+        wanted = request.GET.get("since", "")
+        chosen = next((w for w in earlier if str(w.pk) == wanted), None)
+        if chosen is not None:
+            since = chosen
+        context: dict[str, Any] = {"earlier": earlier, "since": since}
+        if since is None or not has_roster(self.asked):
+            return context
+        changes = scoring.changes_between(since, self.wave)
+        ids = {end for pair in (*changes.new, *changes.lost) for end in pair}
+        ids |= {p.stakeholder for p in changes.partners}
+        names = results.names(ids)
+        changed = [p for p in changes.partners if p.trust_change or p.value_change]
+        context.update(
+            {
+                "changes": changes,
+                "names": names,
+                "new": [(names.get(a, "?"), names.get(b, "?")) for a, b in changes.new],
+                "lost": [(names.get(a, "?"), names.get(b, "?")) for a, b in changes.lost],
+                "partners": sorted(
+                    (PartnerChange(names.get(p.stakeholder, "?"), p) for p in changes.partners),
+                    key=lambda row: (-abs(row.change.trust_change or 0), row.name),
+                ),
+                "ties_before": len(changes.kept) + len(changes.lost),
+                "ties_after": len(changes.kept) + len(changes.new),
+                "network_change": {
+                    "trust": _difference(changes.network_before.trust, changes.network_after.trust),
+                    "value": _difference(changes.network_before.value, changes.network_after.value),
+                },
+                "risers": sum(1 for p in changed if (p.trust_change or 0) > 0),
+                "fallers": sum(1 for p in changed if (p.trust_change or 0) < 0),
+            }
+        )
+        return context
+
+
+def _difference(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else after - before
+
+
+@dataclass(frozen=True)
+class PartnerChange:
+    """A partner's name and its scores in both waves."""
+
+    name: str
+    change: scoring.ScoreChange
+
+
+# A trend chart's frame.
+LINE = {"width": 400, "height": 230, "left": 40, "right": 392, "top": 20, "bottom": 186}
+
+
+def line_chart(trend: results.Trend) -> dict[str, Any]:
+    """A trend's points in SVG units: waves evenly across, the scale's range up."""
+    count = len(trend.points)
+    # The first and last waves sit in from the frame, clear of the scale's labels.
+    inset = 36
+    span = LINE["right"] - LINE["left"] - 2 * inset
+    points = []
+    for index, point in enumerate(trend.points):
+        x = LINE["left"] + inset + (span * index / (count - 1) if count > 1 else span / 2)
+        y = None
+        if point.value is not None:
+            share = (point.value - trend.low) / (trend.high - trend.low)
+            y = round(LINE["bottom"] - share * (LINE["bottom"] - LINE["top"]), 1)
+        points.append({"x": round(x, 1), "y": y, "point": point})
+    drawn = [p for p in points if p["y"] is not None]
+    step = 1 if trend.high - trend.low <= 10 else (trend.high - trend.low) / 4
+    levels = [trend.low + step * i for i in range(int((trend.high - trend.low) / step) + 1)]
+    grid = [
+        {
+            "label": f"{level:g}",
+            "y": round(
+                LINE["bottom"]
+                - (level - trend.low) / (trend.high - trend.low) * (LINE["bottom"] - LINE["top"]),
+                1,
+            ),
+        }
+        for level in levels
+    ]
+    return {
+        **LINE,
+        "points": points,
+        "polyline": " ".join(f"{p['x']},{p['y']}" for p in drawn),
+        "grid": grid,
+    }
+
+
+class TrendsView(WorkspaceView):
+    """A survey's figures across its waves, as line charts with a table twin."""
+
+    def get(self, request: HttpRequest, survey_pk: int) -> HttpResponse:
+        survey = results.get_survey(self.member, survey_pk)
+        waves = results.survey_waves(survey)
+        asked = results.questions(survey)
+        trends = results.survey_trends(waves, asked)
+        latest = waves[-1] if waves else None
+        return render(
+            request,
+            "surveys/results/trends.html",
+            {
+                "section": "surveys",
+                "survey": survey,
+                "waves": waves,
+                "wave": latest,
+                "tab": "trends",
+                "roster": has_roster(asked),
+                "tabs_args": [self.workspace.slug, survey.pk, latest.pk] if latest else None,
+                "charts": [{"trend": t, "chart": line_chart(t)} for t in trends],
+            },
+        )
+
+
+class WaveDownloadView(ResultsView):
+    """A wave's answers or scores as CSV or XLSX (`as_view(what=…, format=…)`)."""
+
+    what = "answers"
+    format = "csv"
+
+    def get(self, request: HttpRequest, survey_pk: int, pk: int) -> HttpResponseBase:
+        self.setup_wave(survey_pk, pk)
+        columns: Sequence[Column]
+        rows: Any
+        if self.what == "answers":
+            columns = exports.answer_columns(self.survey, self.asked)
+            rows = exports.response_rows(self.wave)
+            title = "Answers"
+        elif self.what == "partner-answers":
+            columns = exports.partner_answer_columns(self.survey, self.asked)
+            rows = results.survey_ties(self.wave).iterator(chunk_size=500)
+            title = "Partner answers"
+        else:
+            columns = exports.score_columns()
+            rows = partner_rows(scoring.scored(self.wave))
+            title = "Scores"
+        zone = zoneinfo.ZoneInfo(self.workspace.timezone)
+        filename = f"{self.workspace.slug}-survey-{self.survey.pk}-wave-{self.wave.pk}-{self.what}"
+        if self.format == "xlsx":
+            return write_xlsx(f"{filename}.xlsx", title, columns, rows, zone)
+        return write_csv(f"{filename}.csv", columns, rows, zone)

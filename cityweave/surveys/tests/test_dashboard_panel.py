@@ -1,0 +1,80 @@
+"""The dashboard's partner trust and value card: the latest surveyed wave, the wave before it,
+and the partners whose trust fell most, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cityweave.surveys.testing import make_respondent, make_response, make_survey, make_wave
+from cityweave.testing import make_stakeholder
+
+DASHBOARD = "/w/riverton/"
+
+
+def _trust(value: int) -> dict[str, int]:
+    return {"reliability": value, "mission": value, "openness": value}
+
+
+@pytest.fixture
+def two_waves(alice_member):
+    riverton = alice_member.workspace
+    bank, clinic, school = (make_stakeholder(riverton, n) for n in ("Bank", "Clinic", "School"))
+    survey = make_survey(alice_member)
+    today = dt.date.today()
+    spring = make_wave(
+        survey, "Spring 2025", opens_on=today - dt.timedelta(days=400),
+        closes_on=today - dt.timedelta(days=370), roster=[bank, clinic, school],
+    )  # fmt: skip
+    autumn = make_wave(survey, "Spring 2026", roster=[bank, clinic, school])
+    make_response(
+        spring, make_respondent(spring, bank), ties={clinic: _trust(4), school: _trust(3)}
+    )
+    make_response(
+        autumn, make_respondent(autumn, bank), ties={clinic: _trust(2), school: _trust(3)}
+    )
+    make_response(autumn, make_respondent(autumn, school), ties={clinic: {"power": 4}})
+    return {"clinic": clinic, "spring": spring, "autumn": autumn}
+
+
+def test_the_card_shows_the_latest_waves_trust_and_who_fell(alice_client, two_waves):
+    response = alice_client.get(DASHBOARD)
+    trust = response.context["trust"]
+    assert trust.wave == two_waves["autumn"] and trust.before == two_waves["spring"]
+    # Clinic 2 and School 3 now; Clinic 4 and School 3 before: the means over partners.
+    assert trust.scores.trust == pytest.approx(2.5)
+    assert trust.scores_before.trust == pytest.approx(3.5)
+    assert trust.falls == [(two_waves["clinic"].pk, "Clinic", 4.0, 2.0)]
+    page = response.content.decode()
+    assert "Trust fell most since Spring 2025" in page and "4.00 → 2.00" in page
+
+
+def test_without_a_survey_the_card_invites_one(alice_client, riverton):
+    response = alice_client.get(DASHBOARD)
+    assert response.context["trust"] is None
+    assert "No partner survey has been answered yet" in response.content.decode()
+
+
+def test_a_viewer_sees_the_card_too(bob_client, two_waves):
+    assert bob_client.get(DASHBOARD).context["trust"].wave == two_waves["autumn"]
+
+
+def test_the_card_costs_the_same_queries_for_more_responses(alice_client, alice_member, two_waves):
+    def queries() -> int:
+        alice_client.get(DASHBOARD)  # warm what the dashboard keeps between requests
+        with CaptureQueriesContext(connection) as captured:
+            alice_client.get(DASHBOARD)
+        return len(captured)
+
+    few = queries()
+    assert few > 10  # the page was measured
+    riverton = alice_member.workspace
+    wave = two_waves["autumn"]
+    for n in range(20):
+        org = make_stakeholder(riverton, f"Partner {n}")
+        wave.roster.add(org)
+        make_response(wave, make_respondent(wave, org), ties={two_waves["clinic"]: _trust(3)})
+    assert queries() == few
