@@ -301,7 +301,7 @@ def test_the_open_link_is_made_and_revoked_for_anonymous_surveys_only(
     park_wave = make_wave(park)
     made = alice_api.post(f"{BASE}/{park.pk}/waves/{park_wave.pk}/open-link").json()
     park_wave.refresh_from_db()
-    assert made["open_link"].endswith(f"/s/{park_wave.open_link_token}/")
+    assert made["open_link"].endswith(f"/s/open/{park_wave.open_link_token}/")
     revoked = alice_api.delete(f"{BASE}/{park.pk}/waves/{park_wave.pk}/open-link").json()
     assert revoked["open_link"] == ""
 

@@ -459,7 +459,7 @@ def test_the_open_link_is_only_for_anonymous_surveys(alice_client, alice_member,
     park_wave.refresh_from_db()
     assert park_wave.open_link_token
     page = alice_client.get(url("wave", park.pk, park_wave.pk)).content.decode()
-    assert f"/s/{park_wave.open_link_token}/" in page
+    assert f"/s/open/{park_wave.open_link_token}/" in page
     alice_client.post(url("open-link", park.pk, park_wave.pk), {"action": "revoke"})
     park_wave.refresh_from_db()
     assert park_wave.open_link_token == ""
@@ -541,3 +541,12 @@ def test_the_survey_page_and_links_page_do_not_grow_with_rows(
     for page, count in zip(pages, counts, strict=True):
         with django_assert_max_num_queries(count):
             assert alice_client.get(page).status_code == 200
+
+
+def test_the_survey_and_wave_pages_lead_to_the_results(alice_client, survey, wave):
+    results = reverse("surveys:results", args=["riverton", survey.pk, wave.pk])
+    assert results in alice_client.get(url("detail", survey.pk)).content.decode()
+    assert results in alice_client.get(url("wave", survey.pk, wave.pk)).content.decode()
+    make_wave(survey, "Autumn 2027")
+    trends = reverse("surveys:results-trends", args=["riverton", survey.pk])
+    assert trends in alice_client.get(url("detail", survey.pk)).content.decode()
