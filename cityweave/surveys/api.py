@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
 from django.db import transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, Q, prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
@@ -77,11 +77,13 @@ class SurveyOut(Schema):
 
     @staticmethod
     def resolve_question_count(obj: Survey) -> int:
-        return getattr(obj, "question_count", None) or obj.questions.count()
+        counted = getattr(obj, "question_count", None)
+        return counted if counted is not None else obj.questions.count()
 
     @staticmethod
     def resolve_wave_count(obj: Survey) -> int:
-        return getattr(obj, "wave_count", None) or obj.waves.count()
+        counted = getattr(obj, "wave_count", None)
+        return counted if counted is not None else obj.waves.count()
 
 
 class QuestionIn(Schema):
@@ -293,7 +295,15 @@ class EmailsOut(Schema):
 def list_surveys(request: HttpRequest, slug: str) -> Any:
     """The workspace's surveys by title; paginated with `limit` and `offset`."""
     member = api_member(request, slug)
-    return services.surveys(member).order_by("title", "pk")
+    live = {"questions__deleted_at__isnull": True}
+    return (
+        services.surveys(member)
+        .annotate(
+            question_count=Count("questions", filter=Q(**live), distinct=True),
+            wave_count=Count("waves", filter=Q(waves__deleted_at__isnull=True), distinct=True),
+        )
+        .order_by("title", "pk")
+    )
 
 
 @router.post("/{slug}/surveys", response={201: SurveyOut}, tags=TAGS, url_name="surveys_create")

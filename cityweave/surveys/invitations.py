@@ -21,13 +21,13 @@ from cityweave.surveys.models import Respondent, Wave
 logger = logging.getLogger("cityweave.surveys")
 
 
-def answer_url(token: str) -> str:
-    """The full address a respondent answers at: CITYWEAVE_URL + /s/<token>/ (route
-    `answer:respond`), for a personal token or a wave's open-link token."""
+def answer_url(token: str, route: str = "answer:answer-personal") -> str:
+    """The full address a link answers at: CITYWEAVE_URL + the route's path for `token`
+    (/s/<token>/ for a personal link, /s/open/<token>/ for a wave's open link)."""
     try:
-        path = reverse("answer:respond", args=[token])
+        path = reverse(route, args=[token])
     except NoReverseMatch:  # the respondent's pages are not mounted (a partial install)
-        path = f"/s/{token}/"
+        path = f"/s/{'open/' if route.endswith('open') else ''}{token}/"
     return settings.CITYWEAVE_URL.rstrip("/") + path
 
 
@@ -38,7 +38,7 @@ def personal_link(respondent: Respondent) -> str:
 
 def open_link(wave: Wave) -> str:
     """The wave's open link (anonymous surveys), or "" when it has none."""
-    return answer_url(wave.open_link_token) if wave.open_link_token else ""
+    return answer_url(wave.open_link_token, "answer:answer-open") if wave.open_link_token else ""
 
 
 LINK_COLUMNS = ("respondent", "answers for", "email", "link", "invited", "responded")

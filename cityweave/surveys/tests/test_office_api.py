@@ -301,7 +301,7 @@ def test_the_open_link_is_made_and_revoked_for_anonymous_surveys_only(
     park_wave = make_wave(park)
     made = alice_api.post(f"{BASE}/{park.pk}/waves/{park_wave.pk}/open-link").json()
     park_wave.refresh_from_db()
-    assert made["open_link"].endswith(f"/s/{park_wave.open_link_token}/")
+    assert made["open_link"].endswith(f"/s/open/{park_wave.open_link_token}/")
     revoked = alice_api.delete(f"{BASE}/{park.pk}/waves/{park_wave.pk}/open-link").json()
     assert revoked["open_link"] == ""
 
@@ -319,3 +319,32 @@ def test_the_respondent_list_of_an_anonymous_survey_says_only_who_answered(
         "id", "stakeholder", "represents", "name", "label", "email", "link",
         "invited_at", "reminded_at", "responded",
     }  # fmt: skip
+
+
+def test_the_lists_do_not_grow_with_rows(alice_api, alice_member, survey, wave, riverton):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lists = [
+        BASE,
+        f"{BASE}/{survey.pk}/questions",
+        f"{BASE}/{survey.pk}/waves",
+        f"{BASE}/{survey.pk}/waves/{wave.pk}/respondents",
+    ]
+    make_respondent(wave, label="Clinic, by phone")
+    counts = []
+    for path in lists:
+        with CaptureQueriesContext(connection) as few:
+            alice_api.get(path)
+        counts.append(len(few))
+    for n in range(4):
+        make_survey(alice_member, "community", title=f"Park {n}")
+        make_wave(survey, f"Wave {n}")
+        make_respondent(wave, make_stakeholder(riverton, f"Org {n}", email=f"o{n}@example.org"))
+    for path, count in zip(lists, counts, strict=True):
+        with CaptureQueriesContext(connection) as more:
+            body = alice_api.get(path).json()
+        assert len(more) <= count, (path, len(more), count)
+        assert body["count"] >= 1
+    items = alice_api.get(BASE).json()["items"]
+    assert {s["title"]: s["question_count"] for s in items}["Harbour partners"] == 13

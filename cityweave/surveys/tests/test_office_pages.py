@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cityweave.engagement.services import workspace_today
@@ -159,10 +161,12 @@ def test_the_list_shows_each_survey_with_its_latest_wave_and_rate(
     assert "Harbour partners" in page and "Spring 2027" in page
     assert "25%" in page and "1 of 4 answered" in page
     assert "respondents who submitted ÷ respondents asked × 100" in page
+    with CaptureQueriesContext(connection) as few:
+        alice_client.get(url("list"))
     for n in range(5):
         extra = make_survey(alice_member, "community", title=f"Park {n}")
         make_respondent(make_wave(extra), label="x")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(len(few)):  # not one more for five more surveys
         assert alice_client.get(url("list")).status_code == 200
 
 
@@ -334,9 +338,11 @@ def test_the_wave_page_states_the_rate_with_its_formula_and_polls_while_open(
     assert "50%" in page and "1 submitted ÷ 2 asked × 100" in page
     assert 'hx-trigger="every 20s"' in page
     assert "Harbour Trust" in page and "Clinic, by phone" in page
+    with CaptureQueriesContext(connection) as few:
+        alice_client.get(url("wave", survey.pk, wave.pk))
     for n in range(10):
         make_respondent(wave, label=f"Link {n}")
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(len(few)):  # not one more for ten more respondents
         alice_client.get(url("wave", survey.pk, wave.pk))
     rate = alice_client.get(url("wave-rate", survey.pk, wave.pk), **HTMX)
     assert rate.status_code == 200 and b"1 submitted \xc3\xb7 12 asked" in rate.content
@@ -453,7 +459,7 @@ def test_the_open_link_is_only_for_anonymous_surveys(alice_client, alice_member,
     park_wave.refresh_from_db()
     assert park_wave.open_link_token
     page = alice_client.get(url("wave", park.pk, park_wave.pk)).content.decode()
-    assert f"/s/{park_wave.open_link_token}/" in page
+    assert f"/s/open/{park_wave.open_link_token}/" in page
     alice_client.post(url("open-link", park.pk, park_wave.pk), {"action": "revoke"})
     park_wave.refresh_from_db()
     assert park_wave.open_link_token == ""
@@ -517,3 +523,30 @@ def test_a_hand_out_link_of_an_anonymous_survey_answers_for_nobody(alice_client,
     assert "represents" not in form.fields
     alice_client.post(url("respondents-add", park.pk, park_wave.pk), {"label": "Library desk"})
     assert park_wave.respondents.get().represents is None
+
+
+def test_the_survey_page_and_links_page_do_not_grow_with_rows(
+    alice_client, alice_member, survey, wave, riverton, django_assert_max_num_queries
+):
+    pages = [url("detail", survey.pk), url("links", survey.pk, wave.pk)]
+    counts = []
+    for page in pages:
+        with CaptureQueriesContext(connection) as few:
+            alice_client.get(page)
+        counts.append(len(few))
+    for n in range(6):
+        make_wave(survey, f"Wave {n}")
+        make_respondent(wave, make_stakeholder(riverton, f"Org {n}", email=f"o{n}@example.org"))
+        services.save_question(alice_member, survey, {"kind": "short-text", "text": f"Q{n}"})
+    for page, count in zip(pages, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            assert alice_client.get(page).status_code == 200
+
+
+def test_the_survey_and_wave_pages_lead_to_the_results(alice_client, survey, wave):
+    results = reverse("surveys:results", args=["riverton", survey.pk, wave.pk])
+    assert results in alice_client.get(url("detail", survey.pk)).content.decode()
+    assert results in alice_client.get(url("wave", survey.pk, wave.pk)).content.decode()
+    make_wave(survey, "Autumn 2027")
+    trends = reverse("surveys:results-trends", args=["riverton", survey.pk])
+    assert trends in alice_client.get(url("detail", survey.pk)).content.decode()

@@ -408,7 +408,7 @@ def test_only_an_anonymous_survey_has_an_open_link(alice_member):
     first = services.set_open_link(alice_member, wave, True).open_link_token
     second = services.set_open_link(alice_member, wave, True).open_link_token
     assert len(first) >= 43 and first != second
-    assert invitations.open_link(wave).endswith(f"/s/{second}/")
+    assert invitations.open_link(wave).endswith(f"/s/open/{second}/")
     assert services.set_open_link(alice_member, wave, False).open_link_token == ""
 
 

@@ -7,13 +7,12 @@ import pytest
 
 from cityweave.surveys.models import Question
 from cityweave.surveys.testing import make_respondent, make_response, make_survey, make_wave
-from tests.browser.conftest import browser, page  # noqa: F401 (the browser tests' fixtures)
 from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-def test_choosing_a_kind_shows_its_fields_and_the_question_saves(page, alice_member):  # noqa: F811
+def test_choosing_a_kind_shows_its_fields_and_the_question_saves(page, alice_member):
     survey = make_survey(alice_member, "community")
     log_in(page)
     page.goto(f"/w/riverton/surveys/{survey.pk}/questions/new/")
@@ -32,7 +31,7 @@ def test_choosing_a_kind_shows_its_fields_and_the_question_saves(page, alice_mem
 
 
 def test_a_personal_link_copies_and_the_rate_refreshes_on_a_phone(
-    browser,  # noqa: F811
+    browser,
     live_server,
     alice_member,
 ):
