@@ -125,6 +125,21 @@ class Question(WorkspaceRecord):
 
     class Meta(WorkspaceRecord.Meta):
         ordering = ["survey", "position", "pk"]
+        constraints = [
+            *WorkspaceRecord.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["survey"],
+                condition=models.Q(kind="roster", deleted_at__isnull=True),
+                name="one_roster_question_per_survey",
+            ),
+            # A per-partner measure fills one SurveyTie field: two questions would overwrite it.
+            models.UniqueConstraint(
+                fields=["survey", "measure"],
+                condition=models.Q(per_partner=True, deleted_at__isnull=True)
+                & ~models.Q(measure=""),
+                name="one_question_per_partner_measure",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text
@@ -164,6 +179,22 @@ class Question(WorkspaceRecord):
             if fixed is not None and has_choices and set(self.choice_keys) != set(fixed.values):
                 errors["choices"] = (
                     f"“{Measure(self.measure).label}” keeps its choices: {', '.join(fixed.values)}."
+                )
+        siblings = Question.objects.filter(survey_id=self.survey_id).exclude(pk=self.pk)
+        if self.survey_id is not None and "kind" not in errors:
+            if (
+                self.kind == QuestionKind.ROSTER
+                and siblings.filter(kind=QuestionKind.ROSTER).exists()
+            ):
+                errors["kind"] = "A survey has one roster question at most."
+            elif (
+                self.per_partner
+                and self.measure
+                and siblings.filter(per_partner=True, measure=self.measure).exists()
+            ):
+                errors["measure"] = (
+                    f"Another question of this survey measures “{Measure(self.measure).label}”: "
+                    "each partner's answer to it is stored once, so one question at most."
                 )
         if (
             self.min_value is not None

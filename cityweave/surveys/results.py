@@ -17,6 +17,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from cityweave.stakeholders.models import Stakeholder
+from cityweave.storable import MAX_ID
 from cityweave.surveys import scoring
 from cityweave.surveys.instruments import PARTNER_MEASURES, QuestionKind
 from cityweave.surveys.models import Answer, Question, Respondent, Survey, SurveyTie, Wave
@@ -31,6 +32,8 @@ OPEN_ANSWERS_SHOWN = 200
 
 def get_survey(member: Membership, pk: int) -> Survey:
     """The live survey `pk` of the member's workspace; 404 otherwise (another workspace's too)."""
+    if not 0 < pk <= MAX_ID:  # beyond what the database's ids can be: SQLite would overflow
+        raise Http404("No such survey")
     survey = Survey.objects.filter(workspace=member.workspace, pk=pk, deleted_at=None).first()
     if survey is None:
         raise Http404("No such survey")
@@ -40,6 +43,8 @@ def get_survey(member: Membership, pk: int) -> Survey:
 def get_wave(member: Membership, survey_pk: int, pk: int) -> Wave:
     """The live wave `pk` of the member's live survey `survey_pk`, its survey loaded; 404
     otherwise (another workspace's too)."""
+    if not (0 < survey_pk <= MAX_ID and 0 < pk <= MAX_ID):
+        raise Http404("No such wave")
     wave = (
         Wave.objects.select_related("survey")
         .filter(

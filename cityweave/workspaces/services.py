@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -177,12 +177,27 @@ def restore(member: Membership, entry_id: int) -> WorkspaceRecord:
     entry = TrashEntry.objects.filter(workspace=member.workspace, pk=entry_id).first()
     if entry is None:
         raise Http404("No such trash entry")
-    for model in record_models():
-        in_batch = model.all_objects.filter(workspace=member.workspace, deletion_batch=entry.batch)
-        pks = list(in_batch.values_list("pk", flat=True))
-        if pks:
-            model.all_objects.filter(pk__in=pks).update(deleted_at=None, deletion_batch=None)
-            records_changed.send(sender=model, workspace=member.workspace, pks=pks)
+    restored: list[tuple[type[WorkspaceRecord], list[int]]] = []
+    try:
+        with transaction.atomic():
+            for model in record_models():
+                in_batch = model.all_objects.filter(
+                    workspace=member.workspace, deletion_batch=entry.batch
+                )
+                pks = list(in_batch.values_list("pk", flat=True))
+                if pks:
+                    model.all_objects.filter(pk__in=pks).update(deleted_at=None, deletion_batch=None)
+                    restored.append((model, pks))
+    except IntegrityError:
+        # A record made since takes its place (a survey's second roster question, the same
+        # respondent added to a wave again): the database refuses two, and so do we, unwritten.
+        raise ValidationError(
+            f"“{entry.label}” cannot come back: something made since it was deleted takes its "
+            "place (for example the same respondent added again, or a survey's new roster "
+            "question). Delete or change that first, then restore it."
+        ) from None
+    for model, pks in restored:
+        records_changed.send(sender=model, workspace=member.workspace, pks=pks)
     batch_restored.send(sender=TrashEntry, workspace=member.workspace, batch=entry.batch)
     model_class = entry.content_type.model_class()
     assert model_class is not None and issubclass(model_class, WorkspaceRecord)

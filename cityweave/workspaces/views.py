@@ -262,7 +262,11 @@ class TrashRestoreView(WorkspaceView):
         workspace_services.require_owner(self.member)
         entry = trash_entry(self.member, pk)
         label, related = entry.label, entry.related_count
-        workspace_services.restore(self.member, entry.pk)
+        try:
+            workspace_services.restore(self.member, entry.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("trash:list", self.workspace.slug)
         extra = (
             f", with {related} record{'s' if related != 1 else ''} that went with it"
             if related

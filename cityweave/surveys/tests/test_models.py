@@ -95,3 +95,35 @@ def test_the_surveyed_network_holds_submitted_ties_between_live_partners_only(al
     clinic.deleted_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     clinic.save()
     assert surveyed_ties(wave) == []
+
+
+def test_a_second_question_with_a_partner_measure_is_refused(alice_member):
+    survey = make_survey(alice_member, "partner")
+    twin = Question(
+        workspace=survey.workspace, survey=survey, kind="scale", text="Reliable again?",
+        per_partner=True, scale_points=4, measure=Measure.RELIABILITY,
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        twin.full_clean()
+    assert "measure" in caught.value.message_dict
+
+
+def test_restoring_a_roster_question_beside_a_newer_one_is_refused_and_changes_nothing(
+    alice_member, alice_client
+):
+    from cityweave.workspaces.models import TrashEntry
+    from cityweave.workspaces.services import move_to_trash, restore
+
+    survey = make_survey(alice_member, "partner")
+    roster = survey.questions.get(kind=QuestionKind.ROSTER)
+    entry = move_to_trash(alice_member, roster)
+    Question.objects.create(
+        workspace=survey.workspace, survey=survey, kind=QuestionKind.ROSTER, text="Who?"
+    )
+    with pytest.raises(ValidationError, match="cannot come back"):
+        restore(alice_member, entry.pk)
+    roster.refresh_from_db()
+    assert roster.deleted_at is not None and TrashEntry.objects.filter(pk=entry.pk).exists()
+    response = alice_client.post(f"/w/riverton/trash/{entry.pk}/restore/", follow=True)
+    assert response.status_code == 200
+    assert "cannot come back" in response.content.decode()
