@@ -31,10 +31,11 @@ $(VENDOR)/.built: package.json package-lock.json
 static: $(VENDOR)/.built
 
 # The server, with a background worker beside it (the network analysis runs there); both stop together.
+# Links in emails and the survey links to copy name this server (CITYWEAVE_URL, unless set already).
 run: install
 	$(BIN)/cityweave migrate --noinput
 	$(BIN)/cityweave demo --if-empty
-	$(BIN)/cityweave worker --verbosity 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; $(BIN)/cityweave serve --port $(PORT)
+	export CITYWEAVE_URL="$${CITYWEAVE_URL:-http://127.0.0.1:$(PORT)}"; $(BIN)/cityweave worker --verbosity 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; $(BIN)/cityweave serve --port $(PORT)
 
 test: install
 	$(BIN)/pytest -n 2

@@ -627,6 +627,7 @@ class _SurveyBuilder:
                 name=name,
                 opens_on=self.day(opens),
                 closes_on=self.day(closes),
+                invitations_sent_at=self.at_day(opens),
             )
             wave.roster.set(self.partners)
             sent = self.at_day(opens)

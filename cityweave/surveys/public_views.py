@@ -5,6 +5,8 @@ another site as a referrer."""
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from typing import Any, TypeVar
 
 from django.core import signing
@@ -18,6 +20,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
 from cityweave.accounts.throttle import client_address
@@ -30,8 +33,8 @@ from cityweave.surveys.public_forms import data_from_post, layout
 REFUSAL_PAGES: dict[Refusal, tuple[str, str]] = {
     Refusal.UNKNOWN: (
         "This survey link does not work",
-        "Check that you copied the whole address from your invitation. If it still does not "
-        "work, ask whoever sent it for a new link.",
+        "Check that you copied the whole address. If it still does not work, the link may "
+        "have been withdrawn: ask whoever gave it to you for a new one.",
     ),
     Refusal.SCHEDULED: (
         "This survey is not open yet",
@@ -39,11 +42,11 @@ REFUSAL_PAGES: dict[Refusal, tuple[str, str]] = {
     ),
     Refusal.CLOSED: (
         "This survey is closed",
-        "It took answers until {closes_on}. Thank you for your interest.",
+        "It took its last answers on {last_day}. Thank you for your interest.",
     ),
     Refusal.TRASHED: (
-        "This survey has been withdrawn",
-        "The office that sent it no longer takes answers to it.",
+        "This link has been withdrawn",
+        "The office that sent it no longer takes answers through it.",
     ),
     Refusal.SUBMITTED: (
         "Thank you, your answers are in",
@@ -77,7 +80,7 @@ def refusal_page(request: HttpRequest, refused: Refused) -> HttpResponse:
     wave = refused.wave
     detail = detail.format(
         opens_on=f"{wave.opens_on:%-d %B %Y}" if wave else "",
-        closes_on=f"{wave.closes_on:%-d %B %Y}" if wave else "",
+        last_day=f"{_last_day(wave):%-d %B %Y}" if wave else "",
         limit=answering.open_link_limit(),
     )
     context = {"title": title, "detail": detail, "wave": wave, "reason": refused.reason.value}
@@ -85,6 +88,15 @@ def refusal_page(request: HttpRequest, refused: Refused) -> HttpResponse:
     if refused.reason == Refusal.THROTTLED:
         response["Retry-After"] = "3600"
     return private(response)
+
+
+def _last_day(wave: Wave) -> dt.date:
+    """The last day a wave took answers: its closing day, or the day it was closed by hand
+    (in the workspace's time zone) when that came first."""
+    if wave.closed_at is None:
+        return wave.closes_on
+    closed = timezone.localdate(wave.closed_at, zoneinfo.ZoneInfo(wave.workspace.timezone))
+    return min(closed, wave.closes_on)
 
 
 class AnswerView(View):

@@ -380,8 +380,10 @@ def trust_panel(workspace: Workspace) -> TrustPanel | None:
         return None
     now = score_wave(wave, [], engine=False)
     flagged = sum(1 for score in now.partners.values() if score.flagged)
+    # The wave before it of the same survey that has answers to compare with.
     before = (
-        wave.survey.waves.filter(deleted_at=None, opens_on__lt=wave.opens_on)
+        surveyed_waves(workspace)
+        .filter(survey=wave.survey, opens_on__lt=wave.opens_on)
         .order_by("-opens_on", "-pk")
         .first()
     )

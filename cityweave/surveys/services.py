@@ -691,7 +691,14 @@ def update_respondent(
 
 
 def trash_respondent(member: Membership, respondent: Respondent) -> TrashEntry:
-    """Remove a respondent (to the trash): their link stops working; answers given stay."""
+    """Remove a respondent (to the trash): their link stops working. One who has submitted
+    stays (ValidationError naming "respondent"): their answers are part of the wave's results
+    and its response rate."""
+    if respondent.responded:
+        raise _errors(
+            respondent=f"{respondent} has answered: their answers count in the results and the "
+            "response rate, so they stay on the list."
+        )
     return move_to_trash(member, respondent)
 
 

@@ -112,6 +112,10 @@ class TrashView(WorkspaceView):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         record = self.get_record(pk)
-        self.trash(record)
+        try:
+            self.trash(record)
+        except ValidationError as error:  # a domain rule keeps it (e.g. a respondent who answered)
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.cancel_url(record))
         messages.success(request, f"“{record}” moved to the trash.")
         return redirect(self.success_url(record))

@@ -201,3 +201,10 @@ def test_the_surveyed_view_s_query_count_does_not_grow_with_responses(
         )
     assert s.wave.responses.filter(submitted_on__isnull=False).count() == 53
     assert measure(client, url, params) == few
+
+
+def test_the_surveyed_view_without_any_wave_says_none_is_answered(alice_client, riverton):
+    response = alice_client.get("/w/riverton/network/?view=surveyed")
+    page = response.content.decode()
+    assert "No survey wave has submitted roster answers yet" in page
+    assert "As surveyed in <strong></strong>" not in page

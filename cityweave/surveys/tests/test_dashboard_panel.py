@@ -78,3 +78,12 @@ def test_the_card_costs_the_same_queries_for_more_responses(alice_client, alice_
         wave.roster.add(org)
         make_response(wave, make_respondent(wave, org), ties={two_waves["clinic"]: _trust(3)})
     assert queries() == few
+
+
+def test_the_card_compares_with_the_last_wave_that_has_answers(alice_client, two_waves):
+    survey = two_waves["autumn"].survey
+    make_wave(
+        survey, "Empty", opens_on=two_waves["autumn"].opens_on - dt.timedelta(days=30),
+        closes_on=two_waves["autumn"].opens_on - dt.timedelta(days=20),
+    )  # fmt: skip
+    assert alice_client.get(DASHBOARD).context["trust"].before == two_waves["spring"]

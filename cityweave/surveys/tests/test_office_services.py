@@ -528,3 +528,16 @@ def test_an_invitation_before_the_wave_opens_says_when_it_opens(alice_member, ri
     (message,) = mail.outbox
     assert "It opens on" in message.body and "anonymous" in message.body
     assert f"{wave.opens_on.day} {wave.opens_on:%B %Y}" in message.body
+
+
+def test_a_respondent_who_answered_stays_on_the_list(alice_member):
+    from cityweave.surveys.models import Respondent
+    from cityweave.surveys.testing import make_respondent, make_response, make_wave
+
+    wave = make_wave(make_survey(alice_member, "community"))
+    answered = make_respondent(wave, label="Library desk")
+    make_response(wave, answered)
+    with pytest.raises(ValidationError) as excinfo:
+        services.trash_respondent(alice_member, answered)
+    assert "has answered" in errors_of(excinfo)["respondent"][0]
+    assert Respondent.objects.filter(pk=answered.pk).exists()

@@ -289,3 +289,14 @@ def test_a_second_first_save_through_one_link_finds_the_first(link, wave, partne
     answering.save(other, {"partners": [partners["Museum"].pk]})
     assert Response.objects.count() == 1
     assert list(SurveyTie.objects.values_list("target", flat=True)) == [partners["Museum"].pk]
+
+
+def test_a_wave_closed_early_names_the_day_it_closed(client, wave, link):
+    from django.utils import timezone
+
+    wave.closed_at = timezone.now()
+    wave.save()
+    response = client.get(link_url(link))
+    assert response.status_code == 410
+    today = workspace_today(wave.workspace)
+    assert f"It took its last answers on {today:%-d %B %Y}." in response.content.decode()
