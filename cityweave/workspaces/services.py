@@ -186,7 +186,9 @@ def restore(member: Membership, entry_id: int) -> WorkspaceRecord:
                 )
                 pks = list(in_batch.values_list("pk", flat=True))
                 if pks:
-                    model.all_objects.filter(pk__in=pks).update(deleted_at=None, deletion_batch=None)
+                    model.all_objects.filter(pk__in=pks).update(
+                        deleted_at=None, deletion_batch=None
+                    )
                     restored.append((model, pks))
     except IntegrityError:
         # A record made since takes its place (a survey's second roster question, the same
