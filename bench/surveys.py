@@ -3,7 +3,7 @@ workspace (bench/workspace.py, about 20,000 interactions) plus a partner network
 waves a year apart (a roster of 200 organisations; 150 respondents per wave, each picking about 25
 partners and rating each on the six PARTNER items, 5% of ratings left blank: about 11,000 survey
 ties) and a community feedback survey with one wave of 2,000 anonymous responses. Each page is
-read through Django's test client as a viewer, timed, best of `--repeats`.
+read through Django's test client as an editor, timed, best of `--repeats`.
 
     .venv/bin/python bench/surveys.py [--size 2000] [--db sqlite|postgres|both] [--repeats 3]
 
@@ -142,13 +142,27 @@ def pages(built: dict[str, Any]) -> dict[str, str]:
     from django.urls import reverse
 
     partner, community = built["partner"], built["community"]
-    last = built["waves"][-1]
+    last, first = built["waves"][-1], built["waves"][0]
+    wave = ["bench", partner.pk, last.pk]
+    open_wave = ["bench", community.pk, built["open"].pk]
     return {
-        "api surveys": reverse("api:surveys_list", args=["bench"]),
-        "survey": reverse("surveys:detail", args=["bench", partner.pk]),
         "survey list": reverse("surveys:list", args=["bench"]),
-        "wave": reverse("surveys:wave", args=["bench", partner.pk, last.pk]),
-        "community survey": reverse("surveys:detail", args=["bench", community.pk]),
+        "partner survey": reverse("surveys:detail", args=["bench", partner.pk]),
+        "wave": reverse("surveys:wave", args=wave),
+        "personal links": reverse("surveys:links", args=wave),
+        "results overview": reverse("surveys:results", args=wave),
+        "trust and value": reverse("surveys:results-scores", args=wave),
+        "questions": reverse("surveys:results-questions", args=wave),
+        "wave over wave": reverse("surveys:results-changes", args=wave) + f"?since={first.pk}",
+        "trends": reverse("surveys:results-trends", args=["bench", partner.pk]),
+        "community results": reverse("surveys:results", args=open_wave),
+        "community open answers": reverse("surveys:results-open-answers", args=open_wave)
+        + "?q=parks",
+        "answers csv": reverse("surveys:results-answers-csv", args=open_wave),
+        "scores xlsx": reverse("surveys:results-scores-xlsx", args=wave),
+        "dashboard": reverse("dashboard", args=["bench"]),
+        "api scores": reverse("api:survey_scores", args=wave),
+        "api results": reverse("api:wave_results", args=wave),
     }
 
 
@@ -176,7 +190,7 @@ def run(size: int, repeats: int) -> dict[str, object]:
     built = build_surveys(workspace)
     results: dict[str, object] = {"build s": round(time.perf_counter() - start, 1)}
     user = make_user("bench-surveys@example.org")
-    add_member(workspace, user, "viewer")
+    add_member(workspace, user, "editor")  # the personal links are for editors
     client = Client()
     client.force_login(user)
     try:

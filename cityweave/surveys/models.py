@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Collection
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -144,6 +145,11 @@ class Question(WorkspaceRecord):
     def __str__(self) -> str:
         return self.text
 
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        # The one-roster-question and one-question-per-measure rules are checked in clean(),
+        # naming their field; the database keeps them too (a trash restore cannot break them).
+        super().validate_constraints(exclude={*(exclude or ()), "survey"})
+
     @property
     def choice_keys(self) -> list[str]:
         return [str(choice["key"]) for choice in self.choices]
@@ -181,7 +187,7 @@ class Question(WorkspaceRecord):
                     f"“{Measure(self.measure).label}” keeps its choices: {', '.join(fixed.values)}."
                 )
         siblings = Question.objects.filter(survey_id=self.survey_id).exclude(pk=self.pk)
-        if self.survey_id is not None and "kind" not in errors:
+        if self.survey_id is not None:
             if (
                 self.kind == QuestionKind.ROSTER
                 and siblings.filter(kind=QuestionKind.ROSTER).exists()

@@ -21,7 +21,7 @@ from cityweave.storable import MAX_ID
 from cityweave.surveys import scoring
 from cityweave.surveys.instruments import PARTNER_MEASURES, QuestionKind
 from cityweave.surveys.models import Answer, Question, Respondent, Survey, SurveyTie, Wave
-from cityweave.surveys.scoring import NetworkScores, score_wave, wave_changes
+from cityweave.surveys.scoring import NetworkScores, mean, score_wave, wave_changes
 from cityweave.surveys.surveyed import submitted_ties, surveyed_waves
 from cityweave.workspaces.models import Membership, Workspace
 
@@ -40,16 +40,16 @@ def get_survey(member: Membership, pk: int) -> Survey:
     return survey
 
 
-def get_wave(member: Membership, survey_pk: int, pk: int) -> Wave:
-    """The live wave `pk` of the member's live survey `survey_pk`, its survey loaded; 404
+def get_wave(member: Membership, survey_id: int, pk: int) -> Wave:
+    """The live wave `pk` of the member's live survey `survey_id`, its survey loaded; 404
     otherwise (another workspace's too)."""
-    if not (0 < survey_pk <= MAX_ID and 0 < pk <= MAX_ID):
+    if not (0 < survey_id <= MAX_ID and 0 < pk <= MAX_ID):
         raise Http404("No such wave")
     wave = (
         Wave.objects.select_related("survey")
         .filter(
             workspace=member.workspace,
-            survey_id=survey_pk,
+            survey_id=survey_id,
             pk=pk,
             deleted_at=None,
             survey__deleted_at=None,
@@ -73,12 +73,6 @@ def previous_wave(wave: Wave, waves: Sequence[Wave]) -> Wave | None:
     """The wave of the same survey that opened just before `wave`, if any."""
     earlier = [w for w in waves if (w.opens_on, w.pk) < (wave.opens_on, wave.pk)]
     return earlier[-1] if earlier else None
-
-
-def mean(values: Iterable[float | None]) -> float | None:
-    """The mean of the values that are not None; None when there are none."""
-    present = [value for value in values if value is not None]
-    return sum(present) / len(present) if present else None
 
 
 def names(ids: Iterable[int]) -> dict[int, str]:

@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, path
 
 from cityweave.surveys import results_views as views
 
-WAVE = "<int:survey_pk>/waves/<int:pk>/results/"
+WAVE = "<int:survey_id>/waves/<int:pk>/results/"
 
 
 def _downloads(what: str) -> list[URLPattern]:
@@ -27,7 +27,7 @@ results_patterns: list[URLPattern | URLResolver] = [
     path(f"{WAVE}questions/", views.QuestionsView.as_view(), name="results-questions"),
     path(f"{WAVE}open-answers/", views.OpenAnswersView.as_view(), name="results-open-answers"),
     path(f"{WAVE}changes/", views.ChangesView.as_view(), name="results-changes"),
-    path("<int:survey_pk>/trends/", views.TrendsView.as_view(), name="results-trends"),
+    path("<int:survey_id>/trends/", views.TrendsView.as_view(), name="results-trends"),
     *_downloads("answers"),
     *_downloads("partner-answers"),
     *_downloads("scores"),

@@ -46,8 +46,8 @@ class ResultsView(WorkspaceView):
     template_name = ""
     tab = ""
 
-    def setup_wave(self, survey_pk: int, pk: int) -> None:
-        self.wave = results.get_wave(self.member, survey_pk, pk)
+    def setup_wave(self, survey_id: int, pk: int) -> None:
+        self.wave = results.get_wave(self.member, survey_id, pk)
         self.survey: Survey = self.wave.survey
         self.waves = results.survey_waves(self.survey)
         self.asked = results.questions(self.survey)
@@ -69,8 +69,8 @@ class ResultsView(WorkspaceView):
             "map_url": reverse("network:map", args=[slug]) + f"?view=surveyed&wave={wave.pk}",
         }
 
-    def get(self, request: HttpRequest, survey_pk: int, pk: int) -> HttpResponseBase:
-        self.setup_wave(survey_pk, pk)
+    def get(self, request: HttpRequest, survey_id: int, pk: int) -> HttpResponseBase:
+        self.setup_wave(survey_id, pk)
         context = self.base_context()
         context.update(self.page_context(request))
         return render(request, self.template_name, context)
@@ -262,13 +262,13 @@ class OpenAnswersView(ResultsView):
         found, matched = results.open_answers(self.wave, self.asked, search)
         return {"answers": found, "matched": matched, "q": search}
 
-    def get(self, request: HttpRequest, survey_pk: int, pk: int) -> HttpResponseBase:
+    def get(self, request: HttpRequest, survey_id: int, pk: int) -> HttpResponseBase:
         if request.headers.get("HX-Request"):
-            self.setup_wave(survey_pk, pk)
+            self.setup_wave(survey_id, pk)
             context = self.base_context()
             context.update(self.page_context(request))
             return render(request, "surveys/results/_open_answers.html", context)
-        return super().get(request, survey_pk, pk)
+        return super().get(request, survey_id, pk)
 
 
 class ChangesView(ResultsView):
@@ -370,8 +370,8 @@ def line_chart(trend: results.Trend) -> dict[str, Any]:
 class TrendsView(WorkspaceView):
     """A survey's figures across its waves, as line charts with a table twin."""
 
-    def get(self, request: HttpRequest, survey_pk: int) -> HttpResponse:
-        survey = results.get_survey(self.member, survey_pk)
+    def get(self, request: HttpRequest, survey_id: int) -> HttpResponse:
+        survey = results.get_survey(self.member, survey_id)
         waves = results.survey_waves(survey)
         asked = results.questions(survey)
         trends = results.survey_trends(waves, asked)
@@ -398,8 +398,8 @@ class WaveDownloadView(ResultsView):
     what = "answers"
     format = "csv"
 
-    def get(self, request: HttpRequest, survey_pk: int, pk: int) -> HttpResponseBase:
-        self.setup_wave(survey_pk, pk)
+    def get(self, request: HttpRequest, survey_id: int, pk: int) -> HttpResponseBase:
+        self.setup_wave(survey_id, pk)
         columns: Sequence[Column]
         rows: Any
         if self.what == "answers":

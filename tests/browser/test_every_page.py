@@ -193,7 +193,7 @@ def city() -> dict[str, Any]:
     scored_wave = Wave.objects.filter(workspace=workspace, survey__kind="partner").order_by(
         "opens_on"
     )[1]
-    wave_kwargs = {"survey_pk": scored_wave.survey_id, "pk": scored_wave.pk}
+    wave_kwargs = {"survey_id": scored_wave.survey_id, "pk": scored_wave.pk}
     results_kwargs: dict[str, dict[str, int]] = dict.fromkeys(
         (
             "results",
@@ -204,7 +204,7 @@ def city() -> dict[str, Any]:
         ),
         wave_kwargs,
     )
-    results_kwargs["results-trends"] = {"survey_pk": scored_wave.survey_id}
+    results_kwargs["results-trends"] = {"survey_id": scored_wave.survey_id}
     # A rated partner's private profile in that wave.
     rated = scored_wave.survey_ties.order_by("target_id").values_list("target_id", flat=True)[0]
     results_kwargs["partner-profile"] = {"token": profile_token(scored_wave, rated)}

@@ -1,5 +1,6 @@
 """A partner answers the partner network survey through its personal link on a phone: picks two
-partners, rates them, saves, comes back later to find its answers, and submits."""
+partners, rates them, saves, comes back later to find its answers, and submits; the office then
+sees it in the wave's results."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from cityweave.surveys.models import Answer, Respondent, Response, SurveyTie, ne
 from cityweave.surveys.testing import make_respondent, make_survey, make_wave, question
 from cityweave.testing import make_member, make_stakeholder, make_user, make_workspace
 from cityweave.workspaces.models import Membership
+from tests.browser.helpers import log_in
 from tests.browser.test_every_page import WIDTHS, check, open_context, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -119,6 +121,23 @@ def test_a_partner_answers_on_a_phone_saves_comes_back_and_submits(
     assert ties["Harbour Museum"].mission == 2
     assert all(tie.source == partners["Riverton Food Bank"] for tie in ties.values())
     assert Respondent.objects.get(pk=respondent.pk).responded
+
+    # The office then sees the answer in the wave's results: one response, and each partner's
+    # trust from the one rating given (Library: reliability 4; Museum: support of mission 2).
+    office = browser.new_context(base_url=live_server.url, viewport={"width": 1360, "height": 900})
+    try:
+        page = office.new_page()
+        log_in(page)
+        page.goto(f"/w/riverton/surveys/{wave.survey_id}/waves/{wave.pk}/results/scores/")
+        rows = page.get_by_role("row")
+        library_row = rows.filter(has_text="City Library")
+        museum_row = rows.filter(has_text="Harbour Museum")
+        assert "4.00" in library_row.inner_text()
+        assert "2.00" in museum_row.inner_text()
+        page.goto(f"/w/riverton/surveys/{wave.survey_id}/waves/{wave.pk}/results/")
+        assert "1 of 1 invited submitted" in page.locator("main").inner_text()
+    finally:
+        office.close()
 
 
 def test_the_answer_page_its_errors_and_every_refusal_page_are_accessible(

@@ -127,3 +127,16 @@ def test_restoring_a_roster_question_beside_a_newer_one_is_refused_and_changes_n
     response = alice_client.post(f"/w/riverton/trash/{entry.pk}/restore/", follow=True)
     assert response.status_code == 200
     assert "cannot come back" in response.content.decode()
+
+
+def test_a_wrong_kind_and_a_taken_measure_are_both_named_never_as_a_bare_constraint(alice_member):
+    survey = make_survey(alice_member, "partner")
+    twin = Question(
+        workspace=survey.workspace, survey=survey, kind="single", text="Reliable?",
+        per_partner=True, measure=Measure.RELIABILITY,
+        choices=[{"key": "y", "label": "Yes"}, {"key": "n", "label": "No"}],
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        twin.full_clean()
+    assert {"kind", "measure"} <= set(caught.value.message_dict)
+    assert "__all__" not in caught.value.message_dict
