@@ -188,7 +188,14 @@ def run(size: int, repeats: int) -> dict[str, object]:
     workspace = import_workspace(tree, slug="bench")
     start = time.perf_counter()
     built = build_surveys(workspace)
-    results: dict[str, object] = {"build s": round(time.perf_counter() - start, 1)}
+    from cityweave.surveys.models import Response, SurveyTie
+
+    results: dict[str, object] = {
+        "build s": round(time.perf_counter() - start, 1),
+        "roster": built["waves"][-1].roster.count(),
+        "survey ties": SurveyTie.objects.filter(workspace=workspace).count(),
+        "responses": Response.objects.filter(workspace=workspace).count(),
+    }
     user = make_user("bench-surveys@example.org")
     add_member(workspace, user, "editor")  # the personal links are for editors
     client = Client()
