@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from cityweave.engagement.services import workspace_today
 from cityweave.stakeholders.models import Stakeholder
 from cityweave.storable import MAX_ID
 from cityweave.surveys import scoring
@@ -348,6 +349,8 @@ def survey_ties(wave: Wave) -> QuerySet[SurveyTie]:
 
 #: Partners listed on the dashboard as the largest falls in trust since the wave before.
 DASHBOARD_FALLS = 3
+#: The latest surveyed waves the dashboard looks through for a closed one.
+PANEL_WAVES = 10
 
 
 @dataclass(frozen=True)
@@ -367,11 +370,16 @@ class TrustPanel:
 
 
 def trust_panel(workspace: Workspace) -> TrustPanel | None:
-    """The dashboard's partner-survey panel, or None when no wave has submitted roster answers
-    (one query then; seven with a wave before it)."""
-    wave = surveyed_waves(workspace).select_related("survey").first()
-    if wave is None:
+    """The dashboard's partner-survey panel from the latest closed wave with submitted roster
+    answers (the latest open one when none has closed), or None when no wave has any (one
+    query then; seven with a wave before it)."""
+    # The latest closed wave: an open one's scores still move with each answer. Failing that,
+    # the latest open one.
+    recent = list(surveyed_waves(workspace).select_related("survey")[:PANEL_WAVES])
+    if not recent:
         return None
+    today = workspace_today(workspace)
+    wave = next((w for w in recent if w.status_on(today) == Wave.CLOSED), recent[0])
     now = score_wave(wave, [], engine=False)
     flagged = sum(1 for score in now.partners.values() if score.flagged)
     # The wave before it of the same survey that has answers to compare with.

@@ -29,7 +29,10 @@ def two_waves(alice_member):
         survey, "Spring 2025", opens_on=today - dt.timedelta(days=400),
         closes_on=today - dt.timedelta(days=370), roster=[bank, clinic, school],
     )  # fmt: skip
-    autumn = make_wave(survey, "Spring 2026", roster=[bank, clinic, school])
+    autumn = make_wave(
+        survey, "Spring 2026", opens_on=today - dt.timedelta(days=30),
+        closes_on=today - dt.timedelta(days=1), roster=[bank, clinic, school],
+    )  # fmt: skip
     make_response(
         spring, make_respondent(spring, bank), ties={clinic: _trust(4), school: _trust(3)}
     )
@@ -87,3 +90,11 @@ def test_the_card_compares_with_the_last_wave_that_has_answers(alice_client, two
         closes_on=two_waves["autumn"].opens_on - dt.timedelta(days=20),
     )  # fmt: skip
     assert alice_client.get(DASHBOARD).context["trust"].before == two_waves["spring"]
+
+
+def test_an_open_wave_gives_way_to_the_last_closed_one(alice_client, two_waves):
+    autumn = two_waves["autumn"]
+    running = make_wave(autumn.survey, "Winter check-in", roster=list(autumn.roster.all()))
+    rater = autumn.roster.get(name="Bank")
+    make_response(running, make_respondent(running, rater), ties={two_waves["clinic"]: _trust(1)})
+    assert alice_client.get(DASHBOARD).context["trust"].wave == autumn
