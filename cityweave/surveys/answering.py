@@ -589,6 +589,10 @@ def save(sheet: Sheet, data: dict[str, Any], submit: bool = False) -> Response:
             if sheet.respondent is not None:
                 sheet.resume_secret += RESUME_SEPARATOR + sheet.respondent.token
             response.resume_hash = resume_hash(sheet.resume_secret)
+        elif response.pk is None and sheet.anonymous:
+            # Submitted at once: a hash of a secret nobody keeps, so that listing anonymous
+            # answers by it (the downloads, the open answers) says nothing of who came first.
+            response.resume_hash = resume_hash(secrets.token_urlsafe(32))
         response.saved_on = sheet.today
         if submit:
             response.submitted_on = sheet.today

@@ -77,6 +77,11 @@ def answer_columns(survey: Survey, asked: Sequence[Question]) -> list[Column]:
     return columns
 
 
+#: Anonymous responses are listed by their random hash, not by id: ids follow the order of
+#: first saves, which could hint at who answered when.
+ANONYMOUS_ORDER = ("submitted_on", "resume_hash", "pk")
+
+
 def response_rows(wave: Wave) -> Iterator[Response]:
     """The wave's submitted responses, each with `answer_values` (by question id) and
     `partners_picked`; named surveys by respondent, anonymous ones in no telling order."""
@@ -85,7 +90,7 @@ def response_rows(wave: Wave) -> Iterator[Response]:
         .select_related("respondent__stakeholder", "represents")
         .annotate(partners_picked=Count("ties", filter=Q(ties__isnull=False)))
         .prefetch_related("answers")
-        .order_by("submitted_on", "pk")
+        .order_by(*ANONYMOUS_ORDER if wave.survey.anonymous else ("submitted_on", "pk"))
     )
     for response in responses.iterator(chunk_size=500):
         response.answer_values = {a.question_id: a.value for a in response.answers.all()}  # type: ignore[attr-defined]

@@ -236,7 +236,9 @@ def open_answers(
     fields = ["question_id", "value"]
     if not anonymous:
         fields += ["response__represents__name", "response__respondent__label"]
-    rows = submitted_answers(wave).filter(question_id__in=texts).order_by("response_id", "pk")
+    # Anonymous answers by their response's random hash, not its id (which follows who saved first).
+    by = "response__resume_hash" if anonymous else "response_id"
+    rows = submitted_answers(wave).filter(question_id__in=texts).order_by(by, "response_id", "pk")
     order = {pk: index for index, pk in enumerate(texts)}
     needle = search.strip().casefold()
     found = []

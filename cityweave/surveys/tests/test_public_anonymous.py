@@ -250,3 +250,20 @@ def test_throttle_rows_older_than_a_day_are_pruned(community_wave):
     # The next hour starts a new count.
     answering.admit(community_wave, "192.0.2.1", now=now + dt.timedelta(hours=1))
     assert SubmissionThrottle.objects.count() == 2
+
+
+def test_anonymous_answers_are_listed_by_a_random_key_not_by_who_came_first(
+    client, community_wave, settings
+):
+    from cityweave.surveys.exports import response_rows
+
+    settings.CITYWEAVE_SURVEY_OPEN_LINK_LIMIT = 100
+    for score in range(1, 6):
+        answer = {field(community_wave, "satisfaction"): str(score), "action": "submit"}
+        assert client.post(open_url(community_wave), answer).status_code == 303
+    responses = list(Response.objects.order_by("pk"))
+    # Each submitted-at-once response has a key of its own that no one can resume with.
+    assert all(len(r.resume_hash) == 64 for r in responses)
+    assert len({r.resume_hash for r in responses}) == 5
+    listed = [r.pk for r in response_rows(community_wave)]
+    assert listed == [r.pk for r in sorted(responses, key=lambda r: r.resume_hash)]
