@@ -18,7 +18,6 @@ from django.http import Http404
 
 from cityweave.engagement.services import workspace_today
 from cityweave.stakeholders.models import Stakeholder
-from cityweave.storable import MAX_ID
 from cityweave.surveys import scoring
 from cityweave.surveys.instruments import PARTNER_MEASURES, QuestionKind
 from cityweave.surveys.models import Answer, Question, Respondent, Survey, SurveyTie, Wave
@@ -31,26 +30,15 @@ TEXT_KINDS = (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT)
 OPEN_ANSWERS_SHOWN = 200
 
 
-def get_survey(member: Membership, pk: int) -> Survey:
-    """The live survey `pk` of the member's workspace; 404 otherwise (another workspace's too)."""
-    if not 0 < pk <= MAX_ID:  # beyond what the database's ids can be: SQLite would overflow
-        raise Http404("No such survey")
-    survey = Survey.objects.filter(workspace=member.workspace, pk=pk, deleted_at=None).first()
-    if survey is None:
-        raise Http404("No such survey")
-    return survey
-
-
 def get_wave(member: Membership, survey_id: int, pk: int) -> Wave:
     """The live wave `pk` of the member's live survey `survey_id`, its survey loaded; 404
     otherwise (another workspace's too)."""
-    if not (0 < survey_id <= MAX_ID and 0 < pk <= MAX_ID):
-        raise Http404("No such wave")
     wave = (
         Wave.objects.select_related("survey")
         .filter(
             workspace=member.workspace,
-            survey_id=survey_id,
+            # Through the survey's own id, whose lookup Django keeps within the column's range.
+            survey__pk=survey_id,
             pk=pk,
             deleted_at=None,
             survey__deleted_at=None,

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from cityweave.surveys import results, scoring
+from cityweave.surveys import results, scoring, services
 from cityweave.surveys.instruments import QuestionKind
 from cityweave.surveys.models import Wave
 from cityweave.workspaces.api import QueryId, api_member
@@ -507,7 +507,7 @@ def wave_network(request: HttpRequest, slug: str, survey_id: int, wave_id: int) 
 def survey_trends(request: HttpRequest, slug: str, survey_id: int) -> Any:
     """Network trust and value (a survey with a roster) and each rating question's mean, wave
     by wave, first opened first."""
-    survey = results.get_survey(api_member(request, slug), survey_id)
+    survey = services.get_survey(api_member(request, slug), survey_id)
     waves = results.survey_waves(survey)
     asked = results.questions(survey)
     trends = results.survey_trends(waves, asked)

@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from cityweave.engagement.services import workspace_today
-from cityweave.surveys import exports, results, scoring
+from cityweave.surveys import exports, results, scoring, services
 from cityweave.surveys.instruments import QuestionKind
 from cityweave.surveys.models import Survey
 from cityweave.surveys.profile import profile_token
@@ -371,7 +371,7 @@ class TrendsView(WorkspaceView):
     """A survey's figures across its waves, as line charts with a table twin."""
 
     def get(self, request: HttpRequest, survey_id: int) -> HttpResponse:
-        survey = results.get_survey(self.member, survey_id)
+        survey = services.get_survey(self.member, survey_id)
         waves = results.survey_waves(survey)
         asked = results.questions(survey)
         trends = results.survey_trends(waves, asked)
