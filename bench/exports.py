@@ -9,19 +9,17 @@ Results go to bench/results/exports-<rev>.json (the best of `--repeats` runs per
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
-import json
-import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+import databases  # noqa: E402  (bench/ is not a package)
+
 PG = "postgresql://root@127.0.0.1/cityweave_bench_exports"
 DOWNLOADS = [
     ("stakeholders", "stakeholders:export", "csv"),
@@ -90,43 +88,9 @@ def run(size: int, repeats: int) -> dict[str, object]:
     return results
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=2_000)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="sqlite")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    options = parser.parse_args()
-    if options.child:
-        print(json.dumps(run(options.size, options.repeats)))
-        return
-    rev = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    results: dict[str, object] = {"rev": rev, "size": options.size}
-    for db in ("sqlite", "postgres") if options.db == "both" else (options.db,):
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="cityweave.settings")
-        env["CITYWEAVE_DATA"] = tempfile.mkdtemp(prefix="cityweave-bench-")
-        if db == "postgres":
-            name = PG.rsplit("/", 1)[1]
-            subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "root", "--if-exists", name])
-            subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "root", name], check=True)
-            env["DATABASE_URL"] = PG
-        else:
-            env.pop("DATABASE_URL", None)
-        command = [sys.executable, __file__, "--child", "--size", str(options.size)]
-        command += ["--repeats", str(options.repeats)]
-        out = subprocess.run(command, env=env, capture_output=True, text=True)
-        if out.returncode:
-            raise SystemExit(f"{db}: the benchmark failed:\n{out.stderr[-3000:]}")
-        results[db] = json.loads(out.stdout.strip().splitlines()[-1])
-        print(db)
-        for download, figures in results[db].items():  # type: ignore[union-attr]
-            print(f"  {download:<20} {figures['s']:>6.2f} s {figures['rows']:>7,} rows")
-    target = ROOT / "bench" / "results" / f"exports-{rev}.json"
-    target.write_text(json.dumps(results, indent=1) + "\n")
-    print(f"written {target.relative_to(ROOT)}")
+def show(download: str, figures: Any) -> str:
+    return f"  {download:<20} {figures['s']:>6.2f} s {figures['rows']:>7,} rows"
 
 
 if __name__ == "__main__":
-    main()
+    databases.main(__file__, "exports", PG, __doc__.splitlines()[0], run, show)

@@ -13,20 +13,17 @@ Results go to bench/results/surveys-<rev>.json. The survey data is written with 
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
-import os
 import random
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+import databases  # noqa: E402  (bench/ is not a package)
+
 PG = "postgresql://root@127.0.0.1/cityweave_bench_surveys"
 ROSTER, RESPONDENTS, PICKS, COMMUNITY = 200, 150, 25, 2_000
 FREQUENCIES = ["yearly", "quarterly", "monthly", "weekly", "daily"]
@@ -216,48 +213,11 @@ def run(size: int, repeats: int) -> dict[str, object]:
     return results
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=2_000)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="sqlite")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    options = parser.parse_args()
-    if options.child:
-        print(json.dumps(run(options.size, options.repeats)))
-        return
-    rev = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    results: dict[str, object] = {"rev": rev, "size": options.size}
-    for db in ("sqlite", "postgres") if options.db == "both" else (options.db,):
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="cityweave.settings")
-        env["CITYWEAVE_DATA"] = tempfile.mkdtemp(prefix="cityweave-bench-")
-        if db == "postgres":
-            name = PG.rsplit("/", 1)[1]
-            subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "root", "--if-exists", name])
-            subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "root", name], check=True)
-            env["DATABASE_URL"] = PG
-        else:
-            env.pop("DATABASE_URL", None)
-        command = [sys.executable, __file__, "--child", "--size", str(options.size)]
-        command += ["--repeats", str(options.repeats)]
-        out = subprocess.run(command, env=env, capture_output=True, text=True)
-        if out.returncode:
-            raise SystemExit(f"{db}: the benchmark failed:\n{out.stderr[-3000:]}")
-        results[db] = json.loads(out.stdout.strip().splitlines()[-1])
-        print(db)
-        for page, figures in results[db].items():  # type: ignore[union-attr]
-            if isinstance(figures, dict):
-                print(
-                    f"  {page:<24} {figures['ms']:>6} ms  {figures['status']}  {figures['bytes']:>9,} B"
-                )
-            else:
-                print(f"  {page:<24} {figures}")
-    target = ROOT / "bench" / "results" / f"surveys-{rev}.json"
-    target.write_text(json.dumps(results, indent=1) + "\n")
-    print(f"written {target.relative_to(ROOT)}")
+def show(page: str, figures: Any) -> str:
+    if isinstance(figures, dict):
+        return f"  {page:<24} {figures['ms']:>6} ms  {figures['status']}  {figures['bytes']:>9,} B"
+    return f"  {page:<24} {figures}"
 
 
 if __name__ == "__main__":
-    main()
+    databases.main(__file__, "surveys", PG, __doc__.splitlines()[0], run, show)

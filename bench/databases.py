@@ -1,0 +1,64 @@
+"""What bench/exports.py and bench/surveys.py share: run the script's `run(size, repeats)` in a
+child process per database (SQLite in a fresh CITYWEAVE_DATA; PostgreSQL in a database dropped
+and created anew), and write the results to bench/results/<name>-<rev>.json."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(
+    script: str,
+    name: str,
+    pg_url: str,
+    description: str,
+    run: Callable[[int, int], dict[str, Any]],
+    show: Callable[[str, Any], str],
+) -> None:
+    """The command line of a per-database benchmark: `--size`, `--repeats`, `--db`; `show`
+    prints one result line (its key, its figures)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--size", type=int, default=2_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="sqlite")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        print(json.dumps(run(options.size, options.repeats)))
+        return
+    rev = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    results: dict[str, object] = {"rev": rev, "size": options.size}
+    for db in ("sqlite", "postgres") if options.db == "both" else (options.db,):
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE="cityweave.settings")
+        env["CITYWEAVE_DATA"] = tempfile.mkdtemp(prefix="cityweave-bench-")
+        if db == "postgres":
+            database = pg_url.rsplit("/", 1)[1]
+            subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "root", "--if-exists", database])
+            subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "root", database], check=True)
+            env["DATABASE_URL"] = pg_url
+        else:
+            env.pop("DATABASE_URL", None)
+        command = [sys.executable, script, "--child", "--size", str(options.size)]
+        command += ["--repeats", str(options.repeats)]
+        out = subprocess.run(command, env=env, capture_output=True, text=True)
+        if out.returncode:
+            raise SystemExit(f"{db}: the benchmark failed:\n{out.stderr[-3000:]}")
+        results[db] = json.loads(out.stdout.strip().splitlines()[-1])
+        print(db)
+        for key, figures in results[db].items():  # type: ignore[union-attr]
+            print(show(key, figures))
+    target = ROOT / "bench" / "results" / f"{name}-{rev}.json"
+    target.write_text(json.dumps(results, indent=1) + "\n")
+    print(f"written {target.relative_to(ROOT)}")
