@@ -16,7 +16,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from cityweave.engagement.services import workspace_today
-from cityweave.surveys import invitations, services
+from cityweave.surveys import fieldwork, invitations, services
 from cityweave.surveys.instruments import Measure, QuestionKind
 from cityweave.surveys.models import Question, Respondent, Survey, Wave
 from cityweave.workspaces.api import Id, ListPagination, PatchSchema, Whole, api_member
@@ -213,10 +213,10 @@ class WaveOut(Schema):
     @staticmethod
     def resolve_response_rate(obj: Wave) -> dict[str, Any]:
         known = getattr(obj, "known_rate", None)
-        return _rate(known if known is not None else services.response_rate(obj))
+        return _rate(known if known is not None else fieldwork.response_rate(obj))
 
 
-def _rate(rate: services.ResponseRate) -> dict[str, Any]:
+def _rate(rate: fieldwork.ResponseRate) -> dict[str, Any]:
     return {
         "submitted": rate.submitted,
         "asked": rate.asked,
@@ -423,7 +423,7 @@ class WavePagination(ListPagination):
 
     def finish(self, items: list[Any], request: HttpRequest) -> list[Any]:
         prefetch_related_objects(items, "roster")
-        rates = services.response_rates(items)
+        rates = fieldwork.response_rates(items)
         for wave in items:
             wave.known_rate = rates[wave.pk]
         return items
@@ -433,7 +433,7 @@ def _wave(
     request: HttpRequest, slug: str, survey_id: int, wave_id: int, write: bool = False
 ) -> tuple[Membership, Wave]:
     member = api_member(request, slug, write=write)
-    return member, services.get_wave(member, services.get_survey(member, survey_id), wave_id)
+    return member, fieldwork.get_wave(member, services.get_survey(member, survey_id), wave_id)
 
 
 @router.get(WAVES, response=list[WaveOut], tags=TAGS, url_name="waves_list")
@@ -442,7 +442,7 @@ def list_waves(request: HttpRequest, slug: str, survey_id: int) -> Any:
     """The survey's waves, latest first; paginated."""
     member = api_member(request, slug)
     survey = services.get_survey(member, survey_id)
-    return services.waves(member, survey).select_related("workspace")
+    return fieldwork.waves(member, survey).select_related("workspace")
 
 
 @router.post(WAVES, response={201: WaveOut}, tags=TAGS, url_name="waves_create")
@@ -450,7 +450,7 @@ def create_wave(request: HttpRequest, slug: str, survey_id: int, payload: WaveIn
     """Create a wave of the survey."""
     member = api_member(request, slug, write=True)
     survey = services.get_survey(member, survey_id)
-    return Status(201, services.save_wave(member, survey, payload.dict(exclude_unset=True)))
+    return Status(201, fieldwork.save_wave(member, survey, payload.dict(exclude_unset=True)))
 
 
 @router.get(WAVE, response=WaveOut, tags=TAGS, url_name="wave_detail")
@@ -465,14 +465,14 @@ def update_wave(
 ) -> Wave:
     """Change a wave's name, days or roster."""
     member, wave = _wave(request, slug, survey_id, wave_id, write=True)
-    return services.save_wave(member, wave.survey, payload.dict(exclude_unset=True), wave)
+    return fieldwork.save_wave(member, wave.survey, payload.dict(exclude_unset=True), wave)
 
 
 @router.delete(WAVE, response={204: None}, tags=TAGS, url_name="wave_delete")
 def delete_wave(request: HttpRequest, slug: str, survey_id: int, wave_id: int) -> Status[None]:
     """Move a wave and its respondents to the trash."""
     member, wave = _wave(request, slug, survey_id, wave_id, write=True)
-    services.trash_wave(member, wave)
+    fieldwork.trash_wave(member, wave)
     return Status(204, None)
 
 
@@ -480,14 +480,14 @@ def delete_wave(request: HttpRequest, slug: str, survey_id: int, wave_id: int) -
 def close_wave(request: HttpRequest, slug: str, survey_id: int, wave_id: int) -> Wave:
     """Close the wave now: no answers are taken after."""
     member, wave = _wave(request, slug, survey_id, wave_id, write=True)
-    return services.close_wave(member, wave)
+    return fieldwork.close_wave(member, wave)
 
 
 @router.post(WAVE + "/reopen", response=WaveOut, tags=TAGS, url_name="wave_reopen")
 def reopen_wave(request: HttpRequest, slug: str, survey_id: int, wave_id: int) -> Wave:
     """Reopen a wave closed by hand, before its last day has passed."""
     member, wave = _wave(request, slug, survey_id, wave_id, write=True)
-    return services.reopen_wave(member, wave)
+    return fieldwork.reopen_wave(member, wave)
 
 
 @router.get(
@@ -497,7 +497,7 @@ def wave_response_rate(
     request: HttpRequest, slug: str, survey_id: int, wave_id: int
 ) -> dict[str, Any]:
     """The wave's response rate now, with its formula."""
-    return _rate(services.response_rate(_wave(request, slug, survey_id, wave_id)[1]))
+    return _rate(fieldwork.response_rate(_wave(request, slug, survey_id, wave_id)[1]))
 
 
 @router.post(
@@ -509,7 +509,7 @@ def send_invitations(
     """Queue an invitation by email to each respondent with an email not invited yet; they go
     out in the background (the wave's `invitations_sent_at` says when)."""
     member, wave = _wave(request, slug, survey_id, wave_id, write=True)
-    return Status(202, {"queued": services.request_emails(member, wave, services.INVITATIONS)})
+    return Status(202, {"queued": fieldwork.request_emails(member, wave, fieldwork.INVITATIONS)})
 
 
 @router.post(WAVE + "/reminders", response={202: EmailsOut}, tags=TAGS, url_name="wave_reminders")
@@ -519,21 +519,21 @@ def send_reminders(
     """Queue a reminder to each respondent invited, not answered and not reminded in the last
     three days; they go out in the background (`reminders_sent_at` says when)."""
     member, wave = _wave(request, slug, survey_id, wave_id, write=True)
-    return Status(202, {"queued": services.request_emails(member, wave, services.REMINDERS)})
+    return Status(202, {"queued": fieldwork.request_emails(member, wave, fieldwork.REMINDERS)})
 
 
 @router.post(WAVE + "/open-link", response=WaveOut, tags=TAGS, url_name="open_link_create")
 def create_open_link(request: HttpRequest, slug: str, survey_id: int, wave_id: int) -> Wave:
     """Give the wave a new open link (anonymous surveys only)."""
     member, wave = _wave(request, slug, survey_id, wave_id, write=True)
-    return services.set_open_link(member, wave, True)
+    return fieldwork.set_open_link(member, wave, True)
 
 
 @router.delete(WAVE + "/open-link", response=WaveOut, tags=TAGS, url_name="open_link_delete")
 def revoke_open_link(request: HttpRequest, slug: str, survey_id: int, wave_id: int) -> Wave:
     """Revoke the wave's open link."""
     member, wave = _wave(request, slug, survey_id, wave_id, write=True)
-    return services.set_open_link(member, wave, False)
+    return fieldwork.set_open_link(member, wave, False)
 
 
 # == Respondents ==================================================================================
@@ -546,7 +546,7 @@ RESPONDENT = RESPONDENTS + "/{int:respondent_id}"
 @paginate(ListPagination)
 def list_respondents(request: HttpRequest, slug: str, survey_id: int, wave_id: int) -> Any:
     """The wave's respondents with their personal links; paginated."""
-    return services.respondents(_wave(request, slug, survey_id, wave_id)[1])
+    return fieldwork.respondents(_wave(request, slug, survey_id, wave_id)[1])
 
 
 @router.post(RESPONDENTS, response={201: RespondentOut}, tags=TAGS, url_name="respondents_add")
@@ -557,10 +557,10 @@ def add_respondent(
     answering for `represents`)."""
     member, wave = _wave(request, slug, survey_id, wave_id, write=True)
     if payload.stakeholder is not None:
-        (added,) = services.add_respondents(member, wave, [payload.stakeholder], "stakeholder")
+        (added,) = fieldwork.add_respondents(member, wave, [payload.stakeholder], "stakeholder")
     else:
-        added = services.add_link(member, wave, payload.label or "", payload.represents)
-    return Status(201, services.get_respondent(member, wave, added.pk))
+        added = fieldwork.add_link(member, wave, payload.label or "", payload.represents)
+    return Status(201, fieldwork.get_respondent(member, wave, added.pk))
 
 
 @router.get(RESPONDENT, response=RespondentOut, tags=TAGS, url_name="respondent_detail")
@@ -569,7 +569,7 @@ def get_respondent(
 ) -> Respondent:
     """One respondent with their personal link."""
     member, wave = _wave(request, slug, survey_id, wave_id)
-    return services.get_respondent(member, wave, respondent_id)
+    return fieldwork.get_respondent(member, wave, respondent_id)
 
 
 @router.patch(RESPONDENT, response=RespondentOut, tags=TAGS, url_name="respondent_update")
@@ -583,9 +583,9 @@ def update_respondent(
 ) -> Respondent:
     """Change whom a respondent answers for, their label or email."""
     member, wave = _wave(request, slug, survey_id, wave_id, write=True)
-    respondent = services.get_respondent(member, wave, respondent_id)
-    services.update_respondent(member, respondent, payload.dict(exclude_unset=True))
-    return services.get_respondent(member, wave, respondent_id)
+    respondent = fieldwork.get_respondent(member, wave, respondent_id)
+    fieldwork.update_respondent(member, respondent, payload.dict(exclude_unset=True))
+    return fieldwork.get_respondent(member, wave, respondent_id)
 
 
 @router.delete(RESPONDENT, response={204: None}, tags=TAGS, url_name="respondent_delete")
@@ -594,5 +594,5 @@ def delete_respondent(
 ) -> Status[None]:
     """Remove a respondent (to the trash): their link stops working."""
     member, wave = _wave(request, slug, survey_id, wave_id, write=True)
-    services.trash_respondent(member, services.get_respondent(member, wave, respondent_id))
+    fieldwork.trash_respondent(member, fieldwork.get_respondent(member, wave, respondent_id))
     return Status(204, None)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cityweave.engagement.services import workspace_today
 from cityweave.spreadsheets import guarded_row
-from cityweave.surveys import services
+from cityweave.surveys import fieldwork
 from cityweave.surveys.models import Respondent, Wave
 
 logger = logging.getLogger("cityweave.surveys")
@@ -50,7 +50,7 @@ def links_csv(wave: Wave) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(LINK_COLUMNS)
-    for respondent in services.respondents(wave):
+    for respondent in fieldwork.respondents(wave):
         writer.writerow(
             guarded_row(
                 [
@@ -75,11 +75,11 @@ def _send(wave: Wave, respondent: Respondent, kind: str) -> None:
         "workspace": workspace,
         "respondent": respondent,
         "link": personal_link(respondent),
-        "reminder": kind == services.REMINDERS,
+        "reminder": kind == fieldwork.REMINDERS,
         "opens_later": wave.status_on(workspace_today(workspace)) == Wave.SCHEDULED,
     }
     subject = (
-        f"{'Reminder: ' if kind == services.REMINDERS else ''}{wave.survey.title} "
+        f"{'Reminder: ' if kind == fieldwork.REMINDERS else ''}{wave.survey.title} "
         f"from {workspace.name}, open until {wave.closes_on.day} {wave.closes_on:%B %Y}"
     )
     message = EmailMultiAlternatives(
@@ -103,11 +103,11 @@ def send_emails(wave: Wave, kind: str) -> int:
     Returns how many were sent."""
     now = timezone.now()
     due: QuerySet[Respondent] = (
-        services.uninvited(wave)
-        if kind == services.INVITATIONS
-        else services.due_reminders(wave, now)
+        fieldwork.uninvited(wave)
+        if kind == fieldwork.INVITATIONS
+        else fieldwork.due_reminders(wave, now)
     )
-    stamp = "invited_at" if kind == services.INVITATIONS else "reminded_at"
+    stamp = "invited_at" if kind == fieldwork.INVITATIONS else "reminded_at"
     sent = 0
     for respondent in due.select_related("wave__survey", "wave__workspace"):
         try:
@@ -120,6 +120,6 @@ def send_emails(wave: Wave, kind: str) -> int:
         Respondent.objects.filter(pk=respondent.pk).update(**{stamp: now})
         sent += 1
     if sent:
-        field = "invitations_sent_at" if kind == services.INVITATIONS else "reminders_sent_at"
+        field = "invitations_sent_at" if kind == fieldwork.INVITATIONS else "reminders_sent_at"
         Wave.objects.filter(pk=wave.pk).update(**{field: now})
     return sent

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from cityweave.engagement.services import workspace_today
-from cityweave.surveys import invitations, services
+from cityweave.surveys import fieldwork, invitations, services
 from cityweave.surveys.forms import (
     AddRespondentsForm,
     LinkForm,
@@ -43,7 +43,7 @@ class SurveyListView(WorkspaceView):
         return render(
             request,
             "surveys/list.html",
-            {"rows": services.survey_rows(self.member), "formula": services.ResponseRate.FORMULA},
+            {"rows": services.survey_rows(self.member), "formula": fieldwork.ResponseRate.FORMULA},
         )
 
 
@@ -78,8 +78,8 @@ class SurveyDetailView(WorkspaceView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         survey = services.get_survey(self.member, pk)
-        found = list(services.waves(self.member, survey))
-        rates = services.response_rates(found)
+        found = list(fieldwork.waves(self.member, survey))
+        rates = fieldwork.response_rates(found)
         today = workspace_today(self.workspace)
         rows = services.question_rows(survey)
         return render(
@@ -93,7 +93,7 @@ class SurveyDetailView(WorkspaceView):
                 "waves": [
                     {"wave": w, "rate": rates[w.pk], "status": w.status_on(today)} for w in found
                 ],
-                "formula": services.ResponseRate.FORMULA,
+                "formula": fieldwork.ResponseRate.FORMULA,
             },
         )
 
@@ -287,7 +287,7 @@ class WaveFormView(SurveyPage):
     writes = True
 
     def get_instance(self, pk: int | None) -> Wave | None:
-        return services.get_wave(self.member, self.survey, pk) if pk is not None else None
+        return fieldwork.get_wave(self.member, self.survey, pk) if pk is not None else None
 
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         self.load_survey()
@@ -305,7 +305,7 @@ class WaveFormView(SurveyPage):
         form = WaveForm(request.POST, instance=instance, survey=self.survey)
         if form.is_valid():
             try:
-                wave = services.save_wave(self.member, self.survey, form.service_data(), instance)
+                wave = fieldwork.save_wave(self.member, self.survey, form.service_data(), instance)
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
@@ -331,7 +331,7 @@ class WavePage(SurveyPage):
 
     def load_wave(self, pk: int) -> Wave:
         self.load_survey()
-        self.wave = services.get_wave(self.member, self.survey, pk)
+        self.wave = fieldwork.get_wave(self.member, self.survey, pk)
         return self.wave
 
     def rate_context(self) -> dict[str, Any]:
@@ -339,8 +339,8 @@ class WavePage(SurveyPage):
             "wave": self.wave,
             "survey": self.survey,
             "status": self.wave.status_on(workspace_today(self.workspace)),
-            "rate": services.response_rate(self.wave),
-            "formula": services.ResponseRate.FORMULA,
+            "rate": fieldwork.response_rate(self.wave),
+            "formula": fieldwork.ResponseRate.FORMULA,
         }
 
 
@@ -349,7 +349,7 @@ class WaveDetailView(WavePage):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         wave = self.load_wave(pk)
-        people = list(services.respondents(wave))
+        people = list(fieldwork.respondents(wave))
         roster = list(wave.roster.order_by("sort_name", "name"))
         context = self.rate_context()
         context.update(
@@ -357,9 +357,9 @@ class WaveDetailView(WavePage):
                 "respondents": people,
                 "roster": roster,
                 "has_roster": self.survey.questions.filter(kind=QuestionKind.ROSTER).exists(),
-                "sent": services.emails_sent(wave),
-                "uninvited": services.uninvited(wave).count(),
-                "due_reminders": services.due_reminders(wave).count(),
+                "sent": fieldwork.emails_sent(wave),
+                "uninvited": fieldwork.uninvited(wave).count(),
+                "due_reminders": fieldwork.due_reminders(wave).count(),
                 "open_link": invitations.open_link(wave),
             }
         )
@@ -382,10 +382,10 @@ class WaveCloseView(WavePage):
         action = request.POST.get("action", "close")
         try:
             if action == "reopen":
-                services.reopen_wave(self.member, wave)
+                fieldwork.reopen_wave(self.member, wave)
                 messages.success(request, f"“{wave.name}” is open again.")
             else:
-                services.close_wave(self.member, wave)
+                fieldwork.close_wave(self.member, wave)
                 messages.success(request, f"“{wave.name}” is closed: no more answers are taken.")
         except ValidationError as error:
             messages.error(request, _error_text(error))
@@ -396,13 +396,13 @@ class WaveTrashView(NestedTrashView):
     """Move a wave and its respondents to the trash."""
 
     def get_record(self, pk: int) -> Wave:
-        return services.get_wave(self.member, self.survey(), pk)
+        return fieldwork.get_wave(self.member, self.survey(), pk)
 
     def consequence(self, record: Wave) -> str:
         return "Its respondents go with it and their links stop working; answers stay stored."
 
     def trash(self, record: Wave) -> object:
-        return services.trash_wave(self.member, record)
+        return fieldwork.trash_wave(self.member, record)
 
     def success_url(self, record: Wave) -> str:
         return str(record.survey.get_absolute_url())
@@ -415,11 +415,11 @@ class WaveEmailsView(WavePage):
         wave = self.load_wave(pk)
         kind = request.POST.get("kind", "")
         try:
-            due = services.request_emails(self.member, wave, kind)
+            due = fieldwork.request_emails(self.member, wave, kind)
         except ValidationError as error:
             messages.error(request, _error_text(error))
         else:
-            what = "invitation" if kind == services.INVITATIONS else "reminder"
+            what = "invitation" if kind == fieldwork.INVITATIONS else "reminder"
             messages.success(
                 request,
                 f"Sending {due} {what}{'s' if due != 1 else ''} in the background; "
@@ -435,7 +435,7 @@ class OpenLinkView(WavePage):
         wave = self.load_wave(pk)
         on = request.POST.get("action") != "revoke"
         try:
-            services.set_open_link(self.member, wave, on)
+            fieldwork.set_open_link(self.member, wave, on)
         except ValidationError as error:
             messages.error(request, _error_text(error))
         else:
@@ -471,7 +471,7 @@ class RespondentsAddView(WavePage):
             link = self.link_form(request.POST)
             if link.is_valid():
                 try:
-                    added = services.add_link(
+                    added = fieldwork.add_link(
                         self.member,
                         wave,
                         link.cleaned_data["label"],
@@ -486,7 +486,7 @@ class RespondentsAddView(WavePage):
             people = AddRespondentsForm(request.POST, member=self.member)
             if people.is_valid():
                 try:
-                    found = services.add_respondents(
+                    found = fieldwork.add_respondents(
                         self.member, wave, people.cleaned_data["stakeholders"]
                     )
                 except ValidationError as error:
@@ -521,7 +521,7 @@ class RespondentPage(WavePage):
 
     def load_respondent(self, wave_id: int, pk: int) -> Respondent:
         wave = self.load_wave(wave_id)
-        return services.get_respondent(self.member, wave, pk)
+        return fieldwork.get_respondent(self.member, wave, pk)
 
 
 class RespondentEditView(RespondentPage):
@@ -539,14 +539,14 @@ class RespondentEditView(RespondentPage):
         form = RespondentForm(request.POST, instance=respondent, member=self.member)
         if form.is_valid():
             try:
-                services.update_respondent(self.member, respondent, form.service_data())
+                fieldwork.update_respondent(self.member, respondent, form.service_data())
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
                 messages.success(request, f"Saved “{respondent}”.")
                 return redirect(f"{self.wave.get_absolute_url()}#respondents")
         return self.render_form(
-            request, form, services.get_respondent(self.member, self.wave, pk), status=422
+            request, form, fieldwork.get_respondent(self.member, self.wave, pk), status=422
         )
 
     def render_form(
@@ -564,8 +564,8 @@ class RespondentTrashView(NestedTrashView):
     """Remove a respondent: their link stops working."""
 
     def get_record(self, pk: int) -> Respondent:
-        wave = services.get_wave(self.member, self.survey(), self.wave_id)
-        return services.get_respondent(self.member, wave, pk)
+        wave = fieldwork.get_wave(self.member, self.survey(), self.wave_id)
+        return fieldwork.get_respondent(self.member, wave, pk)
 
     def consequence(self, record: Respondent) -> str:
         return "Their personal link stops working; answers they gave stay stored."
@@ -577,7 +577,7 @@ class RespondentTrashView(NestedTrashView):
         return self.success_url(record)
 
     def trash(self, record: Respondent) -> object:
-        return services.trash_respondent(self.member, record)
+        return fieldwork.trash_respondent(self.member, record)
 
 
 class LinksView(WavePage):
@@ -588,7 +588,7 @@ class LinksView(WavePage):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         wave = self.load_wave(pk)
-        people = list(services.respondents(wave))
+        people = list(fieldwork.respondents(wave))
         prefetch_related_objects(people, "wave")
         rows = [{"respondent": r, "link": invitations.personal_link(r)} for r in people]
         return render(

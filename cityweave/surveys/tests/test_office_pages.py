@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cityweave.engagement.services import workspace_today
-from cityweave.surveys import invitations, services
+from cityweave.surveys import fieldwork, invitations, services
 from cityweave.surveys.models import Question, Respondent, Survey, Wave
 from cityweave.surveys.testing import make_respondent, make_response, make_survey, make_wave
 from cityweave.testing import make_stakeholder
@@ -493,7 +493,7 @@ def test_a_scheduled_wave_offers_invitations_but_not_reminders(alice_client, sur
     )
     page = alice_client.get(url("wave", survey.pk, later.pk)).content.decode()
     assert "Scheduled" in page and "Send invitations" in page and "Send reminders" not in page
-    assert services.response_rate(later).percent is None
+    assert fieldwork.response_rate(later).percent is None
 
 
 # == Admin ========================================================================================

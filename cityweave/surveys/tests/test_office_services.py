@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cityweave.engagement.services import workspace_today
-from cityweave.surveys import invitations, services
+from cityweave.surveys import fieldwork, invitations, services
 from cityweave.surveys.instruments import Measure, QuestionKind
 from cityweave.surveys.models import Question, Respondent, Survey, Wave
 from cityweave.surveys.testing import make_respondent, make_response, make_survey, make_wave
@@ -253,7 +253,7 @@ def test_trashing_the_roster_question_takes_the_per_partner_questions(alice_memb
 def test_a_wave_closes_on_or_after_it_opens(alice_member):
     survey = make_survey(alice_member, "community")
     with pytest.raises(ValidationError) as excinfo:
-        services.save_wave(
+        fieldwork.save_wave(
             alice_member,
             survey,
             {"name": "Spring", "opens_on": dt.date(2027, 3, 10), "closes_on": dt.date(2027, 3, 1)},
@@ -268,22 +268,22 @@ def test_a_wave_roster_takes_only_this_workspaces_stakeholders(alice_member, riv
     elsewhere = make_stakeholder(lakeside, "Lakeside Trust")
     days = {"opens_on": dt.date(2027, 3, 1), "closes_on": dt.date(2027, 3, 31)}
     with pytest.raises(ValidationError) as excinfo:
-        services.save_wave(
+        fieldwork.save_wave(
             alice_member, survey, {"name": "S", **days, "roster": [bank.pk, elsewhere.pk]}
         )
     assert "roster" in errors_of(excinfo)
-    wave = services.save_wave(alice_member, survey, {"name": "S", **days, "roster": [bank]})
+    wave = fieldwork.save_wave(alice_member, survey, {"name": "S", **days, "roster": [bank]})
     assert list(wave.roster.all()) == [bank]
 
 
 def test_a_wave_closes_now_and_reopens_before_its_last_day(alice_member):
     wave = make_wave(make_survey(alice_member, "community"))
     today = workspace_today(wave.workspace)
-    services.close_wave(alice_member, wave)
+    fieldwork.close_wave(alice_member, wave)
     assert wave.status_on(today) == Wave.CLOSED
     with pytest.raises(ValidationError):
-        services.close_wave(alice_member, wave)
-    services.reopen_wave(alice_member, wave)
+        fieldwork.close_wave(alice_member, wave)
+    fieldwork.reopen_wave(alice_member, wave)
     assert wave.status_on(today) == Wave.OPEN
 
 
@@ -296,7 +296,7 @@ def test_a_wave_past_its_last_day_does_not_reopen(alice_member):
         closed_at=timezone.now() - dt.timedelta(days=5),
     )
     with pytest.raises(ValidationError) as excinfo:
-        services.reopen_wave(alice_member, wave)
+        fieldwork.reopen_wave(alice_member, wave)
     assert "closes_on" in errors_of(excinfo)
 
 
@@ -306,10 +306,10 @@ def test_the_response_rate_counts_submitted_respondents_over_those_asked(alice_m
     make_response(wave, asked[0])
     make_response(wave, asked[1], submitted=False)
     make_response(wave)  # through the open link: outside the rate
-    rate = services.response_rate(wave)
+    rate = fieldwork.response_rate(wave)
     assert (rate.submitted, rate.asked, rate.open_link, rate.percent) == (1, 3, 1, 33)
     assert "÷" in rate.FORMULA
-    empty = services.response_rate(make_wave(wave.survey, "Autumn"))
+    empty = fieldwork.response_rate(make_wave(wave.survey, "Autumn"))
     assert empty.percent is None
 
 
@@ -322,7 +322,7 @@ def test_a_person_answers_for_their_one_organisation_which_joins_the_roster(alic
     ana = make_stakeholder(riverton, "Ana Diaz", kind="person", email="ana@bank.example")
     ana.organisations.set([bank])
     trust = make_stakeholder(riverton, "Harbour Trust", email="info@harbour.example")
-    added = services.add_respondents(alice_member, wave, [ana.pk, trust])
+    added = fieldwork.add_respondents(alice_member, wave, [ana.pk, trust])
     assert [(r.stakeholder, r.represents, r.email) for r in added] == [
         (ana, bank, "ana@bank.example"),
         (trust, trust, "info@harbour.example"),
@@ -339,7 +339,7 @@ def test_a_person_with_several_organisations_answers_for_the_one_on_the_roster(
     ana.organisations.set([bank, school])
     ben = make_stakeholder(riverton, "Ben Li", kind="person", email="ben@example.org")
     ben.organisations.set([bank, clinic])
-    ana_r, ben_r = services.add_respondents(alice_member, wave, [ana, ben])
+    ana_r, ben_r = fieldwork.add_respondents(alice_member, wave, [ana, ben])
     assert ana_r.represents == school
     assert ben_r.represents == ben  # none on the roster, several: answers for themself
 
@@ -351,7 +351,7 @@ def test_adding_someone_without_an_email_or_asked_already_writes_nothing(alice_m
     fresh = make_stakeholder(riverton, "Fresh Org", email="f@example.org")
     make_respondent(wave, asked)
     with pytest.raises(ValidationError) as excinfo:
-        services.add_respondents(alice_member, wave, [mailless, asked, fresh])
+        fieldwork.add_respondents(alice_member, wave, [mailless, asked, fresh])
     messages = " ".join(errors_of(excinfo)["stakeholders"])
     assert "No email for Quiet Org" in messages and "Asked already: Asked Org" in messages
     assert wave.respondents.count() == 1
@@ -360,10 +360,10 @@ def test_adding_someone_without_an_email_or_asked_already_writes_nothing(alice_m
 def test_a_hand_out_link_needs_a_label(alice_member, riverton):
     wave = make_wave(make_survey(alice_member, "partner"))
     with pytest.raises(ValidationError) as excinfo:
-        services.add_link(alice_member, wave, "  ")
+        fieldwork.add_link(alice_member, wave, "  ")
     assert "label" in errors_of(excinfo)
     trust = make_stakeholder(riverton, "Harbour Trust")
-    link = services.add_link(alice_member, wave, "Harbour Trust, by phone", trust.pk)
+    link = fieldwork.add_link(alice_member, wave, "Harbour Trust, by phone", trust.pk)
     assert link.represents == trust and link.stakeholder is None and len(link.token) >= 43
 
 
@@ -372,10 +372,10 @@ def test_a_respondent_answers_for_whom_the_office_says(alice_member, riverton):
     person = make_stakeholder(riverton, "Ana Diaz", kind="person", email="ana@example.org")
     respondent = make_respondent(wave, person)
     bank = make_stakeholder(riverton, "Food Bank")
-    services.update_respondent(alice_member, respondent, {"represents": bank.pk})
+    fieldwork.update_respondent(alice_member, respondent, {"represents": bank.pk})
     assert Respondent.objects.get(pk=respondent.pk).represents == bank
     with pytest.raises(ValidationError) as excinfo:
-        services.update_respondent(alice_member, respondent, {"email": "not an email"})
+        fieldwork.update_respondent(alice_member, respondent, {"email": "not an email"})
     assert "email" in errors_of(excinfo)
 
 
@@ -402,14 +402,14 @@ def test_the_links_csv_lists_each_respondents_link(alice_member, riverton):
 def test_only_an_anonymous_survey_has_an_open_link(alice_member):
     named = make_wave(make_survey(alice_member, "partner"))
     with pytest.raises(ValidationError) as excinfo:
-        services.set_open_link(alice_member, named, True)
+        fieldwork.set_open_link(alice_member, named, True)
     assert "open_link" in errors_of(excinfo)
     wave = make_wave(make_survey(alice_member, "community"))
-    first = services.set_open_link(alice_member, wave, True).open_link_token
-    second = services.set_open_link(alice_member, wave, True).open_link_token
+    first = fieldwork.set_open_link(alice_member, wave, True).open_link_token
+    second = fieldwork.set_open_link(alice_member, wave, True).open_link_token
     assert len(first) >= 43 and first != second
     assert invitations.open_link(wave).endswith(f"/s/open/{second}/")
-    assert services.set_open_link(alice_member, wave, False).open_link_token == ""
+    assert fieldwork.set_open_link(alice_member, wave, False).open_link_token == ""
 
 
 # == Invitations and reminders ====================================================================
@@ -421,10 +421,10 @@ def invited_wave(alice_member, riverton):
     wave = make_wave(survey, "Spring 2027")
     for name in ("Harbour Trust", "Food Bank"):
         slug = name.lower().replace(" ", "")
-        services.add_respondents(
+        fieldwork.add_respondents(
             alice_member, wave, [make_stakeholder(riverton, name, email=f"{slug}@example.org")]
         )
-    services.add_link(alice_member, wave, "Clinic, by phone")
+    fieldwork.add_link(alice_member, wave, "Clinic, by phone")
     return wave
 
 
@@ -433,7 +433,7 @@ def test_invitations_email_each_respondent_with_an_email_once(
 ):
     # The task is queued once the transaction commits; the tests' task backend runs it at once.
     with django_capture_on_commit_callbacks(execute=True):
-        queued = services.request_emails(alice_member, invited_wave, services.INVITATIONS)
+        queued = fieldwork.request_emails(alice_member, invited_wave, fieldwork.INVITATIONS)
     assert queued == 2
     assert sorted(m.to[0] for m in mail.outbox) == [
         "foodbank@example.org",
@@ -447,32 +447,32 @@ def test_invitations_email_each_respondent_with_an_email_once(
     html = message.alternatives[0][0]  # type: ignore[attr-defined]
     assert invitations.personal_link(respondent) in html and "Riverton" in html
     invited_wave.refresh_from_db()
-    sent = services.emails_sent(invited_wave)[services.INVITATIONS]
+    sent = fieldwork.emails_sent(invited_wave)[fieldwork.INVITATIONS]
     assert sent.at == invited_wave.invitations_sent_at and sent.count == 2
     with pytest.raises(ValidationError) as excinfo:
-        services.request_emails(alice_member, invited_wave, services.INVITATIONS)
+        fieldwork.request_emails(alice_member, invited_wave, fieldwork.INVITATIONS)
     assert "invited already" in errors_of(excinfo)["emails"][0]
 
 
 def test_reminders_skip_those_who_answered_or_were_reminded_in_three_days(
     alice_member, invited_wave
 ):
-    invitations.send_emails(invited_wave, services.INVITATIONS)
+    invitations.send_emails(invited_wave, fieldwork.INVITATIONS)
     trust, bank = invited_wave.respondents.exclude(email="").order_by("email")
     make_response(invited_wave, trust)
     mail.outbox.clear()
-    assert invitations.send_emails(invited_wave, services.REMINDERS) == 1
+    assert invitations.send_emails(invited_wave, fieldwork.REMINDERS) == 1
     assert [m.to for m in mail.outbox] == [[bank.email]]
     assert mail.outbox[0].subject.startswith("Reminder: ")
-    assert services.due_reminders(invited_wave).count() == 0
+    assert fieldwork.due_reminders(invited_wave).count() == 0
     later = timezone.now() + dt.timedelta(days=3, minutes=1)
-    assert list(services.due_reminders(invited_wave, later)) == [bank]
+    assert list(fieldwork.due_reminders(invited_wave, later)) == [bank]
 
 
 def test_no_emails_for_a_closed_wave(alice_member, invited_wave):
-    services.close_wave(alice_member, invited_wave)
+    fieldwork.close_wave(alice_member, invited_wave)
     with pytest.raises(ValidationError) as excinfo:
-        services.request_emails(alice_member, invited_wave, services.INVITATIONS)
+        fieldwork.request_emails(alice_member, invited_wave, fieldwork.INVITATIONS)
     assert "closed" in errors_of(excinfo)["emails"][0]
 
 
@@ -484,7 +484,7 @@ def test_reminders_wait_until_the_wave_opens(alice_member, invited_wave):
     invited_wave.refresh_from_db()
     Respondent.objects.filter(wave=invited_wave).update(invited_at=timezone.now())
     with pytest.raises(ValidationError) as excinfo:
-        services.request_emails(alice_member, invited_wave, services.REMINDERS)
+        fieldwork.request_emails(alice_member, invited_wave, fieldwork.REMINDERS)
     assert "open" in errors_of(excinfo)["emails"][0]
 
 
@@ -497,8 +497,8 @@ def test_a_failed_send_leaves_the_respondent_for_next_time(invited_wave, monkeyp
             raise OSError("mail server down")
 
     monkeypatch.setattr(invitations, "_send", flaky)
-    assert invitations.send_emails(invited_wave, services.INVITATIONS) == 1
-    assert services.uninvited(invited_wave).count() == 1
+    assert invitations.send_emails(invited_wave, fieldwork.INVITATIONS) == 1
+    assert fieldwork.uninvited(invited_wave).count() == 1
 
 
 def test_stored_positions_follow_the_order_respondents_meet_the_questions(alice_member):
@@ -524,7 +524,7 @@ def test_an_invitation_before_the_wave_opens_says_when_it_opens(alice_member, ri
         closes_on=today + dt.timedelta(days=30),
     )
     make_respondent(wave, make_stakeholder(riverton, "Library", email="desk@library.example"))
-    assert invitations.send_emails(wave, services.INVITATIONS) == 1
+    assert invitations.send_emails(wave, fieldwork.INVITATIONS) == 1
     (message,) = mail.outbox
     assert "It opens on" in message.body and "anonymous" in message.body
     assert f"{wave.opens_on.day} {wave.opens_on:%B %Y}" in message.body
@@ -538,6 +538,6 @@ def test_a_respondent_who_answered_stays_on_the_list(alice_member):
     answered = make_respondent(wave, label="Library desk")
     make_response(wave, answered)
     with pytest.raises(ValidationError) as excinfo:
-        services.trash_respondent(alice_member, answered)
+        fieldwork.trash_respondent(alice_member, answered)
     assert "has answered" in errors_of(excinfo)["respondent"][0]
     assert Respondent.objects.filter(pk=answered.pk).exists()
