@@ -58,7 +58,7 @@ from cityweave.workspaces.services import move_to_trash
 #: (engagement/health.py; it also asks whether others keep private interactions, whose times it
 #: withholds), the network analysis (network/) or the forms' pickers (*/forms.py).
 EXPECTED: dict[str, int] = {
-    "dashboard": 29,  # health (kept between requests: measured rebuilt); every stakeholder counted; the latest surveyed wave
+    "dashboard": 30,  # health and the survey panel (kept between requests: measured rebuilt); every stakeholder counted
     "stakeholder_list": 11,
     "stakeholder_list_filtered": 11,
     "stakeholder_list_late_page": 11,

@@ -242,7 +242,7 @@ def test_it_needs_few_queries_however_much_data(
         goal = make_goal(riverton, owner=alice_member)
         GoalProgress.objects.create(goal=goal, value=Decimal(5))
 
-    with django_assert_max_num_queries(29):
+    with django_assert_max_num_queries(30):
         response = alice_client.get(DASHBOARD)
 
     assert response.status_code == 200
