@@ -7,6 +7,7 @@ its numbers in a table or a text twin. Every mean and percentage states its form
 
 from __future__ import annotations
 
+import math
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -160,14 +161,65 @@ def _up(trust: float) -> float:
     return round(q["bottom"] - (trust - 1) / 3 * (q["bottom"] - q["top"]), 1)
 
 
+#: A dot's radius on the quadrant, in SVG units; dots closer than twice it are moved apart.
+DOT_RADIUS = 10
+
+
+def dodge(
+    points: Sequence[tuple[float, float]],
+    radius: float = DOT_RADIUS,
+    frame: tuple[float, float, float, float] | None = None,
+) -> list[tuple[float, float]]:
+    """Positions for dots of `radius` at `points` (SVG units, in order) so that none covers
+    another: each dot keeps its place if free, else takes the nearest free place on a spiral
+    around it (a Vogel spiral: the golden angle apart, 0.8 radius × √step out), as a beeswarm
+    chart dodges.
+    Partners rated alike would otherwise hide under one dot; the table keeps the exact scores.
+    A moved dot stays inside `frame` (left, top, right, bottom) when given. Returns as many
+    positions as `points`, rounded to 0.1; near-linear time (a grid of cells)."""
+    gap = 2 * radius
+    placed: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    found = []
+    for x0, y0 in points:
+        x, y = x0, y0
+        for step in range(2000):
+            if step:
+                turn = step * 2.399963  # the golden angle, in radians
+                reach = radius * 0.5 * math.sqrt(step) * 1.6
+                x, y = x0 + reach * math.cos(turn), y0 + reach * math.sin(turn)
+            if frame and step and not (frame[0] <= x <= frame[2] and frame[1] <= y <= frame[3]):
+                continue
+            cx, cy = int(x // gap), int(y // gap)
+            near = (
+                p
+                for i in (cx - 1, cx, cx + 1)
+                for j in (cy - 1, cy, cy + 1)
+                for p in placed.get((i, j), ())
+            )
+            if all((x - px) ** 2 + (y - py) ** 2 >= gap * gap - 1e-6 for px, py in near):
+                break
+        else:  # the frame is full: the dot keeps its place
+            x, y = x0, y0
+        placed.setdefault((int(x // gap), int(y // gap)), []).append((x, y))
+        found.append((round(x, 1), round(y, 1)))
+    return found
+
+
 def quadrant(rows: list[PartnerRow], network: scoring.NetworkScores) -> dict[str, Any]:
     """The trust × value scatter: a dot per partner with both scores, the network's mean
     lines, and the axis ticks, in SVG units."""
     q = QUADRANT
-    dots = [
-        replace(row, x=_across(row.score.value.score), y=_up(row.score.trust.score))
+    scored = [
+        row
         for row in rows
         if row.score.trust.score is not None and row.score.value.score is not None
+    ]
+    at = [(_across(row.score.value.score), _up(row.score.trust.score)) for row in scored]  # type: ignore[arg-type]
+    dots = [
+        replace(row, x=x, y=y)
+        for row, (x, y) in zip(
+            scored, dodge(at, frame=(q["left"], q["top"], q["right"], q["bottom"])), strict=True
+        )
     ]
     ticks = [{"label": point, "x": _across(point), "y": _up(point)} for point in (1, 2, 3, 4)]
     mean_x = _across(network.value) if network.value is not None else None
@@ -177,6 +229,7 @@ def quadrant(rows: list[PartnerRow], network: scoring.NetworkScores) -> dict[str
         "plot_width": q["right"] - q["left"],
         "plot_height": q["bottom"] - q["top"],
         "dots": dots,
+        "radius": DOT_RADIUS,
         "ticks": ticks,
         "mean_x": mean_x,
         "mean_y": mean_y,

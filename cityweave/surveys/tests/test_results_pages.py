@@ -4,6 +4,7 @@ query counts that do not grow with the answers."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cityweave.surveys.models import Response
+from cityweave.surveys.results_views import dodge
 from cityweave.surveys.testing import (
     make_respondent,
     make_response,
@@ -282,3 +284,26 @@ def test_the_results_page_queries_stay_within_budget(
 ):
     with django_assert_max_num_queries(14):
         alice_client.get(wave_url("results", wave))
+
+
+def _apart(found: list[tuple[float, float]], radius: float) -> bool:
+    return all(
+        math.dist(a, b) >= 2 * radius - 0.2 for i, a in enumerate(found) for b in found[i + 1 :]
+    )
+
+
+def test_quadrant_dots_rated_alike_are_moved_apart_not_hidden():
+    # Three partners rated alike and one apart: the first and the lone one keep their places.
+    found = dodge([(100, 100), (100, 100), (100, 100), (300, 300)], radius=10)
+    assert found[0] == (100, 100) and found[3] == (300, 300)
+    assert _apart(found, 10)
+    assert all(math.dist(point, (100, 100)) < 40 for point in found[:3])
+
+
+def test_quadrant_dots_stay_in_the_frame_and_a_full_frame_keeps_their_places():
+    frame = (40, 14, 404, 336)
+    crowd = dodge([(40, 14)] * 60, radius=10, frame=frame)
+    assert _apart(crowd, 10)
+    assert all(40 <= x <= 404 and 14 <= y <= 336 for x, y in crowd)
+    # A frame with room for one dot: the others keep their own places rather than leave it.
+    assert dodge([(5, 5), (5, 5)], radius=10, frame=(0, 0, 10, 10)) == [(5, 5), (5, 5)]
