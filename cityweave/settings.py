@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "cityweave.reminders",
     "cityweave.contacts",
     "cityweave.surveys",
+    "cityweave.partnerships",
     "cityweave.web",
 ]
 
