@@ -19,10 +19,11 @@ from django.urls import reverse
 from cityweave.engagement.services import workspace_today
 from cityweave.surveys import exports, results, scoring, services
 from cityweave.surveys.instruments import QuestionKind
-from cityweave.surveys.models import Survey
+from cityweave.surveys.models import Question, Survey, Wave
 from cityweave.surveys.profile import profile_token
 from cityweave.web.exports import Column, write_csv, write_xlsx
 from cityweave.web.mixins import WorkspaceView
+from cityweave.workspaces.models import Workspace
 
 #: The partner table's sorts: the key in the address → the row's field.
 SCORE_SORTS = {
@@ -392,6 +393,50 @@ class TrendsView(WorkspaceView):
         )
 
 
+#: What a wave's downloads hold: the answers (a row per submitted response), the partner answers
+#: (a row per partner named) and the scores (a row per rated partner).
+DOWNLOADS = ("answers", "partner-answers", "scores")
+#: The formats each comes in.
+DOWNLOAD_FORMATS = ("csv", "xlsx")
+
+
+def wave_download(
+    workspace: Workspace,
+    wave: Wave,
+    what: str,
+    fmt: str,
+    asked: Sequence[Question] | None = None,
+) -> HttpResponseBase:
+    """A wave's download, as the results pages and `cityweave survey export` serve it: `what`
+    one of DOWNLOADS, `fmt` "csv" (streamed) or "xlsx" (a file response), named
+    `<slug>-survey-<id>-wave-<id>-<what>.<fmt>`; `asked` is the survey's live questions in order
+    (read when not given). An anonymous survey's rows carry no identity (see exports.py).
+    Raises ValueError for an unknown `what` or `fmt`."""
+    if what not in DOWNLOADS or fmt not in DOWNLOAD_FORMATS:
+        raise ValueError(f"No {what} download as {fmt}.")
+    survey = wave.survey
+    asked = results.questions(survey) if asked is None else asked
+    columns: Sequence[Column]
+    rows: Any
+    if what == "answers":
+        columns = exports.answer_columns(survey, asked)
+        rows = exports.response_rows(wave)
+        title = "Answers"
+    elif what == "partner-answers":
+        columns = exports.partner_answer_columns(survey, asked)
+        rows = results.survey_ties(wave).iterator(chunk_size=500)
+        title = "Partner answers"
+    else:
+        columns = exports.score_columns()
+        rows = partner_rows(scoring.scored(wave))
+        title = "Scores"
+    zone = zoneinfo.ZoneInfo(workspace.timezone)
+    filename = f"{workspace.slug}-survey-{survey.pk}-wave-{wave.pk}-{what}"
+    if fmt == "xlsx":
+        return write_xlsx(f"{filename}.xlsx", title, columns, rows, zone)
+    return write_csv(f"{filename}.csv", columns, rows, zone)
+
+
 class WaveDownloadView(ResultsView):
     """A wave's answers or scores as CSV or XLSX (`as_view(what=…, format=…)`)."""
 
@@ -400,22 +445,4 @@ class WaveDownloadView(ResultsView):
 
     def get(self, request: HttpRequest, survey_id: int, pk: int) -> HttpResponseBase:
         self.setup_wave(survey_id, pk)
-        columns: Sequence[Column]
-        rows: Any
-        if self.what == "answers":
-            columns = exports.answer_columns(self.survey, self.asked)
-            rows = exports.response_rows(self.wave)
-            title = "Answers"
-        elif self.what == "partner-answers":
-            columns = exports.partner_answer_columns(self.survey, self.asked)
-            rows = results.survey_ties(self.wave).iterator(chunk_size=500)
-            title = "Partner answers"
-        else:
-            columns = exports.score_columns()
-            rows = partner_rows(scoring.scored(self.wave))
-            title = "Scores"
-        zone = zoneinfo.ZoneInfo(self.workspace.timezone)
-        filename = f"{self.workspace.slug}-survey-{self.survey.pk}-wave-{self.wave.pk}-{self.what}"
-        if self.format == "xlsx":
-            return write_xlsx(f"{filename}.xlsx", title, columns, rows, zone)
-        return write_csv(f"{filename}.csv", columns, rows, zone)
+        return wave_download(self.workspace, self.wave, self.what, self.format, self.asked)
