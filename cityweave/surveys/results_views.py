@@ -8,7 +8,7 @@ its numbers in a table or a text twin. Every mean and percentage states its form
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,7 +21,7 @@ from cityweave.surveys import exports, results, scoring, services
 from cityweave.surveys.instruments import QuestionKind
 from cityweave.surveys.models import Question, Survey, Wave
 from cityweave.surveys.profile import profile_token
-from cityweave.web.exports import Column, write_csv, write_xlsx
+from cityweave.web.exports import Column, export_csv_lines, write_csv, write_xlsx, xlsx_file
 from cityweave.web.mixins import WorkspaceView
 from cityweave.workspaces.models import Workspace
 
@@ -400,24 +400,31 @@ DOWNLOADS = ("answers", "partner-answers", "scores")
 DOWNLOAD_FORMATS = ("csv", "xlsx")
 
 
-def wave_download(
-    workspace: Workspace,
-    wave: Wave,
-    what: str,
-    fmt: str,
-    asked: Sequence[Question] | None = None,
-) -> HttpResponseBase:
-    """A wave's download, as the results pages and `cityweave survey export` serve it: `what`
-    one of DOWNLOADS, `fmt` "csv" (streamed) or "xlsx" (a file response), named
-    `<slug>-survey-<id>-wave-<id>-<what>.<fmt>`; `asked` is the survey's live questions in order
-    (read when not given). An anonymous survey's rows carry no identity (see exports.py).
-    Raises ValueError for an unknown `what` or `fmt`."""
-    if what not in DOWNLOADS or fmt not in DOWNLOAD_FORMATS:
-        raise ValueError(f"No {what} download as {fmt}.")
+@dataclass(frozen=True)
+class WaveTable:
+    """One of a wave's downloads before it is written: its file name without the extension, its
+    sheet title, columns and rows (read once), and the time zone its times are written in."""
+
+    name: str
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Any]
+    zone: zoneinfo.ZoneInfo
+
+
+def wave_table(
+    workspace: Workspace, wave: Wave, what: str, asked: Sequence[Question] | None = None
+) -> WaveTable:
+    """A wave's download, as the results pages and `cityweave survey export` give it: `what` one
+    of DOWNLOADS, named `<slug>-survey-<id>-wave-<id>-<what>`; `asked` is the survey's live
+    questions in order (read when not given). An anonymous survey's rows carry no identity (see
+    exports.py). Raises ValueError for an unknown `what`."""
+    if what not in DOWNLOADS:
+        raise ValueError(f"No download of {what!r}: one of {', '.join(DOWNLOADS)}.")
     survey = wave.survey
     asked = results.questions(survey) if asked is None else asked
     columns: Sequence[Column]
-    rows: Any
+    rows: Iterable[Any]
     if what == "answers":
         columns = exports.answer_columns(survey, asked)
         rows = exports.response_rows(wave)
@@ -430,11 +437,26 @@ def wave_download(
         columns = exports.score_columns()
         rows = partner_rows(scoring.scored(wave))
         title = "Scores"
-    zone = zoneinfo.ZoneInfo(workspace.timezone)
-    filename = f"{workspace.slug}-survey-{survey.pk}-wave-{wave.pk}-{what}"
+    name = f"{workspace.slug}-survey-{survey.pk}-wave-{wave.pk}-{what}"
+    return WaveTable(name, title, columns, rows, zoneinfo.ZoneInfo(workspace.timezone))
+
+
+def wave_download(table: WaveTable, fmt: str) -> HttpResponseBase:
+    """The download of `table` as "csv" (streamed) or "xlsx" (a file)."""
     if fmt == "xlsx":
-        return write_xlsx(f"{filename}.xlsx", title, columns, rows, zone)
-    return write_csv(f"{filename}.csv", columns, rows, zone)
+        return write_xlsx(f"{table.name}.xlsx", table.title, table.columns, table.rows, table.zone)
+    return write_csv(f"{table.name}.csv", table.columns, table.rows, table.zone)
+
+
+def wave_file(table: WaveTable, fmt: str) -> Iterator[bytes]:
+    """The bytes `wave_download` serves for `table` in `fmt` ("csv" or "xlsx"), in chunks, for
+    writing to a file."""
+    if fmt == "xlsx":
+        with xlsx_file(table.title, table.columns, table.rows, table.zone) as output:
+            yield from iter(lambda: output.read(64 * 1024), b"")
+    else:
+        for line in export_csv_lines(table.columns, table.rows, table.zone):
+            yield line.encode()
 
 
 class WaveDownloadView(ResultsView):
@@ -445,4 +467,5 @@ class WaveDownloadView(ResultsView):
 
     def get(self, request: HttpRequest, survey_id: int, pk: int) -> HttpResponseBase:
         self.setup_wave(survey_id, pk)
-        return wave_download(self.workspace, self.wave, self.what, self.format, self.asked)
+        table = wave_table(self.workspace, self.wave, self.what, self.asked)
+        return wave_download(table, self.format)
