@@ -135,8 +135,10 @@ class Command(BaseCommand):
                 getattr(self, f"_{options['action']}")(workspace, member, wave, options)
         except ValidationError as error:
             raise CommandError(describe_validation_error(error), returncode=2) from None
-        except (PermissionDenied, Http404) as error:
+        except PermissionDenied as error:
             raise CommandError(f"--as: {error}", returncode=2) from None
+        except Http404 as error:  # trashed meanwhile
+            raise CommandError(f"WAVE_ID: {error}.", returncode=2) from None
 
     def _member(self, workspace: Workspace, email: str) -> Membership:
         member = (
