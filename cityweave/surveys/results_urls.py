@@ -17,7 +17,7 @@ def _downloads(what: str) -> list[URLPattern]:
             views.WaveDownloadView.as_view(what=what, format=fmt),
             name=f"results-{what}-{fmt}",
         )
-        for fmt in ("csv", "xlsx")
+        for fmt in views.DOWNLOAD_FORMATS
     ]
 
 
@@ -28,7 +28,5 @@ results_patterns: list[URLPattern | URLResolver] = [
     path(f"{WAVE}open-answers/", views.OpenAnswersView.as_view(), name="results-open-answers"),
     path(f"{WAVE}changes/", views.ChangesView.as_view(), name="results-changes"),
     path("<int:survey_id>/trends/", views.TrendsView.as_view(), name="results-trends"),
-    *_downloads("answers"),
-    *_downloads("partner-answers"),
-    *_downloads("scores"),
+    *(download for what in views.DOWNLOADS for download in _downloads(what)),
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -20,10 +20,11 @@ from django.urls import reverse
 from cityweave.engagement.services import workspace_today
 from cityweave.surveys import exports, results, scoring, services
 from cityweave.surveys.instruments import QuestionKind
-from cityweave.surveys.models import Survey
+from cityweave.surveys.models import Question, Survey, Wave
 from cityweave.surveys.profile import profile_token
-from cityweave.web.exports import Column, write_csv, write_xlsx
+from cityweave.web.exports import Column, export_csv_lines, write_csv, write_xlsx, xlsx_file
 from cityweave.web.mixins import WorkspaceView
+from cityweave.workspaces.models import Workspace
 
 #: The partner table's sorts: the key in the address → the row's field.
 SCORE_SORTS = {
@@ -445,6 +446,72 @@ class TrendsView(WorkspaceView):
         )
 
 
+#: What a wave's downloads hold: the answers (a row per submitted response), the partner answers
+#: (a row per partner named) and the scores (a row per rated partner).
+DOWNLOADS = ("answers", "partner-answers", "scores")
+#: The formats each comes in.
+DOWNLOAD_FORMATS = ("csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class WaveTable:
+    """One of a wave's downloads before it is written: its file name without the extension, its
+    sheet title, columns and rows (read once), and the time zone its times are written in."""
+
+    name: str
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Any]
+    zone: zoneinfo.ZoneInfo
+
+
+def wave_table(
+    workspace: Workspace, wave: Wave, what: str, asked: Sequence[Question] | None = None
+) -> WaveTable:
+    """A wave's download, as the results pages and `cityweave survey export` give it: `what` one
+    of DOWNLOADS, named `<slug>-survey-<id>-wave-<id>-<what>`; `asked` is the survey's live
+    questions in order (read when not given). An anonymous survey's rows carry no identity (see
+    exports.py). Raises ValueError for an unknown `what`."""
+    if what not in DOWNLOADS:
+        raise ValueError(f"No download of {what!r}: one of {', '.join(DOWNLOADS)}.")
+    survey = wave.survey
+    asked = results.questions(survey) if asked is None else asked
+    columns: Sequence[Column]
+    rows: Iterable[Any]
+    if what == "answers":
+        columns = exports.answer_columns(survey, asked)
+        rows = exports.response_rows(wave)
+        title = "Answers"
+    elif what == "partner-answers":
+        columns = exports.partner_answer_columns(survey, asked)
+        rows = results.survey_ties(wave).iterator(chunk_size=500)
+        title = "Partner answers"
+    else:
+        columns = exports.score_columns()
+        rows = partner_rows(scoring.scored(wave))
+        title = "Scores"
+    name = f"{workspace.slug}-survey-{survey.pk}-wave-{wave.pk}-{what}"
+    return WaveTable(name, title, columns, rows, zoneinfo.ZoneInfo(workspace.timezone))
+
+
+def wave_download(table: WaveTable, fmt: str) -> HttpResponseBase:
+    """The download of `table` as "csv" (streamed) or "xlsx" (a file)."""
+    if fmt == "xlsx":
+        return write_xlsx(f"{table.name}.xlsx", table.title, table.columns, table.rows, table.zone)
+    return write_csv(f"{table.name}.csv", table.columns, table.rows, table.zone)
+
+
+def wave_file(table: WaveTable, fmt: str) -> Iterator[bytes]:
+    """The bytes `wave_download` serves for `table` in `fmt` ("csv" or "xlsx"), in chunks, for
+    writing to a file."""
+    if fmt == "xlsx":
+        with xlsx_file(table.title, table.columns, table.rows, table.zone) as output:
+            yield from iter(lambda: output.read(64 * 1024), b"")
+    else:
+        for line in export_csv_lines(table.columns, table.rows, table.zone):
+            yield line.encode()
+
+
 class WaveDownloadView(ResultsView):
     """A wave's answers or scores as CSV or XLSX (`as_view(what=…, format=…)`)."""
 
@@ -453,22 +520,5 @@ class WaveDownloadView(ResultsView):
 
     def get(self, request: HttpRequest, survey_id: int, pk: int) -> HttpResponseBase:
         self.setup_wave(survey_id, pk)
-        columns: Sequence[Column]
-        rows: Any
-        if self.what == "answers":
-            columns = exports.answer_columns(self.survey, self.asked)
-            rows = exports.response_rows(self.wave)
-            title = "Answers"
-        elif self.what == "partner-answers":
-            columns = exports.partner_answer_columns(self.survey, self.asked)
-            rows = results.survey_ties(self.wave).iterator(chunk_size=500)
-            title = "Partner answers"
-        else:
-            columns = exports.score_columns()
-            rows = partner_rows(scoring.scored(self.wave))
-            title = "Scores"
-        zone = zoneinfo.ZoneInfo(self.workspace.timezone)
-        filename = f"{self.workspace.slug}-survey-{self.survey.pk}-wave-{self.wave.pk}-{self.what}"
-        if self.format == "xlsx":
-            return write_xlsx(f"{filename}.xlsx", title, columns, rows, zone)
-        return write_csv(f"{filename}.csv", columns, rows, zone)
+        table = wave_table(self.workspace, self.wave, self.what, self.asked)
+        return wave_download(table, self.format)

@@ -15,7 +15,7 @@ import tempfile
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -23,7 +23,7 @@ from django.http import FileResponse, HttpRequest, HttpResponseBase
 from django.utils import timezone
 
 from cityweave.spreadsheets import guarded
-from cityweave.web.filtering import ListFilters, apply, bad_filters, csv_response
+from cityweave.web.filtering import ListFilters, apply, bad_filters, csv_lines, csv_response
 from cityweave.web.mixins import WorkspaceView
 
 #: Rows read from the database at a time.
@@ -69,12 +69,24 @@ def write_csv(
     filename: str, columns: Sequence[Column], rows: Iterable[Any], zone: zoneinfo.ZoneInfo
 ) -> HttpResponseBase:
     """A streamed CSV download of `rows`, one line per row, `columns` in order."""
-    return csv_response(
-        filename,
+    return csv_response(filename, *_csv_parts(columns, rows, zone))
+
+
+def _csv_parts(
+    columns: Sequence[Column], rows: Iterable[Any], zone: zoneinfo.ZoneInfo
+) -> tuple[list[str], Iterable[Any], Callable[[Any], list[Any]]]:
+    return (
         [column.header for column in columns],
         rows,
         lambda row: [csv_value(column.value(row), zone) for column in columns],
     )
+
+
+def export_csv_lines(
+    columns: Sequence[Column], rows: Iterable[Any], zone: zoneinfo.ZoneInfo
+) -> Iterator[str]:
+    """The text `write_csv` downloads, a line at a time, for writing to a file."""
+    return csv_lines(*_csv_parts(columns, rows, zone))
 
 
 def xlsx_row(sheet: Any, values: Iterable[Any], zone: zoneinfo.ZoneInfo) -> list[Any]:
@@ -110,16 +122,13 @@ def xlsx_header(sheet: Any, headers: Iterable[str]) -> list[Any]:
     return cells
 
 
-def write_xlsx(
-    filename: str,
-    title: str,
-    columns: Sequence[Column],
-    rows: Iterable[Any],
-    zone: zoneinfo.ZoneInfo,
-) -> HttpResponseBase:
-    """An XLSX download of `rows` on one sheet called `title` (at most 31 characters): a bold,
+def xlsx_file(
+    title: str, columns: Sequence[Column], rows: Iterable[Any], zone: zoneinfo.ZoneInfo
+) -> IO[bytes]:
+    """An XLSX workbook of `rows` on one sheet called `title` (at most 31 characters): a bold,
     frozen header row, then a row per record. Written with openpyxl's write-only workbook, which
-    keeps rows in a temporary file rather than in memory, into a spooled temporary file."""
+    keeps rows in a temporary file rather than in memory, into a spooled temporary file, returned
+    at its start (the caller closes it)."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
@@ -131,9 +140,21 @@ def write_xlsx(
     sheet.append(xlsx_header(sheet, (column.header for column in columns)))
     for row in rows:
         sheet.append(xlsx_row(sheet, (column.value(row) for column in columns), zone))
-    output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (closed by the response)
+    output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (the caller closes it)
     workbook.save(output)
     output.seek(0)
+    return output  # type: ignore[return-value]
+
+
+def write_xlsx(
+    filename: str,
+    title: str,
+    columns: Sequence[Column],
+    rows: Iterable[Any],
+    zone: zoneinfo.ZoneInfo,
+) -> HttpResponseBase:
+    """An XLSX download of `rows` (see `xlsx_file`), named `filename`."""
+    output = xlsx_file(title, columns, rows, zone)
     return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
 
 

@@ -134,6 +134,17 @@ class Echo:
         return value
 
 
+def csv_lines(
+    header: list[str], rows: Iterable[Any], line: Callable[[Any], list[Any]]
+) -> Iterator[str]:
+    """CSV text a line at a time (ending "\\r\\n"): `header`, then `line(row)` for each of `rows`,
+    None written as an empty cell."""
+    writer = csv.writer(Echo())
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(["" if value is None else value for value in line(row)])
+
+
 def csv_response(
     filename: str,
     header: list[str],
@@ -141,14 +152,9 @@ def csv_response(
     line: Callable[[Any], list[Any]],
 ) -> StreamingHttpResponse:
     """A streamed CSV download: `header`, then `line(row)` for each of `rows` (read in chunks)."""
-    writer = csv.writer(Echo())
-
-    def lines() -> Iterator[str]:
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(["" if value is None else value for value in line(row)])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_lines(header, rows, line), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
