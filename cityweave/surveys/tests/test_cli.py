@@ -16,7 +16,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from cityweave.engagement.services import workspace_today
-from cityweave.surveys import services
+from cityweave.surveys import fieldwork
 from cityweave.surveys.models import Respondent, Wave
 from cityweave.surveys.testing import make_respondent, make_response, make_survey, make_wave
 from cityweave.testing import make_stakeholder
@@ -92,7 +92,7 @@ def test_list_shows_each_wave_with_the_pages_response_rate(wave, alice_member, l
         "33%",  # as the page: round(100 × 1 ÷ 3)
         "0",
     ]
-    assert services.response_rate(wave).percent == 33
+    assert fieldwork.response_rate(wave).percent == 33
     assert "open" in spring.split()
     autumn = next(line for line in lines if "Autumn 2026" in line)
     assert f"{earlier.pk} Autumn 2026" in autumn and "closed" in autumn.split()
@@ -102,13 +102,13 @@ def test_list_shows_each_wave_with_the_pages_response_rate(wave, alice_member, l
     assert winter.split()[-4:] == ["0", "0", "—", "1"]  # counted beside the rate, not in it
     assert lines.index(spring) < lines.index(autumn)  # latest first
     assert "Lakeside" not in out and "Marina" not in out
-    assert services.ResponseRate.FORMULA in out
+    assert fieldwork.ResponseRate.FORMULA in out
 
 
 def test_list_as_json(wave, lakeside_wave):
     document = json.loads(survey_command("list", "--workspace", "riverton", "--format", "json"))
     assert document["workspace"] == "riverton"
-    assert document["formula"] == services.ResponseRate.FORMULA
+    assert document["formula"] == fieldwork.ResponseRate.FORMULA
     (survey,) = document["surveys"]
     assert (survey["id"], survey["title"], survey["anonymous"]) == (
         wave.survey.pk,
@@ -200,7 +200,7 @@ def test_another_workspaces_wave_is_no_wave(wave, lakeside_wave, tmp_path):
 def test_an_unknown_or_trashed_wave_is_no_wave(wave, alice_member):
     with pytest.raises(CommandError, match="^WAVE_ID: no wave 99999999999999999999 in the"):
         survey_command("links", "99999999999999999999", "--workspace", "riverton")
-    services.trash_wave(alice_member, wave)
+    fieldwork.trash_wave(alice_member, wave)
     with pytest.raises(CommandError, match=f"^WAVE_ID: no wave {wave.pk} in the"):
         survey_command("links", str(wave.pk), "--workspace", "riverton")
 
@@ -274,7 +274,7 @@ def test_reminders_go_to_those_invited_who_have_not_answered(
 
 
 def test_a_closed_wave_takes_no_invitations_even_in_a_dry_run(wave, alice_member):
-    services.close_wave(alice_member, wave)
+    fieldwork.close_wave(alice_member, wave)
     with pytest.raises(CommandError, match="^emails: The wave is closed"):
         invite(wave, "--dry-run")
 
@@ -400,7 +400,7 @@ def test_close_and_reopen_as_the_pages_buttons(wave):
 
 
 def test_a_viewer_cannot_reopen(wave, alice_member, bob):
-    services.close_wave(alice_member, wave)
+    fieldwork.close_wave(alice_member, wave)
     with pytest.raises(CommandError, match="^--as: Viewers can read"):
         survey_command(
             "reopen", str(wave.pk), "--workspace", "riverton", "--as", "bob@riverton.example"

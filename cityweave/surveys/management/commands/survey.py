@@ -18,7 +18,7 @@ from django.http import Http404
 
 from cityweave.cli import describe_validation_error
 from cityweave.engagement.services import workspace_today
-from cityweave.surveys import invitations, services
+from cityweave.surveys import fieldwork, invitations
 from cityweave.surveys.models import Respondent, Survey, Wave
 from cityweave.surveys.results_views import DOWNLOAD_FORMATS, DOWNLOADS, wave_file, wave_table
 from cityweave.workspaces.models import Membership, Workspace
@@ -48,7 +48,7 @@ def _write_chunks(target: Path, chunks: Iterable[bytes]) -> None:
         raise
 
 
-def _percent(rate: services.ResponseRate) -> str:
+def _percent(rate: fieldwork.ResponseRate) -> str:
     return f"{rate.percent}%" if rate.percent is not None else "—"
 
 
@@ -173,7 +173,7 @@ class Command(BaseCommand):
         waves = list(
             Wave.objects.filter(workspace=workspace, survey__in=found).order_by("-opens_on", "-pk")
         )
-        rates = services.response_rates(waves)
+        rates = fieldwork.response_rates(waves)
         by_survey: dict[int, list[Wave]] = {}
         for wave in waves:
             by_survey.setdefault(wave.survey_id, []).append(wave)
@@ -203,7 +203,7 @@ class Command(BaseCommand):
         if fmt == "json":
             document = {
                 "workspace": workspace.slug,
-                "formula": services.ResponseRate.FORMULA,
+                "formula": fieldwork.ResponseRate.FORMULA,
                 "surveys": surveys,
             }
             self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
@@ -240,7 +240,7 @@ class Command(BaseCommand):
                 "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
             )
         self.stdout.write(
-            f"\n{services.ResponseRate.FORMULA}; answers through an open link (anonymous "
+            f"\n{fieldwork.ResponseRate.FORMULA}; answers through an open link (anonymous "
             "surveys) are counted beside it, not in it."
         )
 
@@ -253,7 +253,7 @@ class Command(BaseCommand):
         text = invitations.links_csv(wave)
         if options["output"]:
             _write_atomically(options["output"], [text.encode()])
-            count = services.respondents(wave).count()
+            count = fieldwork.respondents(wave).count()
             self.stdout.write(
                 f"Wrote {count} link{'s' if count != 1 else ''} of “{wave}” to {options['output']}."
             )
@@ -270,14 +270,16 @@ class Command(BaseCommand):
     # == Writing ==================================================================================
 
     def _invite(self, workspace: Workspace, member: Membership, wave: Wave, options: Any) -> None:
-        kind = services.REMINDERS if options["reminders"] else services.INVITATIONS
-        what = "reminder" if kind == services.REMINDERS else "invitation"
+        kind = fieldwork.REMINDERS if options["reminders"] else fieldwork.INVITATIONS
+        what = "reminder" if kind == fieldwork.REMINDERS else "invitation"
         due: list[Respondent] = list(
-            services.due_reminders(wave) if kind == services.REMINDERS else services.uninvited(wave)
+            fieldwork.due_reminders(wave)
+            if kind == fieldwork.REMINDERS
+            else fieldwork.uninvited(wave)
         )
         # The service checks the member, the wave and who is due exactly as the page's button;
         # a dry run rolls it back, and with it the queued sending.
-        count = services.request_emails(member, wave, kind)
+        count = fieldwork.request_emails(member, wave, kind)
         if options["dry_run"]:
             transaction.set_rollback(True)
         verb = "Would send" if options["dry_run"] else "Queued"
@@ -293,9 +295,9 @@ class Command(BaseCommand):
             )
 
     def _close(self, workspace: Workspace, member: Membership, wave: Wave, options: Any) -> None:
-        services.close_wave(member, wave)
+        fieldwork.close_wave(member, wave)
         self.stdout.write(self.style.SUCCESS(f"“{wave}” is closed: no more answers are taken."))
 
     def _reopen(self, workspace: Workspace, member: Membership, wave: Wave, options: Any) -> None:
-        services.reopen_wave(member, wave)
+        fieldwork.reopen_wave(member, wave)
         self.stdout.write(self.style.SUCCESS(f"“{wave}” is open again."))
