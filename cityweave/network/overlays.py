@@ -171,7 +171,8 @@ def map_data(
     comparison = overlays.comparison
     if comparison is not None:
         analysed = shown["analysed"]()
-        pairs, ghosts = [], set()
+        pairs: list[dict[str, Any]] = []
+        ghosts: set[int] = set()
         for source, target, change in comparison.pairs():
             ends = (source, target)
             if all(end in drawn for end in ends):

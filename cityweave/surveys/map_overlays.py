@@ -63,20 +63,17 @@ def earlier_waves(workspace: Workspace, wave: Wave) -> list[Wave]:
 def compare_wave(workspace: Workspace, wave: Wave, asked: str) -> Wave:
     """The earlier wave `asked` (an id) of `wave`'s survey to compare `wave` with (one query).
 
-    Raises ValidationError naming "compare": code "not_found" for no live wave of this workspace
-    (pages answer 404, as for `wave`), else "invalid" for a wave of another survey, or the
-    same or a later wave. An earlier wave without answers may be compared (all ties are new),
-    as on the results page."""
-    try:
-        wave_id = int(asked)
-    except (TypeError, ValueError):
-        wave_id = 0
+    Raises ValidationError naming "compare": code "not_found" for an id of no live wave of this
+    workspace (pages answer 404, as for `wave`), else "invalid" for what is not a wave's id, a
+    wave of another survey, or the same or a later wave. An earlier wave without answers may be
+    compared (all ties are new), as on the results page."""
+    wave_id = int(asked) if asked.isdigit() and len(asked) < 19 else 0
+    if not wave_id:
+        raise ValidationError({COMPARE_FIELD: "Give the id of an earlier wave of the same survey."})
     found = (
         Wave.objects.filter(workspace=workspace, pk=wave_id, survey__deleted_at__isnull=True)
         .select_related("survey")
         .first()
-        if 0 < wave_id < 2**63
-        else None
     )
     if found is None:
         raise ValidationError(
@@ -300,8 +297,9 @@ def score_colouring(option: ColourOption, wave: Wave) -> Colouring:
         score = partner.trust if option.key == TRUST else partner.value
         if score.score is None:
             continue
+        ratings = f"{score.ratings} rating{'s' if score.ratings != 1 else ''}"
         raters = f"{score.raters} rater{'s' if score.raters != 1 else ''}"
-        text = f"{score.score:.2f} from {score.ratings} ratings by {raters}"
+        text = f"{score.score:.2f} from {ratings} by {raters}"
         if partner.flagged:
             text += " (fewer raters than the survey asks for)"
         values[pk] = (str(min(PARTNER_SCALE, max(1, rounded(score.score)))), text)
