@@ -206,9 +206,10 @@
   function sayShowing(cy) {
     const shown = cy.nodes().not(".hidden");
     const count = (n) => n.toLocaleString("en");
-    const onMap = cy.nodes().length;
+    // A stakeholder drawn only for a lost tie (wave over wave) is not in the view's network.
+    const onMap = cy.nodes().not("[?ghost]").length;
     const of = analysed > onMap ? `the ${count(onMap)} on the map (of ${count(analysed)})` : count(onMap);
-    say(`Showing ${count(shown.length)} of ${of} stakeholders and ${count(cy.edges().not(".hidden").length)} ties.`);
+    say(`Showing ${count(shown.not("[?ghost]").length)} of ${of} stakeholders and ${count(cy.edges().not(".hidden").length)} ties.`);
     return shown;
   }
 
