@@ -284,3 +284,12 @@ def test_the_overlays_query_count_does_not_grow_with_answers(
         )
         make_response(c.autumn, make_respondent(c.autumn, partner), ties={c.s.city: {}})
     assert measure(alice_client, url, params) == few
+
+
+def test_an_anonymous_survey_s_page_says_why_nothing_colours(alice_client, compared):
+    c = compared
+    type(c.spring.survey).objects.filter(pk=c.spring.survey_id).update(anonymous=True)
+    page = alice_client.get(MAP, surveyed(c)).content.decode()
+    assert 'id="map-colour"' not in page
+    assert "is anonymous: its answers name no respondent" in page
+    assert alice_client.get(MAP, surveyed(c, colour="trust")).status_code == 400
