@@ -834,7 +834,8 @@ def map_network(
     by degree, or all for None) and the live ties between them, with their health when cooling
     or cold. {"key" (naming the analysis, the limit and the sectors, for memos of the nodes),
     "nodes" (a function giving the decorated nodes and their positions, id text -> [x, y]),
-    "ties" (a function giving them), "total", "sectors", "computed_at", "stale"}"""
+    "ties" (a function giving them), "ids" (the drawn stakeholders' ids), "analysed" (a function giving the ids of every stakeholder
+    in the analysis, drawn or not), "total", "sectors", "computed_at", "stale"}"""
     workspace = member.workspace
     sectors = dict(sector_choices(workspace))
     snapshot, state = current_snapshot(workspace, sectors, view)
@@ -870,6 +871,8 @@ def map_network(
         "key": key,
         "nodes": nodes,
         "ties": ties,
+        "ids": shown,
+        "analysed": lambda: {node["id"] for node in result.get("nodes", [])},
         "total": len(result.get("nodes", [])),
         "sectors": sectors,
         "computed_at": _iso(state.computed_at),

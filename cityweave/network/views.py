@@ -16,7 +16,7 @@ from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.views.decorators.gzip import gzip_page
 
-from cityweave.network import services
+from cityweave.network import overlays, services
 from cityweave.stakeholders.models import Tie, sector_choices
 from cityweave.stakeholders.services import get_tie
 from cityweave.surveys import tie_fill
@@ -106,23 +106,54 @@ def chosen_view(
             view.workspace, request.GET.get("view"), request.GET.get("wave")
         )
     except ValidationError as error:
-        problems = error.message_dict
-        if "wave" in problems and request.GET.get("wave"):
+        if "wave" in error.message_dict and request.GET.get("wave"):
             raise Http404("No such survey wave in this workspace.") from error
-        if json:
-            detail = [{"field": f, "msg": m} for f, msgs in problems.items() for m in msgs]
-            raise ViewProblem(JsonResponse({"detail": detail}, status=400)) from error
-        raise ViewProblem(
-            render(
-                request,
-                "network/map.html",
-                {
-                    "view_problem": problems,
-                    "switch": _switch_context(view.workspace, None, request.GET.get("view")),
-                },
-                status=400,
-            )
-        ) from error
+        raise _problem(request, view, error, json=json) from error
+
+
+def _problem(
+    request: HttpRequest,
+    view: WorkspaceView,
+    error: ValidationError,
+    *,
+    json: bool,
+    chosen: services.NetworkView | None = None,
+) -> ViewProblem:
+    """A 400 naming the fields `error` names: JSON {"detail": [{"field", "msg"}]} or the page."""
+    problems = error.message_dict
+    if json:
+        detail = [{"field": f, "msg": m} for f, msgs in problems.items() for m in msgs]
+        return ViewProblem(JsonResponse({"detail": detail}, status=400))
+    return ViewProblem(
+        render(
+            request,
+            "network/map.html",
+            {
+                "view_problem": problems,
+                "switch": _switch_context(view.workspace, chosen, request.GET.get("view")),
+                "view": chosen,
+                "reset_url": _with_params(
+                    reverse("network:map", args=[view.workspace.slug]), chosen
+                )
+                if chosen is not None and not chosen.recorded
+                else "",
+            },
+            status=400,
+        )
+    )
+
+
+def chosen_overlays(
+    request: HttpRequest, view: WorkspaceView, chosen: services.NetworkView, *, json: bool = False
+) -> overlays.Overlays:
+    """The overlays `?compare=` and `?colour=` ask for (overlays.chosen_overlays): 404 for a
+    compared wave not of this workspace; ViewProblem (400 naming the field) otherwise."""
+    try:
+        return overlays.chosen_overlays(request, view.workspace, chosen, page=not json)
+    except ValidationError as error:
+        if overlays.not_found(error):
+            raise Http404("No such survey wave in this workspace.") from error
+        raise _problem(request, view, error, json=json, chosen=chosen) from error
 
 
 def _switch_context(
@@ -166,6 +197,7 @@ class NetworkMapView(WorkspaceView):
     def get(self, request: HttpRequest) -> HttpResponse:
         try:
             view = chosen_view(request, self)
+            laid = chosen_overlays(request, self, view)
         except ViewProblem as problem:
             return problem.response
         report = services.network_report(self.member, view)
@@ -200,7 +232,8 @@ class NetworkMapView(WorkspaceView):
                 f"?limit={limit_param(limit)}",
                 view,
                 "&",
-            ),
+            )
+            + "".join(f"&{k}={v}" for k, v in laid.params().items()),
             "map_total": total,
             "map_shown": total if limit is None else min(limit, total),
             # Asking for as many as there are, or more, is asking for them all.
@@ -208,6 +241,7 @@ class NetworkMapView(WorkspaceView):
             "map_limit_choices": [(str(n), f"{n:,}") for n in MAP_LIMIT_CHOICES if n < total]
             + [("all", f"All {total:,}")],
             "sampling": network.get("sampling"),
+            **overlays.page_context(self.workspace.slug, laid, report["nodes"]),
         }
         return render(request, "network/map.html", context)
 
@@ -321,6 +355,7 @@ class NetworkMapDataView(WorkspaceView):
     def get(self, request: HttpRequest) -> HttpResponse:
         try:
             view = chosen_view(request, self, json=True)
+            laid = chosen_overlays(request, self, view, json=True)
         except ViewProblem as problem:
             return problem.response
         shown = services.map_network(self.member, map_limit(request), view)
@@ -334,6 +369,7 @@ class NetworkMapDataView(WorkspaceView):
             "total": shown["total"],
             "computed_at": shown["computed_at"],
             "stale": shown["stale"],
+            **overlays.map_data(self.workspace.slug, laid, shown, set(shown["ids"])),
         }
         body = f'{{"nodes":{nodes},"ties":{ties},{services.compact_json(rest)[1:]}'
         return HttpResponse(body, content_type="application/json")

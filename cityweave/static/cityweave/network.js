@@ -11,6 +11,8 @@
   const controls = document.getElementById("map-controls");
   const HEALTH_COLOURS = { cooling: "#c27c00", cold: "#b42318" };
   const SURVEYED_COLOUR = "#6a3d9a";
+  // Wave over wave: new ties thick vermilion, lost ones dashed slate, kept ones surveyed purple.
+  const CHANGE_COLOURS = { new: "#D55E00", lost: "#5f6b77", kept: SURVEYED_COLOUR };
   const SIZE_RANGE = [10, 46];
   // How far (CSS pixels) beside a node a finger's tap still picks it.
   const TOUCH_SLOP = 14;
@@ -93,6 +95,13 @@
       { selector: "edge[origin]", style: { "line-color": SURVEYED_COLOUR, "target-arrow-color": SURVEYED_COLOUR, opacity: 0.85 } },
       { selector: 'edge[origin = "recorded"]', style: { "line-color": "#8a96a3", "target-arrow-color": "#8a96a3", opacity: 0.7 } },
       { selector: 'edge[origin = "surveyed"][!reciprocal], edge[origin = "both"][!reciprocal]', style: { "line-style": "dashed", "curve-style": "straight" } },
+      // Wave over wave: one arrow per tie (a partner naming another), as the results page counts.
+      { selector: "edge[change]", style: { "curve-style": "bezier", "control-point-step-size": 14, "target-arrow-shape": "triangle", "arrow-scale": 0.8, width: 1.6, opacity: 0.85, "line-style": "solid" } },
+      { selector: 'edge[change = "new"]', style: { "line-color": CHANGE_COLOURS.new, "target-arrow-color": CHANGE_COLOURS.new, width: 3.5, opacity: 1, "z-index": 5 } },
+      { selector: 'edge[change = "lost"]', style: { "line-color": CHANGE_COLOURS.lost, "target-arrow-color": CHANGE_COLOURS.lost, "line-style": "dashed", opacity: 0.6 } },
+      { selector: 'edge[change = "kept"]', style: { "line-color": CHANGE_COLOURS.kept, "target-arrow-color": CHANGE_COLOURS.kept } },
+      // A stakeholder named only in the earlier wave: a hollow, dashed ring.
+      { selector: "node[?ghost]", style: { "background-color": "#ffffff", "border-style": "dashed", "border-width": 2, "border-color": "#5f6b77" } },
       { selector: ".hidden", style: { display: "none" } },
       { selector: ".faded", style: { opacity: 0.12, "text-opacity": 0 } },
       {
@@ -100,6 +109,60 @@
         style: { label: "data(label)", "border-width": 4, "border-color": "#f0b429", "font-size": 12, "font-weight": 700, "z-index": 10 },
       },
     ];
+  }
+
+  // What the colouring calls its values in the node's panel ("Trust received…").
+  let colourLabel = "";
+
+  // A surveyed view's overlays: colours by an answer (each node's colour and its answer as
+  // text), and wave over wave, whose arrows (new, lost, kept) replace the surveyed pairs; a
+  // stakeholder named only in the earlier wave is drawn beside the partner it named or was
+  // named by. Recorded ties (the "both" view) stay, drawn as recorded.
+  function withOverlays(data) {
+    const colouring = data.colouring;
+    if (colouring) {
+      colourLabel = colouring.label;
+      const bins = {};
+      colouring.bins.forEach((b) => { bins[b.key] = b; });
+      data.nodes.forEach((n) => {
+        const found = colouring.nodes[String(n.id)];
+        const bin = (found && bins[found[0]]) || bins.none;
+        n.colour = bin.colour;
+        n.answer = found ? found[1] : bin.label;
+      });
+    }
+    const comparison = data.comparison;
+    if (!comparison) return data;
+    const at = {};
+    data.nodes.forEach((n) => { at[n.id] = n; });
+    const xs = data.nodes.map((n) => n.x || 0);
+    const ys = data.nodes.map((n) => n.y || 0);
+    const left = xs.length ? Math.min(...xs) : 0;
+    const top = ys.length ? Math.min(...ys) : 0;
+    const span = xs.length ? Math.max(Math.max(...xs) - left, Math.max(...ys) - top, 100) : 100;
+    const reach = span * 0.06;
+    comparison.ghosts.forEach((ghost, index) => {
+      const pair = comparison.pairs.find((p) => (p.source === ghost.id && at[p.target]) || (p.target === ghost.id && at[p.source]));
+      const partner = pair ? at[pair.source === ghost.id ? pair.target : pair.source] : null;
+      const angle = index * 2.4;
+      const x = partner ? (partner.x || 0) + reach * Math.cos(angle) : left - reach;
+      const y = partner ? (partner.y || 0) + reach * Math.sin(angle) : top + reach * index;
+      const node = {
+        id: ghost.id, label: ghost.label, url: ghost.url, ghost: true, colour: "#ffffff", degree: 0, x, y,
+        sector_label: `Named only in ${comparison.before.name}`,
+      };
+      if (colouring) node.answer = `Not in ${comparison.after.name}'s network`;
+      data.nodes.push(node);
+      at[ghost.id] = node;
+    });
+    data.ties = data.ties
+      .filter((t) => t.origin !== "surveyed")
+      .map((t) => (t.origin === "both" ? Object.assign({}, t, { origin: "recorded" }) : t));
+    comparison.pairs.forEach((p) => {
+      data.ties.push({ id: `c${p.source}-${p.target}`, source: p.source, target: p.target, change: p.change, status: "active", directed: true, weight: 2 });
+    });
+    container.dataset.compared = String(comparison.pairs.length);
+    return data;
   }
 
   // Sizes go in with the elements: restyling 2,000 nodes after the first draw costs a second.
@@ -143,9 +206,10 @@
   function sayShowing(cy) {
     const shown = cy.nodes().not(".hidden");
     const count = (n) => n.toLocaleString("en");
-    const onMap = cy.nodes().length;
+    // A stakeholder drawn only for a lost tie (wave over wave) is not in the view's network.
+    const onMap = cy.nodes().not("[?ghost]").length;
     const of = analysed > onMap ? `the ${count(onMap)} on the map (of ${count(analysed)})` : count(onMap);
-    say(`Showing ${count(shown.length)} of ${of} stakeholders and ${count(cy.edges().not(".hidden").length)} ties.`);
+    say(`Showing ${count(shown.not("[?ghost]").length)} of ${of} stakeholders and ${count(cy.edges().not(".hidden").length)} ties.`);
     return shown;
   }
 
@@ -290,6 +354,7 @@
       row("Community", d.community === null || d.community === undefined ? "—" : String(d.community_name || d.community)),
       row("Brokerage", roles || "none", b.total ? `(${b.total} brokered pairs)` : ""),
     ];
+    if (d.answer !== undefined) rows.unshift(row(colourLabel || "Answer", d.answer));
     rows.forEach((pair) => facts.append(...pair));
     panel.hidden = false;
     panel.dataset.node = node.id();
@@ -326,6 +391,7 @@
 
   function start(data) {
     analysed = data.total || data.nodes.length;
+    withOverlays(data);
     if (!data.nodes.length) {
       say("No stakeholders to draw yet.");
       return;
