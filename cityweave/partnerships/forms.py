@@ -7,9 +7,14 @@ from typing import Any
 from django import forms
 
 from cityweave.goals.models import Goal
-from cityweave.partnerships.models import Partnership
-from cityweave.stakeholders.forms import StakeholdersChoiceField, pick_stakeholders
+from cityweave.partnerships.models import Benchmark, BenchmarkProgress, Partner, Partnership
+from cityweave.stakeholders.forms import (
+    StakeholderChoiceField,
+    StakeholdersChoiceField,
+    pick_stakeholders,
+)
 from cityweave.stakeholders.models import Stakeholder
+from cityweave.vocabulary import PartnerRole
 from cityweave.workspaces.forms import MemberChoiceField, pick_members
 from cityweave.workspaces.models import Membership
 
@@ -83,7 +88,13 @@ class PartnershipForm(forms.ModelForm):
 
     def clean_population_groups_text(self) -> list[str]:
         text = self.cleaned_data.get("population_groups_text") or ""
-        return [line.strip() for line in text.splitlines() if line.strip()]
+        groups = [line.strip() for line in text.splitlines() if line.strip()]
+        long = [g for g in groups if len(g) > 100]
+        if long:
+            raise forms.ValidationError(
+                f"A population group is a name of up to 100 characters: “{long[0][:40]}…” is longer."
+            )
+        return groups
 
     def _post_clean(self) -> None:
         # The model's own checks run in the service, which names every bad field at once.
@@ -98,3 +109,115 @@ class PartnershipForm(forms.ModelForm):
         data["consulted"] = list(data.get("consulted") or [])
         data["goals"] = list(data.get("goals") or [])
         return data
+
+
+class PartnerForm(forms.ModelForm):
+    """Add a stakeholder to a partnership (with its roles and responsibility), or edit a partner."""
+
+    stakeholder = StakeholderChoiceField(
+        queryset=Stakeholder.objects.none(), help_text="A stakeholder of the workspace."
+    )
+    roles = forms.MultipleChoiceField(
+        choices=PartnerRole.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Every partner has a specific role to play; tick one or more.",
+    )
+
+    class Meta:
+        model = Partner
+        fields = ["stakeholder", "roles", "responsibility", "joined_on"]
+        labels = {"responsibility": "Responsibility", "joined_on": "Joined on"}
+        help_texts = {"responsibility": "One line: what this partner does for the partnership."}
+        widgets = {"joined_on": DATE}
+
+    def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.workspace = member.workspace
+        if self.instance.pk is not None:
+            # A partner's stakeholder stays; remove the partner and add another instead.
+            del self.fields["stakeholder"]
+        else:
+            pick_stakeholders(self, "stakeholder", member.workspace)
+
+    def _post_clean(self) -> None:
+        # The model's checks run in the service, which names every bad field at once.
+        pass
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned data in the shape `services.save_partner` takes."""
+        data = dict(self.cleaned_data)
+        data["roles"] = list(data.get("roles") or [])
+        data["responsibility"] = data.get("responsibility") or ""
+        return data
+
+
+class BenchmarkForm(forms.ModelForm):
+    """Create or edit a benchmark: a SMART milestone of the partnership."""
+
+    class Meta:
+        model = Benchmark
+        fields = ["statement", "metric", "unit", "baseline", "target", "starts_on", "due_on"]
+        labels = {"statement": "Milestone", "starts_on": "Start date", "due_on": "Due date"}
+        help_texts = {
+            "statement": "Specific: what will change, e.g. “Double the children walking to school”.",
+            "metric": "Measurable: the one number that says how far it has come.",
+            "unit": "Optional, e.g. children, %, USD.",
+            "baseline": "Where the metric stands on the start date.",
+            "target": "Where it should be by the due date; lower than the baseline to cut something.",
+        }
+        widgets = {
+            "baseline": forms.NumberInput(attrs={"step": "0.01"}),
+            "target": forms.NumberInput(attrs={"step": "0.01"}),
+            "starts_on": DATE,
+            "due_on": DATE,
+        }
+
+    def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["starts_on"].show_hidden_initial = False
+
+    def _post_clean(self) -> None:
+        # The model's checks run in the service, which names every bad field at once.
+        pass
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned data in the shape `benchmarks.save_benchmark` takes."""
+        data = dict(self.cleaned_data)
+        data["unit"] = data.get("unit") or ""
+        return data
+
+
+class BenchmarkProgressForm(forms.ModelForm):
+    """Record one dated measurement of a benchmark's metric."""
+
+    class Meta:
+        model = BenchmarkProgress
+        fields = ["value", "recorded_on", "note"]
+        labels = {"recorded_on": "Measured on"}
+        widgets = {
+            "value": forms.NumberInput(attrs={"step": "0.01"}),
+            "recorded_on": DATE,
+            "note": forms.TextInput(attrs={"placeholder": "Where the number comes from"}),
+        }
+
+    def __init__(self, *args: Any, benchmark: Benchmark, **kwargs: Any) -> None:
+        # Each benchmark's form has its own ids on the page.
+        kwargs.setdefault("prefix", f"b{benchmark.pk}")
+        super().__init__(*args, **kwargs)
+        self.instance.benchmark = benchmark
+        self.fields["recorded_on"].show_hidden_initial = False
+        if benchmark.unit:
+            self.fields["value"].label = f"Value ({benchmark.unit})"
+
+    def _post_clean(self) -> None:
+        pass
+
+    def service_data(self) -> dict[str, Any]:
+        """Keyword arguments for `benchmarks.record_progress`."""
+        data = self.cleaned_data
+        return {
+            "value": data["value"],
+            "recorded_on": data["recorded_on"],
+            "note": data.get("note") or "",
+        }

@@ -26,7 +26,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cityweave.partnerships.models import Partnership
-from cityweave.partnerships.section_contexts import partners_context
+from cityweave.partnerships.section_contexts import benchmarks_context, partners_context
 from cityweave.workspaces.models import Membership
 
 SectionContext = Callable[[Membership, Partnership], dict[str, Any]]
@@ -45,6 +45,7 @@ class Section:
 #: The partnership page's sections, in page order.
 SECTIONS: list[Section] = [
     Section("partners", "Partners and roles", "partnerships/_partners.html", partners_context),
+    Section("benchmarks", "Benchmarks", "partnerships/_benchmarks.html", benchmarks_context),
 ]
 
 
@@ -56,10 +57,19 @@ def get_section(key: str) -> Section:
     raise Http404("No such section")
 
 
-def build_sections(member: Membership, partnership: Partnership) -> list[dict[str, Any]]:
-    """Every section with its context: [{"section": Section, "context": dict}, ...] in page order."""
+def build_sections(
+    member: Membership, partnership: Partnership, given: dict[str, dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """Every section with its context: [{"section": Section, "context": dict}, ...] in page
+    order; `given` maps a section's key to a context already built (e.g. with a bound form)."""
+    given = given or {}
     return [
-        {"section": section, "context": section.context(member, partnership)}
+        {
+            "section": section,
+            "context": given[section.key]
+            if section.key in given
+            else section.context(member, partnership),
+        }
         for section in SECTIONS
     ]
 
@@ -70,15 +80,12 @@ def render_section(
     partnership: Partnership,
     key: str,
     status: int = 200,
+    context: dict[str, Any] | None = None,
     **extra: Any,
 ) -> HttpResponse:
-    """The section `key` alone (for htmx to swap in place), its context updated with `extra`
-    (e.g. a bound form with its errors)."""
+    """The section `key` alone (for htmx to swap in place): its `context` (built anew when not
+    given) updated with `extra` (e.g. a bound form with its errors)."""
     section = get_section(key)
-    context = {
-        "partnership": partnership,
-        "section": section,
-        **section.context(member, partnership),
-        **extra,
-    }
-    return render(request, section.template, context, status=status)
+    own = section.context(member, partnership) if context is None else context
+    page = {"partnership": partnership, "section": section, **own, **extra}
+    return render(request, section.template, page, status=status)

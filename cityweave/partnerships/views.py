@@ -3,20 +3,27 @@ sections come from the registry in sections.py), the partnership form and trash.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
+from cityweave.engagement.services import workspace_today
 from cityweave.partnerships import services
 from cityweave.partnerships.forms import PartnershipForm
+from cityweave.partnerships.health import HEALTH_RULE, partnership_health
 from cityweave.partnerships.models import Partnership
 from cityweave.partnerships.sections import build_sections
 from cityweave.web.mixins import TrashView, WorkspaceView, apply_validation_error
+from cityweave.workspaces.models import Membership
 
 
 class PartnershipListView(WorkspaceView):
-    """Every live partnership with its status and officer, filterable by status."""
+    """Every live partnership with its status, officer and health, filterable by status; a
+    fixed number of queries whatever the number of partnerships (health.py)."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
         status = request.GET.get("status", "")
@@ -26,8 +33,12 @@ class PartnershipListView(WorkspaceView):
         if status:
             queryset = queryset.filter(status=status)
         rows = list(queryset)
+        health = partnership_health(
+            self.member, rows, workspace_today(self.workspace), timezone.now()
+        )
         context = {
-            "partnerships": rows,
+            "rows": [{"partnership": p, "health": health[p.pk]} for p in rows],
+            "health_rule": HEALTH_RULE,
             "status": status,
             "statuses": Partnership.Status.choices,
             # An empty filtered list says so; an empty workspace explains what a partnership is.
@@ -42,13 +53,25 @@ class PartnershipDetailView(WorkspaceView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         partnership = services.get_partnership(self.member, pk)
-        context = {
-            "partnership": partnership,
-            "consulted": list(partnership.consulted.order_by("sort_name", "pk")),
-            "goals": list(partnership.goals.order_by("deadline", "pk")),
-            "sections": build_sections(self.member, partnership),
-        }
-        return render(request, "partnerships/detail.html", context)
+        return render_detail(request, self.member, partnership)
+
+
+def render_detail(
+    request: HttpRequest,
+    member: Membership,
+    partnership: Partnership,
+    status: int = 200,
+    given: dict[str, dict[str, Any]] | None = None,
+) -> HttpResponse:
+    """The partnership's page; `given` maps a section's key to its context already built (a
+    form with its errors, after a post without JavaScript)."""
+    context = {
+        "partnership": partnership,
+        "consulted": list(partnership.consulted.order_by("sort_name", "pk")),
+        "goals": list(partnership.goals.order_by("deadline", "pk")),
+        "sections": build_sections(member, partnership, given),
+    }
+    return render(request, "partnerships/detail.html", context, status=status)
 
 
 class PartnershipFormView(WorkspaceView):
