@@ -26,6 +26,8 @@ from cityweave.contacts.services import new_job
 from cityweave.demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_USERS, build_demo
 from cityweave.engagement.models import Commitment, Interaction
 from cityweave.goals.models import Goal, GoalProgress
+from cityweave.partnerships import benchmarks as partnership_benchmarks
+from cityweave.partnerships.testing import make_partner, make_partnership
 from cityweave.reminders.services import unsubscribe_token
 from cityweave.stakeholders.models import Stakeholder, Tie
 from cityweave.stakeholders.services import add_sector
@@ -64,6 +66,8 @@ NOT_PAGES = {
     "commitments:close": "POST-only: marks a commitment kept or missed",
     "goals:progress": "POST-only: records a goal's progress",
     "goals:progress-delete": "POST-only: deletes a progress entry",
+    "partnerships:benchmark-progress": "POST-only: records a benchmark's progress",
+    "partnerships:benchmark-progress-delete": "POST-only: deletes a benchmark's progress entry",
     "network:map-data": "JSON the map draws",
     "network:status": "an htmx fragment polled by the network page",
     "notifications:bell": "an htmx fragment loaded into the top bar",
@@ -161,6 +165,24 @@ def city() -> dict[str, Any]:
         ties={tie.target: {"reliability": 3, "mission": 4, "power": 2}},
     )
     records["network"] = tie
+    # Partnerships: the demo city has none yet; one with a partner and a benchmark with progress.
+    partnership = make_partnership(owner, "Safe Routes to School")
+    records["partnerships"] = partnership
+    partner = make_partner(owner, partnership, tie.source, "champion")
+    benchmark = partnership_benchmarks.save_benchmark(
+        owner,
+        partnership,
+        {
+            "statement": "Double the children walking to school",
+            "metric": "children walking",
+            "target": 80,
+            "starts_on": dt.date.today() - dt.timedelta(days=30),
+            "due_on": dt.date.today() + dt.timedelta(days=60),
+        },
+    )
+    partnership_benchmarks.record_progress(owner, benchmark, 20)
+    of_partner = {"pk": partnership.pk, "partner_id": partner.pk}
+    of_benchmark = {"pk": partnership.pk, "benchmark_id": benchmark.pk}
     token, _ = issue_token(owner.user.email, "Laptop")
     records["imports"] = new_job(
         workspace, owner, "Connections.csv", LINKEDIN.read_bytes(), sector="business"
@@ -241,6 +263,11 @@ def city() -> dict[str, Any]:
             "answer-resume": {"secret": draft.resume_secret},
             "answer-thanks": {"signed": signing.dumps(partner_wave.pk, salt=THANKS_SALT)},
             **results_kwargs,
+            # Partnerships
+            "partner-edit": of_partner,
+            "partner-delete": of_partner,
+            "benchmark-edit": of_benchmark,
+            "benchmark-delete": of_benchmark,
         },
     }
 
