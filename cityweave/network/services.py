@@ -71,7 +71,13 @@ from cityweave.network.layout import layout_digest, layout_positions
 from cityweave.network.models import RECORDED, NetworkSnapshot
 from cityweave.network.reading import ROLE_MEANINGS, reading_points
 from cityweave.stakeholders.models import Stakeholder, Tie, sector_choices
-from cityweave.surveys.instruments import RATING_ITEMS, TRUST_ITEMS, VALUE_ITEMS, Collaboration
+from cityweave.surveys.instruments import (
+    RATING_ITEMS,
+    TRUST_ITEMS,
+    VALUE_ITEMS,
+    Collaboration,
+    QuestionKind,
+)
 from cityweave.surveys.models import SurveyTie, Wave
 from cityweave.surveys.surveyed import surveyed_ties, surveyed_waves
 from cityweave.workspaces.derived import ProcessMemo, derived
@@ -135,8 +141,9 @@ def network_view(
     "surveyed" or "both", for `wave` (an id of the workspace's live waves; by default the latest
     wave with submitted roster answers, `surveys.surveyed.surveyed_waves`).
 
-    Raises ValidationError naming "view" (not one of VIEWS) or "wave" (not a wave of this
-    workspace, or no wave has submitted roster answers yet)."""
+    Raises ValidationError naming "view" (not one of VIEWS) or "wave" (code "not_found": not a
+    live wave of this workspace; "no_roster": a wave of a survey without a roster question; or
+    no wave has submitted roster answers yet)."""
     kind = view or RECORDED
     if kind not in VIEWS:
         raise ValidationError({"view": f"Choose one of {', '.join(VIEWS)}."})
@@ -161,7 +168,19 @@ def network_view(
         else None
     )
     if found is None:
-        raise ValidationError({"wave": "No such survey wave in this workspace."})
+        raise ValidationError(
+            {"wave": ValidationError("No such survey wave in this workspace.", code="not_found")}
+        )
+    if not found.survey.questions.filter(kind=QuestionKind.ROSTER).exists():
+        raise ValidationError(
+            {
+                "wave": ValidationError(
+                    f"{found.name} is a wave of a survey without a roster question: its answers "
+                    "name no partners, so it has no surveyed network.",
+                    code="no_roster",
+                )
+            }
+        )
     return NetworkView(kind, found)
 
 

@@ -99,14 +99,14 @@ def chosen_view(
     request: HttpRequest, view: WorkspaceView, *, json: bool = False
 ) -> services.NetworkView:
     """The view of the network `?view=` and `?wave=` ask for (services.network_view): 404 for a
-    wave not of this workspace; ViewProblem (400 naming the field) for an unknown view, or a
-    surveyed view before any wave has submitted roster answers."""
+    wave not of this workspace; ViewProblem (400 naming the field) for an unknown view, a wave
+    without a roster question, or a surveyed view before any wave has submitted roster answers."""
     try:
         return services.network_view(
             view.workspace, request.GET.get("view"), request.GET.get("wave")
         )
     except ValidationError as error:
-        if "wave" in error.message_dict and request.GET.get("wave"):
+        if "not_found" in [e.code for e in error.error_dict.get("wave", [])]:
             raise Http404("No such survey wave in this workspace.") from error
         raise _problem(request, view, error, json=json) from error
 

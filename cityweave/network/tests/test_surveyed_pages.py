@@ -208,3 +208,19 @@ def test_the_surveyed_view_without_any_wave_says_none_is_answered(alice_client, 
     page = response.content.decode()
     assert "No survey wave has submitted roster answers yet" in page
     assert "As surveyed in <strong></strong>" not in page
+
+
+def test_a_wave_of_a_survey_without_a_roster_has_no_surveyed_network(
+    alice_client, alice_api, alice_member, surveyed
+):
+    community = make_wave(make_survey(alice_member, "community"), "Listening round")
+    asked = {"view": "surveyed", "wave": community.pk}
+    response = alice_client.get(MAP, asked)
+    assert response.status_code == 400
+    assert "Listening round is a wave of a survey without a roster question" in (
+        response.content.decode()
+    )
+    assert alice_client.get(MAP_DATA, asked).status_code == 400
+    response = alice_api.get(API, asked)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["detail"]] == ["wave"]
