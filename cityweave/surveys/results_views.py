@@ -75,7 +75,10 @@ class ResultsView(WorkspaceView):
         self.setup_wave(survey_id, pk)
         context = self.base_context()
         context.update(self.page_context(request))
-        return render(request, self.template_name, context)
+        # A page context naming a `problem` (a parameter it could not follow) answers 400.
+        return render(
+            request, self.template_name, context, status=400 if context.get("problem") else 200
+        )
 
     def page_context(self, request: HttpRequest) -> dict[str, Any]:
         raise NotImplementedError
@@ -336,9 +339,12 @@ class ChangesView(ResultsView):
         since = results.previous_wave(self.wave, self.waves)
         wanted = request.GET.get("since", "")
         chosen = next((w for w in earlier if str(w.pk) == wanted), None)
-        if chosen is not None:
-            since = chosen
-        context: dict[str, Any] = {"earlier": earlier, "since": since}
+        context: dict[str, Any] = {"earlier": earlier, "since": chosen or since}
+        if wanted and chosen is None:
+            context["problem"] = "Since: give an earlier wave of this survey to compare with" + (
+                f"; shown since {since.name}, the wave before." if since else "."
+            )
+        since = context["since"]
         if since is None or not has_roster(self.asked):
             return context
         changes = scoring.changes_between(since, self.wave)

@@ -19,7 +19,7 @@ from cityweave.surveys.testing import (
     make_survey,
     make_wave,
 )
-from cityweave.testing import make_stakeholder
+from cityweave.testing import make_member, make_stakeholder
 from cityweave.workspaces.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -307,3 +307,13 @@ def test_quadrant_dots_stay_in_the_frame_and_a_full_frame_keeps_their_places():
     assert all(40 <= x <= 404 and 14 <= y <= 336 for x, y in crowd)
     # A frame with room for one dot: the others keep their own places rather than leave it.
     assert dodge([(5, 5), (5, 5)], radius=10, frame=(0, 0, 10, 10)) == [(5, 5), (5, 5)]
+
+
+def test_the_wave_over_wave_page_says_when_it_cannot_follow_since(wave, alice_client, lakeside):
+    theirs = make_wave(make_survey(make_member(lakeside)), "Theirs")
+    for since in ("x", str(wave.pk), str(theirs.pk), "99999999999999999999"):
+        response = alice_client.get(wave_url("results-changes", wave), {"since": since})
+        assert response.status_code == 400, since
+        assert "Since: give an earlier wave of this survey to compare with" in (
+            response.content.decode()
+        )
