@@ -11,7 +11,7 @@ from django.http import QueryDict
 
 from cityweave.stakeholders.models import Stakeholder
 from cityweave.surveys.answering import Sheet, field_name
-from cityweave.surveys.instruments import QuestionKind
+from cityweave.surveys.instruments import Measure, QuestionKind
 from cityweave.surveys.models import Question
 
 _ORDINARY = re.compile(r"^q(\d+)$")
@@ -232,7 +232,10 @@ def layout(
             ]
             continue
         target = after if roster_field is not None else before
-        target.append(_field(question, answers.get(str(question.pk)), errors, None))
+        value = answers.get(str(question.pk))
+        if value in (None, "") and question.measure == Measure.ORGANISATION and sheet.represents:
+            value = sheet.represents.name  # not answered yet: who the office says they answer for
+        target.append(_field(question, value, errors, None))
     anchors = {
         item.name: (item.options[0].id if item.options else item.name)
         for item in [

@@ -4,6 +4,7 @@ headers that keep a personal page private, and what a page shows (only its own a
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -300,3 +301,15 @@ def test_a_wave_closed_early_names_the_day_it_closed(client, wave, link):
     assert response.status_code == 410
     today = workspace_today(wave.workspace)
     assert f"It took its last answers on {today:%-d %B %Y}." in response.content.decode()
+
+
+def test_the_organisation_question_starts_with_who_the_office_says_they_answer_for(
+    client, link, wave
+):
+    name = field(wave, "organisation")
+    html = client.get(link_url(link)).content.decode()
+    assert re.search(rf'name="{name}"[^>]*value="Foodbank"', html)
+    # Their own answer, once saved, is what the page shows.
+    client.post(link_url(link), {"action": "save", name: "Foodbank Coalition"})
+    html = client.get(link_url(link)).content.decode()
+    assert re.search(rf'name="{name}"[^>]*value="Foodbank Coalition"', html)
