@@ -28,9 +28,9 @@ class AssetForm(forms.Form):
         choices=[("", "— the kind's usual value type —"), *ValueType.choices],
         required=False,
         label="Value type offered",
-        help_text="Infrastructure offers facilities, land land, financial funding, staff paid "
-        "staff, expertise expertise, data data, a programme in-kind resources, unless you say "
-        "otherwise.",
+        help_text="Left empty, the kind's own: infrastructure → facilities, land → land, "
+        "financial → funding, staff → paid staff, expertise → expertise, data → data, "
+        "programme → in-kind resources.",
     )
     holder = StakeholderChoiceField(
         queryset=Stakeholder.objects.none(),

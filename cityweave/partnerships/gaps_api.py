@@ -10,6 +10,7 @@ from typing import Annotated, Any, ClassVar
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
@@ -17,7 +18,7 @@ from cityweave.partnerships import gaps, risks
 from cityweave.partnerships.models import AmountUnit, Asset, AssetKind, Need, Risk
 from cityweave.partnerships.services import get_partnership
 from cityweave.vocabulary import ValueType
-from cityweave.workspaces.api import Id, PatchSchema, Whole, api_member
+from cityweave.workspaces.api import Id, ListPagination, PatchSchema, Whole, api_member
 
 router = Router()
 
@@ -258,10 +259,11 @@ def _row(row: gaps.Coverage) -> dict[str, Any]:
 
 
 @router.get(f"{BASE}/assets", response=list[AssetOut], tags=TAGS, url_name="partnership_assets")
+@paginate(ListPagination)
 def list_assets(request: HttpRequest, slug: str, partnership_id: int) -> Any:
-    """The partnership's assets, by value type."""
+    """The partnership's assets, by value type; paginated with `limit` and `offset`."""
     partnership = get_partnership(api_member(request, slug), partnership_id)
-    return list(gaps.assets(partnership))
+    return gaps.assets(partnership)
 
 
 @router.post(
@@ -330,10 +332,11 @@ def delete_asset(
 
 
 @router.get(f"{BASE}/needs", response=list[NeedOut], tags=TAGS, url_name="partnership_needs")
+@paginate(ListPagination)
 def list_needs(request: HttpRequest, slug: str, partnership_id: int) -> Any:
-    """The partnership's needs, by value type."""
+    """The partnership's needs, by value type; paginated with `limit` and `offset`."""
     partnership = get_partnership(api_member(request, slug), partnership_id)
-    return list(gaps.needs(partnership))
+    return gaps.needs(partnership)
 
 
 @router.post(
@@ -413,10 +416,12 @@ def gap_map(request: HttpRequest, slug: str, partnership_id: int) -> dict[str, A
 
 
 @router.get(f"{BASE}/risks", response=list[RiskOut], tags=TAGS, url_name="partnership_risks")
+@paginate(ListPagination)
 def list_risks(request: HttpRequest, slug: str, partnership_id: int) -> Any:
-    """The risk register: open and mitigating risks first, then by score, highest first."""
+    """The risk register: open and mitigating risks first, then by score (likelihood × impact),
+    impact and likelihood, highest first; paginated with `limit` and `offset`."""
     partnership = get_partnership(api_member(request, slug), partnership_id)
-    return risks.risks(partnership)
+    return risks.register(partnership)
 
 
 @router.post(

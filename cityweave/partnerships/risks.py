@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Case, F, QuerySet, Value, When
 from django.http import Http404
 
 from cityweave.partnerships.models import Partnership, Risk
@@ -51,11 +51,21 @@ def register_key(risk: Risk) -> tuple[int, int, int, int, int]:
     return (STATUS_RANK.get(risk.status, 1), -risk.score, -risk.impact, -risk.likelihood, risk.pk)
 
 
+def register(partnership: Partnership) -> QuerySet[Risk]:
+    """The partnership's live risks in the register's order (`register_key`, done by the
+    database), owners loaded."""
+    closed = Case(When(status=Risk.Status.CLOSED, then=Value(1)), default=Value(0))
+    return (
+        risk_queryset(partnership)
+        .annotate(closed_last=closed, score_order=F("likelihood") * F("impact"))
+        .order_by("closed_last", "-score_order", "-impact", "-likelihood", "pk")
+    )
+
+
 def risks(partnership: Partnership) -> list[Risk]:
     """The partnership's live risks in the register's order (`register_key`), owners loaded
     (one query)."""
-    found = Risk.objects.filter(partnership=partnership).select_related("owner__user")
-    return sorted(found, key=register_key)
+    return list(register(partnership))
 
 
 def risk_queryset(partnership: Partnership) -> QuerySet[Risk]:

@@ -26,6 +26,7 @@ from cityweave.contacts.services import new_job
 from cityweave.demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_USERS, build_demo
 from cityweave.engagement.models import Commitment, Interaction
 from cityweave.goals.models import Goal, GoalProgress
+from cityweave.partnerships import gaps, risks
 from cityweave.partnerships.testing import make_partner, make_partnership
 from cityweave.reminders.services import unsubscribe_token
 from cityweave.stakeholders.models import Stakeholder, Tie
@@ -165,6 +166,21 @@ def city() -> dict[str, Any]:
     # Partnerships: the demo city has none yet; one with a partner.
     records["partnerships"] = make_partnership(owner, "Safe Routes to School")
     make_partner(owner, records["partnerships"], tie.source, "champion")
+    # Its assets, needs and risks (gap_urls.py): one of each to edit and delete.
+    of_partnership = {"pk": records["partnerships"].pk}
+    parts = {
+        "asset": gaps.save_asset(
+            owner,
+            records["partnerships"],
+            {"kind": "land", "holder": tie.source.pk, "description": "Vacant lot", "amount": 9},
+        ),
+        "need": gaps.save_need(
+            owner, records["partnerships"], {"value_type": "funding", "description": "Seed money"}
+        ),
+        "risk": risks.save_risk(
+            owner, records["partnerships"], {"title": "Turnover", "likelihood": 3, "impact": 4}
+        ),
+    }
     token, _ = issue_token(owner.user.email, "Laptop")
     records["imports"] = new_job(
         workspace, owner, "Connections.csv", LINKEDIN.read_bytes(), sector="business"
@@ -245,6 +261,12 @@ def city() -> dict[str, Any]:
             "answer-resume": {"secret": draft.resume_secret},
             "answer-thanks": {"signed": signing.dumps(partner_wave.pk, salt=THANKS_SALT)},
             **results_kwargs,
+            # Partnerships: assets, needs and risks
+            **{
+                f"{kind}-{action}": {**of_partnership, "record_id": record.pk}
+                for kind, record in parts.items()
+                for action in ("edit", "delete")
+            },
         },
     }
 

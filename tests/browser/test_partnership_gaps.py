@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_an_officer_maps_the_gaps_and_registers_a_risk(page):
     riverton = make_workspace("Riverton", "riverton")
     alice = make_member(riverton, make_user("alice@riverton.example", "Alice Reyes"), "owner")
-    city = make_stakeholder(riverton, "City of Riverton", sector="local-government", is_internal=True)
+    city = make_stakeholder(
+        riverton, "City of Riverton", sector="local-government", is_internal=True
+    )
     bank = make_stakeholder(riverton, "Riverton Savings Bank", sector="business")
     fund = make_stakeholder(
         riverton, "Riverton Community Foundation", sector="philanthropy", offers=["funding"]

@@ -68,12 +68,12 @@ def test_the_page_shows_the_gap_map_suggestions_and_register(
     assert "Ranked by trust first" in page
     assert page.index("Budget cut") < page.index("Turnover")
     assert "Heat grid" in page
-    assert url("asset_new", partnership) in page and url("risk_new", partnership) in page
+    assert url("asset-new", partnership) in page and url("risk-new", partnership) in page
 
 
 def test_an_editor_adds_and_edits_an_asset_its_type_from_its_kind(alice_client, partnership, city):
     answer = alice_client.post(
-        url("asset_new", partnership),
+        url("asset-new", partnership),
         {
             "description": "Old depot",
             "kind": "infrastructure",
@@ -86,7 +86,7 @@ def test_an_editor_adds_and_edits_an_asset_its_type_from_its_kind(alice_client, 
     asset = Asset.objects.get()
     assert asset.value_type == "facilities"
     answer = alice_client.post(
-        url("asset_edit", partnership, asset.pk),
+        url("asset-edit", partnership, asset.pk),
         {
             "description": "Old depot",
             "kind": "infrastructure",
@@ -104,7 +104,7 @@ def test_an_editor_adds_and_edits_an_asset_its_type_from_its_kind(alice_client, 
 def test_the_forms_name_the_bad_fields_and_write_nothing(alice_client, partnership, lakeside):
     elsewhere = make_stakeholder(lakeside, "Elsewhere")
     answer = alice_client.post(
-        url("asset_new", partnership),
+        url("asset-new", partnership),
         {
             "description": "",
             "kind": "land",
@@ -116,12 +116,12 @@ def test_the_forms_name_the_bad_fields_and_write_nothing(alice_client, partnersh
     assert answer.status_code == 422
     assert set(answer.context["form"].errors) == {"description", "holder", "amount"}
     answer = alice_client.post(
-        url("need_new", partnership),
+        url("need-new", partnership),
         {"description": "Seed", "value_type": "funding", "amount": "0", "amount_unit": "money"},
     )
     assert answer.status_code == 422 and "amount" in answer.context["form"].errors
     answer = alice_client.post(
-        url("risk_new", partnership),
+        url("risk-new", partnership),
         {
             "title": "Turnover",
             "category": "capacity",
@@ -138,7 +138,7 @@ def test_the_forms_name_the_bad_fields_and_write_nothing(alice_client, partnersh
 
 def test_a_risk_is_added_edited_and_trashed(alice_client, alice_member, partnership):
     answer = alice_client.post(
-        url("risk_new", partnership),
+        url("risk-new", partnership),
         {
             "title": "Turnover",
             "category": "capacity",
@@ -151,9 +151,9 @@ def test_a_risk_is_added_edited_and_trashed(alice_client, alice_member, partners
     assert answer.status_code == 302 and answer["Location"].endswith("#risks")
     risk = Risk.objects.get()
     assert (risk.score, risk.owner) == (12, alice_member)
-    assert alice_client.get(url("risk_edit", partnership, risk.pk)).status_code == 200
-    assert alice_client.get(url("risk_delete", partnership, risk.pk)).status_code == 200
-    answer = alice_client.post(url("risk_delete", partnership, risk.pk))
+    assert alice_client.get(url("risk-edit", partnership, risk.pk)).status_code == 200
+    assert alice_client.get(url("risk-delete", partnership, risk.pk)).status_code == 200
+    answer = alice_client.post(url("risk-delete", partnership, risk.pk))
     assert answer.status_code == 302 and answer["Location"].endswith("#risks")
     assert Risk.all_objects.get().in_trash
 
@@ -168,11 +168,11 @@ def test_a_viewer_reads_without_edit_links_and_cannot_write(
     assert page.status_code == 200
     html = page.content.decode()
     assert "Lot 7" in html
-    assert url("asset_new", partnership) not in html
-    assert url("asset_edit", partnership, asset.pk) not in html
-    assert bob_client.get(url("asset_new", partnership)).status_code == 403
-    assert bob_client.post(url("asset_delete", partnership, asset.pk)).status_code == 403
-    assert bob_client.post(url("risk_new", partnership), {"title": "x"}).status_code == 403
+    assert url("asset-new", partnership) not in html
+    assert url("asset-edit", partnership, asset.pk) not in html
+    assert bob_client.get(url("asset-new", partnership)).status_code == 403
+    assert bob_client.post(url("asset-delete", partnership, asset.pk)).status_code == 403
+    assert bob_client.post(url("risk-new", partnership), {"title": "x"}).status_code == 403
     assert not Asset.objects.get().in_trash
 
 
@@ -182,12 +182,12 @@ def test_another_workspace_and_another_partnership_are_not_found(
     asset = gaps.save_asset(
         alice_member, partnership, {"kind": "land", "holder": city.pk, "description": "Lot 7"}
     )
-    theirs = reverse("partnerships:asset_edit", args=["lakeside", partnership.pk, asset.pk])
+    theirs = reverse("partnerships:asset-edit", args=["lakeside", partnership.pk, asset.pk])
     assert carol_client.get(theirs).status_code == 404
-    assert carol_client.get(url("asset_edit", partnership, asset.pk)).status_code == 404
+    assert carol_client.get(url("asset-edit", partnership, asset.pk)).status_code == 404
     other = make_partnership(alice_member, "Other")
-    assert alice_client.get(url("asset_edit", other, asset.pk)).status_code == 404
-    assert alice_client.post(url("asset_delete", other, asset.pk)).status_code == 404
+    assert alice_client.get(url("asset-edit", other, asset.pk)).status_code == 404
+    assert alice_client.post(url("asset-delete", other, asset.pk)).status_code == 404
 
 
 def fill(member, partnership, city, n):

@@ -40,7 +40,7 @@ def test_assets_are_created_read_changed_and_trashed(alice_api, partnership, cit
         "City Hall",
         None,
     )
-    assert [a["id"] for a in alice_api.get(url).json()] == [asset["id"]]
+    assert [a["id"] for a in alice_api.get(url).json()["items"]] == [asset["id"]]
     changed = send(alice_api, "patch", f"{url}/{asset['id']}", {"amount": "1200.50"})
     assert changed.status_code == 200 and changed.json()["amount"] == 1200.5
     assert alice_api.delete(f"{url}/{asset['id']}").status_code == 204
@@ -114,13 +114,13 @@ def test_risks_come_highest_first_and_can_be_changed(alice_api, alice_member, pa
             "owner": alice_member.pk,
         }
         assert send(alice_api, "post", url, body).status_code == 201
-    listed = alice_api.get(url).json()
+    listed = alice_api.get(url).json()["items"]
     assert [(r["title"], r["score"]) for r in listed] == [("High", 20), ("Mid", 9), ("Low", 1)]
     assert listed[0]["owner_name"] == alice_member.user.display_name
     high = listed[0]["id"]
     closed = send(alice_api, "patch", f"{url}/{high}", {"status": "closed", "owner": None})
     assert closed.json()["owner"] is None
-    assert [r["title"] for r in alice_api.get(url).json()] == ["Mid", "Low", "High"]
+    assert [r["title"] for r in alice_api.get(url).json()["items"]] == ["Mid", "Low", "High"]
     assert alice_api.delete(f"{url}/{high}").status_code == 204
 
 
