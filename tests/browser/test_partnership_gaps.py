@@ -55,7 +55,7 @@ def test_an_officer_maps_the_gaps_and_registers_a_risk(page):
     assert "Riverton Savings Bank" in suggestion.inner_text()  # the partner who could introduce
 
     page.get_by_role("link", name="Add a risk").click()
-    page.get_by_label("Risk", exact=True).fill("School board turnover")
+    page.locator("#id_title").fill("School board turnover")
     page.get_by_label("Category").select_option("political")
     page.get_by_label("Likelihood").select_option("4")
     page.get_by_label("Impact").select_option("5")
