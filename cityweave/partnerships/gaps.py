@@ -39,7 +39,8 @@ who owns that tie if any; the strongest tie first: trust (1–4, unrated last), 
 active tie before a prospect or dormant one, then by name.
 
 The map with its suggestions is read in a fixed number of queries, however many stakeholders,
-ties, assets or needs there are (tests/test_gap_queries.py holds it at 2,000 stakeholders).
+ties, assets or needs there are (tests/test_gap_queries.py in this app holds it at 2,000
+stakeholders).
 """
 
 from __future__ import annotations
