@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 
 from cityweave.accounts.models import ApiToken
 from cityweave.goals.models import Goal
-from cityweave.partnerships import benchmarks
+from cityweave.partnerships import benchmarks, gaps, risks
 from cityweave.partnerships.testing import make_partner, make_partnership
 from cityweave.stakeholders.models import Stakeholder
 from cityweave.surveys.testing import make_respondent, make_survey, make_wave
@@ -141,6 +141,17 @@ def world(riverton, alice_member, bob_member, lakeside, alice_api) -> World:
             "goals.Goal": [old_goal.pk, far_goal.pk],
             "engagement.Interaction": [hidden.pk, far_meeting.pk],
         },
+    )
+    # Partnerships: the partnership's assets, needs and risks.
+    first = partnership
+    gaps.save_asset(
+        alice_member,
+        first,
+        {"kind": "land", "holder": city.pk, "description": "Lot 7", "amount": 5},
+    )
+    gaps.save_need(alice_member, first, {"value_type": "funding", "description": "Seed"})
+    risks.save_risk(
+        alice_member, first, {"title": "Turnover", "likelihood": 2, "impact": 3, "owner": dana.pk}
     )
     # Records to write to, and values stored fields hold, as the API lists them to Alice.
     for route in ROUTES:

@@ -25,6 +25,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from cityweave.partnerships.gap_sections import gaps_context, risks_context
 from cityweave.partnerships.models import Partnership
 from cityweave.partnerships.section_contexts import benchmarks_context, partners_context
 from cityweave.workspaces.models import Membership
@@ -46,6 +47,8 @@ class Section:
 SECTIONS: list[Section] = [
     Section("partners", "Partners and roles", "partnerships/_partners.html", partners_context),
     Section("benchmarks", "Benchmarks", "partnerships/_benchmarks.html", benchmarks_context),
+    Section("assets", "Assets and needs", "partnerships/_gaps.html", gaps_context),
+    Section("risks", "Risks", "partnerships/_risks.html", risks_context),
 ]
 
 

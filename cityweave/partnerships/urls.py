@@ -3,6 +3,7 @@
 from django.urls import path
 
 from cityweave.partnerships import benchmark_views, partner_views, views
+from cityweave.partnerships.gap_urls import gap_patterns
 
 partnership_patterns = [
     path("", views.PartnershipListView.as_view(), name="list"),
@@ -48,4 +49,6 @@ partnership_patterns = [
         benchmark_views.BenchmarkProgressDeleteView.as_view(),
         name="benchmark-progress-delete",
     ),
+    # Assets, needs and risks (gap_urls.py)
+    *gap_patterns,
 ]

@@ -27,6 +27,7 @@ from cityweave.demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_USERS, build_demo
 from cityweave.engagement.models import Commitment, Interaction
 from cityweave.goals.models import Goal, GoalProgress
 from cityweave.partnerships import benchmarks as partnership_benchmarks
+from cityweave.partnerships import gaps, risks
 from cityweave.partnerships.testing import make_partner, make_partnership
 from cityweave.reminders.services import unsubscribe_token
 from cityweave.stakeholders.models import Stakeholder, Tie
@@ -183,6 +184,21 @@ def city() -> dict[str, Any]:
     partnership_benchmarks.record_progress(owner, benchmark, 20)
     of_partner = {"pk": partnership.pk, "partner_id": partner.pk}
     of_benchmark = {"pk": partnership.pk, "benchmark_id": benchmark.pk}
+    # Its assets, needs and risks (gap_urls.py): one of each to edit and delete.
+    of_partnership = {"pk": records["partnerships"].pk}
+    parts = {
+        "asset": gaps.save_asset(
+            owner,
+            records["partnerships"],
+            {"kind": "land", "holder": tie.source.pk, "description": "Vacant lot", "amount": 9},
+        ),
+        "need": gaps.save_need(
+            owner, records["partnerships"], {"value_type": "funding", "description": "Seed money"}
+        ),
+        "risk": risks.save_risk(
+            owner, records["partnerships"], {"title": "Turnover", "likelihood": 3, "impact": 4}
+        ),
+    }
     token, _ = issue_token(owner.user.email, "Laptop")
     records["imports"] = new_job(
         workspace, owner, "Connections.csv", LINKEDIN.read_bytes(), sector="business"
@@ -268,6 +284,12 @@ def city() -> dict[str, Any]:
             "partner-delete": of_partner,
             "benchmark-edit": of_benchmark,
             "benchmark-delete": of_benchmark,
+            # Partnerships: assets, needs and risks
+            **{
+                f"{kind}-{action}": {**of_partnership, "record_id": record.pk}
+                for kind, record in parts.items()
+                for action in ("edit", "delete")
+            },
         },
     }
 
