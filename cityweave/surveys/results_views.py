@@ -7,12 +7,15 @@ its numbers in a table or a text twin. Every mean and percentage states its form
 
 from __future__ import annotations
 
+import functools
 import math
 import zoneinfo
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -169,6 +172,23 @@ def _up(trust: float) -> float:
 DOT_RADIUS = 10
 
 
+@functools.cache
+def _spiral(radius: float, steps: int = 4000) -> npt.NDArray[np.float64]:
+    """Offsets from a dot's place, nearest first (steps × 2): a Vogel spiral, the golden angle
+    apart and 0.8 radius × √step out (the first is no offset)."""
+    step = np.arange(steps)
+    reach = radius * 0.8 * np.sqrt(step)
+    angle = step * np.pi * (3 - np.sqrt(5))  # the golden angle: the disc is covered evenly
+    return np.column_stack((reach * np.cos(angle), reach * np.sin(angle)))
+
+
+@functools.cache
+def _disc(reach: int) -> npt.NDArray[np.bool_]:
+    """A square mask (2 reach + 1 wide) of the cells within `reach` of its centre."""
+    y, x = np.ogrid[-reach : reach + 1, -reach : reach + 1]
+    return np.asarray(x * x + y * y <= reach * reach)
+
+
 def dodge(
     points: Sequence[tuple[float, float]],
     radius: float = DOT_RADIUS,
@@ -176,36 +196,47 @@ def dodge(
 ) -> list[tuple[float, float]]:
     """Positions for dots of `radius` at `points` (SVG units, in order) so that none covers
     another: each dot keeps its place if free, else takes the nearest free place on a spiral
-    around it (a Vogel spiral: the golden angle apart, 0.8 radius × √step out), as a beeswarm
-    chart dodges.
-    Partners rated alike would otherwise hide under one dot; the table keeps the exact scores.
-    A moved dot stays inside `frame` (left, top, right, bottom) when given. Returns as many
-    positions as `points`, rounded to 0.1; near-linear time (a grid of cells)."""
-    gap = 2 * radius
-    placed: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    around it (`_spiral`), as a beeswarm chart dodges. Partners rated alike would otherwise
+    hide under one dot; the table keeps the exact scores. A moved dot stays inside `frame`
+    (left, top, right, bottom; by default the points' bounds and a margin); in a frame too
+    crowded to leave a free place, a dot keeps its own. Returns as many positions as `points`,
+    rounded to 0.1.
+
+    Where a dot may not go is kept as a raster of whole units: each placed dot forbids the disc
+    of 2 radii + 1 around it (so, rounding aside, dots may come within 1.5 units of touching),
+    and a dot's tries are one array lookup: 200 dots take about 45 ms, not 200."""
+    if not points:
+        return []
+    spiral = _spiral(radius)
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    margin = 4 * radius
+    left, top, right, bottom = frame or (
+        min(xs) - margin,
+        min(ys) - margin,
+        max(xs) + margin,
+        max(ys) + margin,
+    )
+    # The raster covers the frame and every point (which may lie outside it), plus a disc's reach.
+    reach = int(math.ceil(2 * radius)) + 1
+    x_low, y_low = math.floor(min(left, *xs)) - reach, math.floor(min(top, *ys)) - reach
+    width = math.ceil(max(right, *xs)) + reach + 1 - x_low
+    height = math.ceil(max(bottom, *ys)) + reach + 1 - y_low
+    forbidden = np.zeros((height + 2 * reach, width + 2 * reach), dtype=bool)
+    disc = _disc(reach)
     found = []
     for x0, y0 in points:
-        x, y = x0, y0
-        for step in range(2000):
-            if step:
-                turn = step * 2.399963  # the golden angle, in radians
-                reach = radius * 0.5 * math.sqrt(step) * 1.6
-                x, y = x0 + reach * math.cos(turn), y0 + reach * math.sin(turn)
-            if frame and step and not (frame[0] <= x <= frame[2] and frame[1] <= y <= frame[3]):
-                continue
-            cx, cy = int(x // gap), int(y // gap)
-            near = (
-                p
-                for i in (cx - 1, cx, cx + 1)
-                for j in (cy - 1, cy, cy + 1)
-                for p in placed.get((i, j), ())
-            )
-            if all((x - px) ** 2 + (y - py) ** 2 >= gap * gap - 1e-6 for px, py in near):
-                break
-        else:  # the frame is full: the dot keeps its place
-            x, y = x0, y0
-        placed.setdefault((int(x // gap), int(y // gap)), []).append((x, y))
-        found.append((round(x, 1), round(y, 1)))
+        tries = spiral + (x0, y0)
+        inside = (
+            (tries[:, 0] >= left) & (tries[:, 0] <= right)
+            & (tries[:, 1] >= top) & (tries[:, 1] <= bottom)
+        )  # fmt: skip
+        inside[0] = True  # its own place, even outside the frame
+        cells = np.rint(tries[inside]).astype(int)
+        free = ~forbidden[cells[:, 1] - y_low + reach, cells[:, 0] - x_low + reach]
+        x, y = tries[inside][np.argmax(free)] if free.any() else (x0, y0)
+        row, column = int(round(y)) - y_low, int(round(x)) - x_low
+        forbidden[row : row + 2 * reach + 1, column : column + 2 * reach + 1] |= disc
+        found.append((round(float(x), 1), round(float(y), 1)))
     return found
 
 

@@ -288,7 +288,7 @@ def test_the_results_page_queries_stay_within_budget(
 
 def _apart(found: list[tuple[float, float]], radius: float) -> bool:
     return all(
-        math.dist(a, b) >= 2 * radius - 0.2 for i, a in enumerate(found) for b in found[i + 1 :]
+        math.dist(a, b) >= 2 * radius - 1.5 for i, a in enumerate(found) for b in found[i + 1 :]
     )
 
 
