@@ -5,6 +5,8 @@ and each wave's responses nested under it ("responses": answers and survey ties,
 a survey tie's other per-partner answers keyed by question uid). A personal or open link's
 token is kept unless this installation already uses it (a copy beside its original), in which
 case the copy's link gets a new token: the original's links keep answering the original.
+Partnerships travel with their parts as record sections; a goal's and a benchmark's progress
+and a meeting plan's agenda are nested under their record (NESTED).
 """
 
 from __future__ import annotations
@@ -25,6 +27,19 @@ from django.db import IntegrityError, connection, models, transaction
 from cityweave.accounts.models import User
 from cityweave.engagement.models import Commitment, Interaction
 from cityweave.goals.models import Goal, GoalProgress
+from cityweave.partnerships.models import (
+    Activity,
+    AgendaItem,
+    Asset,
+    Benchmark,
+    BenchmarkProgress,
+    Channel,
+    MeetingPlan,
+    Need,
+    Partner,
+    Partnership,
+    Risk,
+)
 from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie
 from cityweave.surveys.models import (
     Answer,
@@ -55,14 +70,33 @@ RECORD_SECTIONS: tuple[tuple[str, type[WorkspaceRecord]], ...] = (
     ("questions", Question),
     ("waves", Wave),
     ("respondents", Respondent),
+    ("partnerships", Partnership),
+    ("partners", Partner),
+    ("benchmarks", Benchmark),
+    ("assets", Asset),
+    ("needs", Need),
+    ("risks", Risk),
+    ("activities", Activity),
+    ("channels", Channel),
+    ("meeting_plans", MeetingPlan),
 )
+#: Rows nested under their record (they are not workspace records): the record's model → the
+#: key they are listed under, their model, the field naming the record, and their order.
+NESTED: dict[type[WorkspaceRecord], tuple[str, type[models.Model], str, tuple[str, ...]]] = {
+    Goal: ("progress", GoalProgress, "goal", ("recorded_on", "pk")),
+    Benchmark: ("progress", BenchmarkProgress, "benchmark", ("recorded_on", "pk")),
+    MeetingPlan: ("agenda", AgendaItem, "plan", ("position", "pk")),
+}
 #: A wave's nested responses: the keys of each, of its answers and of its survey ties.
 RESPONSE_KEYS = frozenset({"answers", "ties"})
 #: Unique tokens of links handed out: kept on import unless this installation already uses them.
 TOKEN_FIELDS = ((Respondent, "token"), (Wave, "open_link_token"))
 SECTIONS = ("workspace", "members", "sectors", "tags", *(s for s, _ in RECORD_SECTIONS), "trash")
 #: Sections added since version 1 was first written: a file from before them has none.
-LATER_SECTIONS = ("surveys", "questions", "waves", "respondents")
+LATER_SECTIONS = (
+    "surveys", "questions", "waves", "respondents", "partnerships", "partners", "benchmarks",
+    "assets", "needs", "risks", "activities", "channels", "meeting_plans",
+)  # fmt: skip
 MEMBER_KEYS = frozenset({"email", "name"})
 TRASH_KEYS = frozenset({"kind", "record", "deleted_by"})
 
@@ -195,14 +229,16 @@ def export_workspace(workspace: Workspace) -> dict[str, Any]:
         many = {m.name: _many_keys(m, workspace, keys) for m in _many_fields(model)}
         data[section] = [_export_record(r, keys, many) for r in records[section]]
 
-    progress: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    entries = GoalProgress.objects.filter(goal__workspace=workspace).order_by(
-        "goal_id", "recorded_on", "pk"
-    )
-    for entry in entries:
-        progress[entry.goal_id].append(_values(entry, _value_fields(GoalProgress)))
-    for goal, goal_data in zip(records["goals"], data["goals"], strict=True):
-        goal_data["progress"] = progress.get(goal.pk, [])
+    for section, model in RECORD_SECTIONS:
+        if model not in NESTED:
+            continue
+        key, child, parent, order = NESTED[model]
+        nested: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        entries = child._default_manager.filter(**{f"{parent}__workspace": workspace})
+        for entry in entries.order_by(f"{parent}_id", *order):
+            nested[getattr(entry, f"{parent}_id")].append(_values(entry, _value_fields(child)))
+        for record, record_data in zip(records[section], data[section], strict=True):
+            record_data[key] = nested.get(record.pk, [])
     responses = _export_responses(workspace, keys)
     for wave, wave_data in zip(records["waves"], data["waves"], strict=True):
         wave_data["responses"] = responses.get(wave.pk, [])
@@ -540,11 +576,15 @@ def parse_workspace(data: Any) -> _Plan:
         known[model] = {uid for _, uid in uids}
     records = {}
     for section, model in RECORD_SECTIONS:
-        extra = frozenset({"progress"} if model is Goal else {"responses"} if model is Wave else ())
+        extra = frozenset(
+            {NESTED[model][0]} if model in NESTED else {"responses"} if model is Wave else ()
+        )
         records[section] = _parse_section(data[section], section, model, known, extra=extra)
-    for goal in records["goals"]:
-        progress, where = goal.extra.get("progress", []), f"{goal.where}.progress"
-        goal.children = _parse_section(progress, where, GoalProgress, known, parent="goal")
+        if model in NESTED:
+            key, child, parent, _ = NESTED[model]
+            for row in records[section]:
+                items, where = row.extra.get(key, []), f"{row.where}.{key}"
+                row.children = _parse_section(items, where, child, known, parent=parent)
     for wave in records["waves"]:
         wave.children = _parse_responses(wave.extra.get("responses", []), wave.where, known)
 
@@ -617,7 +657,8 @@ def _refresh_statistics() -> None:
     if connection.vendor != "postgresql":
         return
     tables = [model._meta.db_table for _, model in RECORD_SECTIONS]
-    tables += [model._meta.db_table for model in (Response, Answer, SurveyTie, GoalProgress)]
+    tables += [model._meta.db_table for model in (Response, Answer, SurveyTie)]
+    tables += [child._meta.db_table for _, child, _, _ in NESTED.values()]
     for _, model in RECORD_SECTIONS:
         tables += [many.m2m_db_table() for many in _many_fields(model)]
     with connection.cursor() as cursor:
@@ -729,7 +770,7 @@ def _write_records(
     rows: list[_Row],
     index: Keys,
 ) -> None:
-    """Insert one record section with its many-to-many links (and a goal's progress)."""
+    """Insert one record section with its many-to-many links (and its NESTED rows)."""
     objs: list[Any] = []
     _fresh_tokens(model, rows)
     for row in rows:
@@ -753,15 +794,16 @@ def _write_records(
         ]
         _bulk_create(through.objects, links, f"{section}.{many.name}")
 
-    if model is not Goal:
+    if model not in NESTED:
         return
+    key, child_model, parent_field, _ = NESTED[model]
     entries = []
     for parent, row in zip(objs, rows, strict=True):
         for child in row.children:
-            entry = GoalProgress(goal=parent, **child.values)
-            _clean(entry, child.where, ["goal"])
+            entry = child_model(**{parent_field: parent}, **child.values)
+            _clean(entry, child.where, [parent_field])
             entries.append(entry)
-    _bulk_create(GoalProgress.objects, entries, f"{section}.progress")
+    _bulk_create(child_model._default_manager, entries, f"{section}.{key}")
 
 
 def _fresh_tokens(model: type[WorkspaceRecord], rows: list[_Row]) -> None:

@@ -5,6 +5,7 @@ sees it in the wave's results."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -175,6 +176,8 @@ def test_the_answer_page_its_errors_and_every_refusal_page_are_accessible(
         page.set_default_timeout(15_000)
         try:
             check(page, f"/s/{respondent.token}/", problems)
+            # The organisation question starts filled in: emptied, it is the one problem.
+            page.get_by_label(re.compile("Which organisation are you answering for")).fill("")
             page.get_by_role("button", name="Submit").click()
             page.wait_for_load_state("networkidle")
             assert page.get_by_text("1 problem to fix; nothing was saved").is_visible()
