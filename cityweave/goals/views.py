@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from cityweave.charts import time_value_scale
 from cityweave.engagement.services import interactions_visible_to, workspace_today
 from cityweave.goals import services
 from cityweave.goals.filters import GoalFilters
@@ -112,21 +113,8 @@ def progress_chart(goal: Goal, entries: list[GoalProgress]) -> ProgressChart | N
         return None
     start = min(entries[0].recorded_on, goal.deadline)
     end = max(entries[-1].recorded_on, goal.deadline)
-    days = max((end - start).days, 1)
-    values = [float(e.value) for e in entries] + [float(goal.baseline), float(goal.target)]
-    low, high = min(values), max(values)
-    if low == high:
-        high = low + 1
-    # A little headroom keeps points on the target line from touching the frame.
-    margin = (high - low) * 0.08
-    low, high = low - margin, high + margin
-
-    def x(day: dt.date) -> float:
-        return round(PLOT_LEFT + (day - start).days / days * (PLOT_RIGHT - PLOT_LEFT), 1)
-
-    def y(value: Decimal) -> float:
-        share = (float(value) - low) / (high - low)
-        return round(PLOT_BOTTOM - share * (PLOT_BOTTOM - PLOT_TOP), 1)
+    values = [e.value for e in entries] + [goal.baseline, goal.target]
+    x, y = time_value_scale(start, end, values, (PLOT_LEFT, PLOT_TOP, PLOT_RIGHT, PLOT_BOTTOM))
 
     return ProgressChart(
         points=[ChartPoint(x(e.recorded_on), y(e.value), e.recorded_on, e.value) for e in entries],

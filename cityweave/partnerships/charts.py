@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from cityweave.charts import time_value_scale
 from cityweave.partnerships.models import Benchmark, BenchmarkProgress
 
 # The chart's frame in SVG user units; the plot leaves room for value labels on the left.
@@ -54,24 +55,8 @@ def benchmark_chart(benchmark: Benchmark, entries: list[BenchmarkProgress]) -> B
     if earlier) to the due date (or the latest entry, if later)."""
     start = min([benchmark.starts_on, *(e.recorded_on for e in entries)])
     end = max([benchmark.due_on, *(e.recorded_on for e in entries)])
-    days = max((end - start).days, 1)
-    values = [float(e.value) for e in entries] + [
-        float(benchmark.baseline),
-        float(benchmark.target),
-    ]
-    low, high = min(values), max(values)
-    if low == high:
-        high = low + 1
-    # Headroom keeps points on the target line from touching the frame.
-    margin = (high - low) * 0.08
-    low, high = low - margin, high + margin
-
-    def x(day: dt.date) -> float:
-        return round(LEFT + (day - start).days / days * (RIGHT - LEFT), 1)
-
-    def y(value: Decimal) -> float:
-        share = (float(value) - low) / (high - low)
-        return round(BOTTOM - share * (BOTTOM - TOP), 1)
+    values = [e.value for e in entries] + [benchmark.baseline, benchmark.target]
+    x, y = time_value_scale(start, end, values, (LEFT, TOP, RIGHT, BOTTOM))
 
     return BenchmarkChart(
         points=[Point(x(e.recorded_on), y(e.value), e.recorded_on, e.value) for e in entries],
