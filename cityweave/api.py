@@ -20,6 +20,7 @@ from cityweave.contacts.api import router as contacts_router
 from cityweave.engagement.api import router as engagement_router
 from cityweave.goals.api import router as goals_router
 from cityweave.network.api import router as network_router
+from cityweave.partnerships.meetings_api import router as partnership_meetings_router
 from cityweave.reminders.api import router as reminders_router
 from cityweave.stakeholders.api import router as stakeholders_router
 from cityweave.surveys.api import router as surveys_router
@@ -188,6 +189,7 @@ api.add_router("/workspaces", reminders_router)
 api.add_router("/workspaces", contacts_router)
 api.add_router("/workspaces", surveys_router)
 api.add_router("/workspaces", survey_results_router)
+api.add_router("/workspaces", partnership_meetings_router)
 
 
 @api.exception_handler(OperationalError)
