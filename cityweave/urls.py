@@ -10,6 +10,7 @@ from cityweave.contacts.urls import import_patterns
 from cityweave.engagement.urls import commitment_patterns, interaction_patterns
 from cityweave.goals.urls import goal_patterns
 from cityweave.network.urls import network_patterns
+from cityweave.partnerships.urls import partnership_patterns
 from cityweave.reminders import views as reminder_views
 from cityweave.reminders.urls import (
     calendar_feed_pattern,
@@ -37,6 +38,7 @@ workspace_patterns: list[URLPattern | URLResolver] = [
     ),
     path("commitments/", include((commitment_patterns, "commitments"))),
     path("goals/", include((goal_patterns, "goals"))),
+    path("partnerships/", include((partnership_patterns, "partnerships"))),
     path("network/", include((network_patterns, "network"))),
     path("notifications/", include((notification_patterns, "notifications"))),
     path("import/", include((import_patterns, "imports"))),

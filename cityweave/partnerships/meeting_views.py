@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from cityweave.engagement.services import workspace_today
 from cityweave.partnerships import activities, channels, meetings, services
 from cityweave.partnerships.meeting_forms import (
     ActivityForm,
@@ -24,35 +23,6 @@ from cityweave.partnerships.meeting_forms import (
 from cityweave.partnerships.models import Activity, AgendaItem, Channel, MeetingPlan, Partnership
 from cityweave.vocabulary import PartnerRole, ValueType, labels_for
 from cityweave.web.mixins import WorkspaceView, apply_validation_error
-from cityweave.workspaces.models import Membership
-
-#: How many plans the Meetings section lists, latest first.
-PLANS_SHOWN = 20
-
-
-# == Sections of the partnership page =============================================================
-
-
-def activities_section(member: Membership, partnership: Partnership) -> dict[str, Any]:
-    """The Activities section: the partnership's joint activities with their partners; two
-    queries."""
-    return {"activities": list(activities.activities(partnership))}
-
-
-def channels_section(member: Membership, partnership: Partnership) -> dict[str, Any]:
-    """The Channels section: each channel with whether it is kept today; one query."""
-    statuses = channels.channel_statuses(partnership, workspace_today(member.workspace))
-    return {
-        "channel_statuses": statuses,
-        "channels_kept": sum(1 for s in statuses if s.state == channels.ChannelState.KEPT),
-    }
-
-
-def meetings_section(member: Membership, partnership: Partnership) -> dict[str, Any]:
-    """The Meetings section: the latest plans with their agenda and whether confirmed; two
-    queries."""
-    plans = list(meetings.meeting_plans(partnership)[:PLANS_SHOWN])
-    return {"plans": [(plan, meetings.is_confirmed(plan)) for plan in plans]}
 
 
 def section_url(partnership: Partnership, key: str) -> str:

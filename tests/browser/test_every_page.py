@@ -26,6 +26,7 @@ from cityweave.contacts.services import new_job
 from cityweave.demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_USERS, build_demo
 from cityweave.engagement.models import Commitment, Interaction
 from cityweave.goals.models import Goal, GoalProgress
+from cityweave.partnerships.testing import make_partner, make_partnership
 from cityweave.reminders.services import unsubscribe_token
 from cityweave.stakeholders.models import Stakeholder, Tie
 from cityweave.stakeholders.services import add_sector
@@ -161,6 +162,9 @@ def city() -> dict[str, Any]:
         ties={tie.target: {"reliability": 3, "mission": 4, "power": 2}},
     )
     records["network"] = tie
+    # Partnerships: the demo city has none yet; one with a partner.
+    records["partnerships"] = make_partnership(owner, "Safe Routes to School")
+    make_partner(owner, records["partnerships"], tie.source, "champion")
     token, _ = issue_token(owner.user.email, "Laptop")
     records["imports"] = new_job(
         workspace, owner, "Connections.csv", LINKEDIN.read_bytes(), sector="business"
