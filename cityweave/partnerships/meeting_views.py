@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from cityweave.engagement.services import workspace_today
 from cityweave.partnerships import activities, channels, meetings, services
 from cityweave.partnerships.meeting_forms import (
     ActivityForm,
@@ -346,6 +347,7 @@ class PlannerView(PartnershipPartView):
             context["invited"] = list(plan.invited.select_related("stakeholder").order_by("pk"))
             context["follow_ups"] = list(meetings.follow_ups_of(self.member, plan))
             context["follow_up_form"] = FollowUpForm(partnership=partnership)
+            context["today"] = workspace_today(self.workspace)
         else:
             invitees = invitees if invitees is not None else meetings.planner(self.member, plan)
             if form is None:
@@ -402,6 +404,7 @@ class FollowUpView(PartnershipPartView):
             "invited": list(plan.invited.select_related("stakeholder").order_by("pk")),
             "follow_ups": list(meetings.follow_ups_of(self.member, plan)),
             "follow_up_form": form,
+            "today": workspace_today(self.workspace),
         }
         return render(request, "partnerships/planner.html", context, status=422)
 

@@ -400,14 +400,15 @@ def confirm_plan(
 
 
 def follow_ups_of(member: Membership, plan: MeetingPlan) -> QuerySet[Commitment]:
-    """The live commitments made on the plan's meeting, soonest due first, stakeholders loaded;
+    """The live commitments made on the plan's meeting, soonest due first, stakeholders and owners
+    loaded;
     none before it is confirmed."""
     if not plan.interaction_id:
         return commitments(member).none()
     return (
         commitments(member)
         .filter(interaction_id=plan.interaction_id)
-        .select_related("stakeholder")
+        .select_related("stakeholder", "owner__user")
         .order_by("due_on", "pk")
     )
 
