@@ -20,6 +20,7 @@ from cityweave.contacts.api import router as contacts_router
 from cityweave.engagement.api import router as engagement_router
 from cityweave.goals.api import router as goals_router
 from cityweave.network.api import router as network_router
+from cityweave.partnerships.api import router as partnerships_router
 from cityweave.partnerships.meetings_api import router as partnership_meetings_router
 from cityweave.reminders.api import router as reminders_router
 from cityweave.stakeholders.api import router as stakeholders_router
@@ -184,6 +185,7 @@ api.add_router("/workspaces", workspaces_router, tags=["workspaces"])
 api.add_router("/workspaces", stakeholders_router)
 api.add_router("/workspaces", engagement_router)
 api.add_router("/workspaces", goals_router)
+api.add_router("/workspaces", partnerships_router)
 api.add_router("/workspaces", network_router)
 api.add_router("/workspaces", reminders_router)
 api.add_router("/workspaces", contacts_router)

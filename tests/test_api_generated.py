@@ -37,6 +37,8 @@ from hypothesis import strategies as st
 
 from cityweave.accounts.models import ApiToken
 from cityweave.goals.models import Goal
+from cityweave.partnerships import benchmarks
+from cityweave.partnerships.testing import make_partner, make_partnership
 from cityweave.stakeholders.models import Stakeholder
 from cityweave.surveys.testing import make_respondent, make_survey, make_wave
 from cityweave.testing import (
@@ -114,6 +116,15 @@ def world(riverton, alice_member, bob_member, lakeside, alice_api) -> World:
     # Surveys: a partner survey with a wave, its roster and a respondent to write to.
     survey_wave = make_wave(make_survey(alice_member, "partner"), roster=[bank])
     make_respondent(survey_wave, bank)
+    # Partnerships: one with a partner and a benchmark with progress.
+    partnership = make_partnership(alice_member, officer=alice_member.pk, goals=[goal])
+    make_partner(alice_member, partnership, bank, "funder", responsibility="Funds the pilot")
+    benchmark = benchmarks.save_benchmark(
+        alice_member,
+        partnership,
+        {"statement": "Pilot", "metric": "homes", "target": 10, "due_on": dt.date(2030, 1, 1)},
+    )
+    benchmarks.record_progress(alice_member, benchmark, 2)
 
     world = World(
         slug=riverton.slug,
