@@ -132,15 +132,14 @@ def save_plan(
     without an offset, the workspace's local time; in the future), `duration_minutes` (5–1440),
     `place`, and `agenda`: a list of {"text", "roles": [PartnerRole keys], "value_types":
     [ValueType keys]}, each naming at least one role or value type; given, it replaces the agenda
-    (at least one item). A confirmed plan is not changed (ValidationError on `__all__`)."""
+    (at least one item; left out, the agenda stays, and a new plan starts without one: add items
+    with `save_agenda_item`). A confirmed plan's meeting follows the change (`sync_meeting`)."""
     require_editor(member)
     require_live(member, partnership)
     now = now or timezone.now()
     plan = instance or MeetingPlan(workspace=member.workspace, partnership=partnership)
     if instance is not None and (instance.partnership_id != partnership.pk or instance.in_trash):
         raise Http404("No such meeting plan")
-    if instance is not None and is_confirmed(instance):
-        raise ValidationError("This plan is confirmed: change its meeting on the meeting's page.")
     for name in PLAN_FIELDS:
         if name in data:
             value = data[name]
@@ -154,7 +153,7 @@ def save_plan(
     if starts_given and isinstance(plan.starts_at, dt.datetime) and plan.starts_at <= now:
         errors["starts_at"] = ["A meeting is planned in the future."]
     items: list[AgendaItem] | None = None
-    if "agenda" in data or instance is None:
+    if "agenda" in data:
         entries = data.get("agenda") or []
         if not isinstance(entries, list):
             errors.setdefault("agenda", []).append("The agenda is a list of items.")
@@ -174,7 +173,95 @@ def save_plan(
         for item in items:
             item.plan = plan
         AgendaItem.objects.bulk_create(items)
+    sync_meeting(member, plan)
     return plan
+
+
+#: The planned meeting's errors as the plan's own fields name them.
+MEETING_FIELD_NAMES = {"occurred_at": "starts_at", "summary": "title"}
+
+
+def sync_meeting(member: Membership, plan: MeetingPlan) -> None:
+    """Keep a confirmed plan's meeting in step with the plan: its start, length, title (the
+    summary) and place and agenda (the notes). Nothing for a plan not confirmed."""
+    if not is_confirmed(plan):
+        return
+    try:
+        save_interaction(
+            member,
+            {
+                "occurred_at": plan.starts_at,
+                "summary": plan.title,
+                "notes": agenda_notes(plan),
+                "duration_minutes": plan.duration_minutes,
+            },
+            plan.interaction,
+        )
+    except ValidationError as error:
+        found: dict[str, list[str]] = {}
+        collect_errors(found, error)
+        raise ValidationError(
+            {MEETING_FIELD_NAMES.get(k, k): v for k, v in found.items()}
+        ) from error
+
+
+def agenda_items(plan: MeetingPlan) -> QuerySet[AgendaItem]:
+    """The plan's agenda, in order."""
+    return AgendaItem.objects.filter(plan=plan).order_by("position", "pk")
+
+
+def get_agenda_item(member: Membership, plan: MeetingPlan, pk: int) -> AgendaItem:
+    """One item of the plan's agenda; Http404 otherwise."""
+    require_live(member, plan.partnership)
+    found = agenda_items(plan).filter(pk=pk).first()
+    if found is None or plan.in_trash:
+        raise Http404("No such agenda item")
+    return found
+
+
+@transaction.atomic
+def save_agenda_item(
+    member: Membership,
+    plan: MeetingPlan,
+    data: dict[str, Any],
+    instance: AgendaItem | None = None,
+) -> AgendaItem:
+    """Add an item at the end of the plan's agenda, or change one: `text`, `roles` (PartnerRole
+    keys) and `value_types` (ValueType keys), at least one role or value type. Fields left out
+    keep their value; a confirmed plan's meeting notes follow."""
+    require_editor(member)
+    require_live(member, plan.partnership)
+    if plan.in_trash or plan.workspace_id != member.workspace.pk:
+        raise Http404("No such meeting plan")
+    if instance is not None and instance.plan_id != plan.pk:
+        raise Http404("No such agenda item")
+    item = instance
+    if item is None:
+        last = agenda_items(plan).order_by("-position").values_list("position", flat=True).first()
+        item = AgendaItem(plan=plan, position=0 if last is None else last + 1)
+    for name in AGENDA_FIELDS:
+        if name in data:
+            value = data[name]
+            if name == "text":
+                value = (value or "").strip()
+            elif value is None:
+                value = []
+            setattr(item, name, list(value) if isinstance(value, tuple) else value)
+    item.full_clean(exclude=["plan"])
+    item.save()
+    sync_meeting(member, plan)
+    return item
+
+
+@transaction.atomic
+def delete_agenda_item(member: Membership, item: AgendaItem) -> None:
+    """Take an item off its plan's agenda (a part of the plan, not a record of its own: it is
+    deleted, as editing the plan would); a confirmed plan's meeting notes follow."""
+    require_editor(member)
+    plan = item.plan
+    require_live(member, plan.partnership)
+    item.delete()
+    sync_meeting(member, plan)
 
 
 def trash_plan(member: Membership, plan: MeetingPlan) -> TrashEntry:
@@ -305,7 +392,7 @@ def agenda_notes(plan: MeetingPlan) -> str:
     """The planned interaction's notes: the place, then the agenda as numbered lines."""
     lines = [f"Place: {plan.place}"] if plan.place else []
     lines.append("Agenda:")
-    lines += [f"{n}. {item.text}" for n, item in enumerate(plan.agenda.all(), start=1)]
+    lines += [f"{n}. {item.text}" for n, item in enumerate(agenda_items(plan), start=1)]
     return "\n".join(lines)
 
 
@@ -351,17 +438,17 @@ def confirm_plan(
     the place and agenda as notes, the acting member present), and each of `follow_ups`
     ({"description", "owed_by": "us"|"them", "stakeholder": id, "due_on": date}) a commitment on
     it owned by the acting member. All or nothing; every bad field named (`invited`, `starts_at`,
-    `follow_ups[i].due_on` …). A plan is confirmed once (ValidationError on `__all__`)."""
+    `follow_ups[i].due_on` …). Confirming a confirmed plan again changes who its meeting invites
+    (and adds any follow-ups)."""
     require_editor(member)
     partnership = plan.partnership
     require_live(member, partnership)
     if plan.in_trash or plan.workspace_id != member.workspace.pk:
         raise Http404("No such meeting plan")
-    if is_confirmed(plan):
-        raise ValidationError("This plan is confirmed already.")
+    confirmed = is_confirmed(plan)
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
-    if plan.starts_at <= now:
+    if not confirmed and plan.starts_at <= now:
         errors["starts_at"] = ["The meeting's start has passed: plan it in the future first."]
     chosen: list[Partner] = []
     try:
@@ -374,8 +461,12 @@ def confirm_plan(
     else:
         if not chosen:
             errors["invited"] = ["Invite at least one partner."]
-    interaction = None
-    if not errors:
+    interaction = plan.interaction if confirmed else None
+    if not errors and confirmed:
+        interaction = save_interaction(
+            member, {"participants": [p.stakeholder for p in chosen]}, plan.interaction
+        )
+    elif not errors:
         interaction = save_interaction(
             member,
             {
@@ -411,6 +502,14 @@ def follow_ups_of(member: Membership, plan: MeetingPlan) -> QuerySet[Commitment]
         .select_related("stakeholder", "owner__user")
         .order_by("due_on", "pk")
     )
+
+
+def get_follow_up(member: Membership, plan: MeetingPlan, pk: int) -> Commitment:
+    """One live commitment made on the plan's meeting; Http404 otherwise."""
+    found = follow_ups_of(member, plan).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such follow-up")
+    return found
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""JSON API for a partnership's joint activities, channels and meeting plans, under
+"""JSON API for a partnership's joint activities, channels and meeting plans (their agenda, the
+proposed invitees, confirming, follow-ups), under
 /api/v1/workspaces/{slug}/partnerships/{partnership_id}/….
 
 No `from __future__ import annotations` here: django-ninja reads the annotations at import time.
@@ -10,6 +11,7 @@ from typing import Any, ClassVar
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
@@ -20,12 +22,13 @@ from cityweave.partnerships import activities, channels, meetings, services
 from cityweave.partnerships.models import Activity, AgendaItem, Channel, MeetingPlan, Partnership
 from cityweave.storable import EARLIEST_DATE, LATEST_DATE, TEXT_MAX_LENGTH
 from cityweave.vocabulary import PartnerRole, ValueType
-from cityweave.workspaces.api import Id, PatchSchema, Whole, api_member
+from cityweave.workspaces.api import Id, ListPagination, PatchSchema, Whole, api_member
 from cityweave.workspaces.models import Membership
 
-router = Router()
+router = Router(tags=["partnerships"])
 
 BASE = "/{slug}/partnerships/{int:partnership_id}"
+PLAN = BASE + "/meeting-plans/{int:plan_id}"
 WHEN_HELP = "ISO 8601; without an offset it is read in the workspace's time zone."
 
 
@@ -34,6 +37,13 @@ def _partnership(
 ) -> tuple[Membership, Partnership]:
     member = api_member(request, slug, write=write)
     return member, services.get_partnership(member, pk)
+
+
+def _plan(
+    request: HttpRequest, slug: str, pk: int, plan_id: int, write: bool = False
+) -> tuple[Membership, MeetingPlan]:
+    member, partnership = _partnership(request, slug, pk, write)
+    return member, meetings.get_plan(member, partnership, plan_id)
 
 
 # == Activities ===================================================================================
@@ -86,36 +96,33 @@ class JointActivityOut(Schema):
 
 
 @router.get(
-    f"{BASE}/activities",
-    response=list[JointActivityOut],
-    tags=["partnerships"],
-    url_name="partnership_list_activities",
+    f"{BASE}/activities", response=list[JointActivityOut], url_name="partnership_activities"
 )
+@paginate(ListPagination)
 def list_activities(request: HttpRequest, slug: str, partnership_id: int) -> Any:
-    """The partnership's joint activities, newest first."""
+    """The partnership's joint activities, newest first; paginated with `limit` and `offset`."""
     _, partnership = _partnership(request, slug, partnership_id)
-    return list(activities.activities(partnership))
+    return activities.activities(partnership).order_by("-held_on", "-pk")
 
 
 @router.post(
     f"{BASE}/activities",
     response={201: JointActivityOut},
-    tags=["partnerships"],
-    url_name="partnership_create_activity",
+    url_name="partnership_activity_create",
 )
 def create_activity(
     request: HttpRequest, slug: str, partnership_id: int, payload: JointActivityIn
 ) -> Status[Activity]:
     """Record a joint activity and log it as an interaction with its partners."""
     member, partnership = _partnership(request, slug, partnership_id, write=True)
-    return Status(201, activities.save_activity(member, partnership, payload.dict()))
+    activity = activities.save_activity(member, partnership, payload.dict())
+    return Status(201, activities.get_activity(member, partnership, activity.pk))
 
 
 @router.get(
     f"{BASE}/activities/{{int:activity_id}}",
     response=JointActivityOut,
-    tags=["partnerships"],
-    url_name="partnership_get_activity",
+    url_name="partnership_activity_detail",
 )
 def get_activity(
     request: HttpRequest, slug: str, partnership_id: int, activity_id: int
@@ -128,8 +135,7 @@ def get_activity(
 @router.patch(
     f"{BASE}/activities/{{int:activity_id}}",
     response=JointActivityOut,
-    tags=["partnerships"],
-    url_name="partnership_update_activity",
+    url_name="partnership_activity_update",
 )
 def update_activity(
     request: HttpRequest,
@@ -148,8 +154,7 @@ def update_activity(
 @router.delete(
     f"{BASE}/activities/{{int:activity_id}}",
     response={204: None},
-    tags=["partnerships"],
-    url_name="partnership_delete_activity",
+    url_name="partnership_activity_delete",
 )
 def delete_activity(
     request: HttpRequest, slug: str, partnership_id: int, activity_id: int
@@ -165,7 +170,7 @@ def delete_activity(
 
 class ChannelIn(Schema):
     """An agreed communication channel: used at least every `every_days` days, messages answered
-    within `response_days`."""
+    within `response_days`; `last_used_on` not after today."""
 
     kind: Channel.ChannelKind
     name: str = Field(min_length=1, max_length=200)
@@ -187,8 +192,8 @@ class ChannelPatch(PatchSchema):
 
 
 class ChannelOut(Schema):
-    """A channel with its state today: `kept` (used within `every_days`), `lapsed` or
-    `never-used`; `days_since` its last use."""
+    """A channel with its state today (the workspace's date): `kept` (used within `every_days`
+    days), `lapsed` or `never-used`; `days_since` its last use."""
 
     id: int
     kind: str
@@ -199,94 +204,82 @@ class ChannelOut(Schema):
     state: str
     days_since: int | None
 
+    @staticmethod
+    def _status(obj: Channel) -> channels.ChannelStatus:
+        return channels.channel_state(obj, workspace_today(obj.workspace))
 
-def _channel_out(member: Membership, channel: Channel) -> dict[str, Any]:
-    status = channels.channel_state(channel, workspace_today(member.workspace))
-    return {
-        "id": channel.pk,
-        "kind": channel.kind,
-        "name": channel.name,
-        "every_days": channel.every_days,
-        "response_days": channel.response_days,
-        "last_used_on": channel.last_used_on,
-        "state": status.state,
-        "days_since": status.days_since,
-    }
+    @staticmethod
+    def resolve_state(obj: Channel) -> str:
+        return str(ChannelOut._status(obj).state)
+
+    @staticmethod
+    def resolve_days_since(obj: Channel) -> int | None:
+        return ChannelOut._status(obj).days_since
 
 
-@router.get(
-    f"{BASE}/channels",
-    response=list[ChannelOut],
-    tags=["partnerships"],
-    url_name="partnership_list_channels",
-)
+def _channels(partnership: Partnership) -> Any:
+    return channels.channels(partnership).select_related("workspace")
+
+
+@router.get(f"{BASE}/channels", response=list[ChannelOut], url_name="partnership_channels")
+@paginate(ListPagination)
 def list_channels(request: HttpRequest, slug: str, partnership_id: int) -> Any:
-    """The partnership's channels, with whether each is kept."""
-    member, partnership = _partnership(request, slug, partnership_id)
-    return [_channel_out(member, c) for c in channels.channels(partnership)]
+    """The partnership's channels, with whether each is kept; paginated."""
+    _, partnership = _partnership(request, slug, partnership_id)
+    return _channels(partnership)
 
 
-@router.post(
-    f"{BASE}/channels",
-    response={201: ChannelOut},
-    tags=["partnerships"],
-    url_name="partnership_create_channel",
-)
+@router.post(f"{BASE}/channels", response={201: ChannelOut}, url_name="partnership_channel_create")
 def create_channel(
     request: HttpRequest, slug: str, partnership_id: int, payload: ChannelIn
-) -> Status[dict[str, Any]]:
+) -> Status[Channel]:
     """Agree a channel."""
     member, partnership = _partnership(request, slug, partnership_id, write=True)
-    channel = channels.save_channel(member, partnership, payload.dict())
-    return Status(201, _channel_out(member, channel))
+    return Status(201, channels.save_channel(member, partnership, payload.dict()))
 
 
 @router.get(
     f"{BASE}/channels/{{int:channel_id}}",
     response=ChannelOut,
-    tags=["partnerships"],
-    url_name="partnership_get_channel",
+    url_name="partnership_channel_detail",
 )
-def get_channel(request: HttpRequest, slug: str, partnership_id: int, channel_id: int) -> Any:
+def get_channel(request: HttpRequest, slug: str, partnership_id: int, channel_id: int) -> Channel:
     """One channel."""
     member, partnership = _partnership(request, slug, partnership_id)
-    return _channel_out(member, channels.get_channel(member, partnership, channel_id))
+    return channels.get_channel(member, partnership, channel_id)
 
 
 @router.patch(
     f"{BASE}/channels/{{int:channel_id}}",
     response=ChannelOut,
-    tags=["partnerships"],
-    url_name="partnership_update_channel",
+    url_name="partnership_channel_update",
 )
 def update_channel(
     request: HttpRequest, slug: str, partnership_id: int, channel_id: int, payload: ChannelPatch
-) -> Any:
+) -> Channel:
     """Change some fields of a channel."""
     member, partnership = _partnership(request, slug, partnership_id, write=True)
     channel = channels.get_channel(member, partnership, channel_id)
-    data = payload.dict(exclude_unset=True)
-    return _channel_out(member, channels.save_channel(member, partnership, data, channel))
+    return channels.save_channel(member, partnership, payload.dict(exclude_unset=True), channel)
 
 
 @router.post(
     f"{BASE}/channels/{{int:channel_id}}/used",
     response=ChannelOut,
-    tags=["partnerships"],
-    url_name="partnership_mark_channel_used",
+    url_name="partnership_channel_used",
 )
-def mark_channel_used(request: HttpRequest, slug: str, partnership_id: int, channel_id: int) -> Any:
+def mark_channel_used(
+    request: HttpRequest, slug: str, partnership_id: int, channel_id: int
+) -> Channel:
     """Record that the channel was used today (the workspace's date)."""
     member, partnership = _partnership(request, slug, partnership_id, write=True)
-    channel = channels.get_channel(member, partnership, channel_id)
-    return _channel_out(member, channels.mark_used(member, channel))
+    return channels.mark_used(member, channels.get_channel(member, partnership, channel_id))
 
 
 @router.delete(
     f"{BASE}/channels/{{int:channel_id}}",
     response={204: None},
-    tags=["partnerships"],
-    url_name="partnership_delete_channel",
+    url_name="partnership_channel_delete",
 )
 def delete_channel(
     request: HttpRequest, slug: str, partnership_id: int, channel_id: int
@@ -304,31 +297,42 @@ class AgendaItemIn(Schema):
     """An agenda item and what it needs: roles and/or value types (at least one of them)."""
 
     text: str = Field(min_length=1, max_length=300)
-    roles: list[PartnerRole] = []
-    value_types: list[ValueType] = []
+    roles: list[PartnerRole] = Field(default=[], max_length=len(PartnerRole.values))
+    value_types: list[ValueType] = Field(default=[], max_length=len(ValueType.values))
+
+
+class AgendaItemPatch(PatchSchema):
+    """Fields to change on an agenda item."""
+
+    Creates: ClassVar[type[Schema]] = AgendaItemIn
+
+    text: str | None = Field(default=None, min_length=1, max_length=300)
+    roles: list[PartnerRole] | None = Field(default=None, max_length=len(PartnerRole.values))
+    value_types: list[ValueType] | None = Field(default=None, max_length=len(ValueType.values))
 
 
 class AgendaItemOut(Schema):
-    """An agenda item with the roles and value types it needs."""
+    """An agenda item with the roles and value types it needs, in agenda order (`position`)."""
 
     id: int
+    position: int
     text: str
     roles: list[str]
     value_types: list[str]
 
 
 class MeetingPlanIn(Schema):
-    """A meeting plan: its start (in the future), length in minutes, place and agenda."""
+    """A meeting plan: its start (in the future), length in minutes and place; its agenda items
+    are added under `…/meeting-plans/{plan_id}/agenda`."""
 
     title: str = Field(min_length=1, max_length=200)
     starts_at: dt.datetime = Field(description=WHEN_HELP)
     duration_minutes: Whole = Field(default=60, ge=5, le=24 * 60)
     place: str = Field(default="", max_length=200)
-    agenda: list[AgendaItemIn] = Field(min_length=1, max_length=100)
 
 
 class MeetingPlanPatch(PatchSchema):
-    """Fields to change on a plan not yet confirmed; `agenda`, given, replaces the agenda."""
+    """Fields to change on a plan; a confirmed plan's meeting follows."""
 
     Creates: ClassVar[type[Schema]] = MeetingPlanIn
 
@@ -336,12 +340,11 @@ class MeetingPlanPatch(PatchSchema):
     starts_at: dt.datetime | None = Field(default=None, description=WHEN_HELP)
     duration_minutes: Whole | None = Field(default=None, ge=5, le=24 * 60)
     place: str | None = Field(default=None, max_length=200)
-    agenda: list[AgendaItemIn] | None = Field(default=None, min_length=1, max_length=100)
 
 
 class MeetingPlanOut(Schema):
     """A meeting plan; once confirmed, `interaction` is its planned meeting, `invited` the
-    partner ids invited and `ics` the address of its calendar invitation."""
+    partner ids invited and `ics` the address of its calendar invitation (a page, signed in)."""
 
     id: int
     title: str
@@ -368,7 +371,7 @@ class MeetingPlanOut(Schema):
 
     @staticmethod
     def resolve_invited(obj: MeetingPlan) -> list[int]:
-        return [p.pk for p in obj.invited.all()]
+        return sorted(p.pk for p in obj.invited.all())
 
     @staticmethod
     def resolve_ics(obj: MeetingPlan) -> str | None:
@@ -379,7 +382,8 @@ class MeetingPlanOut(Schema):
 
 class MeetingLoadOut(Schema):
     """Meetings and events attended over the last 90 days, their hours (a meeting without a
-    length counted as 60 minutes; `unknown_length` of them) and whether that is heavy."""
+    length counted as 60 minutes; `unknown_length` of them) and whether that is heavy (over 6
+    meetings or 8 hours)."""
 
     meetings: int
     hours: float
@@ -388,7 +392,7 @@ class MeetingLoadOut(Schema):
 
 
 class MeetingInviteeOut(Schema):
-    """A partner the agenda needs: which items (ids) and why (a reason per item), and its load."""
+    """A partner the agenda needs: which items (ids), why (a reason per item) and its load."""
 
     partner: int
     stakeholder: int
@@ -396,6 +400,13 @@ class MeetingInviteeOut(Schema):
     items: list[int]
     reasons: list[str]
     load: MeetingLoadOut
+
+
+class MeetingConfirmIn(Schema):
+    """Confirm a plan: `invited` partner ids (the proposed invitees when left out or null).
+    Confirming a confirmed plan again changes whom its meeting invites."""
+
+    invited: list[Id] | None = None
 
 
 class MeetingFollowUpIn(Schema):
@@ -407,95 +418,140 @@ class MeetingFollowUpIn(Schema):
     due_on: dt.date = Field(ge=EARLIEST_DATE, le=LATEST_DATE)
 
 
-class MeetingConfirmIn(Schema):
-    """Confirm a plan: `invited` partner ids (the proposed invitees when left out) and any
-    follow-ups to record on the meeting."""
-
-    invited: list[Id] | None = None
-    follow_ups: list[MeetingFollowUpIn] = Field(default=[], max_length=100)
-
-
-@router.get(
-    f"{BASE}/meeting-plans",
-    response=list[MeetingPlanOut],
-    tags=["partnerships"],
-    url_name="partnership_list_plans",
-)
-def list_plans(request: HttpRequest, slug: str, partnership_id: int) -> Any:
-    """The partnership's meeting plans, latest start first."""
-    _, partnership = _partnership(request, slug, partnership_id)
-    return list(
+def _plans(partnership: Partnership) -> Any:
+    return (
         meetings.meeting_plans(partnership).select_related("workspace").prefetch_related("invited")
     )
+
+
+@router.get(f"{BASE}/meeting-plans", response=list[MeetingPlanOut], url_name="partnership_plans")
+@paginate(ListPagination)
+def list_plans(request: HttpRequest, slug: str, partnership_id: int) -> Any:
+    """The partnership's meeting plans, latest start first; paginated."""
+    _, partnership = _partnership(request, slug, partnership_id)
+    return _plans(partnership).order_by("-starts_at", "-pk")
+
+
+def _plan_out(member: Membership, plan: MeetingPlan) -> MeetingPlan:
+    return _plans(plan.partnership).get(pk=plan.pk)
 
 
 @router.post(
     f"{BASE}/meeting-plans",
     response={201: MeetingPlanOut},
-    tags=["partnerships"],
-    url_name="partnership_create_plan",
+    url_name="partnership_plan_create",
 )
 def create_plan(
     request: HttpRequest, slug: str, partnership_id: int, payload: MeetingPlanIn
 ) -> Status[MeetingPlan]:
-    """Plan a meeting: its agenda items say which roles or value types they need."""
+    """Plan a meeting; then add its agenda items, each saying which roles or value types it
+    needs."""
     member, partnership = _partnership(request, slug, partnership_id, write=True)
     plan = meetings.save_plan(member, partnership, payload.dict())
-    return Status(201, meetings.get_plan(member, partnership, plan.pk))
+    return Status(201, _plan_out(member, plan))
 
 
-@router.get(
-    f"{BASE}/meeting-plans/{{int:plan_id}}",
-    response=MeetingPlanOut,
-    tags=["partnerships"],
-    url_name="partnership_get_plan",
-)
+@router.get(PLAN, response=MeetingPlanOut, url_name="partnership_plan_detail")
 def get_plan(request: HttpRequest, slug: str, partnership_id: int, plan_id: int) -> MeetingPlan:
     """One meeting plan."""
-    member, partnership = _partnership(request, slug, partnership_id)
-    return meetings.get_plan(member, partnership, plan_id)
+    member, plan = _plan(request, slug, partnership_id, plan_id)
+    return _plan_out(member, plan)
 
 
-@router.patch(
-    f"{BASE}/meeting-plans/{{int:plan_id}}",
-    response=MeetingPlanOut,
-    tags=["partnerships"],
-    url_name="partnership_update_plan",
-)
+@router.patch(PLAN, response=MeetingPlanOut, url_name="partnership_plan_update")
 def update_plan(
     request: HttpRequest, slug: str, partnership_id: int, plan_id: int, payload: MeetingPlanPatch
 ) -> MeetingPlan:
-    """Change a plan not yet confirmed."""
-    member, partnership = _partnership(request, slug, partnership_id, write=True)
-    plan = meetings.get_plan(member, partnership, plan_id)
-    meetings.save_plan(member, partnership, payload.dict(exclude_unset=True), plan)
-    return meetings.get_plan(member, partnership, plan_id)
+    """Change a plan; a confirmed plan's meeting follows."""
+    member, plan = _plan(request, slug, partnership_id, plan_id, write=True)
+    meetings.save_plan(member, plan.partnership, payload.dict(exclude_unset=True), plan)
+    return _plan_out(member, plan)
+
+
+@router.delete(PLAN, response={204: None}, url_name="partnership_plan_delete")
+def delete_plan(request: HttpRequest, slug: str, partnership_id: int, plan_id: int) -> Status[None]:
+    """Move a plan to the trash with its planned meeting."""
+    member, plan = _plan(request, slug, partnership_id, plan_id, write=True)
+    meetings.trash_plan(member, plan)
+    return Status(204, None)
+
+
+@router.get(f"{PLAN}/agenda", response=list[AgendaItemOut], url_name="partnership_plan_agenda")
+@paginate(ListPagination)
+def list_agenda(request: HttpRequest, slug: str, partnership_id: int, plan_id: int) -> Any:
+    """The plan's agenda, in order; paginated."""
+    _, plan = _plan(request, slug, partnership_id, plan_id)
+    return meetings.agenda_items(plan)
+
+
+@router.post(
+    f"{PLAN}/agenda", response={201: AgendaItemOut}, url_name="partnership_plan_agenda_add"
+)
+def add_agenda_item(
+    request: HttpRequest, slug: str, partnership_id: int, plan_id: int, payload: AgendaItemIn
+) -> Status[AgendaItem]:
+    """Add an item at the end of the agenda."""
+    member, plan = _plan(request, slug, partnership_id, plan_id, write=True)
+    return Status(201, meetings.save_agenda_item(member, plan, payload.dict()))
+
+
+@router.get(
+    f"{PLAN}/agenda/{{int:item_id}}",
+    response=AgendaItemOut,
+    url_name="partnership_plan_agenda_item",
+)
+def get_agenda_item(
+    request: HttpRequest, slug: str, partnership_id: int, plan_id: int, item_id: int
+) -> AgendaItem:
+    """One agenda item."""
+    member, plan = _plan(request, slug, partnership_id, plan_id)
+    return meetings.get_agenda_item(member, plan, item_id)
+
+
+@router.patch(
+    f"{PLAN}/agenda/{{int:item_id}}",
+    response=AgendaItemOut,
+    url_name="partnership_plan_agenda_update",
+)
+def update_agenda_item(
+    request: HttpRequest,
+    slug: str,
+    partnership_id: int,
+    plan_id: int,
+    item_id: int,
+    payload: AgendaItemPatch,
+) -> AgendaItem:
+    """Change an agenda item."""
+    member, plan = _plan(request, slug, partnership_id, plan_id, write=True)
+    item = meetings.get_agenda_item(member, plan, item_id)
+    return meetings.save_agenda_item(member, plan, payload.dict(exclude_unset=True), item)
 
 
 @router.delete(
-    f"{BASE}/meeting-plans/{{int:plan_id}}",
+    f"{PLAN}/agenda/{{int:item_id}}",
     response={204: None},
-    tags=["partnerships"],
-    url_name="partnership_delete_plan",
+    url_name="partnership_plan_agenda_delete",
 )
-def delete_plan(request: HttpRequest, slug: str, partnership_id: int, plan_id: int) -> Status[None]:
-    """Move a plan to the trash with its planned meeting."""
-    member, partnership = _partnership(request, slug, partnership_id, write=True)
-    meetings.trash_plan(member, meetings.get_plan(member, partnership, plan_id))
+def delete_agenda_item(
+    request: HttpRequest, slug: str, partnership_id: int, plan_id: int, item_id: int
+) -> Status[None]:
+    """Take an item off the agenda."""
+    member, plan = _plan(request, slug, partnership_id, plan_id, write=True)
+    meetings.delete_agenda_item(member, meetings.get_agenda_item(member, plan, item_id))
     return Status(204, None)
 
 
 @router.get(
-    f"{BASE}/meeting-plans/{{int:plan_id}}/invitees",
+    f"{PLAN}/invitees",
     response=list[MeetingInviteeOut],
-    tags=["partnerships"],
-    url_name="partnership_proposed_invitees",
+    url_name="partnership_plan_invitees",
 )
 def proposed_invitees(request: HttpRequest, slug: str, partnership_id: int, plan_id: int) -> Any:
-    """The proposed invitation list: only the partners an agenda item needs, with their meeting
-    load over the last 90 days (heavy over 6 meetings or 8 hours)."""
-    member, partnership = _partnership(request, slug, partnership_id)
-    plan = meetings.get_plan(member, partnership, plan_id)
+    """The proposed invitation list: only the partners an agenda item needs (by a role they
+    have or a value type their stakeholder offers), by name, with their meeting load over the
+    last 90 days (heavy over 6 meetings or 8 hours; a meeting without a length counts 60
+    minutes)."""
+    member, plan = _plan(request, slug, partnership_id, plan_id)
     return [
         {
             "partner": i.partner.pk,
@@ -514,41 +570,31 @@ def proposed_invitees(request: HttpRequest, slug: str, partnership_id: int, plan
     ]
 
 
-@router.post(
-    f"{BASE}/meeting-plans/{{int:plan_id}}/confirm",
-    response=MeetingPlanOut,
-    tags=["partnerships"],
-    url_name="partnership_confirm_plan",
-)
+@router.post(f"{PLAN}/confirm", response={201: MeetingPlanOut}, url_name="partnership_plan_confirm")
 def confirm_plan(
     request: HttpRequest, slug: str, partnership_id: int, plan_id: int, payload: MeetingConfirmIn
-) -> MeetingPlan:
-    """Make the plan a planned meeting with the invitees, and its follow-ups commitments."""
-    member, partnership = _partnership(request, slug, partnership_id, write=True)
-    plan = meetings.get_plan(member, partnership, plan_id)
-    data = payload.dict()
-    meetings.confirm_plan(member, plan, data["invited"], data["follow_ups"])
-    return meetings.get_plan(member, partnership, plan_id)
+) -> Status[MeetingPlan]:
+    """Make the plan a planned meeting (kind meeting, at its start, its length) with the
+    invitees as participants; 201 with the plan, whose `ics` is the invitation."""
+    member, plan = _plan(request, slug, partnership_id, plan_id, write=True)
+    meetings.confirm_plan(member, plan, payload.invited)
+    return Status(201, _plan_out(member, plan))
 
 
 @router.get(
-    f"{BASE}/meeting-plans/{{int:plan_id}}/follow-ups",
-    response=list[CommitmentOut],
-    tags=["partnerships"],
-    url_name="partnership_list_follow_ups",
+    f"{PLAN}/follow-ups", response=list[CommitmentOut], url_name="partnership_plan_follow_ups"
 )
+@paginate(ListPagination)
 def list_follow_ups(request: HttpRequest, slug: str, partnership_id: int, plan_id: int) -> Any:
-    """The commitments made on the plan's meeting."""
-    member, partnership = _partnership(request, slug, partnership_id)
-    plan = meetings.get_plan(member, partnership, plan_id)
-    return list(meetings.follow_ups_of(member, plan).select_related("interaction"))
+    """The commitments made on the plan's meeting, soonest due first; paginated."""
+    member, plan = _plan(request, slug, partnership_id, plan_id)
+    return meetings.follow_ups_of(member, plan).select_related("interaction")
 
 
 @router.post(
-    f"{BASE}/meeting-plans/{{int:plan_id}}/follow-ups",
+    f"{PLAN}/follow-ups",
     response={201: CommitmentOut},
-    tags=["partnerships"],
-    url_name="partnership_add_follow_up",
+    url_name="partnership_plan_follow_up_add",
 )
 def add_follow_up(
     request: HttpRequest,
@@ -557,7 +603,20 @@ def add_follow_up(
     plan_id: int,
     payload: MeetingFollowUpIn,
 ) -> Status[Commitment]:
-    """Record a follow-up of a confirmed plan's meeting, as a commitment owned by the caller."""
-    member, partnership = _partnership(request, slug, partnership_id, write=True)
-    plan = meetings.get_plan(member, partnership, plan_id)
+    """Record a follow-up of a confirmed plan's meeting, as a commitment owned by the caller
+    (also in the commitments API)."""
+    member, plan = _plan(request, slug, partnership_id, plan_id, write=True)
     return Status(201, meetings.add_follow_up(member, plan, payload.dict()))
+
+
+@router.get(
+    f"{PLAN}/follow-ups/{{int:commitment_id}}",
+    response=CommitmentOut,
+    url_name="partnership_plan_follow_up",
+)
+def get_follow_up(
+    request: HttpRequest, slug: str, partnership_id: int, plan_id: int, commitment_id: int
+) -> Commitment:
+    """One follow-up of the plan's meeting."""
+    member, plan = _plan(request, slug, partnership_id, plan_id)
+    return meetings.get_follow_up(member, plan, commitment_id)

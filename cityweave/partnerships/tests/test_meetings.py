@@ -337,10 +337,29 @@ def test_confirming_makes_a_planned_meeting_with_follow_ups(alice_member, partne
     assert "grants@fund.example" in ics
     # 09:00 UTC is 04:00 in Chicago; 90 minutes later
     assert "DTEND;TZID=America/Chicago:20260608T053000" in ics
-    with pytest.raises(ValidationError):
-        meetings.confirm_plan(alice_member, plan, now=NOW)
-    with pytest.raises(ValidationError):
-        meetings.save_plan(alice_member, partnership, {"title": "Changed"}, plan, now=NOW)
+
+
+def test_a_confirmed_plans_meeting_follows_its_changes(alice_member, partnership, cast):
+    plan = make_plan(alice_member, partnership)
+    meetings.confirm_plan(alice_member, plan, [cast["fund"]], now=NOW)
+    later = NOW + dt.timedelta(days=9)
+    meetings.save_plan(
+        alice_member, partnership, {"title": "Budget, again", "starts_at": later}, plan, now=NOW
+    )
+    meetings.save_agenda_item(alice_member, plan, {"text": "Data sharing", "value_types": ["data"]})
+    meetings.confirm_plan(alice_member, plan, [cast["lab"]], now=NOW)
+    interaction = Interaction.objects.get()
+    assert (interaction.summary, interaction.occurred_at) == ("Budget, again", later)
+    assert "2. Data sharing" in interaction.notes
+    assert list(interaction.participants.all()) == [cast["lab"].stakeholder]
+    assert list(plan.invited.all()) == [cast["lab"]]
+    with pytest.raises(ValidationError) as raised:
+        meetings.save_agenda_item(alice_member, plan, {"text": "", "roles": ["king"]})
+    assert {"text", "roles"} <= set(raised.value.message_dict)
+    item = meetings.agenda_items(plan).last()
+    assert item is not None
+    meetings.delete_agenda_item(alice_member, item)
+    assert "Data sharing" not in Interaction.objects.get().notes
 
 
 def test_confirming_without_a_list_invites_the_proposed(alice_member, partnership, cast):

@@ -67,7 +67,7 @@ def test_an_activity_is_written_and_logged(alice_api, base, cast):
     )
     assert changed.json()["name"] == "Spring forum"
     assert Interaction.objects.get(pk=body["interaction"]).summary == "Spring forum"
-    assert [a["id"] for a in alice_api.get(f"{base}/activities").json()] == [body["id"]]
+    assert [a["id"] for a in alice_api.get(f"{base}/activities").json()["items"]] == [body["id"]]
     assert alice_api.delete(f"{base}/activities/{body['id']}").status_code == 204
     assert not Interaction.objects.exists()
 
@@ -99,6 +99,18 @@ def test_channels_say_whether_they_are_kept(alice_api, base):
     assert bad.json()["detail"][0]["field"] == "every_days"
 
 
+def plan_with_agenda(api, base, *agenda, **fields):
+    """A plan made through the API, its agenda items added one by one."""
+    body = {"title": "Budget", "starts_at": future(), **fields}
+    created = api.post(f"{base}/meeting-plans", body, content_type=JSON)
+    assert created.status_code == 201, created.json()
+    plan = created.json()
+    for item in agenda:
+        added = api.post(f"{base}/meeting-plans/{plan['id']}/agenda", item, content_type=JSON)
+        assert added.status_code == 201, added.json()
+    return api.get(f"{base}/meeting-plans/{plan['id']}").json()
+
+
 def test_a_meeting_is_planned_proposed_and_confirmed(alice_api, alice_member, base, cast):
     make_interaction(
         alice_member.workspace,
@@ -106,46 +118,26 @@ def test_a_meeting_is_planned_proposed_and_confirmed(alice_api, alice_member, ba
         timezone.now() - dt.timedelta(days=3),
         duration_minutes=90,
     )
-    created = alice_api.post(
-        f"{base}/meeting-plans",
-        {
-            "title": "Budget",
-            "starts_at": future(),
-            "duration_minutes": 45,
-            "agenda": [{"text": "Next year", "roles": ["funder"]}],
-        },
-        content_type=JSON,
+    plan = plan_with_agenda(
+        alice_api, base, {"text": "Next year", "roles": ["funder"]}, duration_minutes=45
     )
-    assert created.status_code == 201, created.json()
-    plan = created.json()
     assert plan["agenda"][0]["roles"] == ["funder"] and not plan["confirmed"]
-    invitees = alice_api.get(f"{base}/meeting-plans/{plan['id']}/invitees").json()
+    at = f"{base}/meeting-plans/{plan['id']}"
+    assert alice_api.get(f"{at}/agenda").json()["count"] == 1
+    invitees = alice_api.get(f"{at}/invitees").json()
     assert [(i["name"], i["reasons"]) for i in invitees] == [("Fund", ["Funder"])]
     assert invitees[0]["load"] == {"meetings": 1, "hours": 1.5, "unknown_length": 0, "heavy": False}
     confirmed = alice_api.post(
-        f"{base}/meeting-plans/{plan['id']}/confirm",
-        {
-            "invited": [cast["fund"].pk, cast["lab"].pk],
-            "follow_ups": [
-                {
-                    "description": "Send figures",
-                    "stakeholder": cast["fund"].stakeholder_id,
-                    "due_on": "2030-01-10",
-                }
-            ],
-        },
-        content_type=JSON,
+        f"{at}/confirm", {"invited": [cast["fund"].pk, cast["lab"].pk]}, content_type=JSON
     )
-    assert confirmed.status_code == 200, confirmed.json()
+    assert confirmed.status_code == 201, confirmed.json()
     body = confirmed.json()
-    assert body["confirmed"] and sorted(body["invited"]) == sorted(
-        [cast["fund"].pk, cast["lab"].pk]
-    )
+    assert body["confirmed"] and body["invited"] == sorted([cast["fund"].pk, cast["lab"].pk])
     assert body["ics"] == f"/w/riverton/interactions/{body['interaction']}/invitation.ics"
     interaction = Interaction.objects.get(pk=body["interaction"])
     assert (interaction.kind, interaction.duration_minutes) == ("meeting", 45)
     follow = alice_api.post(
-        f"{base}/meeting-plans/{plan['id']}/follow-ups",
+        f"{at}/follow-ups",
         {
             "description": "Share data",
             "owed_by": "them",
@@ -155,32 +147,38 @@ def test_a_meeting_is_planned_proposed_and_confirmed(alice_api, alice_member, ba
         content_type=JSON,
     )
     assert follow.status_code == 201
-    listed = alice_api.get(f"{base}/meeting-plans/{plan['id']}/follow-ups").json()
-    assert [c["description"] for c in listed] == ["Send figures", "Share data"]
-    again = alice_api.post(f"{base}/meeting-plans/{plan['id']}/confirm", {}, content_type=JSON)
-    assert again.status_code == 422
+    assert alice_api.get(f"{at}/follow-ups/{follow.json()['id']}").json() == follow.json()
+    listed = alice_api.get(f"{at}/follow-ups").json()["items"]
+    assert [c["description"] for c in listed] == ["Share data"]
+    assert Commitment.objects.get().interaction == interaction
+    # Confirming again changes whom the meeting invites.
+    again = alice_api.post(f"{at}/confirm", {"invited": [cast["lab"].pk]}, content_type=JSON)
+    assert again.json()["invited"] == [cast["lab"].pk]
+    assert list(interaction.participants.all()) == [cast["lab"].stakeholder]
 
 
 def test_a_bad_plan_or_confirmation_names_the_field(alice_api, base, cast):
     past = alice_api.post(
         f"{base}/meeting-plans",
-        {"title": "Late", "starts_at": "2020-01-01T10:00", "agenda": [{"text": "x"}]},
+        {"title": "Late", "starts_at": "2020-01-01T10:00"},
         content_type=JSON,
     )
     assert past.status_code == 422
-    assert {"starts_at", "agenda[0].roles"} <= fields(past)
-    plan = alice_api.post(
-        f"{base}/meeting-plans",
-        {"title": "Budget", "starts_at": future(), "agenda": [{"text": "x", "roles": ["funder"]}]},
-        content_type=JSON,
-    ).json()
-    bad = alice_api.post(
-        f"{base}/meeting-plans/{plan['id']}/confirm",
-        {"follow_ups": [{"description": "Send", "stakeholder": 999_999, "due_on": "2030-01-01"}]},
+    assert fields(past) == {"starts_at"}
+    plan = plan_with_agenda(alice_api, base)
+    at = f"{base}/meeting-plans/{plan['id']}"
+    needs_nothing = alice_api.post(f"{at}/agenda", {"text": "x"}, content_type=JSON)
+    assert needs_nothing.status_code == 422 and fields(needs_nothing) == {"roles"}
+    nobody = alice_api.post(f"{at}/confirm", {}, content_type=JSON)
+    assert nobody.status_code == 422 and fields(nobody) == {"invited"}
+    stranger = alice_api.post(f"{at}/confirm", {"invited": [999_999]}, content_type=JSON)
+    assert fields(stranger) == {"invited"}
+    early = alice_api.post(
+        f"{at}/follow-ups",
+        {"description": "Send", "stakeholder": cast["fund"].stakeholder_id, "due_on": "2030-01-01"},
         content_type=JSON,
     )
-    assert bad.status_code == 422
-    assert "follow_ups[0].stakeholder" in fields(bad)
+    assert early.status_code == 422
     assert not Interaction.objects.exists() and not Commitment.objects.exists()
 
 
@@ -199,7 +197,7 @@ def test_viewers_read_and_cannot_write(bob_api, alice_member, base, partnership,
     assert refused.status_code == 403
     refused = bob_api.post(
         f"{base}/meeting-plans",
-        {"title": "x", "starts_at": future(), "agenda": [{"text": "x", "roles": ["funder"]}]},
+        {"title": "x", "starts_at": future()},
         content_type=JSON,
     )
     assert refused.status_code == 403
