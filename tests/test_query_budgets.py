@@ -37,6 +37,9 @@ from cityweave.accounts.models import ApiToken
 from cityweave.engagement.models import Commitment, Interaction
 from cityweave.goals.models import Goal, GoalProgress
 from cityweave.network.services import network_report
+from cityweave.partnerships import benchmarks as partnership_benchmarks
+from cityweave.partnerships.models import Partnership, Risk
+from cityweave.partnerships.testing import make_partner, make_partnership
 from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie
 from cityweave.testing import (
     make_commitment,
@@ -62,7 +65,7 @@ EXPECTED: dict[str, int] = {
     "stakeholder_list": 11,
     "stakeholder_list_filtered": 11,
     "stakeholder_list_late_page": 11,
-    "stakeholder_detail": 25,  # health, network
+    "stakeholder_detail": 26,  # health, network, partnerships it is a partner in
     "stakeholder_new": 5,  # pickers
     "stakeholder_edit": 9,  # pickers
     "tie_list": 16,  # health
@@ -87,6 +90,11 @@ EXPECTED: dict[str, int] = {
     "goal_detail": 11,
     "goal_new": 5,  # pickers
     "goal_edit": 8,  # pickers
+    "partnership_list": 9,  # health: benchmarks with progress, risks, partners engaged
+    "partnership_list_filtered": 9,
+    "partnership_detail": 10,  # its sections (sections.py)
+    "partnership_new": 6,  # pickers
+    "partnership_edit": 9,  # pickers
     "trash": 6,
     "settings": 7,
     "settings_member_remove": 9,
@@ -102,6 +110,9 @@ EXPECTED: dict[str, int] = {
     "api_interactions": 8,
     "api_commitments": 5,
     "api_goals": 7,
+    "api_partnerships": 7,
+    "api_partnership_partners": 6,
+    "api_partnership_benchmarks": 7,
     "api_network": 12,  # network, health
     "api_network_node": 7,  # network
 }
@@ -125,6 +136,7 @@ class World:
     interaction: Interaction
     commitment: Commitment
     goal: Goal
+    partnership: Partnership
     members: list[Membership] = field(default_factory=list)
     batches: int = 0
 
@@ -156,6 +168,9 @@ def build_world(slug: str, batches: int) -> World:
     goal = make_goal(workspace, owner=owner)
     goal.stakeholders.set([focal])
     GoalProgress.objects.create(goal=goal, value=Decimal(3), recorded_on=dt.date(2024, 1, 1))
+    partnership = make_partnership(owner, "Harbour Jobs", officer=owner.pk, goals=[goal])
+    make_partner(owner, partnership, focal, "champion", responsibility="Opens the port")
+    make_partner(owner, partnership, city, "convener")
     world = World(
         workspace=workspace,
         owner=owner,
@@ -167,6 +182,7 @@ def build_world(slug: str, batches: int) -> World:
         interaction=interaction,
         commitment=commitment,
         goal=goal,
+        partnership=partnership,
         members=[owner],
     )
     for _ in range(batches):
@@ -281,6 +297,34 @@ def add_batch(world: World, city: Stakeholder) -> None:
         goal=goal, value=Decimal(3 + n), recorded_on=today - dt.timedelta(days=n)
     )
 
+    # Partnerships: more partners (one without a role), benchmarks with progress, risks, and
+    # another partnership of their own, so the list and the page hold more of everything.
+    partnership = world.partnership
+    for i, org in enumerate(organisations):
+        make_partner(owner, partnership, org, *(["funder", "implementer"][: i % 3]))
+    other_partnership = make_partnership(owner, f"Partnership {n}", officer=editor.pk)
+    make_partner(owner, other_partnership, people[0], "champion")
+    for target in (partnership, other_partnership):
+        benchmark = partnership_benchmarks.save_benchmark(
+            owner,
+            target,
+            {
+                "statement": f"Milestone {n}",
+                "metric": "jobs",
+                "target": Decimal(50),
+                "starts_on": today - dt.timedelta(days=100),
+                "due_on": today + dt.timedelta(days=100),
+            },
+        )
+        for j in range(3):
+            partnership_benchmarks.record_progress(
+                owner, benchmark, 10 * j, today - dt.timedelta(days=20 * j)
+            )
+        Risk.objects.create(
+            workspace=workspace, partnership=target, title=f"Risk {n}", likelihood=3, impact=n
+        )
+    move_to_trash(owner, make_partner(owner, partnership, filler[0], "advisor"))
+
     move_to_trash(owner, make_stakeholder(workspace, f"Gone {n}"))
     move_to_trash(owner, make_interaction(workspace, [city], days_ago(5), author=owner))
     move_to_trash(owner, make_commitment(focal, owner=owner))
@@ -358,6 +402,11 @@ def _pages() -> dict[str, Callable[[World], tuple[str, str]]]:
         "goal_detail": page("goals:detail", "goal"),
         "goal_new": page("goals:new"),
         "goal_edit": page("goals:edit", "goal"),
+        "partnership_list": page("partnerships:list"),
+        "partnership_list_filtered": page("partnerships:list", query="?status=active"),
+        "partnership_detail": page("partnerships:detail", "partnership"),
+        "partnership_new": page("partnerships:new"),
+        "partnership_edit": page("partnerships:edit", "partnership"),
         "trash": page("trash:list"),
         "settings": page("settings:index"),
         "settings_member_remove": page("settings:member_remove", "other"),
@@ -373,6 +422,9 @@ def _pages() -> dict[str, Callable[[World], tuple[str, str]]]:
         "api_interactions": api("interactions_list"),
         "api_commitments": api("commitments_list"),
         "api_goals": api("goals_list"),
+        "api_partnerships": api("partnerships_list"),
+        "api_partnership_partners": api("partnerships_partners", "partnership"),
+        "api_partnership_benchmarks": api("partnerships_benchmarks", "partnership"),
         "api_network": api("network"),
         "api_network_node": api("network_node", "stakeholder"),
     }

@@ -215,3 +215,17 @@ def is_government(stakeholder: Stakeholder) -> bool:
 
 #: The sectors that count as government, for champions inside and outside government.
 GOVERNMENT_SECTORS = frozenset({"local-government", "state-government", "national-government"})
+
+
+def partnerships_of(member: Membership, stakeholder: Stakeholder) -> list[Partner]:
+    """The stakeholder's places in the workspace's live partnerships, by partnership name, each
+    partner with its partnership loaded (its `roles` are PartnerRole keys). One query."""
+    return list(
+        Partner.objects.filter(
+            workspace=member.workspace,
+            stakeholder=stakeholder,
+            partnership__deleted_at__isnull=True,
+        )
+        .select_related("partnership")
+        .order_by("partnership__name", "partnership_id")
+    )

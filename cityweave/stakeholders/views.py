@@ -31,6 +31,7 @@ from cityweave.engagement.services import (
 )
 from cityweave.network.reading import position_rows
 from cityweave.network.services import AnalysisPending, node_report
+from cityweave.partnerships.services import partnerships_of
 from cityweave.stakeholders import services
 from cityweave.stakeholders.duplicates import Candidate
 from cityweave.stakeholders.filters import StakeholderFilters, TieFilters
@@ -42,6 +43,7 @@ from cityweave.stakeholders.forms import (
 from cityweave.stakeholders.merging import MergePlan, merge_stakeholders, plan_merge
 from cityweave.stakeholders.models import Stakeholder, Tie, label_sectors, sector_choices
 from cityweave.surveys.tie_fill import proposed_fill
+from cityweave.vocabulary import PartnerRole, labels_for
 from cityweave.web.listing import Listing, render_list
 from cityweave.web.mixins import LookupView, TrashView, WorkspaceView, apply_validation_error
 from cityweave.workspaces.models import listed
@@ -184,6 +186,10 @@ class StakeholderDetailView(WorkspaceView):
             if position and position["stale"]
             else None,
             "position_rows": position_rows(position) if position else [],
+            "partnership_roles": [
+                {"partner": p, "roles": labels_for(PartnerRole, p.roles)}
+                for p in partnerships_of(self.member, stakeholder)
+            ],
         }
         return render(request, "stakeholders/detail.html", context)
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cityweave.engagement.services import workspace_today
-from cityweave.partnerships import benchmarks
+from cityweave.partnerships import benchmarks, services
 from cityweave.partnerships.models import (
     Benchmark,
     BenchmarkProgress,
@@ -396,3 +396,22 @@ def test_the_list_shows_each_partnerships_health(alice_client, alice_member):
     assert page.count("<strong>1</strong> of 2") == 2  # and partners engaged
     assert "How health is counted." in page
     assert "Alice Reyes" in page
+
+
+def test_the_stakeholder_page_lists_its_partnerships_with_roles(alice_client, alice_member):
+    riverton = alice_member.workspace
+    school = make_stakeholder(riverton, "Riverton Unified")
+    safe = make_partnership(alice_member, "Safe Routes")
+    make_partner(alice_member, safe, school, "champion", "data-partner")
+    warm = make_partnership(alice_member, "Warm Homes")
+    make_partner(alice_member, warm, school)
+    gone = make_partnership(alice_member, "Old Plan")
+    make_partner(alice_member, gone, school, "funder")
+    services.trash_partnership(alice_member, gone)
+    page = alice_client.get(url("stakeholders:detail", school.pk)).content.decode()
+    assert "<dt>Partnerships</dt>" in page
+    assert (
+        f'{url("partnerships:detail", safe.pk)}">Safe Routes</a> (champion, data partner)' in page
+    )
+    assert "Warm Homes</a> (no role yet)" in page
+    assert "Old Plan" not in page
