@@ -37,7 +37,9 @@ from hypothesis import strategies as st
 
 from cityweave.accounts.models import ApiToken
 from cityweave.goals.models import Goal
-from cityweave.partnerships import benchmarks, gaps, risks
+from cityweave.partnerships import activities, benchmarks, channels, gaps, meetings, risks
+from cityweave.partnerships import services as partnership_services
+from cityweave.partnerships.models import Partner
 from cityweave.partnerships.testing import make_partner, make_partnership
 from cityweave.stakeholders.models import Stakeholder
 from cityweave.surveys.testing import make_respondent, make_survey, make_wave
@@ -125,6 +127,35 @@ def world(riverton, alice_member, bob_member, lakeside, alice_api) -> World:
         {"statement": "Pilot", "metric": "homes", "target": 10, "due_on": dt.date(2030, 1, 1)},
     )
     benchmarks.record_progress(alice_member, benchmark, 2)
+    # Partnerships' activities, channels and meeting plans: one of each, the plan confirmed with
+    # an agenda item and a follow-up; a partner in the trash and Lakeside's must not be reached.
+    convener = make_partner(alice_member, partnership, city, "convener")
+    activities.save_activity(
+        alice_member,
+        partnership,
+        {"name": "Forum", "held_on": dt.date(2026, 5, 9), "partners": [convener]},
+    )
+    channels.save_channel(
+        alice_member, partnership, {"kind": "email-list", "name": "Steering", "every_days": 7}
+    )
+    plan = meetings.save_plan(
+        alice_member,
+        partnership,
+        {
+            "title": "Budget",
+            "starts_at": dt.datetime.now(dt.UTC) + dt.timedelta(days=30),
+            "agenda": [{"text": "Next year's budget", "roles": ["funder"]}],
+        },
+    )
+    meetings.confirm_plan(alice_member, plan)
+    meetings.add_follow_up(
+        alice_member,
+        plan,
+        {"description": "Send figures", "stakeholder": bank, "due_on": dt.date(2030, 1, 1)},
+    )
+    gone = make_partner(alice_member, partnership, person, "advisor")
+    partnership_services.trash_partner(alice_member, gone)
+    theirs = make_partner(carol, make_partnership(carol, "Lakeside's"), far[0], "funder")
 
     world = World(
         slug=riverton.slug,
@@ -134,12 +165,14 @@ def world(riverton, alice_member, bob_member, lakeside, alice_api) -> World:
             "workspaces.Membership": live_ids(Membership.objects.filter(workspace=riverton)),
             "goals.Goal": live_ids(Goal.objects.filter(workspace=riverton)),
             "engagement.Interaction": [meeting.pk],
+            "partnerships.Partner": live_ids(Partner.objects.filter(workspace=riverton)),
         },
         foreign={
             "stakeholders.Stakeholder": [trashed.pk, *(s.pk for s in far)],
             "workspaces.Membership": [carol.pk],
             "goals.Goal": [old_goal.pk, far_goal.pk],
             "engagement.Interaction": [hidden.pk, far_meeting.pk],
+            "partnerships.Partner": [gone.pk, theirs.pk],
         },
     )
     # Partnerships: the partnership's assets, needs and risks.

@@ -92,7 +92,7 @@ EXPECTED: dict[str, int] = {
     "goal_edit": 8,  # pickers
     "partnership_list": 9,  # health: benchmarks with progress, risks, partners engaged
     "partnership_list_filtered": 9,
-    "partnership_detail": 13,  # its sections (sections.py): partners, benchmarks, assets and needs, risks
+    "partnership_detail": 16,  # its sections (sections.py): partners, benchmarks, assets and needs, risks, activities, channels, meetings
     "partnership_new": 6,  # pickers
     "partnership_edit": 9,  # pickers
     "trash": 6,

@@ -37,6 +37,9 @@ class InteractionIn(Schema):
     members_present: list[Id] = []
     private: bool = Field(default=False, description="Visible only to its author (the caller).")
     goal: Id | None = None
+    duration_minutes: int | None = Field(
+        default=None, ge=5, le=24 * 60, description="Its length in minutes (5–1440), if known."
+    )
 
 
 class InteractionPatch(PatchSchema):
@@ -52,6 +55,7 @@ class InteractionPatch(PatchSchema):
     members_present: list[Id] | None = None
     private: bool | None = None
     goal: Id | None = None
+    duration_minutes: int | None = Field(default=None, ge=5, le=24 * 60)
 
 
 class InteractionOut(Schema):
@@ -68,6 +72,7 @@ class InteractionOut(Schema):
     author: int | None
     private: bool
     goal: int | None
+    duration_minutes: int | None
     follow_ups: list[int]
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -72,8 +72,8 @@ class InteractionForm(forms.ModelForm):
     class Meta:
         model = Interaction
         fields = [
-            "occurred_at", "kind", "summary", "participants", "members_present", "goal", "private",
-            "notes",
+            "occurred_at", "kind", "summary", "duration_minutes", "participants", "members_present",
+            "goal", "private", "notes",
         ]  # fmt: skip
         widgets = {"notes": forms.Textarea(attrs={"rows": 5})}
 

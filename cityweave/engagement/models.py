@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -30,6 +31,13 @@ class Interaction(WorkspaceRecord):
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.MEETING)
     summary = models.CharField(max_length=300)
     notes = models.TextField(blank=True)
+    duration_minutes = models.PositiveIntegerField(
+        "length (minutes)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+        help_text="How long it lasted or will last, 5 to 1440 minutes; empty when not known.",
+    )
     participants = models.ManyToManyField(Stakeholder, related_name="interactions")
     members_present = models.ManyToManyField(Membership, blank=True, related_name="interactions")
     author = models.ForeignKey(

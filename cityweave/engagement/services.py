@@ -161,7 +161,9 @@ def promises_kept_by_member(member: Membership) -> list[tuple[Membership, KeptRa
 
 # Writing and reading single interactions and commitments.
 
-INTERACTION_FIELDS = ("occurred_at", "kind", "summary", "notes", "private")
+INTERACTION_FIELDS = (
+    "occurred_at", "kind", "summary", "notes", "private", "duration_minutes",
+)  # fmt: skip
 COMMITMENT_FIELDS = ("description", "owed_by", "due_on", "status")
 CLOSED_STATUSES = (Commitment.Status.DONE, Commitment.Status.MISSED, Commitment.Status.CANCELLED)
 DUE_WINDOWS = ("overdue", "this-week", "later")

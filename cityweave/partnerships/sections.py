@@ -26,6 +26,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cityweave.partnerships.gap_sections import gaps_context, risks_context
+from cityweave.partnerships.meeting_sections import (
+    activities_section,
+    channels_section,
+    meetings_section,
+)
 from cityweave.partnerships.models import Partnership
 from cityweave.partnerships.section_contexts import benchmarks_context, partners_context
 from cityweave.workspaces.models import Membership
@@ -49,6 +54,9 @@ SECTIONS: list[Section] = [
     Section("benchmarks", "Benchmarks", "partnerships/_benchmarks.html", benchmarks_context),
     Section("assets", "Assets and needs", "partnerships/_gaps.html", gaps_context),
     Section("risks", "Risks", "partnerships/_risks.html", risks_context),
+    Section("activities", "Activities", "partnerships/_activities.html", activities_section),
+    Section("channels", "Channels", "partnerships/_channels.html", channels_section),
+    Section("meetings", "Meetings", "partnerships/_meetings.html", meetings_section),
 ]
 
 

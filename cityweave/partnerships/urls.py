@@ -4,6 +4,7 @@ from django.urls import path
 
 from cityweave.partnerships import benchmark_views, partner_views, views
 from cityweave.partnerships.gap_urls import gap_patterns
+from cityweave.partnerships.meeting_urls import urlpatterns as meeting_patterns
 
 partnership_patterns = [
     path("", views.PartnershipListView.as_view(), name="list"),
@@ -51,4 +52,6 @@ partnership_patterns = [
     ),
     # Assets, needs and risks (gap_urls.py)
     *gap_patterns,
+    # Activities, channels and the meeting planner (meeting_urls.py)
+    *meeting_patterns,
 ]

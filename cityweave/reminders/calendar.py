@@ -26,7 +26,7 @@ from cityweave.reminders.models import CalendarFeed
 from cityweave.reminders.services import promise_line
 from cityweave.workspaces.models import Membership, Role
 
-#: A planned interaction has no end of its own: its event lasts this long.
+#: A planned interaction without a length of its own (`duration_minutes`) lasts this long.
 MEETING_LENGTH = dt.timedelta(hours=1)
 #: Planned meetings further ahead than this stay out of the feed (calendar apps refresh it).
 FEED_HORIZON = dt.timedelta(days=366)
@@ -107,7 +107,12 @@ def _meeting(interaction: Interaction, zone: dt.tzinfo, base: str = "") -> Event
     event.add("uid", f"interaction-{interaction.uid}@cityweave")
     event.add("dtstamp", _stamp(interaction.updated_at))
     event.add("dtstart", start)
-    event.add("dtend", start + MEETING_LENGTH)
+    length = (
+        dt.timedelta(minutes=interaction.duration_minutes)
+        if interaction.duration_minutes
+        else MEETING_LENGTH
+    )
+    event.add("dtend", start + length)
     event.add("summary", interaction.summary)
     if interaction.notes:
         event.add("description", interaction.notes)

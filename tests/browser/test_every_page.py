@@ -26,8 +26,8 @@ from cityweave.contacts.services import new_job
 from cityweave.demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_USERS, build_demo
 from cityweave.engagement.models import Commitment, Interaction
 from cityweave.goals.models import Goal, GoalProgress
+from cityweave.partnerships import activities, channels, gaps, meetings, risks
 from cityweave.partnerships import benchmarks as partnership_benchmarks
-from cityweave.partnerships import gaps, risks
 from cityweave.partnerships.testing import make_partner, make_partnership
 from cityweave.reminders.services import unsubscribe_token
 from cityweave.stakeholders.models import Stakeholder, Tie
@@ -88,6 +88,8 @@ NOT_PAGES = {
     "imports:progress": "an htmx fragment polled while an import runs",
     "imports:report": "a CSV download of an import's rows",
     "interaction-invitation": "an iCalendar (.ics) download",
+    "partnerships:channel-used": "POST-only: marks a channel used today",
+    "partnerships:plan-follow-up": "POST-only: adds a follow-up to a confirmed meeting plan",
     "calendar-feed": "an iCalendar feed read by calendar apps",
     # Surveys, the office's side
     "surveys:question-move": "POST-only: moves a question up or down",
@@ -199,6 +201,30 @@ def city() -> dict[str, Any]:
             owner, records["partnerships"], {"title": "Turnover", "likelihood": 3, "impact": 4}
         ),
     }
+    # Its joint activity, channel and meeting plan (confirmed, with a follow-up).
+    activity = activities.save_activity(
+        owner,
+        records["partnerships"],
+        {"name": "Service day", "held_on": dt.date.today(), "partners": [partner]},
+    )
+    channel = channels.save_channel(
+        owner, records["partnerships"], {"kind": "chat-group", "name": "Chat", "every_days": 7}
+    )
+    plan = meetings.save_plan(
+        owner,
+        records["partnerships"],
+        {
+            "title": "Steering group",
+            "starts_at": dt.datetime.now(dt.UTC) + dt.timedelta(days=7),
+            "agenda": [{"text": "Budget", "roles": ["champion"]}],
+        },
+    )
+    meetings.confirm_plan(owner, plan)
+    meeting_parts = {
+        "activity-edit": activity, "activity-delete": activity,
+        "channel-edit": channel, "channel-delete": channel,
+        "plan": plan, "plan-edit": plan, "plan-delete": plan,
+    }  # fmt: skip
     token, _ = issue_token(owner.user.email, "Laptop")
     records["imports"] = new_job(
         workspace, owner, "Connections.csv", LINKEDIN.read_bytes(), sector="business"
@@ -290,6 +316,8 @@ def city() -> dict[str, Any]:
                 for kind, record in parts.items()
                 for action in ("edit", "delete")
             },
+            # Partnerships: activities, channels and meeting plans
+            **{name: {"record": record.pk} for name, record in meeting_parts.items()},
         },
     }
 
