@@ -56,6 +56,7 @@ from cityweave.demo_data import (
     TOPICS,
     US_PROMISES,
 )
+from cityweave.demo_partnerships import PartnershipBuilder
 from cityweave.engagement.contacts import refresh_workspace
 from cityweave.engagement.health import COLD, COOLING, HEALTHY
 from cityweave.engagement.models import Commitment, Interaction
@@ -170,6 +171,9 @@ class _RivertonBuilder:
         self._interactions()
         self._commitments()
         self._surveys()
+        self.partnerships = PartnershipBuilder(
+            self.today, self.at, self.members, self.by_ref, self.goals
+        ).build()
         # Bulk inserts send no signals: each tie's last contact is computed once, here.
         refresh_workspace(self.workspace)
         return self.workspace
@@ -179,7 +183,7 @@ class _RivertonBuilder:
         return (
             f"{len(self.by_ref)} stakeholders, {len(self.ties)} ties, "
             f"{len(self.interactions)} interactions, {len(self.commitments)} commitments, "
-            f"{len(self.goals)} goals"
+            f"{len(self.goals)} goals, {len(self.partnerships)} partnerships"
         )
 
     def _members(self) -> None:
