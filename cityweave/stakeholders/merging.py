@@ -1,9 +1,10 @@
 """Merging two stakeholders that are one: everything of the merged one moves to the kept one.
 
 `merge_stakeholders(member, keep, merge)` moves `merge`'s ties, interactions (as a participant),
-commitments, goal links, tags, organisations and people, and its survey records
-(`cityweave.surveys.merging`) to `keep`, fills `keep`'s empty fields from
-`merge` and adds its notes, then moves `merge` to the trash. Two ties of one kind with the same
+commitments, goal links, tags, organisations and people, its survey records
+(`cityweave.surveys.merging`) and its partnership records (`cityweave.partnerships.merging`) to
+`keep`, fills `keep`'s empty fields from `merge` and adds its notes, then moves `merge` to the
+trash. Two ties of one kind with the same
 third stakeholder become one (the stronger and combined terms of both, both notes); a tie between
 the two goes to the trash with `merge`. A `StakeholderMerge` row journals every change, so that
 restoring `merge` from the trash undoes the merge (`undo_merge`, run by the trash's restore).
@@ -38,7 +39,8 @@ STATUS_ORDER = ("active", "dormant", "prospect", "ended")
 class MergePlan:
     """What a merge of `merge` into `keep` would do, for the preview: ties re-pointed, ties
     combined with one of `keep`'s (pairs of tie ids: merged's, kept's), ties between the two
-    (dropped), and how many interactions, commitments, goals, tags and organisations move."""
+    (dropped), and how many interactions, commitments, goals, tags, organisations and
+    partnerships (as a partner) move."""
 
     keep: Stakeholder
     merge: Stakeholder
@@ -51,6 +53,7 @@ class MergePlan:
     tags: list[str] = field(default_factory=list)
     organisations: int = 0
     people: int = 0
+    partnerships: int = 0
     filled: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -65,6 +68,7 @@ class MergePlan:
             "tags": len(self.tags),
             "organisations": self.organisations,
             "people": self.people,
+            "partnerships": self.partnerships,
             "fields_filled": self.filled,
         }
 
@@ -128,6 +132,12 @@ def plan_merge(member: Membership, keep: Stakeholder, merge: Stakeholder) -> Mer
     plan.tags = [t.name for t in merge.tags.all() if t.pk not in kept_tags]
     plan.organisations = merge.organisations.exclude(pk=keep.pk).exclude(people=keep).count()
     plan.people = merge.people.exclude(pk=keep.pk).exclude(organisations=keep).count()
+    from cityweave.partnerships.models import Partner
+
+    taken = Partner.objects.filter(stakeholder=keep).values("partnership_id")
+    plan.partnerships = (
+        Partner.objects.filter(stakeholder=merge).exclude(partnership_id__in=taken).count()
+    )
     plan.filled = [
         name
         for name in FILLED_FIELDS
@@ -291,9 +301,11 @@ def merge_stakeholders(
     if fields:
         keep.save()
 
+    from cityweave.partnerships.merging import move_partnership_records
     from cityweave.surveys.merging import move_survey_records
 
     journal["surveys"] = move_survey_records(keep, merge)
+    journal["partnerships"] = move_partnership_records(keep, merge)
     entry = move_to_trash(member, merge, [Tie.all_objects.filter(pk__in=trashed_ties)])
     entry.label = f"{merge.name} (merged into {keep.name})"[:300]
     entry.save(update_fields=["label"])
@@ -380,9 +392,11 @@ def undo_merge(workspace: Workspace, batch: Any) -> StakeholderMerge | None:
         goal_links.objects.get_or_create(goal_id=pk, stakeholder_id=merge.pk)
         if not kept_had:
             goal_links.objects.filter(goal_id=pk, stakeholder_id=keep.pk).delete()
+    from cityweave.partnerships.merging import return_partnership_records
     from cityweave.surveys.merging import return_survey_records
 
     return_survey_records(keep, merge, journal.get("surveys", {}))
+    return_partnership_records(keep, merge, journal.get("partnerships", {}))
     keep.tags.remove(*journal.get("tags", []))
     keep.organisations.remove(*journal.get("organisations", []))
     keep.people.remove(*journal.get("people", []))
