@@ -17,6 +17,7 @@ from pydantic import AfterValidator, Field
 
 from cityweave.engagement.services import workspace_today
 from cityweave.partnerships import benchmarks, services
+from cityweave.partnerships.api_parts import Part, add_part_routes
 from cityweave.partnerships.models import Benchmark, BenchmarkProgress, Partner, Partnership
 from cityweave.storable import text_problem
 from cityweave.workspaces.api import Id, ListPagination, PatchSchema, api_member
@@ -245,77 +246,30 @@ class PartnerOut(Schema):
         return services.is_government(obj.stakeholder)
 
 
-def _partner(member: Membership, partnership: Partnership, partner_id: int) -> Partner:
-    return services.get_partner(member, partnership, partner_id)
-
-
-@router.get(
-    "/{slug}/partnerships/{int:partnership_id}/partners",
-    response=list[PartnerOut],
-    url_name="partnerships_partners",
+add_part_routes(
+    router,
+    Part(
+        plural="partners",
+        noun="partner",
+        In=PartnerIn,
+        Patch=PartnerPatch,
+        Out=PartnerOut,
+        listing=services.partners,
+        get=services.get_partner,
+        save=services.save_partner,
+        trash=services.trash_partner,
+        docs={
+            "list": "The partnership's partners, by name; paginated with `limit` and `offset`.",
+            "create": "Add a stakeholder to the partnership (once).",
+            "get": "One partner of the partnership.",
+            "update": "Change a partner's roles, responsibility or joining date.",
+            "delete": "Remove a partner (to the trash; an owner can restore it).",
+        },
+        list_name="partnerships_partners",
+    ),
+    ["partnerships"],
+    __name__,
 )
-@paginate(ListPagination)
-def list_partners(request: HttpRequest, slug: str, partnership_id: int) -> Any:
-    """The partnership's partners, by name; paginated with `limit` and `offset`."""
-    member = api_member(request, slug)
-    return services.partners(services.get_partnership(member, partnership_id))
-
-
-@router.post(
-    "/{slug}/partnerships/{int:partnership_id}/partners",
-    response={201: PartnerOut},
-    url_name="partnerships_partner_add",
-)
-def add_partner(
-    request: HttpRequest, slug: str, partnership_id: int, payload: PartnerIn
-) -> Status[Partner]:
-    """Add a stakeholder to the partnership (once)."""
-    member = api_member(request, slug, write=True)
-    partnership = services.get_partnership(member, partnership_id)
-    partner = services.save_partner(member, partnership, payload.dict())
-    return Status(201, _partner(member, partnership, partner.pk))
-
-
-@router.get(
-    "/{slug}/partnerships/{int:partnership_id}/partners/{int:partner_id}",
-    response=PartnerOut,
-    url_name="partnerships_partner_detail",
-)
-def get_partner(request: HttpRequest, slug: str, partnership_id: int, partner_id: int) -> Partner:
-    """One partner of the partnership."""
-    member = api_member(request, slug)
-    return _partner(member, services.get_partnership(member, partnership_id), partner_id)
-
-
-@router.patch(
-    "/{slug}/partnerships/{int:partnership_id}/partners/{int:partner_id}",
-    response=PartnerOut,
-    url_name="partnerships_partner_update",
-)
-def update_partner(
-    request: HttpRequest, slug: str, partnership_id: int, partner_id: int, payload: PartnerPatch
-) -> Partner:
-    """Change a partner's roles, responsibility or joining date."""
-    member = api_member(request, slug, write=True)
-    partnership = services.get_partnership(member, partnership_id)
-    partner = _partner(member, partnership, partner_id)
-    services.save_partner(member, partnership, payload.dict(exclude_unset=True), partner)
-    return _partner(member, partnership, partner_id)
-
-
-@router.delete(
-    "/{slug}/partnerships/{int:partnership_id}/partners/{int:partner_id}",
-    response={204: None},
-    url_name="partnerships_partner_delete",
-)
-def delete_partner(
-    request: HttpRequest, slug: str, partnership_id: int, partner_id: int
-) -> Status[None]:
-    """Remove a partner (to the trash; an owner can restore it)."""
-    member = api_member(request, slug, write=True)
-    partnership = services.get_partnership(member, partnership_id)
-    services.trash_partner(member, _partner(member, partnership, partner_id))
-    return Status(204, None)
 
 
 # == Benchmarks ===================================================================================

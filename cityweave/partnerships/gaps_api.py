@@ -10,15 +10,14 @@ from typing import Annotated, Any, ClassVar
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import paginate
-from ninja.responses import Status
 from pydantic import Field
 
 from cityweave.partnerships import gaps, risks
-from cityweave.partnerships.models import AmountUnit, Asset, AssetKind, Need, Risk
+from cityweave.partnerships.api_parts import Part, add_part_routes
+from cityweave.partnerships.models import AmountUnit, Asset, AssetKind, Risk
 from cityweave.partnerships.services import get_partnership
 from cityweave.vocabulary import ValueType
-from cityweave.workspaces.api import Id, ListPagination, PatchSchema, Whole, api_member
+from cityweave.workspaces.api import Id, PatchSchema, Whole, api_member
 
 router = Router()
 
@@ -255,142 +254,79 @@ def _row(row: gaps.Coverage) -> dict[str, Any]:
     }
 
 
-# == Assets =======================================================================================
+# == Assets, needs and risks: five routes each (api_parts.py) ====================================
 
-
-@router.get(f"{BASE}/assets", response=list[AssetOut], tags=TAGS, url_name="partnership_assets")
-@paginate(ListPagination)
-def list_assets(request: HttpRequest, slug: str, partnership_id: int) -> Any:
-    """The partnership's assets, by value type; paginated with `limit` and `offset`."""
-    partnership = get_partnership(api_member(request, slug), partnership_id)
-    return gaps.assets(partnership)
-
-
-@router.post(
-    f"{BASE}/assets",
-    response={201: AssetOut},
-    tags=TAGS,
-    url_name="partnership_assets_create",
+add_part_routes(
+    router,
+    Part(
+        plural="assets",
+        noun="asset",
+        In=AssetIn,
+        Patch=AssetPatch,
+        Out=AssetOut,
+        listing=gaps.assets,
+        get=gaps.get_asset,
+        save=gaps.save_asset,
+        trash=gaps.trash_asset,
+        docs={
+            "list": "The partnership's assets, by value type; paginated with `limit` and `offset`.",
+            "create": "Put an asset on the table.",
+            "get": "One asset.",
+            "update": "Change some fields of an asset.",
+            "delete": "Move an asset to the trash.",
+        },
+    ),
+    TAGS,
+    __name__,
 )
-def create_asset(
-    request: HttpRequest, slug: str, partnership_id: int, payload: AssetIn
-) -> Status[Asset]:
-    """Put an asset on the table."""
-    member = api_member(request, slug, write=True)
-    partnership = get_partnership(member, partnership_id)
-    data = payload.dict(exclude_none=True)
-    asset = gaps.save_asset(member, partnership, data)
-    return Status(201, gaps.get_asset(member, partnership, asset.pk))
-
-
-@router.get(
-    f"{BASE}/assets/{{int:asset_id}}",
-    response=AssetOut,
-    tags=TAGS,
-    url_name="partnership_assets_detail",
+add_part_routes(
+    router,
+    Part(
+        plural="needs",
+        noun="need",
+        In=NeedIn,
+        Patch=NeedPatch,
+        Out=NeedOut,
+        listing=gaps.needs,
+        get=gaps.get_need,
+        save=gaps.save_need,
+        trash=gaps.trash_need,
+        docs={
+            "list": "The partnership's needs, by value type; paginated with `limit` and `offset`.",
+            "create": "Record a need.",
+            "get": "One need.",
+            "update": "Change some fields of a need.",
+            "delete": "Move a need to the trash.",
+        },
+    ),
+    TAGS,
+    __name__,
 )
-def get_asset(request: HttpRequest, slug: str, partnership_id: int, asset_id: int) -> Asset:
-    """One asset."""
-    member = api_member(request, slug)
-    return gaps.get_asset(member, get_partnership(member, partnership_id), asset_id)
-
-
-@router.patch(
-    f"{BASE}/assets/{{int:asset_id}}",
-    response=AssetOut,
-    tags=TAGS,
-    url_name="partnership_assets_update",
+add_part_routes(
+    router,
+    Part(
+        plural="risks",
+        noun="risk",
+        In=RiskIn,
+        Patch=RiskPatch,
+        Out=RiskOut,
+        listing=risks.register,
+        get=risks.get_risk,
+        save=risks.save_risk,
+        trash=risks.trash_risk,
+        docs={
+            "list": "The risk register: open and mitigating risks first, then by score "
+            "(likelihood × impact), impact and likelihood, highest first; paginated with `limit` "
+            "and `offset`.",
+            "create": "Add a risk to the register.",
+            "get": "One risk.",
+            "update": "Change some fields of a risk.",
+            "delete": "Move a risk to the trash.",
+        },
+    ),
+    TAGS,
+    __name__,
 )
-def update_asset(
-    request: HttpRequest, slug: str, partnership_id: int, asset_id: int, payload: AssetPatch
-) -> Asset:
-    """Change some fields of an asset."""
-    member = api_member(request, slug, write=True)
-    partnership = get_partnership(member, partnership_id)
-    asset = gaps.get_asset(member, partnership, asset_id)
-    gaps.save_asset(member, partnership, payload.dict(exclude_unset=True), asset)
-    return gaps.get_asset(member, partnership, asset_id)
-
-
-@router.delete(
-    f"{BASE}/assets/{{int:asset_id}}",
-    response={204: None},
-    tags=TAGS,
-    url_name="partnership_assets_delete",
-)
-def delete_asset(
-    request: HttpRequest, slug: str, partnership_id: int, asset_id: int
-) -> Status[None]:
-    """Move an asset to the trash."""
-    member = api_member(request, slug, write=True)
-    partnership = get_partnership(member, partnership_id)
-    gaps.trash_asset(member, gaps.get_asset(member, partnership, asset_id))
-    return Status(204, None)
-
-
-# == Needs ========================================================================================
-
-
-@router.get(f"{BASE}/needs", response=list[NeedOut], tags=TAGS, url_name="partnership_needs")
-@paginate(ListPagination)
-def list_needs(request: HttpRequest, slug: str, partnership_id: int) -> Any:
-    """The partnership's needs, by value type; paginated with `limit` and `offset`."""
-    partnership = get_partnership(api_member(request, slug), partnership_id)
-    return gaps.needs(partnership)
-
-
-@router.post(
-    f"{BASE}/needs", response={201: NeedOut}, tags=TAGS, url_name="partnership_needs_create"
-)
-def create_need(
-    request: HttpRequest, slug: str, partnership_id: int, payload: NeedIn
-) -> Status[Need]:
-    """Record a need."""
-    member = api_member(request, slug, write=True)
-    partnership = get_partnership(member, partnership_id)
-    return Status(201, gaps.save_need(member, partnership, payload.dict()))
-
-
-@router.get(
-    f"{BASE}/needs/{{int:need_id}}",
-    response=NeedOut,
-    tags=TAGS,
-    url_name="partnership_needs_detail",
-)
-def get_need(request: HttpRequest, slug: str, partnership_id: int, need_id: int) -> Need:
-    """One need."""
-    member = api_member(request, slug)
-    return gaps.get_need(member, get_partnership(member, partnership_id), need_id)
-
-
-@router.patch(
-    f"{BASE}/needs/{{int:need_id}}",
-    response=NeedOut,
-    tags=TAGS,
-    url_name="partnership_needs_update",
-)
-def update_need(
-    request: HttpRequest, slug: str, partnership_id: int, need_id: int, payload: NeedPatch
-) -> Need:
-    """Change some fields of a need."""
-    member = api_member(request, slug, write=True)
-    partnership = get_partnership(member, partnership_id)
-    need = gaps.get_need(member, partnership, need_id)
-    return gaps.save_need(member, partnership, payload.dict(exclude_unset=True), need)
-
-
-@router.delete(
-    f"{BASE}/needs/{{int:need_id}}",
-    response={204: None},
-    tags=TAGS,
-    url_name="partnership_needs_delete",
-)
-def delete_need(request: HttpRequest, slug: str, partnership_id: int, need_id: int) -> Status[None]:
-    """Move a need to the trash."""
-    member = api_member(request, slug, write=True)
-    partnership = get_partnership(member, partnership_id)
-    gaps.trash_need(member, gaps.get_need(member, partnership, need_id))
-    return Status(204, None)
 
 
 # == The asset and gap map ========================================================================
@@ -410,71 +346,3 @@ def gap_map(request: HttpRequest, slug: str, partnership_id: int) -> dict[str, A
         "ranking": found.ranking,
         "analysis_at": found.analysis_at,
     }
-
-
-# == Risks ========================================================================================
-
-
-@router.get(f"{BASE}/risks", response=list[RiskOut], tags=TAGS, url_name="partnership_risks")
-@paginate(ListPagination)
-def list_risks(request: HttpRequest, slug: str, partnership_id: int) -> Any:
-    """The risk register: open and mitigating risks first, then by score (likelihood × impact),
-    impact and likelihood, highest first; paginated with `limit` and `offset`."""
-    partnership = get_partnership(api_member(request, slug), partnership_id)
-    return risks.register(partnership)
-
-
-@router.post(
-    f"{BASE}/risks", response={201: RiskOut}, tags=TAGS, url_name="partnership_risks_create"
-)
-def create_risk(
-    request: HttpRequest, slug: str, partnership_id: int, payload: RiskIn
-) -> Status[Risk]:
-    """Add a risk to the register."""
-    member = api_member(request, slug, write=True)
-    partnership = get_partnership(member, partnership_id)
-    risk = risks.save_risk(member, partnership, payload.dict())
-    return Status(201, risks.get_risk(member, partnership, risk.pk))
-
-
-@router.get(
-    f"{BASE}/risks/{{int:risk_id}}",
-    response=RiskOut,
-    tags=TAGS,
-    url_name="partnership_risks_detail",
-)
-def get_risk(request: HttpRequest, slug: str, partnership_id: int, risk_id: int) -> Risk:
-    """One risk."""
-    member = api_member(request, slug)
-    return risks.get_risk(member, get_partnership(member, partnership_id), risk_id)
-
-
-@router.patch(
-    f"{BASE}/risks/{{int:risk_id}}",
-    response=RiskOut,
-    tags=TAGS,
-    url_name="partnership_risks_update",
-)
-def update_risk(
-    request: HttpRequest, slug: str, partnership_id: int, risk_id: int, payload: RiskPatch
-) -> Risk:
-    """Change some fields of a risk."""
-    member = api_member(request, slug, write=True)
-    partnership = get_partnership(member, partnership_id)
-    risk = risks.get_risk(member, partnership, risk_id)
-    risks.save_risk(member, partnership, payload.dict(exclude_unset=True), risk)
-    return risks.get_risk(member, partnership, risk_id)
-
-
-@router.delete(
-    f"{BASE}/risks/{{int:risk_id}}",
-    response={204: None},
-    tags=TAGS,
-    url_name="partnership_risks_delete",
-)
-def delete_risk(request: HttpRequest, slug: str, partnership_id: int, risk_id: int) -> Status[None]:
-    """Move a risk to the trash."""
-    member = api_member(request, slug, write=True)
-    partnership = get_partnership(member, partnership_id)
-    risks.trash_risk(member, risks.get_risk(member, partnership, risk_id))
-    return Status(204, None)

@@ -19,13 +19,15 @@ from cityweave.engagement.api import CommitmentOut
 from cityweave.engagement.models import Commitment
 from cityweave.engagement.services import workspace_today
 from cityweave.partnerships import activities, channels, meetings, services
+from cityweave.partnerships.api_parts import Part, add_part_routes
 from cityweave.partnerships.models import Activity, AgendaItem, Channel, MeetingPlan, Partnership
 from cityweave.storable import EARLIEST_DATE, LATEST_DATE, TEXT_MAX_LENGTH
 from cityweave.vocabulary import PartnerRole, ValueType
 from cityweave.workspaces.api import Id, ListPagination, PatchSchema, Whole, api_member
 from cityweave.workspaces.models import Membership
 
-router = Router(tags=["partnerships"])
+TAGS = ["partnerships"]
+router = Router(tags=TAGS)
 
 BASE = "/{slug}/partnerships/{int:partnership_id}"
 PLAN = BASE + "/meeting-plans/{int:plan_id}"
@@ -95,74 +97,30 @@ class JointActivityOut(Schema):
         return obj.interaction_id
 
 
-@router.get(
-    f"{BASE}/activities", response=list[JointActivityOut], url_name="partnership_activities"
+add_part_routes(
+    router,
+    Part(
+        plural="activities",
+        noun="activity",
+        In=JointActivityIn,
+        Patch=JointActivityPatch,
+        Out=JointActivityOut,
+        listing=lambda partnership: activities.activities(partnership).order_by("-held_on", "-pk"),
+        get=activities.get_activity,
+        save=activities.save_activity,
+        trash=activities.trash_activity,
+        docs={
+            "list": "The partnership's joint activities, newest first; paginated with `limit` "
+            "and `offset`.",
+            "create": "Record a joint activity and log it as an interaction with its partners.",
+            "get": "One joint activity.",
+            "update": "Change some fields of an activity; its interaction is kept in step.",
+            "delete": "Move an activity to the trash with its interaction.",
+        },
+    ),
+    TAGS,
+    __name__,
 )
-@paginate(ListPagination)
-def list_activities(request: HttpRequest, slug: str, partnership_id: int) -> Any:
-    """The partnership's joint activities, newest first; paginated with `limit` and `offset`."""
-    _, partnership = _partnership(request, slug, partnership_id)
-    return activities.activities(partnership).order_by("-held_on", "-pk")
-
-
-@router.post(
-    f"{BASE}/activities",
-    response={201: JointActivityOut},
-    url_name="partnership_activity_create",
-)
-def create_activity(
-    request: HttpRequest, slug: str, partnership_id: int, payload: JointActivityIn
-) -> Status[Activity]:
-    """Record a joint activity and log it as an interaction with its partners."""
-    member, partnership = _partnership(request, slug, partnership_id, write=True)
-    activity = activities.save_activity(member, partnership, payload.dict())
-    return Status(201, activities.get_activity(member, partnership, activity.pk))
-
-
-@router.get(
-    f"{BASE}/activities/{{int:activity_id}}",
-    response=JointActivityOut,
-    url_name="partnership_activity_detail",
-)
-def get_activity(
-    request: HttpRequest, slug: str, partnership_id: int, activity_id: int
-) -> Activity:
-    """One joint activity."""
-    member, partnership = _partnership(request, slug, partnership_id)
-    return activities.get_activity(member, partnership, activity_id)
-
-
-@router.patch(
-    f"{BASE}/activities/{{int:activity_id}}",
-    response=JointActivityOut,
-    url_name="partnership_activity_update",
-)
-def update_activity(
-    request: HttpRequest,
-    slug: str,
-    partnership_id: int,
-    activity_id: int,
-    payload: JointActivityPatch,
-) -> Activity:
-    """Change some fields of an activity; its interaction is kept in step."""
-    member, partnership = _partnership(request, slug, partnership_id, write=True)
-    activity = activities.get_activity(member, partnership, activity_id)
-    activities.save_activity(member, partnership, payload.dict(exclude_unset=True), activity)
-    return activities.get_activity(member, partnership, activity_id)
-
-
-@router.delete(
-    f"{BASE}/activities/{{int:activity_id}}",
-    response={204: None},
-    url_name="partnership_activity_delete",
-)
-def delete_activity(
-    request: HttpRequest, slug: str, partnership_id: int, activity_id: int
-) -> Status[None]:
-    """Move an activity to the trash with its interaction."""
-    member, partnership = _partnership(request, slug, partnership_id, write=True)
-    activities.trash_activity(member, activities.get_activity(member, partnership, activity_id))
-    return Status(204, None)
 
 
 # == Channels =====================================================================================
@@ -221,46 +179,29 @@ def _channels(partnership: Partnership) -> Any:
     return channels.channels(partnership).select_related("workspace")
 
 
-@router.get(f"{BASE}/channels", response=list[ChannelOut], url_name="partnership_channels")
-@paginate(ListPagination)
-def list_channels(request: HttpRequest, slug: str, partnership_id: int) -> Any:
-    """The partnership's channels, with whether each is kept; paginated."""
-    _, partnership = _partnership(request, slug, partnership_id)
-    return _channels(partnership)
-
-
-@router.post(f"{BASE}/channels", response={201: ChannelOut}, url_name="partnership_channel_create")
-def create_channel(
-    request: HttpRequest, slug: str, partnership_id: int, payload: ChannelIn
-) -> Status[Channel]:
-    """Agree a channel."""
-    member, partnership = _partnership(request, slug, partnership_id, write=True)
-    return Status(201, channels.save_channel(member, partnership, payload.dict()))
-
-
-@router.get(
-    f"{BASE}/channels/{{int:channel_id}}",
-    response=ChannelOut,
-    url_name="partnership_channel_detail",
+add_part_routes(
+    router,
+    Part(
+        plural="channels",
+        noun="channel",
+        In=ChannelIn,
+        Patch=ChannelPatch,
+        Out=ChannelOut,
+        listing=_channels,
+        get=channels.get_channel,
+        save=channels.save_channel,
+        trash=channels.trash_channel,
+        docs={
+            "list": "The partnership's channels, with whether each is kept; paginated.",
+            "create": "Agree a channel.",
+            "get": "One channel.",
+            "update": "Change some fields of a channel.",
+            "delete": "Move a channel to the trash.",
+        },
+    ),
+    TAGS,
+    __name__,
 )
-def get_channel(request: HttpRequest, slug: str, partnership_id: int, channel_id: int) -> Channel:
-    """One channel."""
-    member, partnership = _partnership(request, slug, partnership_id)
-    return channels.get_channel(member, partnership, channel_id)
-
-
-@router.patch(
-    f"{BASE}/channels/{{int:channel_id}}",
-    response=ChannelOut,
-    url_name="partnership_channel_update",
-)
-def update_channel(
-    request: HttpRequest, slug: str, partnership_id: int, channel_id: int, payload: ChannelPatch
-) -> Channel:
-    """Change some fields of a channel."""
-    member, partnership = _partnership(request, slug, partnership_id, write=True)
-    channel = channels.get_channel(member, partnership, channel_id)
-    return channels.save_channel(member, partnership, payload.dict(exclude_unset=True), channel)
 
 
 @router.post(
@@ -274,20 +215,6 @@ def mark_channel_used(
     """Record that the channel was used today (the workspace's date)."""
     member, partnership = _partnership(request, slug, partnership_id, write=True)
     return channels.mark_used(member, channels.get_channel(member, partnership, channel_id))
-
-
-@router.delete(
-    f"{BASE}/channels/{{int:channel_id}}",
-    response={204: None},
-    url_name="partnership_channel_delete",
-)
-def delete_channel(
-    request: HttpRequest, slug: str, partnership_id: int, channel_id: int
-) -> Status[None]:
-    """Move a channel to the trash."""
-    member, partnership = _partnership(request, slug, partnership_id, write=True)
-    channels.trash_channel(member, channels.get_channel(member, partnership, channel_id))
-    return Status(204, None)
 
 
 # == Meeting plans ================================================================================
