@@ -130,18 +130,26 @@ def record_progress(
         recorded_on=today if recorded_on in (None, "") else recorded_on,
         note=note or "",
     )
+    save_measurement(entry, today)
+    return entry
+
+
+def save_measurement(entry: Any, today: dt.date, exclude: list[str] | None = None) -> None:
+    """Check and save a dated measurement: a goal's progress entry, or any model with the same
+    `value`, `recorded_on` and `note` (a partnership benchmark's). Every bad field is reported at
+    once in a ValidationError; `recorded_on` after `today` (the workspace's date) is refused, as a
+    future-dated entry would stay "the latest" and hide every real measurement until then.
+    `exclude` names fields not to check (the parent, set by the caller)."""
     errors: dict[str, list[str]] = {}
     try:
-        entry.full_clean()
+        entry.full_clean(exclude=exclude)
     except ValidationError as error:
         collect_errors(errors, error)
     if isinstance(entry.recorded_on, dt.date) and entry.recorded_on > today:
-        # A future-dated entry would stay "the latest" and hide every real measurement until then.
         errors.setdefault("recorded_on", []).append("A measurement cannot be dated in the future.")
     if errors:
         raise ValidationError(errors)
     entry.save()
-    return entry
 
 
 @transaction.atomic

@@ -37,6 +37,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from cityweave.engagement.services import workspace_today
+from cityweave.goals.services import save_measurement
 from cityweave.partnerships.models import Benchmark, BenchmarkProgress, Partnership
 from cityweave.partnerships.services import require_live
 from cityweave.workspaces.models import Membership, TrashEntry
@@ -251,16 +252,7 @@ def record_progress(
         recorded_on=today if recorded_on in (None, "") else recorded_on,
         note=note or "",
     )
-    errors: dict[str, list[str]] = {}
-    try:
-        entry.full_clean(exclude=["benchmark"])
-    except ValidationError as error:
-        collect_errors(errors, error)
-    if isinstance(entry.recorded_on, dt.date) and entry.recorded_on > today:
-        errors.setdefault("recorded_on", []).append("A measurement cannot be dated in the future.")
-    if errors:
-        raise ValidationError(errors)
-    entry.save()
+    save_measurement(entry, today, exclude=["benchmark"])
     return entry
 
 
