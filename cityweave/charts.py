@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 #: The share of the value range added above and below, so points on a target line stay off the frame.
@@ -35,3 +36,41 @@ def time_value_scale(
         return round(bottom - (float(value) - low) / (high - low) * (bottom - top), 1)
 
     return x, y
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    """One measurement placed on a chart: its position and what it shows."""
+
+    x: float
+    y: float
+    recorded_on: dt.date
+    value: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimeValueChart:
+    """A measured value over time against its baseline and target, in SVG user units: the
+    points (oldest first), the heights of the baseline and the target, the days the axis runs
+    from and to, and the frame (width, height, and the plot's left, right, top and bottom)."""
+
+    points: list[ChartPoint]
+    baseline_y: float
+    target_y: float
+    start: dt.date
+    end: dt.date
+    width: int = 560
+    height: int = 200
+    left: int = 64
+    right: int = 548
+    top: int = 18
+    bottom: int = 172
+
+    @classmethod
+    def plot_frame(cls) -> tuple[int, int, int, int]:
+        """The plot's (left, top, right, bottom) of this kind of chart, for time_value_scale."""
+        return cls.left, cls.top, cls.right, cls.bottom
+
+    @property
+    def polyline(self) -> str:
+        return " ".join(f"{p.x},{p.y}" for p in self.points)

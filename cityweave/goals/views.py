@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -14,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from cityweave.charts import time_value_scale
+from cityweave.charts import ChartPoint, TimeValueChart, time_value_scale
 from cityweave.engagement.services import interactions_visible_to, workspace_today
 from cityweave.goals import services
 from cityweave.goals.filters import GoalFilters
@@ -70,41 +69,11 @@ class GoalListView(WorkspaceView):
         return render_list(request, "goals/list.html", "goals/_table.html", context, **exports)
 
 
-@dataclass(frozen=True)
-class ChartPoint:
-    """One measurement placed on the chart."""
+@dataclass(frozen=True, kw_only=True)
+class ProgressChart(TimeValueChart):
+    """A goal's chart (cityweave.charts.TimeValueChart), with the x of its deadline."""
 
-    x: float
-    y: float
-    recorded_on: dt.date
-    value: Decimal
-
-
-# The chart's frame in SVG user units; the plot area leaves room for value labels on the left.
-CHART_WIDTH, CHART_HEIGHT = 560, 200
-PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 64, 548, 18, 172
-
-
-@dataclass(frozen=True)
-class ProgressChart:
-    """Coordinates for the server-drawn SVG of a goal's value over time against its target."""
-
-    points: list[ChartPoint]
-    target_y: float
-    baseline_y: float
     deadline_x: float
-    start: dt.date
-    end: dt.date
-    width: int = CHART_WIDTH
-    height: int = CHART_HEIGHT
-    left: int = PLOT_LEFT
-    right: int = PLOT_RIGHT
-    top: int = PLOT_TOP
-    bottom: int = PLOT_BOTTOM
-
-    @property
-    def polyline(self) -> str:
-        return " ".join(f"{p.x},{p.y}" for p in self.points)
 
 
 def progress_chart(goal: Goal, entries: list[GoalProgress]) -> ProgressChart | None:
@@ -114,7 +83,7 @@ def progress_chart(goal: Goal, entries: list[GoalProgress]) -> ProgressChart | N
     start = min(entries[0].recorded_on, goal.deadline)
     end = max(entries[-1].recorded_on, goal.deadline)
     values = [e.value for e in entries] + [goal.baseline, goal.target]
-    x, y = time_value_scale(start, end, values, (PLOT_LEFT, PLOT_TOP, PLOT_RIGHT, PLOT_BOTTOM))
+    x, y = time_value_scale(start, end, values, ProgressChart.plot_frame())
 
     return ProgressChart(
         points=[ChartPoint(x(e.recorded_on), y(e.value), e.recorded_on, e.value) for e in entries],

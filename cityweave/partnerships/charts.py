@@ -4,50 +4,21 @@ The page shows a table with the same numbers beside it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
-from cityweave.charts import time_value_scale
+from cityweave.charts import ChartPoint, TimeValueChart, time_value_scale
 from cityweave.partnerships.models import Benchmark, BenchmarkProgress
 
-# The chart's frame in SVG user units; the plot leaves room for value labels on the left.
-WIDTH, HEIGHT = 560, 190
-LEFT, RIGHT, TOP, BOTTOM = 64, 548, 18, 162
 
+@dataclass(frozen=True, kw_only=True)
+class BenchmarkChart(TimeValueChart):
+    """A benchmark's chart (cityweave.charts.TimeValueChart), with the x of its start and due
+    dates: the expectation line runs from (start, baseline) to (due date, target)."""
 
-@dataclass(frozen=True)
-class Point:
-    """One measurement placed on the chart."""
-
-    x: float
-    y: float
-    recorded_on: dt.date
-    value: Decimal
-
-
-@dataclass(frozen=True)
-class BenchmarkChart:
-    """Where things go on the chart, in SVG user units: the measurements, the expectation line
-    from (start, baseline) to (due date, target), the target's height and the due date's x."""
-
-    points: list[Point]
     start_x: float
     due_x: float
-    baseline_y: float
-    target_y: float
-    start: dt.date
-    end: dt.date
-    width: int = WIDTH
-    height: int = HEIGHT
-    left: int = LEFT
-    right: int = RIGHT
-    top: int = TOP
-    bottom: int = BOTTOM
-
-    @property
-    def polyline(self) -> str:
-        return " ".join(f"{p.x},{p.y}" for p in self.points)
+    height: int = 190
+    bottom: int = 162
 
 
 def benchmark_chart(benchmark: Benchmark, entries: list[BenchmarkProgress]) -> BenchmarkChart:
@@ -56,10 +27,10 @@ def benchmark_chart(benchmark: Benchmark, entries: list[BenchmarkProgress]) -> B
     start = min([benchmark.starts_on, *(e.recorded_on for e in entries)])
     end = max([benchmark.due_on, *(e.recorded_on for e in entries)])
     values = [e.value for e in entries] + [benchmark.baseline, benchmark.target]
-    x, y = time_value_scale(start, end, values, (LEFT, TOP, RIGHT, BOTTOM))
+    x, y = time_value_scale(start, end, values, BenchmarkChart.plot_frame())
 
     return BenchmarkChart(
-        points=[Point(x(e.recorded_on), y(e.value), e.recorded_on, e.value) for e in entries],
+        points=[ChartPoint(x(e.recorded_on), y(e.value), e.recorded_on, e.value) for e in entries],
         start_x=x(benchmark.starts_on),
         due_x=x(benchmark.due_on),
         baseline_y=y(benchmark.baseline),
