@@ -114,6 +114,11 @@ class Hole:
     unlinked_pairs: int
     bridges: list[Bridge]
 
+    @property
+    def pairs(self) -> int:
+        """Pairs of partners across the two sectors: |A| × |B|."""
+        return self.sizes[0] * self.sizes[1]
+
 
 @dataclass(frozen=True)
 class PartnershipNetwork:

@@ -16,6 +16,11 @@ from cityweave.workspaces.services import move_to_trash
 
 @pytest.fixture
 def web(alice_member):
+    """build_web's partnership and stakeholders."""
+    return build_web(alice_member)
+
+
+def build_web(alice_member):
     """Five partners in four sectors and three stakeholders around them:
 
     City Hall (local government), Riverton Foundation (philanthropy), Harbor Bank (business),
