@@ -92,7 +92,7 @@ EXPECTED: dict[str, int] = {
     "goal_edit": 8,  # pickers
     "partnership_list": 9,  # health: benchmarks with progress, risks, partners engaged
     "partnership_list_filtered": 9,
-    "partnership_detail": 16,  # its sections (sections.py): partners, benchmarks, assets and needs, risks, activities, channels, meetings
+    "partnership_detail": 20,  # its sections (sections.py): partners, network, benchmarks, assets and needs, risks, activities, channels, meetings
     "partnership_new": 6,  # pickers
     "partnership_edit": 9,  # pickers
     "trash": 6,
@@ -103,6 +103,8 @@ EXPECTED: dict[str, int] = {
     "notifications_bell": 4,
     "network": 11,  # network
     "network_map_data": 13,  # network, health
+    "network_partnership": 16,  # network, the partnership and its own network
+    "network_map_data_partnership": 15,  # network, health, the partnership and its partners
     "api_workspaces": 2,
     "api_stakeholders": 8,
     "api_ties": 11,  # health
@@ -114,6 +116,7 @@ EXPECTED: dict[str, int] = {
     "api_partnership_partners": 6,
     "api_partnership_benchmarks": 7,
     "api_network": 12,  # network, health
+    "api_partnership_network": 7,
     "api_network_node": 7,  # network
 }
 
@@ -415,6 +418,10 @@ def _pages() -> dict[str, Callable[[World], tuple[str, str]]]:
         "notifications_bell": page("notifications:bell"),
         "network": page("network:map"),
         "network_map_data": page("network:map-data"),
+        "network_partnership": page("network:map", query="?partnership={w.partnership.pk}"),
+        "network_map_data_partnership": page(
+            "network:map-data", query="?partnership={w.partnership.pk}"
+        ),
         "api_workspaces": lambda w: ("api", reverse("api:workspaces_list")),
         "api_stakeholders": api("stakeholders_list"),
         "api_ties": api("ties_list"),
@@ -426,6 +433,7 @@ def _pages() -> dict[str, Callable[[World], tuple[str, str]]]:
         "api_partnership_partners": api("partnerships_partners", "partnership"),
         "api_partnership_benchmarks": api("partnerships_benchmarks", "partnership"),
         "api_network": api("network"),
+        "api_partnership_network": api("partnership_network", "partnership"),
         "api_network_node": api("network_node", "stakeholder"),
     }
 

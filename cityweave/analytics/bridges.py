@@ -14,6 +14,12 @@ For a partition of the stakeholders (sectors, or Leiden communities), each pair 
   one side with ties to the other when no outsider links them. Its sentence says which, and
   never calls one of several ties "the only tie".
 
+Two generalisations serve a part of the network seen on its own (a partnership's partners, with
+the stakeholders around them as possible bridges): `density` sets the density the expected ties
+are measured against (by default the density of every tie given), `first` ranks some stakeholders'
+bridges ahead of the rest (the partners before outsiders), and `unlinked_are_holes` makes a pair
+with no tie between it a hole even when that density expects none (a part with no ties at all).
+
 Only the 20 largest parts are paired (communities need at least 3 members), so the work stays
 bounded when a partition has many small parts.
 
@@ -95,8 +101,18 @@ def find_gaps(
     ids: Sequence[Hashable],
     labels: Sequence[str],
     betweenness: np.ndarray,
+    *,
+    density: float | None = None,
+    first: np.ndarray | None = None,
+    unlinked_are_holes: bool = False,
 ) -> GapReport:
-    """Holes between the parts of `partition`, their bridges, and who solely bridges which pair."""
+    """Holes between the parts of `partition`, their bridges, and who solely bridges which pair.
+
+    `density` (0 to 1): what the expected ties are measured against, by default the density of
+    `ties` over all `ties.node_count` stakeholders; `first`: a bool per stakeholder, whose
+    bridges are listed before the others' (each group ranked as the module docstring says);
+    `unlinked_are_holes`: a pair of parts with no tie between them is a hole whatever its
+    expected ties (see the module docstring)."""
     n = ties.node_count
     report = GapReport()
     sizes = np.bincount(partition.codes[partition.codes >= 0], minlength=len(partition.names))
@@ -104,7 +120,7 @@ def find_gaps(
         part for part in np.argsort(-sizes, kind="stable") if sizes[part] >= partition.min_size
     ]
     selected = eligible[:MAX_PARTS]
-    if n == 0 or len(ties.low) == 0 or len(selected) < 2:
+    if n == 0 or (len(ties.low) == 0 and not unlinked_are_holes) or len(selected) < 2:
         return report
     column = np.full(len(partition.names) + 1, -1, dtype=np.int64)
     column[selected] = np.arange(len(selected))
@@ -130,10 +146,13 @@ def find_gaps(
     ends = as_float.T @ touches  # [i, j]: members of i with ties into j
     outside = (touches & ~is_member).astype(float)
     outsiders_of = outside.T @ outside  # [i, j]: non-members of i and j tied into both
-    density = len(ties.low) / (n * (n - 1) / 2) if n > 1 else 0.0
+    if density is None:
+        density = len(ties.low) / (n * (n - 1) / 2) if n > 1 else 0.0
     expected = density * np.outer(member_counts, member_counts)
     # Only pairs that are holes or may have a sole bridge need a look at individual stakeholders.
     is_hole = between < HOLE_SHARE * expected
+    if unlinked_are_holes:
+        is_hole |= between == 0
     may_be_sole = ((between == 0) & (outsiders_of == 1)) | (
         (between > 0) & (outsiders_of == 0) & ((ends == 1) | (ends.T == 1))
     )
@@ -156,7 +175,10 @@ def find_gaps(
         side_i = np.where(member[on_both] == i, np.inf, strength_to[on_both, i])
         side_j = np.where(member[on_both] == j, np.inf, strength_to[on_both, j])
         total = strength_to[on_both, i] + strength_to[on_both, j]
-        ranked = on_both[np.lexsort((total, np.minimum(side_i, side_j)))[::-1]]
+        keys = [total, np.minimum(side_i, side_j)]
+        if first is not None:
+            keys.append(first[on_both])
+        ranked = on_both[np.lexsort(keys)[::-1]]
         holes.append(
             {
                 "groups": [report.selected_names[i], report.selected_names[j]],

@@ -60,7 +60,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -315,6 +315,16 @@ class NetworkData:
         """(source, target, weight) per tie, as `analyze` takes them."""
         return [(tie["source"], tie["target"], tie["weight"]) for tie in self.ties]
 
+    def among(self, stakeholder_ids: Collection[int]) -> NetworkData:
+        """The part of this network made of `stakeholder_ids` (in this network's node order) and
+        the ties among them."""
+        wanted = set(stakeholder_ids)
+        return NetworkData(
+            nodes=[node for node in self.nodes if node["id"] in wanted],
+            ties=[t for t in self.ties if t["source"] in wanted and t["target"] in wanted],
+            sectors=self.sectors,
+        )
+
 
 def workspace_network(member: Membership, view: NetworkView = RECORDED_VIEW) -> NetworkData:
     """The stakeholders and ties of the member's workspace in `view` (by default its live
@@ -333,7 +343,12 @@ def _network(
     if view.kind == SURVEYED:
         assert view.wave is not None
         stakeholders = stakeholders.filter(pk__in=surveyed_stakeholder_ids(view.wave, ties))
-    nodes = [
+    return NetworkData(nodes=_nodes(stakeholders), ties=ties, sectors=sectors)
+
+
+def _nodes(stakeholders: QuerySet[Stakeholder]) -> list[dict[str, Any]]:
+    """The engine's nodes for `stakeholders`, by name: one query."""
+    return [
         {
             "id": pk,
             "label": name,
@@ -346,13 +361,36 @@ def _network(
             "name", "pk"
         ).values_list("pk", "name", "sector", "kind", "is_internal", "influence")
     ]
-    return NetworkData(nodes=nodes, ties=ties, sectors=sectors)
 
 
-def live_ties(workspace: Workspace, health: str | None = HEALTH_ALL) -> list[dict[str, Any]]:
+def neighbourhood(
+    workspace: Workspace, stakeholder_ids: Collection[int], sectors: dict[str, str] | None = None
+) -> NetworkData:
+    """The live stakeholders among `stakeholder_ids` and everyone tied to them, with every tie
+    that counts (the module docstring's rule, weights as the analysis reads them) with an end
+    among `stakeholder_ids`; ties carry no health. Nodes: the given stakeholders first (by
+    name), then their neighbours (by name). `NetworkData.among` cuts out the ties among the
+    given ones. Two queries (three without `sectors`), whatever the number of stakeholders."""
+    if sectors is None:
+        sectors = dict(sector_choices(workspace))
+    wanted = set(stakeholder_ids)
+    ties = live_ties(workspace, health=None, touching=wanted)
+    around = {tie["source"] for tie in ties} | {tie["target"] for tie in ties}
+    found = _nodes(Stakeholder.objects.filter(workspace=workspace, pk__in=wanted | around))
+    inside = [node for node in found if node["id"] in wanted]
+    outside = [node for node in found if node["id"] not in wanted]
+    return NetworkData(nodes=inside + outside, ties=ties, sectors=sectors)
+
+
+def live_ties(
+    workspace: Workspace,
+    health: str | None = HEALTH_ALL,
+    touching: Collection[int] | None = None,
+) -> list[dict[str, Any]]:
     """The live, non-ended ties with their status, owner and analysis weight, and their health:
     every tie's (HEALTH_ALL), only cooling and cold ones' (HEALTH_AT_RISK, all the map draws), or
-    none (None, for the analysis)."""
+    none (None, for the analysis). With `touching` (stakeholder ids), only the ties with an end
+    among them."""
     ties = (
         Tie.objects.filter(
             workspace=workspace, source__deleted_at__isnull=True, target__deleted_at__isnull=True
@@ -360,6 +398,9 @@ def live_ties(workspace: Workspace, health: str | None = HEALTH_ALL) -> list[dic
         .exclude(status=Tie.Status.ENDED)
         .order_by("pk")
     )
+    if touching is not None:
+        ids = list(touching)
+        ties = ties.filter(Q(source_id__in=ids) | Q(target_id__in=ids))
     statuses: dict[int, str] = {}
     if health is not None:
         shown = (COOLING, COLD) if health == HEALTH_AT_RISK else (HEALTHY, COOLING, COLD)
@@ -847,11 +888,14 @@ def _payload_tie(tie: dict[str, Any]) -> dict[str, Any]:
 
 
 def map_network(
-    member: Membership, limit: int | None, view: NetworkView = RECORDED_VIEW
+    member: Membership,
+    limit: int | None,
+    view: NetworkView = RECORDED_VIEW,
+    only: Collection[int] | None = None,
 ) -> dict[str, Any]:
-    """What the map draws: the last finished analysis's stakeholders (the `limit` best connected,
-    by degree, or all for None) and the live ties between them, with their health when cooling
-    or cold. {"key" (naming the analysis, the limit and the sectors, for memos of the nodes),
+    """What the map draws: the last finished analysis's stakeholders (those among `only` when
+    given, e.g. a partnership's partners; of them the `limit` best connected, by degree, or all
+    for None) and the live ties between them, with their health when cooling or cold. {"key" (naming the analysis, the limit and the sectors, for memos of the nodes),
     "nodes" (a function giving the decorated nodes and their positions, id text -> [x, y]),
     "ties" (a function giving them), "ids" (the drawn stakeholders' ids), "analysed" (a function giving the ids of every stakeholder
     in the analysis, drawn or not), "total", "sectors", "computed_at", "stale"}"""
@@ -860,14 +904,25 @@ def map_network(
     snapshot, state = current_snapshot(workspace, sectors, view)
     result = stored_result(snapshot)
 
+    wanted_only = frozenset(only) if only is not None else None
+
     def chosen() -> tuple[int, ...]:
         nodes = result.get("nodes", [])
+        if wanted_only is not None:
+            nodes = [node for node in nodes if node["id"] in wanted_only]
         if limit is not None and len(nodes) > limit:
             nodes = sorted(nodes, key=lambda node: (-(node.get("degree") or 0), node["id"]))
             nodes = nodes[:limit]
         return tuple(node["id"] for node in nodes)
 
-    key = (*analysis_key(snapshot), limit, tuple(sorted(sectors.items())), workspace.slug)
+    key: tuple[Any, ...] = (
+        *analysis_key(snapshot),
+        limit,
+        tuple(sorted(sectors.items())),
+        workspace.slug,
+    )
+    if wanted_only is not None:
+        key = (*key, ("only", *sorted(wanted_only)))
     shown = MEMO.get(("map-ids", *key), chosen)
 
     def nodes() -> tuple[list[dict[str, Any]], dict[str, list[float]]]:
@@ -892,7 +947,9 @@ def map_network(
         "ties": ties,
         "ids": shown,
         "analysed": lambda: {node["id"] for node in result.get("nodes", [])},
-        "total": len(result.get("nodes", [])),
+        "total": len(result.get("nodes", []))
+        if wanted_only is None
+        else sum(1 for node in result.get("nodes", []) if node["id"] in wanted_only),
         "sectors": sectors,
         "computed_at": _iso(state.computed_at),
         "stale": state.stale,

@@ -17,6 +17,9 @@ from django.utils.http import urlencode
 from django.views.decorators.gzip import gzip_page
 
 from cityweave.network import overlays, services
+from cityweave.partnerships import network as partnership_network
+from cityweave.partnerships import services as partnership_services
+from cityweave.partnerships.models import Partnership
 from cityweave.stakeholders.models import Tie, sector_choices
 from cityweave.stakeholders.services import get_tie
 from cityweave.surveys import tie_fill
@@ -118,12 +121,14 @@ def _problem(
     *,
     json: bool,
     chosen: services.NetworkView | None = None,
+    status: int = 400,
 ) -> ViewProblem:
-    """A 400 naming the fields `error` names: JSON {"detail": [{"field", "msg"}]} or the page."""
+    """A 400 (or `status`) naming the fields `error` names: JSON {"detail": [{"field", "msg"}]}
+    or the page."""
     problems = error.message_dict
     if json:
         detail = [{"field": f, "msg": m} for f, msgs in problems.items() for m in msgs]
-        return ViewProblem(JsonResponse({"detail": detail}, status=400))
+        return ViewProblem(JsonResponse({"detail": detail}, status=status))
     return ViewProblem(
         render(
             request,
@@ -138,9 +143,34 @@ def _problem(
                 if chosen is not None and not chosen.recorded
                 else "",
             },
-            status=400,
+            status=status,
         )
     )
+
+
+#: The query parameter that filters the map to one partnership's partners.
+PARTNERSHIP_FIELD = "partnership"
+
+
+def chosen_partnership(
+    request: HttpRequest, view: WorkspaceView, *, json: bool = False
+) -> Partnership | None:
+    """The partnership `?partnership=<id>` filters the map to (its live partners and the ties
+    among them), None without one. ViewProblem naming `partnership`: 400 for an id that is not
+    a whole number, 404 for one that is no live partnership of this workspace."""
+    value = request.GET.get(PARTNERSHIP_FIELD, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 0 < int(value) < 2**63:
+        error = ValidationError(
+            {PARTNERSHIP_FIELD: "Give a partnership's id, a whole number (?partnership=12)."}
+        )
+        raise _problem(request, view, error, json=json)
+    try:
+        return partnership_services.get_partnership(view.member, int(value))
+    except Http404:
+        error = ValidationError({PARTNERSHIP_FIELD: "No such partnership in this workspace."})
+        raise _problem(request, view, error, json=json, status=404) from None
 
 
 def chosen_overlays(
@@ -198,6 +228,7 @@ class NetworkMapView(WorkspaceView):
         try:
             view = chosen_view(request, self)
             laid = chosen_overlays(request, self, view)
+            partnership = chosen_partnership(request, self)
         except ViewProblem as problem:
             return problem.response
         report = services.network_report(self.member, view)
@@ -233,7 +264,8 @@ class NetworkMapView(WorkspaceView):
                 view,
                 "&",
             )
-            + "".join(f"&{k}={v}" for k, v in laid.params().items()),
+            + "".join(f"&{k}={v}" for k, v in laid.params().items())
+            + (f"&{PARTNERSHIP_FIELD}={partnership.pk}" if partnership else ""),
             "map_total": total,
             "map_shown": total if limit is None else min(limit, total),
             # Asking for as many as there are, or more, is asking for them all.
@@ -242,8 +274,33 @@ class NetworkMapView(WorkspaceView):
             + [("all", f"All {total:,}")],
             "sampling": network.get("sampling"),
             **overlays.page_context(self.workspace.slug, laid, report["nodes"]),
+            **_partnership_context(self, partnership, view, laid),
         }
         return render(request, "network/map.html", context)
+
+
+def _partnership_context(
+    page: WorkspaceView,
+    partnership: Partnership | None,
+    view: services.NetworkView,
+    laid: overlays.Overlays,
+) -> dict[str, Any]:
+    """What the page shows of the partnership it is filtered to: the partnership, its own
+    network's numbers (partnerships.network: four queries) and the page without the filter;
+    nothing (and no query) without one."""
+    if partnership is None:
+        return {}
+    params = {**view.params(), **laid.params()}
+    base = reverse("network:map", args=[page.workspace.slug])
+    found = partnership_network.partnership_network(page.member, partnership)
+    return {
+        "partnership": partnership,
+        "own_network": found,
+        "unfiltered_url": f"{base}?{urlencode(params)}" if params else base,
+        # The map draws every partner the analysis has seen: no limit to choose.
+        "map_total": len(found.positions),
+        "map_shown": len(found.positions),
+    }
 
 
 def _analysis_context(
@@ -356,9 +413,15 @@ class NetworkMapDataView(WorkspaceView):
         try:
             view = chosen_view(request, self, json=True)
             laid = chosen_overlays(request, self, view, json=True)
+            partnership = chosen_partnership(request, self, json=True)
         except ViewProblem as problem:
             return problem.response
-        shown = services.map_network(self.member, map_limit(request), view)
+        only = (
+            partnership_network.partner_stakeholder_ids(partnership)
+            if partnership is not None
+            else None
+        )
+        shown = services.map_network(self.member, map_limit(request), view, only)
         nodes = services.MEMO.get(("map-nodes", *shown["key"]), lambda: _map_nodes(shown))
         # The nodes are encoded once per analysis; the ties, whose health moves, are kept for
         # the minute until the workspace changes.

@@ -32,6 +32,7 @@ from cityweave.partnerships.meeting_sections import (
     meetings_section,
 )
 from cityweave.partnerships.models import Partnership
+from cityweave.partnerships.network_sections import network_context
 from cityweave.partnerships.section_contexts import benchmarks_context, partners_context
 from cityweave.workspaces.models import Membership
 
@@ -51,6 +52,7 @@ class Section:
 #: The partnership page's sections, in page order.
 SECTIONS: list[Section] = [
     Section("partners", "Partners and roles", "partnerships/_partners.html", partners_context),
+    Section("network", "Network", "partnerships/_network.html", network_context),
     Section("benchmarks", "Benchmarks", "partnerships/_benchmarks.html", benchmarks_context),
     Section("assets", "Assets and needs", "partnerships/_gaps.html", gaps_context),
     Section("risks", "Risks", "partnerships/_risks.html", risks_context),

@@ -172,6 +172,15 @@ def city() -> dict[str, Any]:
     partnership = make_partnership(owner, "Safe Routes to School")
     records["partnerships"] = partnership
     partner = make_partner(owner, partnership, tie.source, "champion")
+    # Its Network section and the network page filtered to it: a tied pair, and partners of
+    # other sectors tied to neither, so it has holes with bridges to name.
+    make_partner(owner, partnership, tie.target, "funder")
+    for other in (
+        Stakeholder.objects.filter(workspace=workspace, deleted_at=None)
+        .exclude(sector__in=[tie.source.sector, tie.target.sector])
+        .order_by("pk")[:3]
+    ):
+        make_partner(owner, partnership, other, "implementer")
     benchmark = partnership_benchmarks.save_benchmark(
         owner,
         partnership,
@@ -417,6 +426,11 @@ def test_every_page_is_accessible_and_fits_the_window(browser, live_server, city
         check(page, f"/w/{DEMO_SLUG}/stakeholders/999999999/", problems, status=404)
         check(page, f"/w/{DEMO_SLUG}/goals/{city['records']['goals'].pk}/progress/", problems, 405)
         check(page, "/w/someone-elses-city/", problems, status=404)
+        # The network page filtered to a partnership, and its refusals naming `partnership`.
+        network = address("network:map", city)
+        check(page, f"{network}?partnership={city['records']['partnerships'].pk}", problems)
+        check(page, f"{network}?partnership=abc", problems, status=400)
+        check(page, f"{network}?partnership=999999999", problems, status=404)
     finally:
         context.close()
     assert problems == [], "\n".join(problems)

@@ -396,7 +396,8 @@
       say("No stakeholders to draw yet.");
       return;
     }
-    const positioned = data.nodes.every((n) => n.x !== undefined && n.x !== null);
+    // A subset (one partnership's partners) is laid out afresh from the stored places, to fill the map.
+    const positioned = !container.dataset.subset && data.nodes.every((n) => n.x !== undefined && n.x !== null);
     const metric = document.getElementById("size-metric");
     const cy = window.cytoscape({
       container,
