@@ -14,6 +14,8 @@ from cityweave.partnerships.models import Benchmark, BenchmarkProgress
 # The chart's frame in SVG user units; the plot leaves room for value labels on the left.
 WIDTH, HEIGHT = 560, 190
 LEFT, RIGHT, TOP, BOTTOM = 64, 548, 18, 162
+#: The room the plot leaves on each side of any size of chart: right of the plot and below it.
+RIGHT_MARGIN, BOTTOM_MARGIN = WIDTH - RIGHT, HEIGHT - BOTTOM
 
 
 @dataclass(frozen=True)
@@ -50,13 +52,21 @@ class BenchmarkChart:
         return " ".join(f"{p.x},{p.y}" for p in self.points)
 
 
-def benchmark_chart(benchmark: Benchmark, entries: list[BenchmarkProgress]) -> BenchmarkChart:
+def benchmark_chart(
+    benchmark: Benchmark,
+    entries: list[BenchmarkProgress],
+    width: int = WIDTH,
+    height: int = HEIGHT,
+) -> BenchmarkChart:
     """Place the entries (oldest first) on a time axis from the start date (or the first entry,
-    if earlier) to the due date (or the latest entry, if later)."""
+    if earlier) to the due date (or the latest entry, if later), in a chart `width` × `height`
+    SVG units (the page's 560 × 190 by default; the brief draws a smaller one with the same
+    margins, so its labels keep their size)."""
     start = min([benchmark.starts_on, *(e.recorded_on for e in entries)])
     end = max([benchmark.due_on, *(e.recorded_on for e in entries)])
     values = [e.value for e in entries] + [benchmark.baseline, benchmark.target]
-    x, y = time_value_scale(start, end, values, (LEFT, TOP, RIGHT, BOTTOM))
+    right, bottom = width - RIGHT_MARGIN, height - BOTTOM_MARGIN
+    x, y = time_value_scale(start, end, values, (LEFT, TOP, right, bottom))
 
     return BenchmarkChart(
         points=[Point(x(e.recorded_on), y(e.value), e.recorded_on, e.value) for e in entries],
@@ -66,4 +76,8 @@ def benchmark_chart(benchmark: Benchmark, entries: list[BenchmarkProgress]) -> B
         target_y=y(benchmark.target),
         start=start,
         end=end,
+        width=width,
+        height=height,
+        right=right,
+        bottom=bottom,
     )
