@@ -5,6 +5,7 @@ PdfUnavailable and the HTML brief still works."""
 
 from __future__ import annotations
 
+import base64
 import mimetypes
 from functools import cache
 from pathlib import Path
@@ -16,6 +17,7 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.text import slugify
 
 from cityweave.partnerships.brief import Brief
@@ -47,16 +49,23 @@ def filename(brief: Brief, suffix: str = "pdf") -> str:
 
 
 def document_html(brief: Brief, inline_css: bool = False, paper: str | None = None) -> str:
-    """The brief as a standalone HTML document: its stylesheet linked (as static files, for the
-    PDF) or, with `inline_css`, inside it (for a file opened anywhere). `paper` (a PAPER_SIZES
-    key) sets the page size; None leaves it to the printer."""
-    css = _static_path(STYLESHEET).read_text(encoding="utf-8") if inline_css else None
+    """The brief as a standalone HTML document: its stylesheet linked as a static file (for the
+    PDF, which reads it through `static_fetcher`) or, with `inline_css`, carried in the link
+    itself as a data: URL (for a file opened anywhere, with no server behind it). `paper` (a
+    PAPER_SIZES key) sets the page size of the inline stylesheet; None leaves it to the printer
+    (render_pdf sets the PDF's)."""
+    if inline_css:
+        css = _static_path(STYLESHEET).read_text(encoding="utf-8")
+        if paper in PAPER_SIZES:
+            css += f"\n@page {{ size: {PAPER_SIZES[paper]}; }}\n"
+        href = "data:text/css;base64," + base64.b64encode(css.encode()).decode("ascii")
+    else:
+        href = static(STYLESHEET)
     context: dict[str, Any] = {
         "brief": brief,
         "partnership": brief.partnership,
         "workspace": brief.partnership.workspace,
-        "inline_css": css,
-        "page_size": PAPER_SIZES.get(paper or ""),
+        "stylesheet": href,
     }
     return render_to_string("partnerships/brief_document.html", context)
 

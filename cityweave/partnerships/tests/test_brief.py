@@ -4,7 +4,9 @@ and the `cityweave partnership brief` command."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import logging
 import re
 import zlib
 from io import StringIO
@@ -199,9 +201,12 @@ def test_a_partnership_in_the_trash_has_no_brief(alice_client, alice_member):
 # == The PDF ======================================================================================
 
 
-def test_the_pdf_is_one_page_named_after_the_partnership(alice_client, alice_member):
+def test_the_pdf_is_one_page_named_after_the_partnership(alice_client, alice_member, caplog):
     partnership = make_typical_partnership(alice_member)
-    response = alice_client.get(url("partnerships:brief-pdf", partnership.pk))
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        response = alice_client.get(url("partnerships:brief-pdf", partnership.pk))
+    # The stylesheet was read (from disk) and WeasyPrint understood all of it.
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert (
@@ -303,7 +308,10 @@ def test_the_command_writes_the_pdf_and_the_html(alice_member, tmp_path):
         "-o", str(html), stdout=StringIO(),
     )  # fmt: skip
     text = html.read_text()
-    assert "<style>" in text and "Safe Routes to School" in text and "<link" not in text
+    assert "Safe Routes to School" in text and "Crossings with signals 0" in text
+    # Its stylesheet travels inside it, so the file opens anywhere.
+    encoded = re.search(r'<link rel="stylesheet" href="data:text/css;base64,([^"]+)">', text)
+    assert encoded and ".brief-chart" in base64.b64decode(encoded[1]).decode()
     assert {p.name for p in tmp_path.iterdir()} == {"brief.pdf", "brief.html"}  # no temporary
 
 
