@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
 # The commands `cityweave --help` lists, in the order a new installation meets them.
 COMMANDS = (
     "serve", "worker", "migrate", "demo", "createuser", "token", "export", "import", "analyze",
-    "digest", "import-contacts", "import-calendar", "merge-stakeholders", "survey",
+    "digest", "import-contacts", "import-calendar", "merge-stakeholders", "survey", "partnership",
 )  # fmt: skip
 
 
@@ -23,6 +25,30 @@ def describe_validation_error(error: ValidationError) -> str:
             for field, messages in error.message_dict.items()
         )
     return " ".join(error.messages)
+
+
+def write_atomically(path: str, chunks: Iterable[bytes]) -> None:
+    """Write `chunks` to `path` through a temporary file beside it, so a failure part-way leaves
+    no half-written file (and an existing one untouched); CommandError naming -o if it cannot."""
+    from django.core.management.base import CommandError
+
+    target = Path(path)
+    try:
+        _write_chunks(target, chunks)
+    except OSError as error:
+        raise CommandError(f"-o: {error}", returncode=2) from None
+
+
+def _write_chunks(target: Path, chunks: Iterable[bytes]) -> None:
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def usage() -> str:

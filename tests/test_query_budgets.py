@@ -95,6 +95,7 @@ EXPECTED: dict[str, int] = {
     "partnership_detail": 20,  # its sections (sections.py): partners, network, benchmarks, assets and needs, risks, activities, channels, meetings
     "partnership_new": 6,  # pickers
     "partnership_edit": 9,  # pickers
+    "partnership_brief": 12,  # brief.py: goals, benchmarks with progress, partners, assets, needs, risks
     "trash": 6,
     "settings": 7,
     "settings_member_remove": 9,
@@ -410,6 +411,7 @@ def _pages() -> dict[str, Callable[[World], tuple[str, str]]]:
         "partnership_detail": page("partnerships:detail", "partnership"),
         "partnership_new": page("partnerships:new"),
         "partnership_edit": page("partnerships:edit", "partnership"),
+        "partnership_brief": page("partnerships:brief", "partnership"),
         "trash": page("trash:list"),
         "settings": page("settings:index"),
         "settings_member_remove": page("settings:member_remove", "other"),

@@ -21,13 +21,25 @@ class BenchmarkChart(TimeValueChart):
     bottom: int = 162
 
 
-def benchmark_chart(benchmark: Benchmark, entries: list[BenchmarkProgress]) -> BenchmarkChart:
+def benchmark_chart(
+    benchmark: Benchmark,
+    entries: list[BenchmarkProgress],
+    width: int = 560,
+    height: int = 190,
+) -> BenchmarkChart:
     """Place the entries (oldest first) on a time axis from the start date (or the first entry,
-    if earlier) to the due date (or the latest entry, if later)."""
+    if earlier) to the due date (or the latest entry, if later), in a chart `width` × `height`
+    SVG units (the page's 560 × 190 by default; the brief draws a smaller one with the same
+    margins, so its labels keep their size)."""
     start = min([benchmark.starts_on, *(e.recorded_on for e in entries)])
     end = max([benchmark.due_on, *(e.recorded_on for e in entries)])
     values = [e.value for e in entries] + [benchmark.baseline, benchmark.target]
-    x, y = time_value_scale(start, end, values, BenchmarkChart.plot_frame())
+    # Any size keeps the page's margins, so the labels keep their size.
+    right = width - (BenchmarkChart.width - BenchmarkChart.right)
+    bottom = height - (BenchmarkChart.height - BenchmarkChart.bottom)
+    x, y = time_value_scale(
+        start, end, values, (BenchmarkChart.left, BenchmarkChart.top, right, bottom)
+    )
 
     return BenchmarkChart(
         points=[ChartPoint(x(e.recorded_on), y(e.value), e.recorded_on, e.value) for e in entries],
@@ -37,4 +49,8 @@ def benchmark_chart(benchmark: Benchmark, entries: list[BenchmarkProgress]) -> B
         target_y=y(benchmark.target),
         start=start,
         end=end,
+        width=width,
+        height=height,
+        right=right,
+        bottom=bottom,
     )

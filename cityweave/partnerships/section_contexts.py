@@ -12,32 +12,19 @@ from cityweave.partnerships import benchmarks, services
 from cityweave.partnerships.charts import benchmark_chart
 from cityweave.partnerships.forms import BenchmarkProgressForm, PartnerForm
 from cityweave.partnerships.models import Partnership
-from cityweave.vocabulary import PartnerRole
 from cityweave.workspaces.models import Membership
-
-ROLE_LABELS = dict(PartnerRole.choices)
 
 
 def partners_context(member: Membership, partnership: Partnership) -> dict[str, Any]:
-    """The partners (by name) as rows {"partner", "roles": [label, ...], "champion": bool,
-    "government": bool (inside government, services.is_government)}, how many have no role,
-    and an empty form to add one (editors). One query."""
-    rows: list[dict[str, Any]] = []
-    for partner in services.partners(partnership):
-        rows.append(
-            {
-                "partner": partner,
-                "roles": [ROLE_LABELS[r] for r in partner.roles if r in ROLE_LABELS],
-                "champion": PartnerRole.CHAMPION in partner.roles,
-                "government": services.is_government(partner.stakeholder),
-            }
-        )
-    champions = [r for r in rows if r["champion"]]
+    """The partners (by name) as rows (services.PartnerRow: "partner", "roles" in words,
+    "champion", "government" inside government), how many have no role, the champions inside
+    and outside government, and an empty form to add one (editors). One query."""
+    roster = services.partner_roster(partnership)
     return {
-        "partner_rows": rows,
-        "roleless": sum(1 for r in rows if not r["roles"]),
-        "champions_inside": sum(1 for r in champions if r["government"]),
-        "champions_outside": sum(1 for r in champions if not r["government"]),
+        "partner_rows": roster.rows,
+        "roleless": roster.roleless,
+        "champions_inside": roster.champions_inside,
+        "champions_outside": roster.champions_outside,
         "partner_form": PartnerForm(member=member) if member.can_edit else None,
     }
 

@@ -6,6 +6,7 @@ bad input raises one ValidationError naming every bad field, with nothing writte
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from cityweave.partnerships.models import (
 )
 from cityweave.stakeholders.models import Stakeholder
 from cityweave.stakeholders.services import resolve_stakeholders
+from cityweave.vocabulary import PartnerRole
 from cityweave.workspaces.models import Membership, TrashEntry, Workspace
 from cityweave.workspaces.services import (
     collect_errors,
@@ -215,6 +217,56 @@ def is_government(stakeholder: Stakeholder) -> bool:
 
 #: The sectors that count as government, for champions inside and outside government.
 GOVERNMENT_SECTORS = frozenset({"local-government", "state-government", "national-government"})
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    """A partner with its `roles` in words (PartnerRole labels, in the order given), whether it
+    is a `champion`, and whether it is inside `government` (`is_government`)."""
+
+    partner: Partner
+    roles: list[str]
+    champion: bool
+    government: bool
+
+
+@dataclass(frozen=True)
+class PartnerRoster:
+    """A partnership's partners as rows (by name), with the counts the page and the brief show."""
+
+    rows: list[PartnerRow]
+
+    @property
+    def roleless(self) -> int:
+        """How many partners have no role."""
+        return sum(1 for r in self.rows if not r.roles)
+
+    @property
+    def champions_inside(self) -> int:
+        """Champions inside government (the city's own, local, state or national government)."""
+        return sum(1 for r in self.rows if r.champion and r.government)
+
+    @property
+    def champions_outside(self) -> int:
+        """Champions outside government."""
+        return sum(1 for r in self.rows if r.champion and not r.government)
+
+
+def partner_roster(partnership: Partnership) -> PartnerRoster:
+    """The partnership's live partners (by name) with their roles in words, champions marked
+    inside or outside government. One query."""
+    labels = dict(PartnerRole.choices)
+    return PartnerRoster(
+        [
+            PartnerRow(
+                partner=partner,
+                roles=[str(labels[r]) for r in partner.roles if r in labels],
+                champion=PartnerRole.CHAMPION in partner.roles,
+                government=is_government(partner.stakeholder),
+            )
+            for partner in partners(partnership)
+        ]
+    )
 
 
 def partnerships_of(member: Membership, stakeholder: Stakeholder) -> list[Partner]:

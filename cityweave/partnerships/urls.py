@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cityweave.partnerships import benchmark_views, partner_views, views
+from cityweave.partnerships import benchmark_views, brief_views, partner_views, views
 from cityweave.partnerships.gap_urls import gap_patterns
 from cityweave.partnerships.meeting_urls import urlpatterns as meeting_patterns
 
@@ -12,6 +12,9 @@ partnership_patterns = [
     path("<int:pk>/", views.PartnershipDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.PartnershipFormView.as_view(), name="edit"),
     path("<int:pk>/delete/", views.PartnershipTrashView.as_view(), name="delete"),
+    # The one-page brief, printable and as a PDF
+    path("<int:pk>/brief/", brief_views.PartnershipBriefView.as_view(), name="brief"),
+    path("<int:pk>/brief.pdf", brief_views.PartnershipBriefPdfView.as_view(), name="brief-pdf"),
     # Partners and roles
     path("<int:pk>/partners/", partner_views.PartnerAddView.as_view(), name="partner-add"),
     path(

@@ -90,6 +90,7 @@ NOT_PAGES = {
     "interaction-invitation": "an iCalendar (.ics) download",
     "partnerships:channel-used": "POST-only: marks a channel used today",
     "partnerships:plan-follow-up": "POST-only: adds a follow-up to a confirmed meeting plan",
+    "partnerships:brief-pdf": "a PDF download of the partnership's brief",
     "calendar-feed": "an iCalendar feed read by calendar apps",
     # Surveys, the office's side
     "surveys:question-move": "POST-only: moves a question up or down",

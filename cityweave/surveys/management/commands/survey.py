@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from argparse import ArgumentParser
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.http import Http404
 
-from cityweave.cli import describe_validation_error
+from cityweave.cli import describe_validation_error, write_atomically
 from cityweave.engagement.services import workspace_today
 from cityweave.surveys import fieldwork, invitations
 from cityweave.surveys.models import Respondent, Survey, Wave
@@ -24,28 +22,6 @@ from cityweave.surveys.results_views import DOWNLOAD_FORMATS, DOWNLOADS, wave_fi
 from cityweave.workspaces.models import Membership, Workspace
 
 ACTIONS = ("list", "links", "invite", "export", "close", "reopen")
-
-
-def _write_atomically(path: str, chunks: Iterable[bytes]) -> None:
-    """Write `chunks` to `path` through a temporary file beside it, so a failure part-way leaves
-    no half-written file (and an existing one untouched); CommandError naming -o if it cannot."""
-    target = Path(path)
-    try:
-        _write_chunks(target, chunks)
-    except OSError as error:
-        raise CommandError(f"-o: {error}", returncode=2) from None
-
-
-def _write_chunks(target: Path, chunks: Iterable[bytes]) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            for chunk in chunks:
-                out.write(chunk)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _percent(rate: fieldwork.ResponseRate) -> str:
@@ -252,7 +228,7 @@ class Command(BaseCommand):
             )
         text = invitations.links_csv(wave)
         if options["output"]:
-            _write_atomically(options["output"], [text.encode()])
+            write_atomically(options["output"], [text.encode()])
             count = fieldwork.respondents(wave).count()
             self.stdout.write(
                 f"Wrote {count} link{'s' if count != 1 else ''} of “{wave}” to {options['output']}."
@@ -264,7 +240,7 @@ class Command(BaseCommand):
         output = options["output"]
         fmt = options["format"] or ("xlsx" if output.lower().endswith(".xlsx") else "csv")
         table = wave_table(workspace, wave, options["what"])
-        _write_atomically(output, wave_file(table, fmt))
+        write_atomically(output, wave_file(table, fmt))
         self.stdout.write(f"Wrote the {options['what']} of “{wave}” ({fmt}) to {output}.")
 
     # == Writing ==================================================================================
