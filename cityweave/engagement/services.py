@@ -32,10 +32,12 @@ if TYPE_CHECKING:
 
 
 def interactions_visible_to(member: Membership) -> QuerySet[Interaction]:
-    """The workspace's live interactions, without other people's private ones."""
-    return Interaction.objects.filter(workspace=member.workspace).filter(
-        Q(private=False) | Q(author=member)
-    )
+    """The workspace's live interactions, without other people's private ones. A reader who is
+    no saved membership (the command line reading as a viewer) sees the shared ones only."""
+    shared = Interaction.objects.filter(workspace=member.workspace)
+    if member.pk is None:
+        return shared.filter(private=False)
+    return shared.filter(Q(private=False) | Q(author=member))
 
 
 def tie_interactions(member: Membership, tie: Tie) -> QuerySet[Interaction]:
