@@ -165,12 +165,17 @@ def pages(partnership: Any) -> dict[str, str]:
         "partnership list": reverse("partnerships:list", args=["bench"]),
         "partnership page": reverse("partnerships:detail", args=one),
         "meeting planner": reverse("partnerships:plan", args=[*one, plan.pk]),
+        "brief": reverse("partnerships:brief", args=one),
+        "brief PDF": reverse("partnerships:brief-pdf", args=one),
+        "network, filtered": reverse("network:map", args=["bench"])
+        + f"?partnership={partnership.pk}",
         "api partnerships": "/api/v1/workspaces/bench/partnerships",
         "api partners": f"{api}/partners",
         "api benchmarks": f"{api}/benchmarks",
         "api gap map": f"{api}/gaps",
         "api risks": f"{api}/risks",
         "api invitees": f"{api}/meeting-plans/{plan.pk}/invitees",
+        "api network": f"{api}/network",
     }
 
 
