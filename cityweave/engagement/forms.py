@@ -17,6 +17,7 @@ from cityweave.stakeholders.forms import (
     pick_stakeholders,
 )
 from cityweave.stakeholders.models import Stakeholder
+from cityweave.web.widgets import RecordChoiceField
 from cityweave.workspaces.forms import MemberChoiceField, MembersChoiceField, pick_members
 from cityweave.workspaces.models import Membership
 
@@ -62,7 +63,7 @@ class InteractionForm(forms.ModelForm):
     members_present = MembersChoiceField(
         queryset=Membership.objects.none(), required=False, help_text="Who from our side was there."
     )
-    goal = forms.ModelChoiceField(
+    goal = RecordChoiceField(
         queryset=Goal.objects.none(),
         required=False,
         empty_label="No goal",
@@ -111,7 +112,7 @@ class QuickCaptureForm(forms.Form):
     members_present = MembersChoiceField(
         queryset=Membership.objects.none(), required=False, help_text="Who from our side was there."
     )
-    goal = forms.ModelChoiceField(
+    goal = RecordChoiceField(
         queryset=Goal.objects.none(),
         required=False,
         empty_label="No goal",

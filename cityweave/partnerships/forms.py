@@ -15,6 +15,7 @@ from cityweave.stakeholders.forms import (
 )
 from cityweave.stakeholders.models import Stakeholder
 from cityweave.vocabulary import PartnerRole
+from cityweave.web.widgets import RecordsChoiceField
 from cityweave.workspaces.forms import MemberChoiceField, pick_members
 from cityweave.workspaces.models import Membership
 
@@ -43,7 +44,7 @@ class PartnershipForm(forms.ModelForm):
         label="Partnership officer",
         help_text="The member who runs the partnership day to day.",
     )
-    goals = forms.ModelMultipleChoiceField(
+    goals = RecordsChoiceField(
         queryset=Goal.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

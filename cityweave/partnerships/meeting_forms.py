@@ -12,12 +12,13 @@ from cityweave.engagement.models import Commitment
 from cityweave.partnerships.models import Channel, Partner, Partnership
 from cityweave.partnerships.services import partners
 from cityweave.vocabulary import PartnerRole, ValueType
+from cityweave.web.widgets import RecordChoiceField, RecordsChoiceField
 
 #: How many agenda rows the plan form offers; empty rows are left out.
 AGENDA_ROWS = 6
 
 
-class PartnerChoiceField(forms.ModelMultipleChoiceField):
+class PartnerChoiceField(RecordsChoiceField):
     """Partners of one partnership, as checkboxes named by their stakeholder."""
 
     widget = forms.CheckboxSelectMultiple
@@ -26,7 +27,7 @@ class PartnerChoiceField(forms.ModelMultipleChoiceField):
         return obj.stakeholder.name
 
 
-class PartnerOneChoiceField(forms.ModelChoiceField):
+class PartnerOneChoiceField(RecordChoiceField):
     """One partner of a partnership, named by its stakeholder."""
 
     def label_from_instance(self, obj: Partner) -> str:  # type: ignore[override]

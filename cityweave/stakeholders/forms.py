@@ -16,32 +16,25 @@ from cityweave.web.widgets import (
     LookupSelect,
     LookupSelectMultiple,
     LookupWidgetMixin,
-    checked_ids,
+    RecordChoiceField,
+    RecordsChoiceField,
 )
 from cityweave.workspaces.forms import MemberChoiceField, pick_members
 from cityweave.workspaces.models import Membership, Workspace
 
 
-class StakeholderChoiceField(forms.ModelChoiceField):
+class StakeholderChoiceField(RecordChoiceField):
     """One of the workspace's stakeholders, picked by searching for its name."""
 
     widget = LookupSelect
     default_error_messages = {"invalid_choice": "No such stakeholder in this workspace."}
 
-    def to_python(self, value: Any) -> Any:
-        checked_ids(value, self)
-        return super().to_python(value)
 
-
-class StakeholdersChoiceField(forms.ModelMultipleChoiceField):
+class StakeholdersChoiceField(RecordsChoiceField):
     """Stakeholders of the workspace, picked by searching for their names."""
 
     widget = LookupSelectMultiple
     default_error_messages = {"invalid_choice": "No such stakeholder in this workspace: %(value)s."}
-
-    def clean(self, value: Any) -> Any:
-        checked_ids(value or [], self)
-        return super().clean(value)
 
 
 def pick_stakeholders(

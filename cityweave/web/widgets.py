@@ -104,3 +104,20 @@ def checked_ids(values: Any, field: forms.Field) -> None:
                 code="invalid_choice",
                 params={"value": text},
             )
+
+
+class RecordChoiceField(forms.ModelChoiceField):
+    """One record picked by id; an id past what the database stores is refused as the field's
+    "invalid_choice" (the database would fail on it rather than find nothing)."""
+
+    def to_python(self, value: Any) -> Any:
+        checked_ids(value, self)
+        return super().to_python(value)
+
+
+class RecordsChoiceField(forms.ModelMultipleChoiceField):
+    """Records picked by id, each checked as RecordChoiceField checks one."""
+
+    def clean(self, value: Any) -> Any:
+        checked_ids(value or [], self)
+        return super().clean(value)

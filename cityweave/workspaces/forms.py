@@ -14,7 +14,8 @@ from cityweave.web.widgets import (
     LookupSelect,
     LookupSelectMultiple,
     LookupWidgetMixin,
-    checked_ids,
+    RecordChoiceField,
+    RecordsChoiceField,
 )
 from cityweave.workspaces.models import Membership, Role, Workspace
 
@@ -84,29 +85,21 @@ class SectorForm(forms.Form):
         return key
 
 
-class MemberChoiceField(forms.ModelChoiceField):
+class MemberChoiceField(RecordChoiceField):
     """One member of the workspace, shown by name and picked by searching for it."""
 
     widget = LookupSelect
     default_error_messages = {"invalid_choice": "No such member of this workspace."}
 
-    def to_python(self, value: Any) -> Any:
-        checked_ids(value, self)
-        return super().to_python(value)
-
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.user.display_name)
 
 
-class MembersChoiceField(forms.ModelMultipleChoiceField):
+class MembersChoiceField(RecordsChoiceField):
     """Members of the workspace, shown by name and picked by searching for them."""
 
     widget = LookupSelectMultiple
     default_error_messages = {"invalid_choice": "No such member of this workspace: %(value)s."}
-
-    def clean(self, value: Any) -> Any:
-        checked_ids(value or [], self)
-        return super().clean(value)
 
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.user.display_name)
