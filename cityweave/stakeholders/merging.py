@@ -134,10 +134,7 @@ def plan_merge(member: Membership, keep: Stakeholder, merge: Stakeholder) -> Mer
     plan.people = merge.people.exclude(pk=keep.pk).exclude(organisations=keep).count()
     from cityweave.partnerships.models import Partner
 
-    taken = Partner.objects.filter(stakeholder=keep).values("partnership_id")
-    plan.partnerships = (
-        Partner.objects.filter(stakeholder=merge).exclude(partnership_id__in=taken).count()
-    )
+    plan.partnerships = Partner.objects.filter(stakeholder=merge).count()
     plan.filled = [
         name
         for name in FILLED_FIELDS
