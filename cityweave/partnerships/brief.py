@@ -24,11 +24,11 @@ from cityweave.partnerships.models import Benchmark, Partnership, Risk
 from cityweave.workspaces.models import Membership
 
 #: How many of each the brief lists (the rest are counted), so that a partnership fits a page.
-BRIEF_BENCHMARKS = 4
-BRIEF_PARTNERS = 12
-BRIEF_RISKS = 5
+BRIEF_BENCHMARKS = 3
+BRIEF_PARTNERS = 8
+BRIEF_RISKS = 3
 #: The brief's benchmark chart, in SVG user units (the page's is 560 × 190).
-CHART_WIDTH, CHART_HEIGHT = 300, 100
+CHART_WIDTH, CHART_HEIGHT = 300, 80
 
 
 @dataclass(frozen=True)
