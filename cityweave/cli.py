@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 # The commands `cityweave --help` lists, in the order a new installation meets them.
 COMMANDS = (
     "serve", "worker", "migrate", "demo", "createuser", "token", "export", "import", "analyze",
-    "digest", "import-contacts", "import-calendar", "merge-stakeholders", "survey",
+    "digest", "import-contacts", "import-calendar", "merge-stakeholders", "survey", "peers",
 )  # fmt: skip
 
 
