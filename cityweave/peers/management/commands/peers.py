@@ -114,7 +114,7 @@ class Command(BaseCommand):
 
     def _cities(self, member: NetworkMember, options: dict[str, Any]) -> None:
         labels = dict(services.challenge_choices(member.network))
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "id": city.pk,
                 "name": city.name,
