@@ -5,6 +5,7 @@ city's officials (their own city only), for someone of another network (404) and
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -25,7 +26,7 @@ def url(name: str, *args: object) -> str:
     return reverse(f"api:{name}", args=["midsize", *args])
 
 
-def send(client: Client, method: str, path: str, body: dict) -> object:
+def send(client: Client, method: str, path: str, body: dict) -> Any:
     return getattr(client, method)(path, json.dumps(body), content_type="application/json")
 
 
