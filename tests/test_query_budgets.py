@@ -123,6 +123,7 @@ EXPECTED: dict[str, int] = {
     "peer_city": 12,
     "peer_city_edit": 10,
     "peer_matches": 12,
+    "peer_staff": 8,
     "api_networks": 3,
     "api_network_cities": 8,
     "api_network_city_matches": 10,
@@ -477,6 +478,7 @@ def _pages() -> dict[str, Callable[[World], tuple[str, str]]]:
             "client",
             reverse("peers:matches", args=[w.network.slug, w.city.pk]),
         ),
+        "peer_staff": lambda w: ("client", reverse("peers:staff", args=[w.network.slug])),
         "api_networks": lambda w: ("api", reverse("api:networks_list")),
         "api_network_cities": lambda w: (
             "api",

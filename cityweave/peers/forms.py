@@ -106,7 +106,7 @@ class StrengthForm(forms.Form):
 class OfficialForm(forms.Form):
     """Make someone an official of the city."""
 
-    email = forms.CharField(
+    email = forms.EmailField(
         label="Official's email",
         max_length=254,
         help_text="They can then edit this city's profile; someone new sets a password through "
@@ -135,3 +135,14 @@ class ImportForm(forms.Form):
 
     def place_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["places"].splitlines() if line.strip()]
+
+
+class StaffForm(forms.Form):
+    """Put someone on the network's staff."""
+
+    email = forms.EmailField(
+        max_length=254,
+        help_text="Someone new gets an account and sets a password through “Forgot your "
+        "password?”.",
+    )
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)

@@ -352,6 +352,15 @@ def officials(city: MemberCity) -> QuerySet[CityOfficial]:
     return CityOfficial.objects.filter(city=city).select_related("user").order_by("user__email")
 
 
+def all_officials(member: NetworkMember) -> QuerySet[CityOfficial]:
+    """The officials of the network's live cities, by city then email, users and cities loaded."""
+    return (
+        CityOfficial.objects.filter(city__network=member.network, city__deleted_at__isnull=True)
+        .select_related("user", "city")
+        .order_by("city__name", "city__region", "user__email")
+    )
+
+
 @transaction.atomic
 def add_official(member: NetworkMember, city: MemberCity, email: str) -> CityOfficial:
     """Make the person with `email` an official of the city (an account without a password is

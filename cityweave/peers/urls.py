@@ -9,6 +9,13 @@ peer_patterns = [
     path("<slug:network>/", views.CityListView.as_view(), name="cities"),
     path("<slug:network>/import/", views.ImportView.as_view(), name="import"),
     path("<slug:network>/challenges/", views.ChallengeAddView.as_view(), name="challenge-add"),
+    path("<slug:network>/staff/", views.StaffView.as_view(), name="staff"),
+    path("<slug:network>/staff/add/", views.StaffAddView.as_view(), name="staff-add"),
+    path(
+        "<slug:network>/staff/<int:pk>/delete/",
+        views.StaffRemoveView.as_view(),
+        name="staff-remove",
+    ),
     path("<slug:network>/trash/", views.TrashView.as_view(), name="trash"),
     path("<slug:network>/trash/<int:pk>/restore/", views.RestoreView.as_view(), name="restore"),
     path("<slug:network>/cities/new/", views.CityFormView.as_view(), name="city-new"),

@@ -23,7 +23,14 @@ from cityweave.peers.access import (
     require_staff_editor,
     require_staff_owner,
 )
-from cityweave.peers.forms import ChallengeForm, CityForm, ImportForm, OfficialForm, StrengthForm
+from cityweave.peers.forms import (
+    ChallengeForm,
+    CityForm,
+    ImportForm,
+    OfficialForm,
+    StaffForm,
+    StrengthForm,
+)
 from cityweave.peers.models import MemberCity
 from cityweave.web.mixins import apply_validation_error
 
@@ -310,3 +317,57 @@ class MatchesView(NetworkView):
             "weights": matching.WEIGHTS,
         }
         return self.render("peers/matches.html", context)
+
+
+class StaffView(NetworkView):
+    """The network's staff with their roles, and the officials of each city (staff only);
+    owners add and remove staff here."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.page()
+
+    def page(self, status: int = 200, form: StaffForm | None = None) -> HttpResponse:
+        if not self.member.is_staff:
+            raise PermissionDenied("Only the network's staff see who is on it.")
+        context = {
+            "staff": list(services.staff(self.member)),
+            "officials": list(services.all_officials(self.member)),
+            "form": form or StaffForm(),
+        }
+        return self.render("peers/staff.html", context, status)
+
+
+class StaffAddView(StaffView):
+    """POST: put someone on the staff with a role (owners)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        require_staff_owner(self.member)
+        form = StaffForm(request.POST)
+        if form.is_valid():
+            try:
+                seat = services.add_staff(
+                    self.member, form.cleaned_data["email"], form.cleaned_data["role"]
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, f"{seat.user.email} is on the staff ({seat.role}).")
+                return redirect("peers:staff", self.member.network.slug)
+        return self.page(status=422, form=form)
+
+
+class StaffRemoveView(NetworkView):
+    """POST: take someone off the staff; never the last owner (owners)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            services.remove_staff(self.member, pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Removed from the staff.")
+        return redirect("peers:staff", self.member.network.slug)

@@ -101,6 +101,8 @@ NOT_PAGES = {
     "peers:strength-delete": "POST-only: moves a strength to the trash",
     "peers:official-add": "POST-only: adds a city official",
     "peers:official-remove": "POST-only: removes a city official",
+    "peers:staff-add": "POST-only: puts someone on the network's staff",
+    "peers:staff-remove": "POST-only: takes someone off the network's staff",
     # Surveys, the office's side
     "surveys:question-move": "POST-only: moves a question up or down",
     "surveys:wave-close": "POST-only: closes or reopens a wave",

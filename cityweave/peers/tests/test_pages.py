@@ -232,3 +232,30 @@ def client_for_user(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def test_staff_see_the_staff_and_officials_and_owners_manage_the_staff(
+    nadia, ed, otis, chattanooga
+):
+    page = url("staff")
+    text = client_for(ed).get(page).content.decode()
+    assert "nadia@network.example" in text and "otis@chattanooga.example" in text
+    assert client_for(otis).get(page).status_code == 403
+    assert (
+        client_for(ed)
+        .post(url("staff-add"), {"email": "x@example.org", "role": "viewer"})
+        .status_code
+        == 403
+    )
+    owner = client_for(nadia)
+    response = owner.post(url("staff-add"), {"email": "nope", "role": "boss"})
+    assert response.status_code == 422 and {"email", "role"} <= set(response.context["form"].errors)
+    assert (
+        owner.post(url("staff-add"), {"email": "new@network.example", "role": "editor"}).status_code
+        == 302
+    )
+    seat = nadia.network.staff.get(user__email="new@network.example")
+    assert owner.post(url("staff-remove", seat.pk)).status_code == 302
+    # The last owner stays.
+    owner.post(url("staff-remove", nadia.staff.pk))
+    assert nadia.network.staff.filter(pk=nadia.staff.pk).exists()
