@@ -24,6 +24,7 @@ from cityweave.partnerships.api import router as partnerships_router
 from cityweave.partnerships.gaps_api import router as partnership_gaps_router
 from cityweave.partnerships.meetings_api import router as partnership_meetings_router
 from cityweave.partnerships.network_api import router as partnership_network_router
+from cityweave.peers.api import router as peers_router
 from cityweave.reminders.api import router as reminders_router
 from cityweave.stakeholders.api import router as stakeholders_router
 from cityweave.surveys.api import router as surveys_router
@@ -196,6 +197,7 @@ api.add_router("/workspaces", survey_results_router)
 api.add_router("/workspaces", partnership_gaps_router)
 api.add_router("/workspaces", partnership_meetings_router)
 api.add_router("/workspaces", partnership_network_router)
+api.add_router("/networks", peers_router)
 
 
 @api.exception_handler(OperationalError)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cityweave.contacts",
     "cityweave.surveys",
     "cityweave.partnerships",
+    "cityweave.peers",
     "cityweave.web",
 ]
 

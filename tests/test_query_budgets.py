@@ -40,6 +40,8 @@ from cityweave.network.services import network_report
 from cityweave.partnerships import benchmarks as partnership_benchmarks
 from cityweave.partnerships.models import Partnership, Risk
 from cityweave.partnerships.testing import make_partner, make_partnership
+from cityweave.peers.models import CityNetwork, CityOfficial, MemberCity, NetworkStaff
+from cityweave.peers.testing import make_city, make_strength
 from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie
 from cityweave.testing import (
     make_commitment,
@@ -119,6 +121,16 @@ EXPECTED: dict[str, int] = {
     "api_network": 12,  # network, health
     "api_partnership_network": 7,
     "api_network_node": 7,  # network
+    "peer_networks": 5,
+    "peer_cities": 9,
+    "peer_cities_filtered": 9,
+    "peer_city": 12,
+    "peer_city_edit": 10,
+    "peer_matches": 12,
+    "peer_staff": 8,
+    "api_networks": 3,
+    "api_network_cities": 8,
+    "api_network_city_matches": 10,
 }
 
 SMALL, LARGE = 1, 3
@@ -141,6 +153,8 @@ class World:
     commitment: Commitment
     goal: Goal
     partnership: Partnership
+    network: CityNetwork
+    city: MemberCity
     members: list[Membership] = field(default_factory=list)
     batches: int = 0
 
@@ -175,6 +189,15 @@ def build_world(slug: str, batches: int) -> World:
     partnership = make_partnership(owner, "Harbour Jobs", officer=owner.pk, goals=[goal])
     make_partner(owner, partnership, focal, "champion", responsibility="Opens the port")
     make_partner(owner, partnership, city, "convener")
+    # A network of cities the owner is on the staff of: a city facing two challenges, with a
+    # strength; each batch adds cities, strengths and officials.
+    network = CityNetwork.objects.create(name=f"{slug.title()} Network", slug=f"{slug}-network")
+    NetworkStaff.objects.create(network=network, user=user, role="owner")
+    peer_city = make_city(
+        network, "Chattanooga", "TN", 181_099, ["digital-inclusion", "workforce-development"]
+    )
+    make_strength(peer_city, "digital-inclusion")
+    CityOfficial.objects.create(city=peer_city, user=user)
     world = World(
         workspace=workspace,
         owner=owner,
@@ -187,6 +210,8 @@ def build_world(slug: str, batches: int) -> World:
         commitment=commitment,
         goal=goal,
         partnership=partnership,
+        network=network,
+        city=peer_city,
         members=[owner],
     )
     for _ in range(batches):
@@ -207,6 +232,17 @@ def add_batch(world: World, city: Stakeholder) -> None:
     user = world.owner.user
     editor = make_member(workspace, make_user(f"editor{n}@{workspace.slug}.example"), "editor")
     world.members.append(editor)
+    # The network: peers of the focal city, with strengths and officials.
+    for region in ("OH", "TN"):
+        peer = make_city(
+            world.network,
+            f"Peer {n} {region}",
+            region,
+            90_000 * n,
+            ["digital-inclusion", "fiscal-health"] if region == "OH" else ["workforce-development"],
+        )
+        make_strength(peer, "workforce-development")
+        CityOfficial.objects.create(city=peer, user=editor.user)
     members = [owner, editor]
     # The owner's other workspaces and API tokens (the account page lists them).
     make_member(make_workspace(f"{workspace.slug} partner {n}"), user, "viewer")
@@ -437,6 +473,31 @@ def _pages() -> dict[str, Callable[[World], tuple[str, str]]]:
         "api_network": api("network"),
         "api_partnership_network": api("partnership_network", "partnership"),
         "api_network_node": api("network_node", "stakeholder"),
+        "peer_networks": lambda w: ("client", reverse("peers:networks")),
+        "peer_cities": lambda w: ("client", reverse("peers:cities", args=[w.network.slug])),
+        "peer_cities_filtered": lambda w: (
+            "client",
+            reverse("peers:cities", args=[w.network.slug]) + "?challenge=digital-inclusion",
+        ),
+        "peer_city": lambda w: ("client", reverse("peers:city", args=[w.network.slug, w.city.pk])),
+        "peer_city_edit": lambda w: (
+            "client",
+            reverse("peers:city-edit", args=[w.network.slug, w.city.pk]),
+        ),
+        "peer_matches": lambda w: (
+            "client",
+            reverse("peers:matches", args=[w.network.slug, w.city.pk]),
+        ),
+        "peer_staff": lambda w: ("client", reverse("peers:staff", args=[w.network.slug])),
+        "api_networks": lambda w: ("api", reverse("api:networks_list")),
+        "api_network_cities": lambda w: (
+            "api",
+            reverse("api:network_cities", args=[w.network.slug]),
+        ),
+        "api_network_city_matches": lambda w: (
+            "api",
+            reverse("api:network_city_matches", args=[w.network.slug, w.city.pk]),
+        ),
     }
 
 

@@ -33,6 +33,7 @@ from cityweave.engagement.services import (
     recent_window,
 )
 from cityweave.goals.models import Goal
+from cityweave.peers.services import networks_of
 from cityweave.stakeholders.models import Tie
 from cityweave.stakeholders.services import active_ties, sectors_in_use, stakeholder_count
 from cityweave.surveys.results import trust_panel
@@ -48,11 +49,15 @@ RECENT_DAYS = 30
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Go to the user's only workspace, or let them choose one."""
+    """Go to the user's only workspace, or let them choose one (or a network of cities)."""
     memberships = list(request.user.memberships.select_related("workspace"))  # type: ignore[union-attr]
     if len(memberships) == 1:
         return redirect("dashboard", memberships[0].workspace.slug)
-    return render(request, "web/home.html", {"memberships": memberships})
+    seats = networks_of(request.user)  # type: ignore[arg-type]
+    if not memberships and seats:
+        # A city official or a network's staff without a workspace of their own.
+        return redirect("peers:networks")
+    return render(request, "web/home.html", {"memberships": memberships, "seats": seats})
 
 
 def workspace_today(workspace: Workspace) -> dt.date:

@@ -29,6 +29,8 @@ from cityweave.goals.models import Goal, GoalProgress
 from cityweave.partnerships import activities, channels, gaps, meetings, risks
 from cityweave.partnerships import benchmarks as partnership_benchmarks
 from cityweave.partnerships.testing import make_partner, make_partnership
+from cityweave.peers.models import CityNetwork, NetworkStaff
+from cityweave.peers.testing import make_city, make_strength
 from cityweave.reminders.services import unsubscribe_token
 from cityweave.stakeholders.models import Stakeholder, Tie
 from cityweave.stakeholders.services import add_sector
@@ -92,6 +94,16 @@ NOT_PAGES = {
     "partnerships:plan-follow-up": "POST-only: adds a follow-up to a confirmed meeting plan",
     "partnerships:brief-pdf": "a PDF download of the partnership's brief",
     "calendar-feed": "an iCalendar feed read by calendar apps",
+    # A network of cities
+    "peers:import": "POST-only: adds cities from GeoNames (the form is on the city list)",
+    "peers:challenge-add": "POST-only: adds a network's own challenge",
+    "peers:restore": "POST-only: restores a city from the network's trash",
+    "peers:strength-add": "POST-only: adds a strength (the form is on the city's page)",
+    "peers:strength-delete": "POST-only: moves a strength to the trash",
+    "peers:official-add": "POST-only: adds a city official",
+    "peers:official-remove": "POST-only: removes a city official",
+    "peers:staff-add": "POST-only: puts someone on the network's staff",
+    "peers:staff-remove": "POST-only: takes someone off the network's staff",
     # Surveys, the office's side
     "surveys:question-move": "POST-only: moves a question up or down",
     "surveys:wave-close": "POST-only: closes or reopens a wave",
@@ -235,6 +247,20 @@ def city() -> dict[str, Any]:
         "channel-edit": channel, "channel-delete": channel,
         "plan": plan, "plan-edit": plan, "plan-delete": plan,
     }  # fmt: skip
+    # A network of cities the demo owner is on the staff of: cities with challenges and
+    # strengths, and one in the network's trash.
+    network = CityNetwork.objects.create(name="Mid-Size Cities Network", slug="midsize")
+    NetworkStaff.objects.create(network=network, user=owner.user, role="owner")
+    chattanooga = make_city(
+        network, "Chattanooga", "TN", 181_099, ["digital-inclusion", "workforce-development"]
+    )
+    make_strength(chattanooga, "digital-inclusion", "Citywide gigabit and home internet")
+    dayton = make_city(network, "Dayton", "OH", 137_644, ["workforce-development"])
+    make_strength(dayton, "workforce-development", "Apprenticeships with local manufacturers")
+    make_city(
+        network, "Tacoma", "WA", 219_346, ["affordable-housing"], deleted_at=dt.datetime.now(dt.UTC)
+    )
+    records["peers"] = chattanooga
     token, _ = issue_token(owner.user.email, "Laptop")
     records["imports"] = new_job(
         workspace, owner, "Connections.csv", LINKEDIN.read_bytes(), sector="business"
@@ -284,6 +310,7 @@ def city() -> dict[str, Any]:
     results_kwargs["partner-profile"] = {"token": profile_token(scored_wave, rated)}
     return {
         "workspace": workspace,
+        "network": network,
         "records": records,
         "kwargs": {
             "progress-delete": {"pk": entry.goal_id, "entry_id": entry.pk},
@@ -339,6 +366,8 @@ def address(name: str, city: dict[str, Any]) -> str:
     route = dict(named_routes())[name]
     if "<slug:slug>" in route:
         kwargs["slug"] = city["workspace"].slug
+    if "<slug:network>" in route:
+        kwargs["network"] = city["network"].slug
     if "<int:pk>" in route and "pk" not in kwargs:
         kwargs["pk"] = city["records"][namespace].pk
     return reverse(name, kwargs=kwargs)

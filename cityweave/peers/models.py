@@ -1,0 +1,268 @@
+"""A network of cities: the hosting organisation (`CityNetwork`) and its staff, its taxonomy of
+challenges, its member cities with their profiles, challenges and strengths, and each city's
+officials.
+
+A member city may name its own cityweave workspace; that workspace stays private to the city:
+nothing the network shows reads from it (the link only says that the city keeps one).
+Every record of a network is scoped to it; cities and strengths go to the network's trash
+(soft deletion, restorable by batch) like a workspace's records.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone as dj_timezone
+
+from cityweave.storable import StorableModel
+from cityweave.workspaces.models import LiveManager, Role, Workspace, validate_timezone
+
+SLUG_VALIDATOR = RegexValidator(
+    r"^[a-z0-9][a-z0-9-]*$", "Use lowercase letters, digits and hyphens."
+)
+#: The largest population a city can have (more than any city on Earth).
+MAX_POPULATION = 100_000_000
+
+
+class CityNetwork(StorableModel):
+    """A national or regional network of cities: the hosting organisation."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True, validators=[SLUG_VALIDATOR])
+    created_at = models.DateTimeField(default=dj_timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("peers:cities", args=[self.slug])
+
+
+class NetworkStaff(models.Model):
+    """A user on a network's staff, with a role (owner, editor or viewer, as in a workspace)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="network_staff"
+    )
+    network = models.ForeignKey(CityNetwork, on_delete=models.CASCADE, related_name="staff")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+
+    class Meta:
+        ordering = ["network__name", "user__email"]
+        verbose_name_plural = "network staff"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "network"], name="one_staff_seat_per_network")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in (Role.OWNER, Role.EDITOR)
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == Role.OWNER
+
+
+class BuiltInChallenge(models.TextChoices):
+    """The challenges every network starts with; a network may add its own (`Challenge`)."""
+
+    DIGITAL_INCLUSION = "digital-inclusion", "Digital inclusion"
+    WORKFORCE_DEVELOPMENT = "workforce-development", "Workforce development"
+    AFFORDABLE_HOUSING = "affordable-housing", "Affordable housing"
+    FISCAL_HEALTH = "fiscal-health", "Fiscal health"
+    PUBLIC_SAFETY = "public-safety", "Public safety"
+    CLIMATE_RESILIENCE = "climate-resilience", "Climate resilience"
+
+
+BUILT_IN_CHALLENGES = frozenset(BuiltInChallenge.values)
+
+
+class Challenge(StorableModel):
+    """A challenge a network adds to the built-in list (BuiltInChallenge)."""
+
+    network = models.ForeignKey(
+        CityNetwork, on_delete=models.CASCADE, related_name="custom_challenges"
+    )
+    key = models.SlugField(max_length=50, validators=[SLUG_VALIDATOR])
+    label = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["label"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "key"], name="challenge_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self) -> None:
+        if self.key in BUILT_IN_CHALLENGES:
+            raise ValidationError({"key": f"“{self.key}” is already a built-in challenge."})
+
+
+class NetworkRecord(StorableModel):
+    """Base of every record of a network: a stable uid, timestamps and soft deletion (the
+    conventions of `workspaces.models.WorkspaceRecord`, scoped to a network)."""
+
+    network = models.ForeignKey(CityNetwork, on_delete=models.CASCADE, related_name="+")
+    uid = models.UUIDField(default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(default=dj_timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deletion_batch = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
+
+    objects: ClassVar[Any] = LiveManager()
+    all_objects: ClassVar[models.Manager[Any]] = models.Manager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "uid"], name="%(app_label)s_%(class)s_uid_unique"
+            )
+        ]
+
+    @property
+    def in_trash(self) -> bool:
+        return self.deleted_at is not None
+
+
+class SizeBand(models.TextChoices):
+    """A city's size by population (bounds in SIZE_BANDS)."""
+
+    SMALL = "small", "Small (under 50,000)"
+    MID = "mid", "Mid-size (50,000 to 249,999)"
+    LARGE = "large", "Large (250,000 to 999,999)"
+    VERY_LARGE = "very-large", "Very large (1,000,000 or more)"
+
+
+#: (smallest population, band), largest first.
+SIZE_BANDS = (
+    (1_000_000, SizeBand.VERY_LARGE),
+    (250_000, SizeBand.LARGE),
+    (50_000, SizeBand.MID),
+    (0, SizeBand.SMALL),
+)
+
+
+def size_band(population: int | None) -> SizeBand | None:
+    """The size band of a population (people); None when the population is not known."""
+    if population is None:
+        return None
+    return next(band for floor, band in SIZE_BANDS if population >= floor)
+
+
+class MemberCity(NetworkRecord):
+    """A member city of a network and its profile, which the whole network sees."""
+
+    name = models.CharField(max_length=200)
+    region = models.CharField(
+        "state or region", max_length=100, blank=True, help_text="e.g. TN or Tennessee."
+    )
+    country = models.CharField(max_length=100, default="United States")
+    population = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(MAX_POPULATION)]
+    )
+    timezone = models.CharField(
+        "time zone", max_length=64, blank=True, validators=[validate_timezone]
+    )
+    officials = models.TextField(
+        "participating officials", blank=True, help_text="One per line: name, title, contact."
+    )
+    partners = models.TextField(
+        "participating partners", blank=True, help_text="One per line: organisation, contact."
+    )
+    geonameid = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, help_text="GeoNames id, when imported from it."
+    )
+    workspace = models.ForeignKey(
+        Workspace,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The city's own cityweave workspace; private to the city, never shown.",
+    )
+
+    class Meta(NetworkRecord.Meta):
+        ordering = ["name", "region", "pk"]
+        verbose_name_plural = "member cities"
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.region}" if self.region else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("peers:city", args=[self.network.slug, self.pk])
+
+    @property
+    def size_band(self) -> SizeBand | None:
+        return size_band(self.population)
+
+
+class CityChallenge(models.Model):
+    """A challenge a member city faces (a key of its network's taxonomy)."""
+
+    city = models.ForeignKey(MemberCity, on_delete=models.CASCADE, related_name="challenge_rows")
+    key = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "key"], name="one_challenge_per_city_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Strength(NetworkRecord):
+    """Something a city has done well and can share: a challenge it has made headway on, with a
+    short description and the evidence for it."""
+
+    city = models.ForeignKey(MemberCity, on_delete=models.CASCADE, related_name="strengths")
+    challenge = models.CharField(max_length=50)
+    description = models.CharField(max_length=300)
+    evidence = models.TextField(blank=True, help_text="What shows it worked: results, reports.")
+
+    class Meta(NetworkRecord.Meta):
+        ordering = ["challenge", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def clean(self) -> None:
+        if self.city_id is not None and self.city.network_id != self.network_id:
+            raise ValidationError({"city": "No such city in this network."})
+
+
+class CityOfficial(models.Model):
+    """A user who speaks for a member city: they read the network and edit their city's profile."""
+
+    city = models.ForeignKey(MemberCity, on_delete=models.CASCADE, related_name="official_seats")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="city_official_seats"
+    )
+    created_at = models.DateTimeField(default=dj_timezone.now)
+
+    class Meta:
+        ordering = ["user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "user"], name="one_official_seat_per_city")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
