@@ -10,9 +10,6 @@ Every record of a network is scoped to it; cities and strengths go to the networ
 
 from __future__ import annotations
 
-import uuid
-from typing import Any, ClassVar
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
@@ -21,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone as dj_timezone
 
 from cityweave.storable import StorableModel
-from cityweave.workspaces.models import LiveManager, Role, Workspace, validate_timezone
+from cityweave.workspaces.models import Role, TrackedRecord, Workspace, validate_timezone
 
 SLUG_VALIDATOR = RegexValidator(
     r"^[a-z0-9][a-z0-9-]*$", "Use lowercase letters, digits and hyphens."
@@ -113,32 +110,19 @@ class Challenge(StorableModel):
             raise ValidationError({"key": f"“{self.key}” is already a built-in challenge."})
 
 
-class NetworkRecord(StorableModel):
+class NetworkRecord(TrackedRecord):
     """Base of every record of a network: a stable uid, timestamps and soft deletion (the
-    conventions of `workspaces.models.WorkspaceRecord`, scoped to a network)."""
+    conventions of a workspace's records), scoped to a network."""
 
     network = models.ForeignKey(CityNetwork, on_delete=models.CASCADE, related_name="+")
-    uid = models.UUIDField(default=uuid.uuid4, editable=False)
-    created_at = models.DateTimeField(default=dj_timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
-    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    deletion_batch = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
 
-    objects: ClassVar[Any] = LiveManager()
-    all_objects: ClassVar[models.Manager[Any]] = models.Manager()
-
-    class Meta:
+    class Meta(TrackedRecord.Meta):
         abstract = True
-        base_manager_name = "all_objects"
         constraints = [
             models.UniqueConstraint(
                 fields=["network", "uid"], name="%(app_label)s_%(class)s_uid_unique"
             )
         ]
-
-    @property
-    def in_trash(self) -> bool:
-        return self.deleted_at is not None
 
 
 class SizeBand(models.TextChoices):

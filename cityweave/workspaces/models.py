@@ -117,10 +117,12 @@ def listed(*relations: str, **with_queryset: models.QuerySet[Any]) -> list[model
 LISTED = "_listed_%s"
 
 
-class WorkspaceRecord(StorableModel):
-    """Base of every workspace-scoped record: a stable uid, timestamps and soft deletion."""
+class TrackedRecord(StorableModel):
+    """Base of every record kept in a scope (a workspace, a city network): a stable uid,
+    timestamps and soft deletion (`deleted_at` and the `deletion_batch` restored together), with
+    `objects` hiding the trash and `all_objects` showing it. Subclasses add the scope's foreign
+    key and a unique (scope, uid) constraint."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     uid = models.UUIDField(default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(default=dj_timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -133,15 +135,24 @@ class WorkspaceRecord(StorableModel):
     class Meta:
         abstract = True
         base_manager_name = "all_objects"
+
+    @property
+    def in_trash(self) -> bool:
+        return self.deleted_at is not None
+
+
+class WorkspaceRecord(TrackedRecord):
+    """Base of every workspace-scoped record: a stable uid, timestamps and soft deletion."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(TrackedRecord.Meta):
+        abstract = True
         constraints = [
             models.UniqueConstraint(
                 fields=["workspace", "uid"], name="%(app_label)s_%(class)s_uid_unique"
             )
         ]
-
-    @property
-    def in_trash(self) -> bool:
-        return self.deleted_at is not None
 
     def related(self, name: str) -> list[Any]:
         """The records of the many-valued relation `name`: the list a `listed` prefetch loaded,
