@@ -56,6 +56,7 @@ from cityweave.demo_data import (
     TOPICS,
     US_PROMISES,
 )
+from cityweave.demo_network import build_demo_network
 from cityweave.demo_partnerships import PartnershipBuilder
 from cityweave.engagement.contacts import refresh_workspace
 from cityweave.engagement.health import COLD, COOLING, HEALTHY
@@ -110,11 +111,13 @@ def build_demo(
             )
         builder = _RivertonBuilder(today)
         workspace = builder.build()
+        network = build_demo_network(today, workspace, builder.alice.user, DEMO_PASSWORD)
         # Queue the network analysis, so the worker beside the server has it ready.
         transaction.on_commit(lambda: request_analysis(workspace))
     _say(
         stdout, f"Built the demo city “{DEMO_NAME}” ({DEMO_SLUG}) as of {today}: {builder.summary}."
     )
+    _say(stdout, f"Built the network of cities “{network.name}” (/networks/{network.slug}/).")
     return workspace
 
 

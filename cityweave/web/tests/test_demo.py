@@ -13,10 +13,14 @@ from django.core.management import CommandError, call_command
 
 from cityweave.accounts.models import User
 from cityweave.demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_USERS, build_demo, demo_is_needed
+from cityweave.demo_network import DEMO_CITIES, NETWORK_SLUG, NETWORK_STAFF
 from cityweave.engagement.models import Commitment, Interaction
 from cityweave.goals.models import Goal
 from cityweave.partnerships import benchmarks
 from cityweave.partnerships.models import Activity, Partner, Partnership
+from cityweave.peers.access import network_member
+from cityweave.peers.matching import load_facts, matches
+from cityweave.peers.models import CityNetwork, CityOfficial, MemberCity, Strength
 from cityweave.stakeholders.models import Stakeholder, Tie
 from cityweave.vocabulary import SectorChoice
 from cityweave.workspaces.models import Membership, Workspace
@@ -33,7 +37,9 @@ def demo(django_db_setup, django_db_blocker):
     yield workspace
     with django_db_blocker.unblock():
         Workspace.objects.filter(slug=DEMO_SLUG).delete()
-        User.objects.filter(email__in=[user.email for user in DEMO_USERS]).delete()
+        CityNetwork.objects.filter(slug=NETWORK_SLUG).delete()
+        emails = [user.email for user in (*DEMO_USERS, *NETWORK_STAFF)]
+        User.objects.filter(email__in=emails).delete()
 
 
 @pytest.fixture(scope="module")
@@ -324,3 +330,30 @@ def test_it_has_three_partnerships_in_different_states_with_every_part(db, demo)
         assert activity.interaction.participants.count() >= 3
     # One partner still lacks a role, so the page shows the flag.
     assert Partner.objects.filter(workspace=demo, roles=[]).count() == 1
+
+
+def test_it_builds_a_network_of_real_cities_with_riverton_as_a_member(db, demo):
+    network = CityNetwork.objects.get(slug=NETWORK_SLUG)
+    cities = MemberCity.objects.filter(network=network)
+    assert cities.count() == len(DEMO_CITIES) + 1 >= 40
+    # Imported from GeoNames: every real city has its state, population and time zone.
+    real = cities.exclude(name="Riverton")
+    assert not real.filter(geonameid__isnull=True).exists()
+    assert not real.filter(population__isnull=True).exists()
+    assert real.get(name="Chattanooga").region == "TN"
+    assert all(city.challenge_rows.exists() for city in cities)
+    assert Strength.objects.filter(network=network).count() >= 15
+    # Riverton keeps its workspace, and Alice speaks for it; the staff owner signs in with the
+    # demo password.
+    riverton = cities.get(name="Riverton")
+    assert riverton.workspace == demo
+    alice = User.objects.get(email=DEMO_USERS[0].email)
+    assert CityOfficial.objects.filter(city=riverton, user=alice).exists()
+    owner = User.objects.get(email=NETWORK_STAFF[0].email)
+    assert owner.check_password(DEMO_PASSWORD)
+    assert network_member(owner, NETWORK_SLUG).is_owner
+    # Riverton has peers to learn from on affordable housing (cities with a strength in it).
+    facts = load_facts(network)
+    focal = next(city for city in facts if city.id == riverton.pk)
+    found = matches(focal, facts, challenge="affordable-housing")
+    assert any(match.peer_strengths for match in found)
