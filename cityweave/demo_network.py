@@ -19,7 +19,7 @@ from cityweave.peers.access import network_member
 from cityweave.peers.models import CityNetwork, CityOfficial, MemberCity
 from cityweave.workspaces.models import Workspace
 
-NETWORK_NAME = "Mid-Size Cities Peer Network"
+NETWORK_NAME = "Peer Cities Network"
 NETWORK_SLUG = "peer-cities"
 
 
