@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -62,6 +63,10 @@ class NetworkView(LoginRequiredMixin, View):
         return services.get_city(self.member, pk)
 
 
+#: Cities on a page of the city list, and peers shown per group before "Show all".
+CITIES_PER_PAGE, MATCHES_SHOWN = 100, 50
+
+
 class CityListView(NetworkView):
     """The network's cities with their challenges, filterable by challenge; staff editors add
     cities, import them from GeoNames and add challenges here."""
@@ -75,12 +80,17 @@ class CityListView(NetworkView):
         challenge = self.request.GET.get("challenge", "")
         if challenge not in labels:
             challenge = ""
+        page_obj = Paginator(services.cities(self.member, challenge), CITIES_PER_PAGE).get_page(
+            self.request.GET.get("page")
+        )
         rows = [
             {"city": city, "challenges": [labels.get(k, k) for k in services.city_challenges(city)]}
-            for city in services.cities(self.member, challenge)
+            for city in page_obj.object_list
         ]
         context = {
             "rows": rows,
+            "page_obj": page_obj,
+            "querystring_without_page": f"challenge={challenge}&" if challenge else "",
             "challenge": challenge,
             "choices": choices,
             "import_form": forms.get("import_form") or ImportForm(),
@@ -309,9 +319,28 @@ class MatchesView(NetworkView):
             challenge = ""
         facts = matching.load_facts(self.member.network)
         mine = next(f for f in facts if f.id == city.pk)
+        found = matching.matches(mine, facts, challenge=challenge, labels=labels)
+        show_all = request.GET.get("all") == "1"
+        if challenge:
+            # Who has made headway on it first (directional), then who faces it too.
+            solvers = [m for m in found if challenge in m.peer.strengths]
+            groups = [
+                (f"Have made headway on {labels[challenge].lower()}", solvers),
+                (
+                    f"Also face {labels[challenge].lower()}",
+                    [m for m in found if challenge not in m.peer.strengths],
+                ),
+            ]
+        else:
+            groups = [("", found)]
+        shown = [
+            (title, rows if show_all else rows[:MATCHES_SHOWN], len(rows)) for title, rows in groups
+        ]
         context = {
             "city": city,
-            "matches": matching.matches(mine, facts, challenge=challenge, labels=labels),
+            "matches": found,
+            "groups": shown,
+            "cut": not show_all and any(total > MATCHES_SHOWN for _, _, total in shown),
             "challenge": challenge,
             "choices": choices,
             "weights": matching.WEIGHTS,

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from cityweave.peers.models import MemberCity, Strength
-from cityweave.peers.testing import make_official, make_strength
+from cityweave.peers.testing import make_city, make_official, make_strength
 from cityweave.peers.tests.conftest import client_for
+from cityweave.peers.views import CITIES_PER_PAGE
 from cityweave.testing import make_stakeholder
 
 
@@ -259,3 +260,42 @@ def test_staff_see_the_staff_and_officials_and_owners_manage_the_staff(
     # The last owner stays.
     owner.post(url("staff-remove", nadia.staff.pk))
     assert nadia.network.staff.filter(pk=nadia.staff.pk).exists()
+
+
+def test_the_city_list_pages_a_large_network(nadia, network):
+    for n in range(CITIES_PER_PAGE + 5):
+        make_city(network, f"Town {n:03d}", challenges=["fiscal-health"])
+    client = client_for(nadia)
+    first = client.get(url("cities") + "?challenge=fiscal-health").content.decode()
+    assert "Town 000" in first and "Town 104" not in first
+    assert f"{CITIES_PER_PAGE + 5} in all" in first
+    # The next page keeps the filter.
+    assert (
+        "?challenge=fiscal-health&amp;page=2" in first or "?challenge=fiscal-health&page=2" in first
+    )
+    second = client.get(url("cities") + "?challenge=fiscal-health&page=2").content.decode()
+    assert "Town 104" in second and "Town 000" not in second
+
+
+def test_with_a_challenge_the_peers_with_a_strength_in_it_come_first(otis, chattanooga, network):
+    # Knoxville faces it; Austin faces nothing Chattanooga faces but has a strength in it.
+    make_city(network, "Knoxville", challenges=["fiscal-health", "digital-inclusion"])
+    austin = make_city(network, "Austin", "TX", challenges=["public-safety"])
+    make_strength(austin, "fiscal-health", "Balanced budgets")
+    text = client_for(otis).get(url("matches", chattanooga.pk) + "?challenge=fiscal-health")
+    body = text.content.decode()
+    assert 'Have made headway on fiscal health <span class="muted">(1)' in body
+    assert (
+        body.index("Austin, TX") < body.index("Also face fiscal health") < body.index("Knoxville")
+    )
+
+
+def test_the_matches_page_shows_the_best_fifty_until_asked_for_all(otis, chattanooga, network):
+    for n in range(55):
+        make_city(network, f"Peer {n:02d}", challenges=["digital-inclusion"])
+    client = client_for(otis)
+    cut = client.get(url("matches", chattanooga.pk)).content.decode()
+    assert cut.count('<td><a href="/networks/midsize/cities/') == 50
+    assert "Show all 55 peers" in cut
+    full = client.get(url("matches", chattanooga.pk) + "?all=1").content.decode()
+    assert full.count('<td><a href="/networks/midsize/cities/') == 55 and "Show all" not in full
