@@ -122,8 +122,8 @@ EXPECTED: dict[str, int] = {
     "api_partnership_network": 7,
     "api_network_node": 7,  # network
     "peer_networks": 5,
-    "peer_cities": 9,
-    "peer_cities_filtered": 9,
+    "peer_cities": 10,  # the page count
+    "peer_cities_filtered": 10,
     "peer_city": 12,
     "peer_city_edit": 10,
     "peer_matches": 12,
