@@ -331,6 +331,7 @@ class PeerMatchOut(Schema):
     same_region: float
     shared: list[str]
     peer_strengths: list[str]
+    strengths: list[str] = Field(description="Every challenge the peer has a strength in.")
     status: str
     reason: str
 
@@ -339,6 +340,7 @@ class PeerMatchesOut(Schema):
     """A city's peers, best first, with the formula of their score."""
 
     formula: str
+    count: int = Field(description="How many peers match, before `limit`.")
     matches: list[PeerMatchOut]
 
 
@@ -346,6 +348,7 @@ class MatchFilters(Schema):
     """Query filters for the matches."""
 
     challenge: str | None = Field(default=None, max_length=50, description="A challenge key.")
+    limit: int = Field(default=100, ge=1, le=10_000, description="The best this many peers.")
 
 
 @router.get(
@@ -356,7 +359,8 @@ class MatchFilters(Schema):
 def city_matches(
     request: HttpRequest, network: str, city_id: int, filters: Query[MatchFilters]
 ) -> dict[str, Any]:
-    """The city's peers, best first; `challenge` keeps those facing it or strong in it. Past
+    """The city's best `limit` peers, best first (`count` says how many match); `challenge`
+    keeps those facing it or strong in it. Past
     contact is not recorded yet (convenings come later): every peer is an opportunity."""
     member = _member(request, network)
     city = _city(member, city_id)
@@ -368,6 +372,7 @@ def city_matches(
     found = matching.matches(mine, facts, challenge=filters.challenge or "", labels=labels)
     return {
         "formula": FORMULA,
+        "count": len(found),
         "matches": [
             {
                 "city": m.peer.id,
@@ -380,9 +385,10 @@ def city_matches(
                 "same_region": m.region,
                 "shared": list(m.shared),
                 "peer_strengths": list(m.peer_strengths),
+                "strengths": sorted(m.peer.strengths),
                 "status": m.status,
                 "reason": m.reason,
             }
-            for m in found
+            for m in found[: filters.limit]
         ],
     }

@@ -227,3 +227,20 @@ def test_a_population_is_a_whole_number_in_range(ed, chattanooga, population):
         {"population": population},
     )
     assert response.status_code == 422 and response.json()["detail"][0]["field"] == "population"
+
+
+def test_matches_count_every_peer_and_keep_the_best_limit(otis, chattanooga, network):
+    from cityweave.peers.testing import make_city
+
+    for n in range(5):
+        make_city(network, f"Peer {n}", challenges=["digital-inclusion"])
+    strong = make_city(network, "Strong", challenges=["public-safety"])
+    make_strength(strong, "digital-inclusion")
+    api = api_for(otis.user)
+    body = api.get(url("network_city_matches", chattanooga.pk) + "?limit=2").json()
+    assert body["count"] == 6 and len(body["matches"]) == 2
+    every = api.get(url("network_city_matches", chattanooga.pk)).json()["matches"]
+    assert next(m for m in every if m["name"] == "Strong")["strengths"] == ["digital-inclusion"]
+    for bad in ("0", "-1", "10001", "many"):
+        response = api.get(url("network_city_matches", chattanooga.pk) + f"?limit={bad}")
+        assert response.status_code == 422, bad
