@@ -35,7 +35,10 @@ from dataclasses import dataclass
 import numpy as np
 from django.core.exceptions import ValidationError
 
-from cityweave.peers.matching import CityFacts, challenge_weights
+from cityweave.peers import services
+from cityweave.peers.access import NetworkMember
+from cityweave.peers.matching import CityFacts, challenge_weights, load_facts
+from cityweave.workspaces.services import collect_errors
 
 MIN_SIZE, MAX_SIZE = 3, 15
 #: The sizes URBACT's networks have: what the form suggests.
@@ -173,6 +176,32 @@ def plan_cohorts(
         score=round(score, 6),
         swaps=swaps,
     )
+
+
+def network_cohorts(
+    member: NetworkMember, size: object, challenges: Collection[str] = ()
+) -> CohortPlan:
+    """The cohorts of the member's network (its live cities) for `size` and `challenges` (keys
+    of the network's taxonomy); any seat may ask. ValidationError naming `size` and
+    `challenges` at once. Four queries."""
+    labels = dict(services.challenge_choices(member.network))
+    errors: dict[str, list[str]] = {}
+    unknown = [key for key in challenges if key not in labels]
+    if unknown:
+        errors["challenges"] = [
+            f"Unknown challenge {', '.join(f'“{k}”' for k in unknown)}; "
+            f"use one of {', '.join(labels)}."
+        ]
+    try:
+        size = check_size(size)
+    except ValidationError as error:
+        collect_errors(errors, error)
+    if errors:
+        raise ValidationError(errors)
+    facts = load_facts(member.network)
+    if challenges and not any(city.challenges & frozenset(challenges) for city in facts):
+        raise ValidationError({"challenges": "No city faces any of the chosen challenges."})
+    return plan_cohorts(facts, size, challenges=challenges, labels=labels)  # type: ignore[arg-type]
 
 
 def grouping_score(groups: Iterable[Iterable[CityFacts]], weights: Mapping[str, float]) -> float:
