@@ -53,7 +53,9 @@ class CityTie:
 
     def __post_init__(self) -> None:
         if not self.a < self.b:
-            raise ValueError(f"a city tie names its cities in order (a < b), not {self.a}, {self.b}")
+            raise ValueError(
+                f"a city tie names its cities in order (a < b), not {self.a}, {self.b}"
+            )
         if not self.weight > 0:
             raise ValueError(f"a city tie weighs more than 0, not {self.weight}")
 
@@ -165,9 +167,7 @@ def measure(cities: list[dict[str, Any]], ties: Iterable[CityTie]) -> CityNetwor
     """The report for `cities` (dicts with `id`, `name`, `region`, in display order) and their
     `ties`; ties naming a city not listed (a trashed one) are left out. Pure: no query."""
     listed = {city["id"] for city in cities}
-    links = [
-        link for link in merge_ties(ties) if link.a in listed and link.b in listed
-    ]
+    links = [link for link in merge_ties(ties) if link.a in listed and link.b in listed]
     nodes = [
         {"id": c["id"], "label": c["name"], "region": (c.get("region") or "").strip() or None}
         for c in cities

@@ -67,7 +67,9 @@ class ExchangeAddView(ExchangeListView):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if not (self.member.can_edit or self.member.city_ids):
-            raise PermissionDenied("Only the network's staff editors and city officials log exchanges.")
+            raise PermissionDenied(
+                "Only the network's staff editors and city officials log exchanges."
+            )
         form = ExchangeForm(request.POST, member=self.member, cities=_live_cities(self))
         if form.is_valid():
             try:
@@ -142,9 +144,7 @@ class CityNetworkView(NetworkView):
             ],
         }
         names = {p.id: p.label for p in report.positions}
-        links = [
-            {"a": names[link.a], "b": names[link.b], "link": link} for link in report.links
-        ]
+        links = [{"a": names[link.a], "b": names[link.b], "link": link} for link in report.links]
         context = {
             "report": report,
             "map_data": map_data,
@@ -180,9 +180,7 @@ class CohortsView(NetworkView):
         context = {
             "form": form,
             "plan": plan,
-            "rows": [
-                {"cohort": c, "theme": labels.get(c.theme, c.theme)} for c in plan.cohorts
-            ]
+            "rows": [{"cohort": c, "theme": labels.get(c.theme, c.theme)} for c in plan.cohorts]
             if plan
             else [],
             "chosen": [labels.get(k, k) for k in plan.challenges] if plan else [],
@@ -298,7 +296,10 @@ class AcceptView(View):
                 return self.page(request, status=403)
             except invitations.InvitationError as error:
                 return render(
-                    request, "peers/cohorts/invitation_gone.html", {"problem": str(error)}, status=410
+                    request,
+                    "peers/cohorts/invitation_gone.html",
+                    {"problem": str(error)},
+                    status=410,
                 )
             return self.welcome(request)
         if not invitations.needs_account(invitation):
@@ -313,7 +314,10 @@ class AcceptView(View):
                 apply_validation_error(form, error)
             except invitations.InvitationError as error:
                 return render(
-                    request, "peers/cohorts/invitation_gone.html", {"problem": str(error)}, status=410
+                    request,
+                    "peers/cohorts/invitation_gone.html",
+                    {"problem": str(error)},
+                    status=410,
                 )
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -322,6 +326,7 @@ class AcceptView(View):
 
     def welcome(self, request: HttpRequest) -> HttpResponse:
         city = self.invitation.city
-        messages.success(request, f"Welcome: you now speak for {city} in {self.invitation.network}.")
+        messages.success(
+            request, f"Welcome: you now speak for {city} in {self.invitation.network}."
+        )
         return redirect(reverse("peers:city", args=[self.invitation.network.slug, city.pk]))
-

@@ -45,6 +45,11 @@ MIN_SIZE, MAX_SIZE = 3, 15
 SUGGESTED_SIZES = (6, 10)
 #: The most swaps the local improvement makes (it stops sooner, when no swap helps).
 MAX_SWAPS = 2_000
+#: The score, as the API states it.
+FORMULA = (
+    "score = Σ over groups G Σ over challenges c of w_c · n_Gc (n_Gc − 1) / 2, n_Gc the cities "
+    "of G facing c, w_c = ln(1 + N/n_c) for n_c of the N grouped cities facing c"
+)
 #: A swap must raise the score by more than this (rounding noise is not an improvement).
 EPSILON = 1e-9
 
@@ -244,7 +249,9 @@ def _greedy(faces: np.ndarray, w: np.ndarray, sizes: list[int]) -> np.ndarray:
         counts = np.zeros(faces.shape[1])
         for _ in range(size):
             candidates = np.flatnonzero(free)
-            added = faces[candidates] @ (w * counts) if faces.shape[1] else np.zeros(len(candidates))
+            added = (
+                faces[candidates] @ (w * counts) if faces.shape[1] else np.zeros(len(candidates))
+            )
             on_theme = faces[candidates, theme] if theme >= 0 else np.zeros(len(candidates))
             # Highest (on theme, gain); the first in name order among equals.
             order = np.lexsort((np.arange(len(candidates)), -added, -on_theme))
@@ -306,7 +313,8 @@ def _describe(
     weight = dict(zip(keys, w.tolist(), strict=True))
     counts = {key: sum(1 for c in members if key in c.challenges) for key in keys}
     shared = sorted(
-        ((k, n) for k, n in counts.items() if n >= 2), key=lambda kn: (-kn[1], -weight[kn[0]], kn[0])
+        ((k, n) for k, n in counts.items() if n >= 2),
+        key=lambda kn: (-kn[1], -weight[kn[0]], kn[0]),
     )
     score = sum(weight[k] * n * (n - 1) / 2 for k, n in counts.items())
     cities = tuple(sorted(members, key=lambda c: (c.name.casefold(), c.id)))

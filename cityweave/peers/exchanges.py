@@ -108,7 +108,9 @@ def save_exchange(
     if "kind" in data or instance is None:
         kind = data.get("kind") or ExchangeKind.VISIT
         if kind not in ExchangeKind.values:
-            errors["kind"] = [f"Unknown kind “{kind}”; use one of {', '.join(ExchangeKind.values)}."]
+            errors["kind"] = [
+                f"Unknown kind “{kind}”; use one of {', '.join(ExchangeKind.values)}."
+            ]
         else:
             exchange.kind = kind
     if "date" in data or instance is None:
@@ -126,7 +128,9 @@ def save_exchange(
         elif not isinstance(day, dt.date):
             errors["date"] = ["Give a date (YYYY-MM-DD)."]
         elif day > timezone.localdate() + dt.timedelta(days=MAX_DAYS_AHEAD):
-            errors["date"] = ["An exchange is logged once it took place: the date is in the future."]
+            errors["date"] = [
+                "An exchange is logged once it took place: the date is in the future."
+            ]
         else:
             exchange.date = day
     if "note" in data:

@@ -268,7 +268,9 @@ def activity(member: NetworkMember) -> list[CityActivity]:
     network = member.network
     cities = list(
         MemberCity.objects.filter(network=network)
-        .annotate(strength_change=Max("strengths__updated_at", filter=Q(strengths__deleted_at=None)))
+        .annotate(
+            strength_change=Max("strengths__updated_at", filter=Q(strengths__deleted_at=None))
+        )
         .order_by("name", "region", "pk")
     )
     seats: dict[int, list[User]] = {}
@@ -304,4 +306,3 @@ def activity(member: NetworkMember) -> list[CityActivity]:
             )
         )
     return rows
-

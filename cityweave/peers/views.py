@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
-from cityweave.peers import geo, matching, services
+from cityweave.peers import city_network, geo, matching, services
 from cityweave.peers.access import (
     NetworkMember,
     network_member,
@@ -311,7 +311,13 @@ class MatchesView(NetworkView):
         mine = next(f for f in facts if f.id == city.pk)
         context = {
             "city": city,
-            "matches": matching.matches(mine, facts, challenge=challenge, labels=labels),
+            "matches": matching.matches(
+                mine,
+                facts,
+                challenge=challenge,
+                labels=labels,
+                known=city_network.known_cities(self.member.network, city.pk),
+            ),
             "challenge": challenge,
             "choices": choices,
             "weights": matching.WEIGHTS,
