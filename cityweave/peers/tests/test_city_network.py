@@ -42,7 +42,9 @@ def test_a_tie_names_its_cities_in_order_and_weighs_more_than_nothing():
 
 def test_a_line_across_two_regions_by_hand():
     # Austin – Boise – Camden – Dayton; TN, TN, OH, OH; Erie has no tie.
-    listed = cities(("Austin", "TN"), ("Boise", "TN"), ("Camden", "OH"), ("Dayton", "OH"), ("Erie", ""))
+    listed = cities(
+        ("Austin", "TN"), ("Boise", "TN"), ("Camden", "OH"), ("Dayton", "OH"), ("Erie", "")
+    )
     ties = [tie(1, 2, "exchange", "a"), tie(2, 3, "exchange", "b"), tie(3, 4, "exchange", "c")]
     report = measure(listed, ties)
     by_name = {p.name: p for p in report.positions}
@@ -96,7 +98,9 @@ def test_ties_of_one_pair_merge_and_sum_and_ties_of_unlisted_cities_are_left_out
             st.just(n),
             st.lists(
                 st.tuples(
-                    st.integers(0, n - 1), st.integers(0, n - 1), st.integers(min_value=1, max_value=3)
+                    st.integers(0, n - 1),
+                    st.integers(0, n - 1),
+                    st.integers(min_value=1, max_value=3),
                 ),
                 max_size=3 * n,
             ),
@@ -153,7 +157,9 @@ def log(member, a, b, day=dt.date(2026, 3, 2)):
     )
 
 
-def test_city_ties_reads_every_source_and_more_plug_in(ed, chattanooga, dayton, tacoma, monkeypatch):
+def test_city_ties_reads_every_source_and_more_plug_in(
+    ed, chattanooga, dayton, tacoma, monkeypatch
+):
     log(ed, dayton, chattanooga)
     found = city_network.city_ties(ed.network)
     low, high = sorted((chattanooga.pk, dayton.pk))
@@ -191,14 +197,18 @@ def test_matching_marks_cities_that_met_as_known_on_page_api_and_cli(
     status = {m["name"]: m["status"] for m in found.json()["matches"]}
     assert status == {"Dayton": "known", "Tacoma": "opportunity"}
     out = io.StringIO()
-    call_command("peers", "matches", "midsize", str(chattanooga.pk), "--as", otis.user.email, stdout=out)
+    call_command(
+        "peers", "matches", "midsize", str(chattanooga.pk), "--as", otis.user.email, stdout=out
+    )
     assert "Dayton, OH (known)" in out.getvalue() and "Tacoma, WA (opportunity)" in out.getvalue()
 
 
 # == Page, API, CLI ==============================================================================
 
 
-def test_every_seat_reads_the_page_with_its_map_and_tables(nadia, vera, otis, ed, chattanooga, dayton, tacoma):
+def test_every_seat_reads_the_page_with_its_map_and_tables(
+    nadia, vera, otis, ed, chattanooga, dayton, tacoma
+):
     log(ed, chattanooga, dayton)
     for member in (nadia, vera, otis):
         page = client_for(member).get(reverse("peers:city-network", args=["midsize"]))
@@ -211,7 +221,10 @@ def test_every_seat_reads_the_page_with_its_map_and_tables(nadia, vera, otis, ed
 
 
 def test_another_network_finds_no_city_network(carol, other_network, chattanooga):
-    assert client_for_user(carol).get(reverse("peers:city-network", args=["midsize"])).status_code == 404
+    assert (
+        client_for_user(carol).get(reverse("peers:city-network", args=["midsize"])).status_code
+        == 404
+    )
     api = api_for(carol)
     assert api.get(reverse("api:network_city_network", args=["midsize"])).status_code == 404
 
@@ -223,7 +236,14 @@ def test_the_api_and_cli_give_the_measures(otis, ed, chattanooga, dayton, tacoma
     assert {c["name"] for c in body["cities"]} == {"Chattanooga", "Dayton", "Tacoma"}
     out = io.StringIO()
     call_command(
-        "city-network", "measures", "midsize", "--as", otis.user.email, "--format", "json", stdout=out
+        "city-network",
+        "measures",
+        "midsize",
+        "--as",
+        otis.user.email,
+        "--format",
+        "json",
+        stdout=out,
     )
     rows = json.loads(out.getvalue())
     assert [r["isolated"] for r in rows] == [False, False, True]

@@ -38,17 +38,17 @@ CLIMATE, DIGITAL = "climate-resilience", "digital-inclusion"
 LABELS = dict(BuiltInChallenge.choices)
 
 
-def city(pk: int, name: str, challenges: list[str], strengths: list[str] = ()) -> CityFacts:
+def city(pk: int, name: str, challenges: list[str], strengths: tuple[str, ...] = ()) -> CityFacts:
     return CityFacts(pk, name, frozenset(challenges), frozenset(strengths))
 
 
 #: Eight cities: four face housing (two of them with a strength in it, and workforce too), five
 #: face climate resilience; Fresno faces climate and workforce, Hilo climate and digital.
 EIGHT = [
-    city(1, "Austin", [HOUSING, WORK], [HOUSING]),
+    city(1, "Austin", [HOUSING, WORK], (HOUSING,)),
     city(2, "Boise", [HOUSING]),
     city(3, "Camden", [HOUSING, CLIMATE]),
-    city(4, "Denver", [HOUSING, WORK], [HOUSING]),
+    city(4, "Denver", [HOUSING, WORK], (HOUSING,)),
     city(5, "Erie", [CLIMATE]),
     city(6, "Fresno", [CLIMATE, WORK]),
     city(7, "Gary", [CLIMATE]),
@@ -89,8 +89,11 @@ def test_local_improvement_mends_what_the_greedy_start_misses():
     rng = random.Random(7)
     keys = [HOUSING, WORK, CLIMATE, DIGITAL, "fiscal-health", "public-safety"]
     optimal = 0
-    for trial in range(20):
-        cities = [city(i, f"City {rng.random():.6f}", rng.sample(keys, rng.randint(1, 3))) for i in range(9)]
+    for _ in range(20):
+        cities = [
+            city(i, f"City {rng.random():.6f}", rng.sample(keys, rng.randint(1, 3)))
+            for i in range(9)
+        ]
         plan = plan_cohorts(cities, 3)
         assert plan.score >= plan.greedy_score - 1e-6
         weights = challenge_weights(cities)
@@ -235,7 +238,9 @@ def test_the_api_and_the_service_agree(otis, six):
 
 def test_the_cli_lists_cohorts_with_reasons(otis, six):
     out = io.StringIO()
-    call_command("city-network", "cohorts", "midsize", "--size", "3", "--as", otis.user.email, stdout=out)
+    call_command(
+        "city-network", "cohorts", "midsize", "--size", "3", "--as", otis.user.email, stdout=out
+    )
     assert "Cohort 1 (3):" in out.getvalue() and "face" in out.getvalue()
     out = io.StringIO()
     call_command(

@@ -173,7 +173,12 @@ def api_url(name: str, *args: object) -> str:
 
 def test_the_api_logs_lists_trashes_and_restores(otis, chattanooga, dayton):
     api = api_for(otis.user)
-    body = {"city_a": chattanooga.pk, "city_b": dayton.pk, "kind": "study-tour", "date": "2026-03-02"}
+    body = {
+        "city_a": chattanooga.pk,
+        "city_b": dayton.pk,
+        "kind": "study-tour",
+        "date": "2026-03-02",
+    }
     response = send(api, "post", api_url("network_exchanges"), body)
     assert response.status_code == 201, response.json()
     created = response.json()

@@ -72,7 +72,9 @@ def test_a_new_address_chooses_a_password_and_becomes_an_official(invite, chatta
     assert user.name == "Mae Jones" and user.check_password(PASSWORD)
     assert network_member(user, "midsize").city_ids == {chattanooga.pk}
     # Signed in now: the network is theirs to read, their city theirs to edit.
-    assert client.get(reverse("peers:city-edit", args=["midsize", chattanooga.pk])).status_code == 200
+    assert (
+        client.get(reverse("peers:city-edit", args=["midsize", chattanooga.pk])).status_code == 200
+    )
 
 
 def test_a_weak_or_mismatched_password_is_named_and_nothing_is_made(invite):
@@ -181,7 +183,8 @@ def test_another_networks_invitation_is_not_ours(carol, other_network, invite, e
     own = reverse("peers:invitation-withdraw", args=["coastal", invitation.pk])
     assert client.post(own).status_code == 404
     response = client.post(
-        reverse("peers:invite", args=["coastal"]), {"city": chattanooga.pk, "email": "x@example.org"}
+        reverse("peers:invite", args=["coastal"]),
+        {"city": chattanooga.pk, "email": "x@example.org"},
     )
     assert response.status_code == 422  # not one of Coastal's cities
     assert OfficialInvitation.objects.get(pk=invitation.pk).status == "pending"
@@ -214,7 +217,9 @@ def test_staff_see_each_citys_officials_last_login_and_open_invitations(
         row = page.text.split("Chattanooga, TN</a>")[1].split("</tr>")[0]
         assert "otis@chattanooga.example" in row and "never signed in" not in row
         assert "mae@chattanooga.example" in row
-    assert ">Withdraw<" not in client_for(vera).get(reverse("peers:officials", args=["midsize"])).text
+    assert (
+        ">Withdraw<" not in client_for(vera).get(reverse("peers:officials", args=["midsize"])).text
+    )
     rows = invitations.activity(nadia)
     assert [r.city.name for r in rows] == ["Chattanooga", "Dayton"]
     assert rows[0].last_login is not None and rows[1].officials == []
