@@ -43,6 +43,7 @@ from cityweave.partnerships.testing import make_partner, make_partnership
 from cityweave.peers.models import (
     CityNetwork,
     CityOfficial,
+    Cohort,
     MemberCity,
     NetworkStaff,
     OfficialInvitation,
@@ -140,11 +141,12 @@ EXPECTED: dict[str, int] = {
     "api_network_city_matches": 11,  # its ties in the city network (past contact)
     "peer_exchanges": 9,  # the form's cities, the trash
     "peer_city_network": 8,
-    "peer_cohorts": 12,  # the form's challenges, the cities' facts
+    "peer_cohorts": 15,  # the form's challenges, the cities' facts, saved cohorts and their trash
     "peer_officials": 10,  # cities, officials, exchanges, invitations
     "api_network_exchanges": 7,
     "api_network_city_network": 6,
     "api_network_cohorts": 8,
+    "api_network_saved_cohorts": 6,
     "api_network_invitations": 5,
     "api_network_activity": 8,
 }
@@ -268,6 +270,10 @@ def add_batch(world: World, city: Stakeholder) -> None:
             date=dt.date(2026, 1, n),
             logged_by=user,
         )
+        saved = Cohort.objects.create(
+            network=world.network, name=f"Cohort {n} {region}", theme="fiscal-health", size=3
+        )
+        saved.cities.set([world.city, peer])
         OfficialInvitation.objects.create(
             network=world.network,
             city=peer,
@@ -542,6 +548,10 @@ def _pages() -> dict[str, Callable[[World], tuple[str, str]]]:
         "api_network_cohorts": lambda w: (
             "api",
             reverse("api:network_cohorts", args=[w.network.slug]) + "?size=3",
+        ),
+        "api_network_saved_cohorts": lambda w: (
+            "api",
+            reverse("api:network_saved_cohorts", args=[w.network.slug]),
         ),
         "api_network_invitations": lambda w: (
             "api",

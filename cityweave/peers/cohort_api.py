@@ -18,7 +18,7 @@ from pydantic import Field
 
 from cityweave.peers import city_network, cohorts, exchanges, invitations, services
 from cityweave.peers.access import NetworkMember, network_member
-from cityweave.peers.models import OfficialInvitation, PeerExchange
+from cityweave.peers.models import Cohort, OfficialInvitation, PeerExchange
 from cityweave.workspaces.api import ListPagination
 
 router = Router(tags=["peers"])
@@ -291,6 +291,76 @@ def get_cohorts(
         "swaps": plan.swaps,
         "method": cohorts.FORMULA,
     }
+
+
+class SavedCohortIn(Schema):
+    """The plan to keep: the group size and the challenges, as for `GET …/cohorts`."""
+
+    size: int = Field(description="Cities per group, 3 to 15.")
+    challenges: list[str] = []
+
+
+class SavedCohortOut(Schema):
+    """A saved cohort: its name, theme, reason, the size asked for, and its live cities."""
+
+    id: int
+    name: str
+    theme: str
+    reason: str
+    size: int
+    cities: list[CohortCityOut]
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_cities(obj: Cohort) -> list[dict[str, Any]]:
+        live = obj.live_cities  # type: ignore[attr-defined]  # saved_cohorts' prefetch
+        return [{"id": c.pk, "name": c.name, "region": c.region} for c in live]
+
+
+@router.get(
+    "/{network}/saved-cohorts", response=list[SavedCohortOut], url_name="network_saved_cohorts"
+)
+def list_saved_cohorts(request: HttpRequest, network: str) -> list[Cohort]:
+    """The network's saved cohorts, newest first."""
+    return list(cohorts.saved_cohorts(_member(request, network)))
+
+
+@router.post(
+    "/{network}/saved-cohorts",
+    response={201: list[SavedCohortOut]},
+    url_name="network_saved_cohorts_create",
+)
+def create_saved_cohorts(
+    request: HttpRequest, network: str, payload: SavedCohortIn
+) -> Status[list[Cohort]]:
+    """Keep the groups of the plan for `size` and `challenges` as saved cohorts (staff
+    editors)."""
+    member = _member(request, network)
+    saved = cohorts.save_cohorts(member, payload.size, payload.challenges)
+    return Status(201, list(cohorts.saved_cohorts(member).filter(pk__in=[c.pk for c in saved])))
+
+
+@router.delete(
+    "/{network}/saved-cohorts/{int:cohort_id}",
+    response={204: None},
+    url_name="network_saved_cohorts_delete",
+)
+def delete_saved_cohort(request: HttpRequest, network: str, cohort_id: int) -> Status[None]:
+    """Move a saved cohort to the network's trash (staff editors)."""
+    cohorts.trash_cohort(_member(request, network), cohort_id)
+    return Status(204, None)
+
+
+@router.post(
+    "/{network}/saved-cohorts/{int:cohort_id}/restore",
+    response=SavedCohortOut,
+    url_name="network_saved_cohorts_restore",
+)
+def restore_saved_cohort(request: HttpRequest, network: str, cohort_id: int) -> Cohort:
+    """Bring a saved cohort back from the trash (staff editors)."""
+    member = _member(request, network)
+    cohorts.restore_cohort(member, cohort_id)
+    return cohorts.saved_cohorts(member).get(pk=cohort_id)
 
 
 # == Invitations and activity ====================================================================

@@ -20,6 +20,17 @@ network_patterns = [
     ),
     path("<slug:network>/city-network/", views.CityNetworkView.as_view(), name="city-network"),
     path("<slug:network>/cohorts/", views.CohortsView.as_view(), name="cohorts"),
+    path("<slug:network>/cohorts/save/", views.CohortSaveView.as_view(), name="cohort-save"),
+    path(
+        "<slug:network>/cohorts/<int:pk>/delete/",
+        views.CohortTrashView.as_view(),
+        name="cohort-delete",
+    ),
+    path(
+        "<slug:network>/cohorts/<int:pk>/restore/",
+        views.CohortRestoreView.as_view(),
+        name="cohort-restore",
+    ),
     path("<slug:network>/officials/", views.OfficialsView.as_view(), name="officials"),
     path("<slug:network>/officials/invite/", views.InviteView.as_view(), name="invite"),
     path(

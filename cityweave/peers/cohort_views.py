@@ -185,8 +185,63 @@ class CohortsView(NetworkView):
             else [],
             "chosen": [labels.get(k, k) for k in plan.challenges] if plan else [],
             "left_out": [c.name for c in plan.left_out] if plan else [],
+            "saved": list(cohorts.saved_cohorts(self.member)),
+            "trashed": list(cohorts.trashed_cohorts(self.member)) if self.member.can_edit else [],
         }
         return self.render("peers/cohorts/cohorts.html", context, status)
+
+
+class CohortSaveView(NetworkView):
+    """POST: keep the groups of a plan (its size and challenges) as saved cohorts (staff
+    editors)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if not self.member.can_edit:
+            raise PermissionDenied("Only the network's staff editors save cohorts.")
+        form = CohortForm(request.POST, member=self.member)
+        if form.is_valid():
+            try:
+                saved = cohorts.save_cohorts(
+                    self.member, form.cleaned_data["size"], form.cleaned_data["challenges"]
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request, f"Saved {len(saved)} cohort{'s' if len(saved) != 1 else ''}."
+                )
+                return redirect(
+                    reverse("peers:cohorts", args=[self.member.network.slug]) + "#saved"
+                )
+        else:
+            messages.error(
+                request, " ".join(str(e) for errors in form.errors.values() for e in errors)
+            )
+        return redirect("peers:cohorts", self.member.network.slug)
+
+
+class CohortTrashView(NetworkView):
+    """POST: move a saved cohort to the trash (staff editors)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        cohort = cohorts.trash_cohort(self.member, pk)
+        messages.success(request, f"“{cohort}” moved to the trash.")
+        return redirect(reverse("peers:cohorts", args=[self.member.network.slug]) + "#saved")
+
+
+class CohortRestoreView(NetworkView):
+    """POST: bring a saved cohort back from the trash (staff editors)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        cohort = cohorts.restore_cohort(self.member, pk)
+        messages.success(request, f"“{cohort}” is back.")
+        return redirect(reverse("peers:cohorts", args=[self.member.network.slug]) + "#saved")
 
 
 # == Officials: activity and invitations =========================================================

@@ -24,20 +24,30 @@ Search (deterministic: cities in name order, ties broken by that order):
    the score.
 2. Local improvement. Repeatedly make the swap of two cities of different groups that raises the
    score most, until no swap raises it (or MAX_SWAPS swaps). Swaps keep every size.
+
+Staff editors may keep a plan's groups as saved cohorts (`models.Cohort`), which go to the network's
+trash and come back from it.
 """
 
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
 
 from cityweave.peers import services
-from cityweave.peers.access import NetworkMember
+from cityweave.peers.access import NetworkMember, require_staff_editor
 from cityweave.peers.matching import CityFacts, challenge_weights, load_facts
+from cityweave.peers.models import Cohort as SavedCohort
+from cityweave.peers.models import MemberCity
 from cityweave.workspaces.services import collect_errors
 
 MIN_SIZE, MAX_SIZE = 3, 15
@@ -347,3 +357,75 @@ def _describe(
     elif strong:
         parts.append(f"{_and(list(strong))} have strengths in it")
     return Cohort(number, theme, cities, tuple(shared), strong, round(score, 6), "; ".join(parts))
+
+
+# == Saved cohorts ===============================================================================
+
+
+@transaction.atomic
+def save_cohorts(
+    member: NetworkMember, size: object, challenges: Collection[str] = ()
+) -> list[SavedCohort]:
+    """Plan the cohorts for `size` and `challenges` (as `network_cohorts`, so the same choices
+    save the groups the page showed) and keep each group as a saved cohort (models.Cohort) named "Cohort N: theme";
+    staff editors only. ValidationError as `network_cohorts`."""
+    require_staff_editor(member)
+    plan = network_cohorts(member, size, challenges)
+    labels = dict(services.challenge_choices(member.network))
+    saved = []
+    for group in plan.cohorts:
+        theme = labels.get(group.theme, group.theme)
+        cohort = SavedCohort.objects.create(
+            network=member.network,
+            name=f"Cohort {group.number}: {theme}" if theme else f"Cohort {group.number}",
+            theme=group.theme,
+            reason=group.reason,
+            size=plan.size,
+            created_by=member.user,
+        )
+        cohort.cities.set([city.id for city in group.cities])
+        saved.append(cohort)
+    return saved
+
+
+def saved_cohorts(member: NetworkMember) -> QuerySet[SavedCohort]:
+    """The network's saved cohorts, newest first, their live cities loaded (`live_cities`, by
+    name); any seat reads them."""
+    return SavedCohort.objects.filter(network=member.network).prefetch_related(
+        Prefetch(
+            "cities",
+            queryset=MemberCity.objects.order_by("name", "region", "pk"),
+            to_attr="live_cities",
+        )
+    )
+
+
+def trashed_cohorts(member: NetworkMember) -> QuerySet[SavedCohort]:
+    """The network's saved cohorts in the trash, latest first."""
+    return SavedCohort.all_objects.filter(
+        network=member.network, deleted_at__isnull=False
+    ).order_by("-deleted_at", "-pk")
+
+
+@transaction.atomic
+def trash_cohort(member: NetworkMember, pk: int) -> SavedCohort:
+    """Move a saved cohort to the trash (a batch of one); staff editors only."""
+    require_staff_editor(member)
+    cohort = SavedCohort.objects.filter(network=member.network, pk=pk).first()
+    if cohort is None:
+        raise Http404("No such cohort")
+    cohort.deleted_at, cohort.deletion_batch = timezone.now(), uuid.uuid4()
+    cohort.save(update_fields=["deleted_at", "deletion_batch"])
+    return cohort
+
+
+@transaction.atomic
+def restore_cohort(member: NetworkMember, pk: int) -> SavedCohort:
+    """Bring a saved cohort back from the trash; staff editors only."""
+    require_staff_editor(member)
+    cohort = trashed_cohorts(member).filter(pk=pk).first()
+    if cohort is None:
+        raise Http404("No such cohort in the trash")
+    cohort.deleted_at, cohort.deletion_batch = None, None
+    cohort.save(update_fields=["deleted_at", "deletion_batch"])
+    return cohort

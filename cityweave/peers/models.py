@@ -252,7 +252,7 @@ class CityOfficial(models.Model):
         return str(self.user)
 
 
-# --- Peer exchanges and invitations of officials (issue 13: the network of cities as a network) ---
+# --- Peer exchanges, invitations of officials, saved cohorts (issue 13: the network as a network) ---
 
 
 class ExchangeKind(models.TextChoices):
@@ -324,3 +324,23 @@ class OfficialInvitation(models.Model):
         if self.expires_at <= dj_timezone.now():
             return "expired"
         return "pending"
+
+
+class Cohort(NetworkRecord):
+    """A saved group of member cities built around a shared challenge (peers/cohorts.py), with
+    the reason it was made; staff keep the groups they decided on."""
+
+    name = models.CharField(max_length=200)
+    theme = models.CharField(max_length=50, blank=True, help_text="A challenge key.")
+    reason = models.TextField(blank=True)
+    size = models.PositiveSmallIntegerField(help_text="The group size asked for.")
+    cities = models.ManyToManyField(MemberCity, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(NetworkRecord.Meta):
+        ordering = ["-created_at", "name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -29,10 +29,11 @@ from cityweave.goals.models import Goal, GoalProgress
 from cityweave.partnerships import activities, channels, gaps, meetings, risks
 from cityweave.partnerships import benchmarks as partnership_benchmarks
 from cityweave.partnerships.testing import make_partner, make_partnership
-from cityweave.peers.models import CityNetwork, NetworkStaff
 from cityweave.peers import access as peer_access
+from cityweave.peers import cohorts as peer_cohorts
 from cityweave.peers import exchanges as peer_exchanges
 from cityweave.peers import invitations as peer_invitations
+from cityweave.peers.models import CityNetwork, NetworkStaff
 from cityweave.peers.testing import make_city, make_strength
 from cityweave.reminders.services import unsubscribe_token
 from cityweave.stakeholders.models import Stakeholder, Tie
@@ -110,6 +111,9 @@ NOT_PAGES = {
     "peers:exchange-add": "POST-only: logs a peer exchange (the form is on the exchanges page)",
     "peers:exchange-delete": "POST-only: moves a peer exchange to the trash",
     "peers:exchange-restore": "POST-only: restores a peer exchange from the trash",
+    "peers:cohort-save": "POST-only: saves a plan's cohorts (the button is on the cohorts page)",
+    "peers:cohort-delete": "POST-only: moves a saved cohort to the trash",
+    "peers:cohort-restore": "POST-only: restores a saved cohort from the trash",
     "peers:invite": "POST-only: invites a city official (the form is on the officials page)",
     "peers:invitation-withdraw": "POST-only: withdraws an invitation",
     # Surveys, the office's side
@@ -276,6 +280,7 @@ def city() -> dict[str, Any]:
         {"city_a": chattanooga.pk, "city_b": dayton.pk, "kind": "visit", "date": dt.date.today()},
     )
     invitation = peer_invitations.invite_official(network_member, dayton, "mae@dayton.example")
+    peer_cohorts.save_cohorts(network_member, 3)
     token, _ = issue_token(owner.user.email, "Laptop")
     records["imports"] = new_job(
         workspace, owner, "Connections.csv", LINKEDIN.read_bytes(), sector="business"

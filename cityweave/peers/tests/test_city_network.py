@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from fractions import Fraction
 
 import networkx as nx
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cityweave.analytics.tests.strategies import checked
@@ -107,6 +108,7 @@ def test_ties_of_one_pair_merge_and_sum_and_ties_of_unlisted_cities_are_left_out
         )
     )
 )
+@example((4, [(0, 1, 1), (0, 2, 3), (2, 3, 3), (3, 1, 3)]))  # 1/3 + 1/3 + 1/3 ties with 1
 def test_the_measures_match_networkx(network):
     n, pairs = network
     listed = [{"id": i + 1, "name": f"City {i}", "region": "AB"[i % 2]} for i in range(n)]
@@ -115,7 +117,8 @@ def test_the_measures_match_networkx(network):
     graph = nx.Graph()
     graph.add_nodes_from(range(1, n + 1))
     for link in report.links:
-        graph.add_edge(link.a, link.b, weight=link.weight, distance=1 / link.weight)
+        # Exact 1/weight, so equal paths tie exactly (as the engine's own lengths do).
+        graph.add_edge(link.a, link.b, weight=link.weight, distance=Fraction(1, int(link.weight)))
     betweenness = nx.betweenness_centrality(graph, weight="distance", normalized=True)
     raw = nx.betweenness_centrality(graph, weight="distance", normalized=False)
     # The per-node path (`nodes=`), as cityweave/analytics/tests/test_structural_holes.py does.
@@ -123,9 +126,9 @@ def test_the_measures_match_networkx(network):
     effective = nx.effective_size(graph, nodes=list(graph), weight="weight")
     for p in report.positions:
         assert p.degree == graph.degree(p.id)
-        assert p.betweenness == pytest.approx(raw[p.id], abs=1e-9)
+        assert p.betweenness == pytest.approx(float(raw[p.id]), abs=1e-9)
         if n > 2:
-            assert p.betweenness_normalized == pytest.approx(betweenness[p.id], abs=1e-9)
+            assert p.betweenness_normalized == pytest.approx(float(betweenness[p.id]), abs=1e-9)
         if graph.degree(p.id):
             assert p.constraint == pytest.approx(constraint[p.id], abs=1e-9)
             assert p.effective_size == pytest.approx(effective[p.id], abs=1e-9)

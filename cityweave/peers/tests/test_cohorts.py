@@ -251,3 +251,100 @@ def test_the_cli_lists_cohorts_with_reasons(otis, six):
     assert sorted(i for row in rows for i in row["cities"]) == sorted(c.pk for c in six)
     with pytest.raises(CommandError, match="size"):
         call_command("city-network", "cohorts", "midsize", "--size", "2", "--as", otis.user.email)
+
+
+# == Saved cohorts ===============================================================================
+
+
+def test_staff_editors_save_the_groups_the_page_showed(ed, six):
+    from cityweave.peers import cohorts
+
+    shown = network_cohorts(ed, 3)
+    saved = cohorts.save_cohorts(ed, 3)
+    assert [sorted(c.cities.values_list("pk", flat=True)) for c in saved] == [
+        sorted(x.id for x in group.cities) for group in shown.cohorts
+    ]
+    assert saved[0].name.startswith("Cohort 1") and saved[0].reason == shown.cohorts[0].reason
+    assert saved[0].created_by == ed.user
+
+
+def test_a_viewer_or_an_official_cannot_save_or_delete_cohorts(vera, otis, ed, six):
+    from django.core.exceptions import PermissionDenied
+
+    from cityweave.peers import cohorts
+    from cityweave.peers.models import Cohort
+
+    (first, *_) = cohorts.save_cohorts(ed, 3)
+    for member in (vera, otis):
+        with pytest.raises(PermissionDenied):
+            cohorts.save_cohorts(member, 3)
+        with pytest.raises(PermissionDenied):
+            cohorts.trash_cohort(member, first.pk)
+        client = client_for(member)
+        assert (
+            client.post(reverse("peers:cohort-save", args=["midsize"]), {"size": 3}).status_code
+            == 403
+        )
+        assert "Saved cohorts" in client.get(url()).text
+    assert Cohort.objects.count() == 2
+
+
+def test_saved_cohorts_go_to_the_trash_and_come_back_on_the_page(ed, six):
+    client = client_for(ed)
+    response = client.post(reverse("peers:cohort-save", args=["midsize"]), {"size": "3"})
+    assert response.status_code == 302
+    from cityweave.peers.models import Cohort
+
+    first = Cohort.objects.order_by("pk").first()
+    page = client.get(url())
+    assert first.name in page.text.split('id="saved"')[1]
+    assert (
+        client.post(reverse("peers:cohort-delete", args=["midsize", first.pk])).status_code == 302
+    )
+    assert Cohort.objects.count() == 1 and Cohort.all_objects.count() == 2
+    assert "In the trash" in client.get(url()).text
+    assert (
+        client.post(reverse("peers:cohort-restore", args=["midsize", first.pk])).status_code == 302
+    )
+    assert Cohort.objects.count() == 2
+    # A bad size saves nothing and says why.
+    response = client.post(
+        reverse("peers:cohort-save", args=["midsize"]), {"size": "99"}, follow=True
+    )
+    assert "less than or equal to 15" in response.text and Cohort.objects.count() == 2
+
+
+def test_another_network_cannot_reach_saved_cohorts(carol, other_network, ed, six):
+    from cityweave.peers import cohorts
+
+    (first, *_) = cohorts.save_cohorts(ed, 3)
+    client = client_for_user(carol)
+    assert (
+        client.post(reverse("peers:cohort-delete", args=["midsize", first.pk])).status_code == 404
+    )
+    assert (
+        client.post(reverse("peers:cohort-delete", args=["coastal", first.pk])).status_code == 404
+    )
+    api = api_for(carol)
+    assert api.get(reverse("api:network_saved_cohorts", args=["midsize"])).status_code == 404
+    gone = reverse("api:network_saved_cohorts_delete", args=["coastal", first.pk])
+    assert api.delete(gone).status_code == 404
+
+
+def test_the_api_saves_lists_trashes_and_restores_cohorts(ed, vera, six):
+    from cityweave.peers.tests.test_api import send
+
+    path = reverse("api:network_saved_cohorts", args=["midsize"])
+    response = send(api_for(ed.user), "post", path, {"size": 3, "challenges": [HOUSING]})
+    assert response.status_code == 201, response.json()
+    created = response.json()
+    assert {c["name"] for g in created for c in g["cities"]} == {"Tacoma", "Boise", "Gary"}
+    assert send(api_for(vera.user), "post", path, {"size": 3}).status_code == 403
+    bad = send(api_for(ed.user), "post", path, {"size": 1})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "size"
+    assert len(api_for(vera.user).get(path).json()) == len(created)
+    one = created[0]["id"]
+    assert api_for(ed.user).delete(f"{path}/{one}").status_code == 204
+    assert api_for(vera.user).get(path).json() == created[1:]
+    restored = api_for(ed.user).post(f"{path}/{one}/restore")
+    assert restored.status_code == 200 and restored.json()["id"] == one
