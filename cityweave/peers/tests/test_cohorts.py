@@ -251,6 +251,21 @@ def test_the_cli_lists_cohorts_with_reasons(otis, six):
     assert sorted(i for row in rows for i in row["cities"]) == sorted(c.pk for c in six)
     with pytest.raises(CommandError, match="size"):
         call_command("city-network", "cohorts", "midsize", "--size", "2", "--as", otis.user.email)
+    with pytest.raises(CommandError, match="--as"):
+        call_command(
+            "city-network", "cohorts", "midsize", "--size", "3", "--save", "--as", otis.user.email
+        )
+
+
+def test_the_cli_saves_cohorts_for_a_staff_editor(ed, six):
+    from cityweave.peers.models import Cohort
+
+    out = io.StringIO()
+    call_command(
+        "city-network", "cohorts", "midsize", "--size", "3", "--save", "--as", ed.user.email,
+        stdout=out,
+    )  # fmt: skip
+    assert "Saved 2 cohort(s)" in out.getvalue() and Cohort.objects.count() == 2
 
 
 # == Saved cohorts ===============================================================================

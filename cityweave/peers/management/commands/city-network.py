@@ -57,6 +57,9 @@ class Command(BaseCommand):
         plan.add_argument(
             "--challenge", action="append", default=[], metavar="KEY", help="Repeatable."
         )
+        plan.add_argument(
+            "--save", action="store_true", help="Keep the groups as saved cohorts (staff editors)."
+        )
         invite = action(
             "invite", "Email someone a link to become an official of a city.", formats=False
         )
@@ -175,6 +178,9 @@ class Command(BaseCommand):
             lines.append(f"  {c.reason}.")
         if plan.left_out:
             lines.append(f"Not grouped: {', '.join(x.name for x in plan.left_out)}.")
+        if options["save"]:
+            saved = cohorts.save_cohorts(member, options["size"], options["challenge"])
+            lines.append(f"Saved {len(saved)} cohort(s): {', '.join(c.name for c in saved)}.")
         self._write(options, rows, lines)
 
     def _invite(self, member: NetworkMember, options: dict[str, Any]) -> None:
