@@ -40,7 +40,15 @@ from cityweave.network.services import network_report
 from cityweave.partnerships import benchmarks as partnership_benchmarks
 from cityweave.partnerships.models import Partnership, Risk
 from cityweave.partnerships.testing import make_partner, make_partnership
-from cityweave.peers.models import CityNetwork, CityOfficial, MemberCity, NetworkStaff
+from cityweave.peers.models import (
+    CityNetwork,
+    CityOfficial,
+    Cohort,
+    MemberCity,
+    NetworkStaff,
+    OfficialInvitation,
+    PeerExchange,
+)
 from cityweave.peers.testing import make_city, make_strength
 from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie
 from cityweave.testing import (
@@ -126,11 +134,21 @@ EXPECTED: dict[str, int] = {
     "peer_cities_filtered": 10,
     "peer_city": 12,
     "peer_city_edit": 10,
-    "peer_matches": 12,
+    "peer_matches": 13,  # its ties in the city network (past contact)
     "peer_staff": 8,
     "api_networks": 3,
     "api_network_cities": 8,
-    "api_network_city_matches": 10,
+    "api_network_city_matches": 11,  # its ties in the city network (past contact)
+    "peer_exchanges": 9,  # the form's cities, the trash
+    "peer_city_network": 8,
+    "peer_cohorts": 15,  # the form's challenges, the cities' facts, saved cohorts and their trash
+    "peer_officials": 10,  # cities, officials, exchanges, invitations
+    "api_network_exchanges": 7,
+    "api_network_city_network": 6,
+    "api_network_cohorts": 8,
+    "api_network_saved_cohorts": 6,
+    "api_network_invitations": 5,
+    "api_network_activity": 8,
 }
 
 SMALL, LARGE = 1, 3
@@ -243,6 +261,26 @@ def add_batch(world: World, city: Stakeholder) -> None:
         )
         make_strength(peer, "workforce-development")
         CityOfficial.objects.create(city=peer, user=editor.user)
+        # The network as a network: an exchange with the focal city, an open invitation.
+        PeerExchange.objects.create(
+            network=world.network,
+            city_a=world.city,
+            city_b=peer,
+            kind="visit",
+            date=dt.date(2026, 1, n),
+            logged_by=user,
+        )
+        saved = Cohort.objects.create(
+            network=world.network, name=f"Cohort {n} {region}", theme="fiscal-health", size=3
+        )
+        saved.cities.set([world.city, peer])
+        OfficialInvitation.objects.create(
+            network=world.network,
+            city=peer,
+            email=f"invited{n}{region}@{workspace.slug}.example",
+            invited_by=user,
+            expires_at=timezone.now() + dt.timedelta(days=14),
+        )
     members = [owner, editor]
     # The owner's other workspaces and API tokens (the account page lists them).
     make_member(make_workspace(f"{workspace.slug} partner {n}"), user, "viewer")
@@ -489,6 +527,40 @@ def _pages() -> dict[str, Callable[[World], tuple[str, str]]]:
             reverse("peers:matches", args=[w.network.slug, w.city.pk]),
         ),
         "peer_staff": lambda w: ("client", reverse("peers:staff", args=[w.network.slug])),
+        "peer_exchanges": lambda w: ("client", reverse("peers:exchanges", args=[w.network.slug])),
+        "peer_city_network": lambda w: (
+            "client",
+            reverse("peers:city-network", args=[w.network.slug]),
+        ),
+        "peer_cohorts": lambda w: (
+            "client",
+            reverse("peers:cohorts", args=[w.network.slug]) + "?size=3",
+        ),
+        "peer_officials": lambda w: ("client", reverse("peers:officials", args=[w.network.slug])),
+        "api_network_exchanges": lambda w: (
+            "api",
+            reverse("api:network_exchanges", args=[w.network.slug]),
+        ),
+        "api_network_city_network": lambda w: (
+            "api",
+            reverse("api:network_city_network", args=[w.network.slug]),
+        ),
+        "api_network_cohorts": lambda w: (
+            "api",
+            reverse("api:network_cohorts", args=[w.network.slug]) + "?size=3",
+        ),
+        "api_network_saved_cohorts": lambda w: (
+            "api",
+            reverse("api:network_saved_cohorts", args=[w.network.slug]),
+        ),
+        "api_network_invitations": lambda w: (
+            "api",
+            reverse("api:network_invitations", args=[w.network.slug]),
+        ),
+        "api_network_activity": lambda w: (
+            "api",
+            reverse("api:network_activity", args=[w.network.slug]),
+        ),
         "api_networks": lambda w: ("api", reverse("api:networks_list")),
         "api_network_cities": lambda w: (
             "api",

@@ -19,8 +19,9 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
-from cityweave.peers import matching, services
+from cityweave.peers import city_network, matching, services
 from cityweave.peers.access import NetworkMember, network_member
+from cityweave.peers.cohort_api import router as network_router
 from cityweave.peers.models import BUILT_IN_CHALLENGES, MAX_POPULATION, MemberCity, Strength
 from cityweave.workspaces.api import ListPagination, PatchSchema, Whole
 
@@ -360,8 +361,9 @@ def city_matches(
     request: HttpRequest, network: str, city_id: int, filters: Query[MatchFilters]
 ) -> dict[str, Any]:
     """The city's best `limit` peers, best first (`count` says how many match); `challenge`
-    keeps those facing it or strong in it. Past
-    contact is not recorded yet (convenings come later): every peer is an opportunity."""
+    keeps those facing it or strong in it. A peer the city has a tie with in the city network
+    (a peer exchange, a convening attended together, a guide co-written) is "known", any other
+    an "opportunity"."""
     member = _member(request, network)
     city = _city(member, city_id)
     labels = dict(services.challenge_choices(member.network))
@@ -369,7 +371,13 @@ def city_matches(
         raise ValidationError({"challenge": f"Unknown challenge “{filters.challenge}”."})
     facts = matching.load_facts(member.network)
     mine = next(f for f in facts if f.id == city.pk)
-    found = matching.matches(mine, facts, challenge=filters.challenge or "", labels=labels)
+    found = matching.matches(
+        mine,
+        facts,
+        challenge=filters.challenge or "",
+        labels=labels,
+        known=city_network.known_cities(member.network, city.pk),
+    )
     return {
         "formula": FORMULA,
         "count": len(found),
@@ -392,3 +400,7 @@ def city_matches(
             for m in found[: filters.limit]
         ],
     }
+
+
+# The network of cities as a network: exchanges, its measures, cohorts, invitations (cohort_api).
+router.add_router("", network_router)

@@ -250,3 +250,97 @@ class CityOfficial(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+# --- Peer exchanges, invitations of officials, saved cohorts (issue 13: the network as a network) ---
+
+
+class ExchangeKind(models.TextChoices):
+    """How two member cities met outside a convening."""
+
+    VISIT = "visit", "Visit"
+    CALL = "call", "Call"
+    STUDY_TOUR = "study-tour", "Study tour"
+    MENTORING = "mentoring", "Mentoring"
+    OTHER = "other", "Other"
+
+
+class PeerExchange(NetworkRecord):
+    """A peer exchange between two member cities of a network (a visit, a call, a study tour,
+    mentoring): one of the ties of the network of cities, and past contact for peer matching."""
+
+    city_a = models.ForeignKey(MemberCity, on_delete=models.CASCADE, related_name="+")
+    city_b = models.ForeignKey(MemberCity, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=ExchangeKind.choices, default=ExchangeKind.VISIT)
+    date = models.DateField(help_text="When it took place (the first day, for a tour).")
+    note = models.TextField(blank=True, help_text="What it was about, what came of it.")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta(NetworkRecord.Meta):
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.city_a} and {self.city_b}, {self.date:%Y-%m-%d}"
+
+
+class OfficialInvitation(models.Model):
+    """An invitation to an email address to become an official of a member city; accepted once,
+    through the signed link emailed to it, before it expires."""
+
+    network = models.ForeignKey(CityNetwork, on_delete=models.CASCADE, related_name="+")
+    city = models.ForeignKey(MemberCity, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=dj_timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.city}"
+
+    @property
+    def status(self) -> str:
+        """accepted, revoked, expired or pending."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= dj_timezone.now():
+            return "expired"
+        return "pending"
+
+
+class Cohort(NetworkRecord):
+    """A saved group of member cities built around a shared challenge (peers/cohorts.py), with
+    the reason it was made; staff keep the groups they decided on."""
+
+    name = models.CharField(max_length=200)
+    theme = models.CharField(max_length=50, blank=True, help_text="A challenge key.")
+    reason = models.TextField(blank=True)
+    size = models.PositiveSmallIntegerField(help_text="The group size asked for.")
+    cities = models.ManyToManyField(MemberCity, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(NetworkRecord.Meta):
+        ordering = ["-created_at", "name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

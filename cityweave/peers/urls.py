@@ -3,6 +3,7 @@
 from django.urls import path
 
 from cityweave.peers import views
+from cityweave.peers.cohort_urls import network_patterns
 
 peer_patterns = [
     path("", views.NetworksView.as_view(), name="networks"),
@@ -45,4 +46,6 @@ peer_patterns = [
         views.OfficialRemoveView.as_view(),
         name="official-remove",
     ),
+    # The network of cities as a network: exchanges, its map, cohorts, officials' invitations.
+    *network_patterns,
 ]

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
-from cityweave.peers import geo, matching, services
+from cityweave.peers import city_network, geo, matching, services
 from cityweave.peers.access import (
     NetworkMember,
     network_member,
@@ -319,7 +319,13 @@ class MatchesView(NetworkView):
             challenge = ""
         facts = matching.load_facts(self.member.network)
         mine = next(f for f in facts if f.id == city.pk)
-        found = matching.matches(mine, facts, challenge=challenge, labels=labels)
+        found = matching.matches(
+            mine,
+            facts,
+            challenge=challenge,
+            labels=labels,
+            known=city_network.known_cities(self.member.network, city.pk),
+        )
         show_all = request.GET.get("all") == "1"
         if challenge:
             # Who has made headway on it first (directional), then who faces it too.

@@ -29,6 +29,10 @@ from cityweave.goals.models import Goal, GoalProgress
 from cityweave.partnerships import activities, channels, gaps, meetings, risks
 from cityweave.partnerships import benchmarks as partnership_benchmarks
 from cityweave.partnerships.testing import make_partner, make_partnership
+from cityweave.peers import access as peer_access
+from cityweave.peers import cohorts as peer_cohorts
+from cityweave.peers import exchanges as peer_exchanges
+from cityweave.peers import invitations as peer_invitations
 from cityweave.peers.models import CityNetwork, NetworkStaff
 from cityweave.peers.testing import make_city, make_strength
 from cityweave.reminders.services import unsubscribe_token
@@ -104,6 +108,14 @@ NOT_PAGES = {
     "peers:official-remove": "POST-only: removes a city official",
     "peers:staff-add": "POST-only: puts someone on the network's staff",
     "peers:staff-remove": "POST-only: takes someone off the network's staff",
+    "peers:exchange-add": "POST-only: logs a peer exchange (the form is on the exchanges page)",
+    "peers:exchange-delete": "POST-only: moves a peer exchange to the trash",
+    "peers:exchange-restore": "POST-only: restores a peer exchange from the trash",
+    "peers:cohort-save": "POST-only: saves a plan's cohorts (the button is on the cohorts page)",
+    "peers:cohort-delete": "POST-only: moves a saved cohort to the trash",
+    "peers:cohort-restore": "POST-only: restores a saved cohort from the trash",
+    "peers:invite": "POST-only: invites a city official (the form is on the officials page)",
+    "peers:invitation-withdraw": "POST-only: withdraws an invitation",
     # Surveys, the office's side
     "surveys:question-move": "POST-only: moves a question up or down",
     "surveys:wave-close": "POST-only: closes or reopens a wave",
@@ -261,6 +273,14 @@ def city() -> dict[str, Any]:
         network, "Tacoma", "WA", 219_346, ["affordable-housing"], deleted_at=dt.datetime.now(dt.UTC)
     )
     records["peers"] = chattanooga
+    # The network as a network: an exchange between the two cities, an official's invitation.
+    network_member = peer_access.network_member(owner.user, network.slug)
+    peer_exchanges.save_exchange(
+        network_member,
+        {"city_a": chattanooga.pk, "city_b": dayton.pk, "kind": "visit", "date": dt.date.today()},
+    )
+    invitation = peer_invitations.invite_official(network_member, dayton, "mae@dayton.example")
+    peer_cohorts.save_cohorts(network_member, 3)
     token, _ = issue_token(owner.user.email, "Laptop")
     records["imports"] = new_job(
         workspace, owner, "Connections.csv", LINKEDIN.read_bytes(), sector="business"
@@ -323,6 +343,7 @@ def city() -> dict[str, Any]:
                 "token": default_token_generator.make_token(user),
             },
             "unsubscribe": {"token": unsubscribe_token(owner)},
+            "invitation-accept": {"token": peer_invitations.token_for(invitation)},
             "capture": {"pk": records["stakeholders"].pk},
             # Surveys, the office's side
             "question-new": in_survey,
@@ -461,6 +482,8 @@ def test_every_page_is_accessible_and_fits_the_window(browser, live_server, city
         check(page, f"{network}?partnership={city['records']['partnerships'].pk}", problems)
         check(page, f"{network}?partnership=abc", problems, status=400)
         check(page, f"{network}?partnership=999999999", problems, status=404)
+        # Cohorts planned (their groups and reasons), not only the form.
+        check(page, address("peers:cohorts", city) + "?size=3", problems)
     finally:
         context.close()
     assert problems == [], "\n".join(problems)
@@ -477,6 +500,8 @@ def test_pages_outside_a_session_and_a_viewers_403_are_accessible(browser, live_
             for path in ("/accounts/login/", "/accounts/password-reset/"):
                 check(page, path, problems)
             check(page, "/nowhere/", problems, status=404)
+            # An official's invitation, opened by someone new: the form to choose a password.
+            check(page, address("peers:invitation-accept", city), problems)
             log_in_as(page, viewer, DEMO_PASSWORD, DEMO_SLUG)
             check(page, f"/w/{DEMO_SLUG}/stakeholders/new/", problems, status=403)
         finally:

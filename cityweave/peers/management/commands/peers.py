@@ -13,7 +13,7 @@ from django.http import Http404
 
 from cityweave.accounts.models import User
 from cityweave.cli import describe_validation_error
-from cityweave.peers import geo, matching, services
+from cityweave.peers import city_network, geo, matching, services
 from cityweave.peers.access import NetworkMember, network_member
 from cityweave.peers.models import CityNetwork
 
@@ -147,7 +147,13 @@ class Command(BaseCommand):
             )
         facts = matching.load_facts(member.network)
         mine = next(f for f in facts if f.id == city.pk)
-        found = matching.matches(mine, facts, challenge=options["challenge"], labels=labels)
+        found = matching.matches(
+            mine,
+            facts,
+            challenge=options["challenge"],
+            labels=labels,
+            known=city_network.known_cities(member.network, city.pk),
+        )
         if options["format"] == "json":
             rows = [
                 {
@@ -164,4 +170,6 @@ class Command(BaseCommand):
         if not found:
             self.stdout.write(f"{city} has no peers yet: no city shares its challenges.")
         for m in found:
-            self.stdout.write(f"{m.score:5.2f}  {m.peer.name}, {m.peer.region}: {m.reason}")
+            self.stdout.write(
+                f"{m.score:5.2f}  {m.peer.name}, {m.peer.region} ({m.status}): {m.reason}"
+            )
