@@ -275,10 +275,12 @@ def _keep_version(member: NetworkMember, guide: Guide, note: str) -> GuideVersio
     )
 
 
-def _note(guide: Guide, change_note: str | None, errors: dict[str, list[str]]) -> str:
+def _note(
+    guide: Guide, change_note: str | None, errors: dict[str, list[str]], default: str = ""
+) -> str:
     """The change note a save needs when the guide is published (ValidationError text on
-    `change_note` into `errors` otherwise); "" for a guide not yet published."""
-    note = (change_note or "").strip()
+    `change_note` into `errors` when it is missing and there is no `default`)."""
+    note = (change_note or "").strip() or default
     if guide.is_published and not note:
         errors.setdefault("change_note", []).append(
             "Say what changed: the guide is published, and each change is kept as a version."
@@ -442,12 +444,13 @@ def reorder_sections(
     member: NetworkMember, guide: Guide, ids: Sequence[int], change_note: str | None = None
 ) -> list[GuideSection]:
     """Put the guide's live sections in the order of `ids` (every live section's id once);
-    the guide's writers, `change_note` once published. ValidationError on `order`."""
+    the guide's writers. Once published a version is kept, noted `change_note` ("Sections
+    reordered." when empty). ValidationError on `order`."""
     _check_guide(member, guide)
     require_guide_editor(member, guide)
     _lock(guide)
     errors: dict[str, list[str]] = {}
-    note = _note(guide, change_note, errors)
+    note = _note(guide, change_note, errors, "Sections reordered.")
     found = {s.pk: s for s in sections(guide)}
     if sorted(ids) != sorted(found) or len(set(ids)) != len(ids):
         errors.setdefault("order", []).append(
@@ -485,14 +488,14 @@ def trash_section(
     member: NetworkMember, guide: Guide, section: GuideSection, change_note: str | None = None
 ) -> uuid.UUID:
     """Move a section to the network's trash (restore_section brings it back); the guide's
-    writers, `change_note` once published."""
+    writers. Once published a version is kept, noted `change_note` (or what was removed)."""
     _check_guide(member, guide)
     require_guide_editor(member, guide)
     _lock(guide)
     if section.guide_id != guide.pk or section.in_trash:
         raise Http404("No such section")
     errors: dict[str, list[str]] = {}
-    note = _note(guide, change_note, errors)
+    note = _note(guide, change_note, errors, f"Removed the section “{section.heading}”.")
     if errors:
         raise ValidationError(errors)
     batch = _trash([GuideSection.objects.filter(pk=section.pk)])
@@ -511,8 +514,8 @@ def trashed_sections(member: NetworkMember, guide: Guide) -> QuerySet[GuideSecti
 def restore_section(
     member: NetworkMember, guide: Guide, pk: int, change_note: str | None = None
 ) -> GuideSection:
-    """Bring a trashed section back at the end of its guide; the guide's writers,
-    `change_note` once published."""
+    """Bring a trashed section back at the end of its guide; the guide's writers. Once
+    published a version is kept, noted `change_note` (or what was restored)."""
     _check_guide(member, guide)
     require_guide_editor(member, guide)
     _lock(guide)
@@ -520,7 +523,7 @@ def restore_section(
     if section is None:
         raise Http404("No such section in the trash")
     errors: dict[str, list[str]] = {}
-    note = _note(guide, change_note, errors)
+    note = _note(guide, change_note, errors, f"Restored the section “{section.heading}”.")
     if errors:
         raise ValidationError(errors)
     last = GuideSection.objects.filter(guide=guide).aggregate(n=Max("order"))["n"]
