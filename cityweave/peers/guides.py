@@ -228,15 +228,23 @@ def _set_authors(
     member: NetworkMember, guide: Guide, city_ids: list[int], authors: list[tuple[int, str]]
 ) -> None:
     """Replace the guide's author rows: one per named author, and one with no name for each
-    author city without one. Rows of trashed cities are kept (they come back with the city)."""
+    author city without one. Rows of trashed cities are kept (they come back with the city); an
+    author keeps their user, and the acting official becomes the user of an author of their
+    city named as they are ("Name" or "Name, role")."""
     live = MemberCity.objects.filter(network=member.network)
-    GuideAuthor.objects.filter(guide=guide, city__in=live).delete()
+    old = GuideAuthor.objects.filter(guide=guide, city__in=live)
+    users = {(a.city_id, a.name): a.user_id for a in old if a.user_id is not None}
+    old.delete()
     rows: list[GuideAuthor] = []
     for city_id in city_ids:
         names = [name for city, name in authors if city == city_id] or [""]
         rows += [GuideAuthor(guide=guide, city_id=city_id, name=name) for name in names]
+    me = member.user.display_name
     for author in rows:
-        if author.city_id in member.city_ids and author.name == member.user.display_name:
+        author.user_id = users.get((author.city_id, author.name))
+        if author.city_id in member.city_ids and (
+            author.name == me or author.name.startswith(f"{me},")
+        ):
             author.user = member.user
     GuideAuthor.objects.bulk_create(rows)
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from cityweave.peers import views
+from cityweave.peers.guide_urls import guide_patterns
 
 peer_patterns = [
     path("", views.NetworksView.as_view(), name="networks"),
@@ -45,4 +46,6 @@ peer_patterns = [
         views.OfficialRemoveView.as_view(),
         name="official-remove",
     ),
+    # Peer guides (guide_urls.py).
+    *guide_patterns,
 ]
