@@ -46,6 +46,7 @@ from cityweave.peers.models import (
     MemberCity,
 )
 from cityweave.peers.services import challenge_choices
+from cityweave.storable import MAX_ID
 from cityweave.workspaces.models import TrackedRecord
 from cityweave.workspaces.services import collect_errors
 
@@ -177,12 +178,15 @@ def _unique_slug(network: CityNetwork, title: str, guide: Guide | None = None) -
     return slug
 
 
+def _is_id(value: object) -> bool:
+    """Whether `value` is a whole number a database id can be (1 to MAX_ID)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
 def _city_ids(member: NetworkMember, value: object, field: str) -> list[int]:
     """`value` as the ids of live cities of the network (distinct, in order);
     ValidationError on `field`."""
-    if not isinstance(value, list | tuple) or not all(
-        isinstance(v, int) and not isinstance(v, bool) for v in value
-    ):
+    if not isinstance(value, list | tuple) or not all(_is_id(v) for v in value):
         raise ValidationError({field: "Give a list of city ids."})
     ids = list(dict.fromkeys(value))
     known = set(
@@ -204,7 +208,7 @@ def _authors(member: NetworkMember, value: object) -> list[tuple[int, str]]:
     for number, row in enumerate(value, start=1):
         city = row.get("city") if isinstance(row, dict) else None
         name = row.get("name") if isinstance(row, dict) else None
-        if not isinstance(city, int) or isinstance(city, bool):
+        if not isinstance(city, int) or not _is_id(city):
             problems.append(f"Author {number}: give the id of their city.")
             continue
         if not isinstance(name, str) or not name.strip():
@@ -425,7 +429,7 @@ def save_section(
             section.case_city = None
         else:
             city = None
-            if isinstance(value, int | str) and str(value).isdigit() and len(str(value)) < 19:
+            if isinstance(value, int | str) and str(value).isdigit() and _is_id(int(value)):
                 city = MemberCity.objects.filter(network=member.network, pk=int(value)).first()
             if city is None:
                 errors.setdefault("case_city", []).append(
