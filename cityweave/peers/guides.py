@@ -164,7 +164,7 @@ def _check_guide(member: NetworkMember, guide: Guide) -> None:
 # == Writing =====================================================================================
 
 
-def _unique_slug(network: CityNetwork, title: str, guide: Guide | None = None) -> str:
+def unique_slug(network: CityNetwork, title: str, guide: Guide | None = None) -> str:
     """A slug from `title` that no other guide of the network (trashed ones too) holds."""
     base = (slugify(title)[:70].strip("-") or "guide").lower()
     taken = set(
@@ -376,7 +376,7 @@ def save_guide(
                 "Keep your own city among the authors (staff can hand a guide over)."
             )
     if instance is None:
-        guide.slug = _unique_slug(member.network, guide.title or "guide")
+        guide.slug = unique_slug(member.network, guide.title or "guide")
     try:
         guide.full_clean(exclude=["challenge", "slug", "network"])
     except ValidationError as error:
@@ -666,7 +666,7 @@ def publish(member: NetworkMember, guide: Guide, change_note: str | None = None)
         raise ValidationError(errors)
     if guide.published_at is None:
         guide.published_at = timezone.now()
-        guide.slug = _unique_slug(member.network, guide.title, guide)
+        guide.slug = unique_slug(member.network, guide.title, guide)
     guide.status = GuideStatus.PUBLISHED
     guide.save(update_fields=["status", "published_at", "slug", "updated_at"])
     return _keep_version(member, guide, note)
