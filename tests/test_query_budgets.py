@@ -535,10 +535,13 @@ def _pages() -> dict[str, Callable[[World], tuple[str, str]]]:
             "client",
             reverse("peers:guide-versions", args=[w.network.slug, w.guide.pk]),
         ),
-        "public_guides": lambda w: ("client", reverse("guides:index", args=[w.network.slug])),
+        "public_guides": lambda w: (
+            "client",
+            reverse("guides:public-index", args=[w.network.slug]),
+        ),
         "public_guide": lambda w: (
             "client",
-            reverse("guides:guide", args=[w.network.slug, w.guide.slug]),
+            reverse("guides:public-guide", args=[w.network.slug, w.guide.slug]),
         ),
         "api_network_guides": lambda w: (
             "api",

@@ -51,7 +51,11 @@ guide_patterns: list[URLPattern] = [
 ]
 
 public_guide_patterns: list[URLPattern] = [
-    path("<slug:network>/", views.PublicGuideIndexView.as_view(), name="index"),
-    path("<slug:network>/<slug:slug>/", views.PublicGuideView.as_view(), name="guide"),
-    path("<slug:network>/<slug:slug>/guide.pdf", views.PublicGuidePdfView.as_view(), name="pdf"),
+    path("<slug:network>/", views.PublicGuideIndexView.as_view(), name="public-index"),
+    path("<slug:network>/<slug:guide>/", views.PublicGuideView.as_view(), name="public-guide"),
+    path(
+        "<slug:network>/<slug:guide>/guide.pdf",
+        views.PublicGuidePdfView.as_view(),
+        name="public-pdf",
+    ),
 ]

@@ -440,16 +440,16 @@ class PublicGuideIndexView(PublicView):
 class PublicGuideView(PublicView):
     """A published guide for anyone, with its print stylesheet."""
 
-    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
-        guide = guides.public_guide(self.network, slug)
+    def get(self, request: HttpRequest, guide: str) -> HttpResponse:
+        found = guides.public_guide(self.network, guide)
         labels = dict(services.challenge_choices(self.network))
-        versions = list(guides.versions(guide)[:1])
+        versions = list(guides.versions(found)[:1])
         context = {
             "network": self.network,
-            "guide": guide,
-            "challenge_label": labels.get(guide.challenge, guide.challenge),
-            "authors": guides.authors_by_city(guide),
-            "sections": guides.rendered_sections(guide),
+            "guide": found,
+            "challenge_label": labels.get(found.challenge, found.challenge),
+            "authors": guides.authors_by_city(found),
+            "sections": guides.rendered_sections(found),
             "version": versions[0] if versions else None,
             "public": True,
         }
@@ -459,8 +459,7 @@ class PublicGuideView(PublicView):
 class PublicGuidePdfView(PublicView):
     """A published guide as a PDF, for anyone."""
 
-    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
-        guide = guides.public_guide(self.network, slug)
-        return _pdf_response(
-            request, guide, reverse("guides:guide", args=[self.network.slug, slug])
-        )
+    def get(self, request: HttpRequest, guide: str) -> HttpResponse:
+        found = guides.public_guide(self.network, guide)
+        page = reverse("guides:public-guide", args=[self.network.slug, guide])
+        return _pdf_response(request, found, page)

@@ -29,7 +29,8 @@ from cityweave.goals.models import Goal, GoalProgress
 from cityweave.partnerships import activities, channels, gaps, meetings, risks
 from cityweave.partnerships import benchmarks as partnership_benchmarks
 from cityweave.partnerships.testing import make_partner, make_partnership
-from cityweave.peers.models import CityNetwork, NetworkStaff
+from cityweave.peers.demo_guides import add_demo_guide
+from cityweave.peers.models import CityNetwork, GuideSection, NetworkStaff
 from cityweave.peers.testing import make_city, make_strength
 from cityweave.reminders.services import unsubscribe_token
 from cityweave.stakeholders.models import Stakeholder, Tie
@@ -104,6 +105,23 @@ NOT_PAGES = {
     "peers:official-remove": "POST-only: removes a city official",
     "peers:staff-add": "POST-only: puts someone on the network's staff",
     "peers:staff-remove": "POST-only: takes someone off the network's staff",
+    # Peer guides
+    **{
+        f"peers:guide-{action}": f"POST-only: {what}"
+        for action, what in (
+            ("restore", "restores a guide from the network's trash"),
+            ("submit", "sends a draft guide for review"),
+            ("return", "takes a guide in review back to draft"),
+            ("approve", "approves a guide for an author city"),
+            ("publish", "publishes a guide (the form is on its page)"),
+            ("section-add", "adds a section (the form is on the edit page)"),
+            ("section-move", "moves a section up or down"),
+            ("section-delete", "moves a section to the trash"),
+            ("section-restore", "restores a removed section"),
+        )
+    },
+    "peers:guide-pdf": "a PDF download of a guide",
+    "guides:public-pdf": "a PDF download of a published guide",
     # Surveys, the office's side
     "surveys:question-move": "POST-only: moves a question up or down",
     "surveys:wave-close": "POST-only: closes or reopens a wave",
@@ -261,6 +279,10 @@ def city() -> dict[str, Any]:
         network, "Tacoma", "WA", 219_346, ["affordable-housing"], deleted_at=dt.datetime.now(dt.UTC)
     )
     records["peers"] = chattanooga
+    # Its published peer guide, shown to the public too.
+    guide = add_demo_guide(network, dt.date.today())
+    of_guide = {"pk": guide.pk}
+    first_section = GuideSection.objects.filter(guide=guide).order_by("order")[0]
     token, _ = issue_token(owner.user.email, "Laptop")
     records["imports"] = new_job(
         workspace, owner, "Connections.csv", LINKEDIN.read_bytes(), sector="business"
@@ -342,6 +364,10 @@ def city() -> dict[str, Any]:
             "answer-resume": {"secret": draft.resume_secret},
             "answer-thanks": {"signed": signing.dumps(partner_wave.pk, salt=THANKS_SALT)},
             **results_kwargs,
+            # Peer guides
+            **dict.fromkeys(("guide", "guide-edit", "guide-delete", "guide-versions"), of_guide),
+            "guide-section-edit": {**of_guide, "section_id": first_section.pk},
+            "public-guide": {"guide": guide.slug},
             # Partnerships
             "partner-edit": of_partner,
             "partner-delete": of_partner,

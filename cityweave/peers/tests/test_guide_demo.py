@@ -33,7 +33,7 @@ def test_the_demo_guide_is_written_by_cities_working_on_digital_inclusion(networ
     history = guides.version_history(guide)
     assert [c.version.change_note for c in history] == [SECOND_NOTE, FIRST_NOTE]
     assert any(line.startswith("+**After twelve months:**") for line in history[0].diff)
-    page = client.get(reverse("guides:guide", args=[network.slug, guide.slug]))
+    page = client.get(reverse("guides:public-guide", args=[network.slug, guide.slug]))
     assert page.status_code == 200 and "<table>" in page.content.decode()
 
 

@@ -79,13 +79,13 @@ def test_someone_of_another_network_finds_nothing(carol, other_network, ed, publ
 def test_nobody_signed_in_is_sent_to_log_in_but_reads_the_public_pages(client, published):
     response = client.get(url("guide", published.pk))
     assert response.status_code == 302 and "/login" in response["Location"]
-    index = client.get(public("index"))
+    index = client.get(public("public-index"))
     assert index.status_code == 200 and "Digital navigators" in index.content.decode()
-    page = client.get(public("guide", published.slug))
+    page = client.get(public("public-guide", published.slug))
     text = page.content.decode()
     assert page.status_code == 200 and "<strong>thing 1</strong>" in text
     assert "guide.css" in text and url("city", published.authors.first().city_id) not in text
-    assert client.get(public("index") + "?challenge=fiscal-health").status_code == 200
+    assert client.get(public("public-index") + "?challenge=fiscal-health").status_code == 200
 
 
 def test_the_public_never_sees_drafts_reviews_or_trash(client, ed, otis, chattanooga, published):
@@ -93,13 +93,13 @@ def test_the_public_never_sees_drafts_reviews_or_trash(client, ed, otis, chattan
     review = make_guide(ed, [chattanooga], "In review")
     guides.submit_for_review(ed, review)
     for guide in (draft, review):
-        assert client.get(public("guide", guide.slug)).status_code == 404
-        assert client.get(public("pdf", guide.slug)).status_code == 404
-    assert "A draft" not in client.get(public("index") + "?q=draft").content.decode()
-    assert client.get(reverse("guides:index", args=["nowhere"])).status_code == 404
+        assert client.get(public("public-guide", guide.slug)).status_code == 404
+        assert client.get(public("public-pdf", guide.slug)).status_code == 404
+    assert "A draft" not in client.get(public("public-index") + "?q=draft").content.decode()
+    assert client.get(reverse("guides:public-index", args=["nowhere"])).status_code == 404
     guides.trash_guide(ed, published)
-    assert client.get(public("guide", published.slug)).status_code == 404
-    assert client.get(public("index")).status_code == 404
+    assert client.get(public("public-guide", published.slug)).status_code == 404
+    assert client.get(public("public-index")).status_code == 404
 
 
 def test_an_official_writes_reviews_and_publishes_with_their_co_author(
@@ -152,7 +152,7 @@ def test_an_official_writes_reviews_and_publishes_with_their_co_author(
     assert response.status_code == 302
     guide.refresh_from_db()
     assert guide.status == GuideStatus.PUBLISHED
-    page = client.get(public("guide", guide.slug)).content.decode()
+    page = client.get(public("public-guide", guide.slug)).content.decode()
     assert "Trained residents help neighbours get online." in page
     assert "Chattanooga, TN (Otis Grant, CIO)" in page
 
@@ -238,24 +238,24 @@ def test_scripts_in_a_section_never_reach_the_page(ed, chattanooga, client, nadi
         text = client_for(ed).get(page).content.decode()
         assert "alert(1)" not in text and "javascript:alert" not in text and "alert(3)" not in text
         assert "&lt;b&gt;Bold&lt;/b&gt;" in text
-    text = client.get(public("guide", guide.slug)).content.decode()
+    text = client.get(public("public-guide", guide.slug)).content.decode()
     assert "alert(1)" not in text and "javascript:alert" not in text
 
 
 def test_the_pdf_for_the_network_and_the_public(ed, client, published, monkeypatch):
-    response = client.get(public("pdf", published.slug))
+    response = client.get(public("public-pdf", published.slug))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert 'filename="digital-navigators.pdf"' in response["Content-Disposition"]
     letter = client_for(ed).get(url("guide-pdf", published.pk) + "?paper=letter")
     assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
-    bad = client.get(public("pdf", published.slug) + "?paper=a3")
+    bad = client.get(public("public-pdf", published.slug) + "?paper=a3")
     assert bad.status_code == 400 and "paper: “a3” is not a size" in bad.content.decode()
 
     def missing():
         raise pdf.PdfUnavailable(pdf.UNAVAILABLE)
 
     monkeypatch.setattr(pdf, "load_weasyprint", missing)
-    response = client.get(public("pdf", published.slug))
+    response = client.get(public("public-pdf", published.slug))
     assert response.status_code == 503 and "libpango-1.0-0" in response.content.decode()
-    assert public("guide", published.slug) in response.content.decode()
+    assert public("public-guide", published.slug) in response.content.decode()
