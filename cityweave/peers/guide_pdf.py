@@ -23,15 +23,17 @@ def filename(guide: Guide) -> str:
     return f"{guide.slug or slugify(guide.title) or 'guide'}.pdf"
 
 
-def document_html(guide: Guide) -> str:
+def document_html(guide: Guide, inline_css: bool = False, paper: str | None = None) -> str:
     """The guide as a standalone HTML document (title, authors, summary, sections with their case
-    examples' cities by name), its stylesheet linked as a static file for the PDF's fetcher."""
+    examples' cities by name): its stylesheet linked as a static file (for the PDF's fetcher)
+    or, with `inline_css`, carried in a data: URL (a file opened anywhere), its page size
+    `paper` (a pdf.PAPER_SIZES key) when given."""
     context: dict[str, Any] = {
         "guide": guide,
         "network": guide.network,
         "authors": guides.authors_by_city(guide),
         "sections": guides.rendered_sections(guide),
-        "stylesheet": pdf.stylesheet_href(STYLESHEET),
+        "stylesheet": pdf.stylesheet_href(STYLESHEET, inline=inline_css, paper=paper),
         "public": True,
     }
     return render_to_string("peers/guides/document.html", context)
