@@ -11,6 +11,7 @@ from cityweave.engagement.urls import commitment_patterns, interaction_patterns
 from cityweave.goals.urls import goal_patterns
 from cityweave.network.urls import network_patterns
 from cityweave.partnerships.urls import partnership_patterns
+from cityweave.peers.guide_urls import public_guide_patterns
 from cityweave.peers.urls import peer_patterns
 from cityweave.reminders import views as reminder_views
 from cityweave.reminders.urls import (
@@ -56,6 +57,8 @@ urlpatterns = [
     calendar_feed_pattern,
     # A survey answered through a personal or open link, without an account.
     path("s/", include((public_patterns, "answer"))),
+    # A network's published peer guides, for anyone (no login).
+    path("guides/", include((public_guide_patterns, "guides"))),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

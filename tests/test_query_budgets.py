@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -50,6 +51,7 @@ from cityweave.peers.models import (
     PeerExchange,
 )
 from cityweave.peers.testing import make_city, make_strength
+from cityweave.peers.tests.guide_factories import add_guide_batch, make_budget_guide
 from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie
 from cityweave.testing import (
     make_commitment,
@@ -149,6 +151,16 @@ EXPECTED: dict[str, int] = {
     "api_network_saved_cohorts": 6,
     "api_network_invitations": 5,
     "api_network_activity": 8,
+    "peer_guides": 10,
+    "peer_guides_filtered": 11,  # is there a published guide (for the public page's link)
+    "peer_guide": 13,
+    "peer_guide_edit": 15,  # the forms' city choices
+    "peer_guide_versions": 9,
+    "public_guides": 8,
+    "public_guide": 10,
+    "api_network_guides": 8,
+    "api_network_guide": 8,
+    "api_network_published_guides": 6,
 }
 
 SMALL, LARGE = 1, 3
@@ -175,6 +187,7 @@ class World:
     city: MemberCity
     members: list[Membership] = field(default_factory=list)
     batches: int = 0
+    guide: Any = None  # the network's focal peer guide (published)
 
     @property
     def slug(self) -> str:
@@ -232,6 +245,7 @@ def build_world(slug: str, batches: int) -> World:
         city=peer_city,
         members=[owner],
     )
+    world.guide = make_budget_guide(network, user, peer_city)
     for _ in range(batches):
         add_batch(world, city)
     world.other = world.members[1]
@@ -281,6 +295,11 @@ def add_batch(world: World, city: Stakeholder) -> None:
             invited_by=user,
             expires_at=timezone.now() + dt.timedelta(days=14),
         )
+    add_guide_batch(
+        world.guide,
+        user,
+        list(MemberCity.objects.filter(name__startswith=f"Peer {n} ", network=world.network)),
+    )
     members = [owner, editor]
     # The owner's other workspaces and API tokens (the account page lists them).
     make_member(make_workspace(f"{workspace.slug} partner {n}"), user, "viewer")
@@ -569,6 +588,44 @@ def _pages() -> dict[str, Callable[[World], tuple[str, str]]]:
         "api_network_city_matches": lambda w: (
             "api",
             reverse("api:network_city_matches", args=[w.network.slug, w.city.pk]),
+        ),
+        "peer_guides": lambda w: ("client", reverse("peers:guides", args=[w.network.slug])),
+        "peer_guides_filtered": lambda w: (
+            "client",
+            reverse("peers:guides", args=[w.network.slug])
+            + "?challenge=digital-inclusion&status=draft&q=step",
+        ),
+        "peer_guide": lambda w: (
+            "client",
+            reverse("peers:guide", args=[w.network.slug, w.guide.pk]),
+        ),
+        "peer_guide_edit": lambda w: (
+            "client",
+            reverse("peers:guide-edit", args=[w.network.slug, w.guide.pk]),
+        ),
+        "peer_guide_versions": lambda w: (
+            "client",
+            reverse("peers:guide-versions", args=[w.network.slug, w.guide.pk]),
+        ),
+        "public_guides": lambda w: (
+            "client",
+            reverse("guides:public-index", args=[w.network.slug]),
+        ),
+        "public_guide": lambda w: (
+            "client",
+            reverse("guides:public-guide", args=[w.network.slug, w.guide.slug]),
+        ),
+        "api_network_guides": lambda w: (
+            "api",
+            reverse("api:network_guides", args=[w.network.slug]),
+        ),
+        "api_network_guide": lambda w: (
+            "api",
+            reverse("api:network_guides_detail", args=[w.network.slug, w.guide.pk]),
+        ),
+        "api_network_published_guides": lambda w: (
+            "api",
+            reverse("api:network_published_guides", args=[w.network.slug]),
         ),
     }
 

@@ -1,45 +1,46 @@
 """The partnership brief as a standalone document: HTML (its stylesheet inline, for a file) or a
 PDF drawn by WeasyPrint from the same HTML, reading the app's static files from disk and never
-the network. WeasyPrint needs Pango from the system; without it, `render_pdf` raises
-PdfUnavailable and the HTML brief still works."""
+the network (cityweave/pdf.py, shared with the peer guides). WeasyPrint needs Pango from the
+system; without it, `render_pdf` raises PdfUnavailable and the HTML brief still works."""
 
 from __future__ import annotations
 
-import base64
-import mimetypes
-from functools import cache
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.utils.text import slugify
 
 from cityweave.partnerships.brief import Brief
-
-#: The paper sizes of the PDF: the `paper` choice → the CSS @page size.
-PAPER_SIZES = {"a4": "A4", "letter": "letter"}
-DEFAULT_PAPER = "a4"
-#: The brief's stylesheet, among the static files.
-STYLESHEET = "cityweave/brief.css"
-#: The address the document's relative links resolve against: nothing is ever fetched from it;
-#: the fetcher maps its static paths to files on disk.
-BASE_URL = "https://cityweave.invalid/"
-UNAVAILABLE = (
-    "The PDF cannot be made on this server: WeasyPrint could not load the system libraries it "
-    "needs (Pango; on Debian or Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
-    "libharfbuzz-subset0). The printable brief works without them."
+from cityweave.pdf import (
+    BASE_URL,
+    DEFAULT_PAPER,
+    PAPER_SIZES,
+    UNAVAILABLE,
+    PdfUnavailable,
+    _weasyprint,
+    load_weasyprint,
+    static_fetcher,
+    stylesheet_href,
+    write_pdf,
 )
 
+__all__ = [
+    "BASE_URL",
+    "DEFAULT_PAPER",
+    "PAPER_SIZES",
+    "STYLESHEET",
+    "UNAVAILABLE",
+    "PdfUnavailable",
+    "_weasyprint",
+    "document_html",
+    "filename",
+    "load_weasyprint",
+    "render_pdf",
+    "static_fetcher",
+]
 
-class PdfUnavailable(Exception):
-    """WeasyPrint cannot run here (its system libraries are missing); the message says what to
-    install."""
+#: The brief's stylesheet, among the static files.
+STYLESHEET = "cityweave/brief.css"
 
 
 def filename(brief: Brief, suffix: str = "pdf") -> str:
@@ -54,82 +55,20 @@ def document_html(brief: Brief, inline_css: bool = False, paper: str | None = No
     itself as a data: URL (for a file opened anywhere, with no server behind it). `paper` (a
     PAPER_SIZES key) sets the page size of the inline stylesheet; None leaves it to the printer
     (render_pdf sets the PDF's)."""
-    if inline_css:
-        css = _static_path(STYLESHEET).read_text(encoding="utf-8")
-        if paper in PAPER_SIZES:
-            css += f"\n@page {{ size: {PAPER_SIZES[paper]}; }}\n"
-        href = "data:text/css;base64," + base64.b64encode(css.encode()).decode("ascii")
-    else:
-        href = static(STYLESHEET)
     context: dict[str, Any] = {
         "brief": brief,
         "partnership": brief.partnership,
         "workspace": brief.partnership.workspace,
-        "stylesheet": href,
+        "stylesheet": stylesheet_href(STYLESHEET, inline=inline_css, paper=paper),
     }
     return render_to_string("partnerships/brief_document.html", context)
-
-
-@cache
-def _weasyprint() -> ModuleType:
-    """WeasyPrint, imported once it is needed (it loads Pango: about a second); PdfUnavailable
-    when its system libraries are missing (it raises OSError then)."""
-    try:
-        import weasyprint
-    except OSError as error:
-        raise PdfUnavailable(UNAVAILABLE) from error
-    return weasyprint
-
-
-def load_weasyprint() -> ModuleType:
-    """WeasyPrint, or PdfUnavailable (a failure is not remembered: installing the libraries and
-    restarting the server is enough)."""
-    return _weasyprint()
 
 
 def render_pdf(brief: Brief, paper: str = DEFAULT_PAPER) -> bytes:
     """The brief as a PDF (bytes) on `paper` (a PAPER_SIZES key; KeyError otherwise), its SVG
     charts drawn, static files read from disk through `static_fetcher`. PdfUnavailable when
     WeasyPrint cannot run here."""
-    size = PAPER_SIZES[paper]
+    if paper not in PAPER_SIZES:
+        raise KeyError(paper)
     weasyprint = load_weasyprint()
-    html = document_html(brief, paper=paper)
-    fetcher = static_fetcher(weasyprint)
-    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    page = weasyprint.CSS(string=f"@page {{ size: {size}; }}", url_fetcher=fetcher)
-    pdf: bytes = document.write_pdf(stylesheets=[page])
-    return pdf
-
-
-def static_fetcher(weasyprint: ModuleType) -> Any:
-    """A WeasyPrint URL fetcher that answers the app's static files (BASE_URL + STATIC_URL +
-    path) from disk and refuses every other address (ValueError: WeasyPrint leaves the resource
-    out and logs it), so rendering never reaches the network."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    prefix = BASE_URL + settings.STATIC_URL.lstrip("/")
-
-    class StaticFileFetcher(URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if not url.startswith(prefix):
-                raise ValueError(f"Only the app's static files are read, not {url}")
-            name = url[len(prefix) :].split("?")[0].split("#")[0]
-            path = _static_path(name)
-            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
-
-    return StaticFileFetcher(allowed_protocols=("https",))
-
-
-def _static_path(name: str) -> Path:
-    """The file on disk of the static file `name` (found by the static file finders, else among
-    the collected files); ValueError when there is none or the name leaves the static folders."""
-    try:
-        found = finders.find(name)
-        if found is None and staticfiles_storage.exists(name):
-            found = staticfiles_storage.path(name)
-    except SuspiciousFileOperation:
-        found = None
-    if not found or isinstance(found, list):
-        raise ValueError(f"No static file {name}")
-    return Path(found)
+    return write_pdf(weasyprint, document_html(brief, paper=paper), paper)

@@ -344,3 +344,131 @@ class Cohort(NetworkRecord):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Peer guides (guides.py) ---
+
+
+class GuideStatus(models.TextChoices):
+    """Where a guide is in its life: written, read by its co-authors, public."""
+
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in-review", "In review"
+    PUBLISHED = "published", "Published"
+
+
+class Guide(NetworkRecord):
+    """A peer guide "for cities, by cities": a challenge, its author cities and their authors,
+    sections in Markdown with case examples; drafted, reviewed by the co-author cities and
+    published (then public at /guides/<network>/<slug>/), with its versions kept."""
+
+    title = models.CharField(max_length=200)
+    challenge = models.CharField(max_length=50, help_text="A key of the network's challenges.")
+    summary = models.TextField(blank=True, help_text="A paragraph: who it is for, what it shows.")
+    status = models.CharField(max_length=10, choices=GuideStatus.choices, default=GuideStatus.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    slug = models.SlugField(
+        max_length=80, validators=[SLUG_VALIDATOR], help_text="The public address's last part."
+    )
+
+    class Meta(NetworkRecord.Meta):
+        ordering = ["title", "pk"]
+        constraints = [
+            *NetworkRecord.Meta.constraints,
+            models.UniqueConstraint(fields=["network", "slug"], name="guide_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("peers:guide", args=[self.network.slug, self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == GuideStatus.PUBLISHED
+
+
+class GuideAuthor(models.Model):
+    """An author city of a guide and, where named, one of its authors (a person, optionally a
+    user); a city with no one named yet has a row with an empty name."""
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="authors")
+    city = models.ForeignKey(MemberCity, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=200, blank=True, help_text="e.g. Maria Lopez, CIO.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city})" if self.name else str(self.city)
+
+
+class GuideSection(NetworkRecord):
+    """A section of a guide: a heading, a body in Markdown and, for a case example, the member
+    city it comes from. Removed sections go to the network's trash."""
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveIntegerField(default=0)
+    heading = models.CharField(max_length=200)
+    body = models.TextField(blank=True, help_text="Markdown.")
+    case_city = models.ForeignKey(
+        MemberCity,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="case example from",
+    )
+
+    class Meta(NetworkRecord.Meta):
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class GuideApproval(models.Model):
+    """An author city's approval of a guide in review (by its official, or by staff for it)."""
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="approvals")
+    city = models.ForeignKey(MemberCity, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=dj_timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "city"], name="one_approval_per_guide_city")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city} approved {self.guide}"
+
+
+class GuideVersion(models.Model):
+    """A kept version of a guide: made at publication and at every save of a published guide,
+    with a snapshot of its title, summary and sections and a note of what changed."""
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField(default=dict)
+    change_note = models.CharField("what changed", max_length=300)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=dj_timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "number"], name="one_guide_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guide} v{self.number}"

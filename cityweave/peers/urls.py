@@ -4,6 +4,7 @@ from django.urls import path
 
 from cityweave.peers import views
 from cityweave.peers.cohort_urls import network_patterns
+from cityweave.peers.guide_urls import guide_patterns
 
 peer_patterns = [
     path("", views.NetworksView.as_view(), name="networks"),
@@ -48,4 +49,6 @@ peer_patterns = [
     ),
     # The network of cities as a network: exchanges, its map, cohorts, officials' invitations.
     *network_patterns,
+    # Peer guides (guide_urls.py).
+    *guide_patterns,
 ]

@@ -33,7 +33,8 @@ from cityweave.peers import access as peer_access
 from cityweave.peers import cohorts as peer_cohorts
 from cityweave.peers import exchanges as peer_exchanges
 from cityweave.peers import invitations as peer_invitations
-from cityweave.peers.models import CityNetwork, NetworkStaff
+from cityweave.peers.demo_guides import add_demo_guide
+from cityweave.peers.models import CityNetwork, GuideSection, NetworkStaff
 from cityweave.peers.testing import make_city, make_strength
 from cityweave.reminders.services import unsubscribe_token
 from cityweave.stakeholders.models import Stakeholder, Tie
@@ -116,6 +117,23 @@ NOT_PAGES = {
     "peers:cohort-restore": "POST-only: restores a saved cohort from the trash",
     "peers:invite": "POST-only: invites a city official (the form is on the officials page)",
     "peers:invitation-withdraw": "POST-only: withdraws an invitation",
+    # Peer guides
+    **{
+        f"peers:guide-{action}": f"POST-only: {what}"
+        for action, what in (
+            ("restore", "restores a guide from the network's trash"),
+            ("submit", "sends a draft guide for review"),
+            ("return", "takes a guide in review back to draft"),
+            ("approve", "approves a guide for an author city"),
+            ("publish", "publishes a guide (the form is on its page)"),
+            ("section-add", "adds a section (the form is on the edit page)"),
+            ("section-move", "moves a section up or down"),
+            ("section-delete", "moves a section to the trash"),
+            ("section-restore", "restores a removed section"),
+        )
+    },
+    "peers:guide-pdf": "a PDF download of a guide",
+    "guides:public-pdf": "a PDF download of a published guide",
     # Surveys, the office's side
     "surveys:question-move": "POST-only: moves a question up or down",
     "surveys:wave-close": "POST-only: closes or reopens a wave",
@@ -281,6 +299,10 @@ def city() -> dict[str, Any]:
     )
     invitation = peer_invitations.invite_official(network_member, dayton, "mae@dayton.example")
     peer_cohorts.save_cohorts(network_member, 3)
+    # Its published peer guide, shown to the public too.
+    guide = add_demo_guide(network, dt.date.today())
+    of_guide = {"pk": guide.pk}
+    first_section = GuideSection.objects.filter(guide=guide).order_by("order")[0]
     token, _ = issue_token(owner.user.email, "Laptop")
     records["imports"] = new_job(
         workspace, owner, "Connections.csv", LINKEDIN.read_bytes(), sector="business"
@@ -363,6 +385,10 @@ def city() -> dict[str, Any]:
             "answer-resume": {"secret": draft.resume_secret},
             "answer-thanks": {"signed": signing.dumps(partner_wave.pk, salt=THANKS_SALT)},
             **results_kwargs,
+            # Peer guides
+            **dict.fromkeys(("guide", "guide-edit", "guide-delete", "guide-versions"), of_guide),
+            "guide-section-edit": {**of_guide, "section_id": first_section.pk},
+            "public-guide": {"guide": guide.slug},
             # Partnerships
             "partner-edit": of_partner,
             "partner-delete": of_partner,
