@@ -444,7 +444,7 @@ def check_delegation(convening: Convening, delegation: Delegation) -> Delegation
     """Whether `delegation` meets the convening's rule: at least `officials_required` officials
     and `partners_required` local partners (from `delegates_live` when loaded). No query when
     loaded."""
-    people = _delegates(delegation)
+    people = delegates_of(delegation)
     officials = sum(1 for d in people if d.kind == DelegateKind.OFFICIAL)
     partners = sum(1 for d in people if d.kind == DelegateKind.PARTNER)
     check = DelegationCheck(delegation, officials, partners)
@@ -460,7 +460,9 @@ def check_delegation(convening: Convening, delegation: Delegation) -> Delegation
     return check
 
 
-def _delegates(delegation: Delegation) -> list[Delegate]:
+def delegates_of(delegation: Delegation) -> list[Delegate]:
+    """The delegation's live delegates: the `delegates_live` a `delegations` prefetch loaded, else
+    read now (one query)."""
     loaded = getattr(delegation, "delegates_live", None)
     return list(loaded) if loaded is not None else list(delegation.delegates.all())
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from cityweave.peers import views
+from cityweave.peers.convening_urls import convening_patterns
 
 peer_patterns = [
     path("", views.NetworksView.as_view(), name="networks"),
@@ -45,4 +46,5 @@ peer_patterns = [
         views.OfficialRemoveView.as_view(),
         name="official-remove",
     ),
+    *convening_patterns,
 ]
