@@ -21,10 +21,13 @@ from pydantic import Field
 
 from cityweave.peers import matching, services
 from cityweave.peers.access import NetworkMember, network_member
+from cityweave.peers.convening_api import router as convening_router
 from cityweave.peers.models import BUILT_IN_CHALLENGES, MAX_POPULATION, MemberCity, Strength
 from cityweave.workspaces.api import ListPagination, PatchSchema, Whole
 
 router = Router(tags=["peers"])
+# Convenings (convening_api.py): under the same /{network}/ paths.
+router.add_router("", convening_router)
 
 #: The matches' formula, as the API states it.
 FORMULA = (
