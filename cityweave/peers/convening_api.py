@@ -589,10 +589,7 @@ def list_follow_ups(
 ) -> list[dict[str, Any]]:
     """The delegation's ideas by due date."""
     _, delegation = _delegation(request, network, convening_id, delegation_id)
-    return [
-        _follow_up(delegation.convening, f)
-        for f in delegation.follow_ups_live  # type: ignore[attr-defined]
-    ]
+    return [_follow_up(delegation.convening, f) for f in conv.follow_ups_of(delegation)]
 
 
 @router.post(D + "/follow-ups", response={201: FollowUpOut}, url_name="network_follow_ups_create")

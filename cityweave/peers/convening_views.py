@@ -221,7 +221,7 @@ class DelegationView(ConveningPageView):
         candidates = conv.partner_candidates(member, delegation.city) if can_edit else []
         follow_ups = [
             {"follow_up": f, "due": conv.reviews_due(self.convening, f, today)}
-            for f in delegation.follow_ups_live  # type: ignore[attr-defined]
+            for f in conv.follow_ups_of(delegation)
         ]
         context = {
             "delegation": delegation,

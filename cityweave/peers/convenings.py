@@ -467,6 +467,15 @@ def delegates_of(delegation: Delegation) -> list[Delegate]:
     return list(loaded) if loaded is not None else list(delegation.delegates.all())
 
 
+def follow_ups_of(delegation: Delegation) -> list[FollowUp]:
+    """The delegation's live follow-ups by due date: the `follow_ups_live` a `delegations`
+    prefetch loaded, else read now (one query)."""
+    loaded = getattr(delegation, "follow_ups_live", None)
+    if loaded is not None:
+        return list(loaded)
+    return list(delegation.follow_ups.order_by("due_on", "pk"))
+
+
 def delegate_count(convening: Convening) -> int:
     """The convening's live delegates in live delegations (one query)."""
     return Delegate.objects.filter(
@@ -947,7 +956,7 @@ def action_by_city(rows: Iterable[Delegation]) -> tuple[list[ActionRate], Action
     over them all: acted = in progress or done; share = acted ÷ all ideas."""
     by_city = []
     for delegation in rows:
-        ideas = list(getattr(delegation, "follow_ups_live", None) or [])
+        ideas = follow_ups_of(delegation)
         acted = sum(1 for f in ideas if f.status in ACTED_ON)
         by_city.append(ActionRate(str(delegation.city), acted, len(ideas)))
     total = ActionRate("All cities", sum(r.acted for r in by_city), sum(r.ideas for r in by_city))

@@ -69,7 +69,7 @@ def test_some_ideas_moved_to_action_and_reviews_are_recorded(made, ed):
         rate = totals[convening.pk]
         assert 0 < rate.acted < rate.ideas
         for delegation in conv.delegations(convening):
-            for follow_up in delegation.follow_ups_live:
+            for follow_up in conv.follow_ups_of(delegation):
                 assert conv.reviews_due(convening, follow_up, TODAY) == []
 
 
