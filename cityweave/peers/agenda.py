@@ -23,6 +23,7 @@ from icalendar import Calendar, Event
 from cityweave.peers import convenings
 from cityweave.peers.access import NetworkMember, require_staff_editor
 from cityweave.peers.models import Convening, Delegate, Session, SessionStatus
+from cityweave.storable import moment_problem
 
 PRODID = "-//cityweave//network convenings//EN"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -40,6 +41,9 @@ def _moment(value: object, convening: Convening, name: str) -> dt.datetime:
         raise ValidationError({name: "Give a date and time."})
     if timezone.is_naive(value):
         value = value.replace(tzinfo=convenings.convening_zone(convening))
+    problem = moment_problem(value)
+    if problem:
+        raise ValidationError({name: problem})
     return value
 
 

@@ -44,7 +44,8 @@ from cityweave.peers.models import (
     SessionFormat,
     SessionStatus,
 )
-from cityweave.stakeholders.models import Stakeholder
+from cityweave.stakeholders.models import Stakeholder, label_sectors
+from cityweave.storable import MAX_ID, moment_problem
 from cityweave.workspaces.models import Membership
 from cityweave.workspaces.services import collect_errors
 
@@ -153,6 +154,8 @@ def _host_city(member: NetworkMember, value: object) -> MemberCity:
         pk = int(str(value))
     except (TypeError, ValueError):
         raise ValidationError({"host_city": "Choose the host city."}) from None
+    if not 0 < pk <= MAX_ID:
+        raise ValidationError({"host_city": "No such city in this network."})
     found = MemberCity.objects.filter(network=member.network, pk=pk).first()
     if found is None:
         raise ValidationError({"host_city": "No such city in this network."})
@@ -479,7 +482,9 @@ def follow_ups_of(delegation: Delegation) -> list[FollowUp]:
 def delegate_count(convening: Convening) -> int:
     """The convening's live delegates in live delegations (one query)."""
     return Delegate.objects.filter(
-        delegation__convening=convening, delegation__deleted_at__isnull=True
+        delegation__convening=convening,
+        delegation__deleted_at__isnull=True,
+        delegation__city__deleted_at__isnull=True,
     ).count()
 
 
@@ -513,7 +518,9 @@ def partner_candidates(member: NetworkMember, city: MemberCity) -> list[Stakehol
     )
     rank = {key: i for i, key in enumerate(PARTNER_SECTORS)}
     rows.sort(key=lambda s: (s.kind != "organisation", rank.get(s.sector, len(rank))))
-    return rows[:PARTNER_CHOICES]
+    chosen = rows[:PARTNER_CHOICES]
+    label_sectors(chosen)
+    return chosen
 
 
 def _pick(member: NetworkMember, city: MemberCity, value: object) -> Stakeholder:
@@ -533,6 +540,8 @@ def _pick(member: NetworkMember, city: MemberCity, value: object) -> Stakeholder
         pk = int(str(value))
     except (TypeError, ValueError):
         raise ValidationError({"stakeholder": "Choose a stakeholder of the workspace."}) from None
+    if not 0 < pk <= MAX_ID:
+        raise ValidationError({"stakeholder": "No such stakeholder in the city's workspace."})
     found = (
         Stakeholder.objects.filter(workspace=workspace, pk=pk)
         .prefetch_related("organisations")
@@ -930,6 +939,9 @@ def record_review(
         raise ValidationError({"days": f"Use one of {', '.join(map(str, REVIEW_DAYS))}."})
     if status is not None and status not in FollowUpStatus.values:
         raise ValidationError({"status": f"Use one of {', '.join(FollowUpStatus.values)}."})
+    problem = moment_problem(on) if on is not None else None
+    if problem:
+        raise ValidationError({"on": problem})
     setattr(follow_up, f"reviewed_{days}_on", on or timezone.localdate())
     if status is not None:
         follow_up.status = status

@@ -232,3 +232,22 @@ def test_follow_ups_are_recorded_and_reviewed(otis, summit, home):
     )
     assert response.status_code == 422 and fields(response) == {"days"}
     assert len(api.get(path).json()) == 2
+
+
+def test_times_and_days_past_what_can_be_stored_are_named(ed, otis, summit, home):
+    session = make_session(summit, home.city, status="accepted")
+    response = send(
+        api_for(ed.user),
+        "post",
+        url("network_sessions_schedule", summit.pk, session.pk),
+        {"room": "A", "starts_at": "9999-12-31T23:59:59-12:00", "ends_at": "2026-05-12T10:00"},
+    )
+    assert response.status_code == 422 and "starts_at" in fields(response)
+    idea = home.follow_ups.get()
+    response = send(
+        api_for(otis.user),
+        "post",
+        url("network_follow_ups_review", summit.pk, home.pk, idea.pk),
+        {"days": 30, "on": "0001-01-01"},
+    )
+    assert response.status_code == 422 and fields(response) == {"on"}

@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,8 +22,9 @@ from cityweave.peers.convening_testing import (
     make_session,
 )
 from cityweave.peers.models import Convening, Delegate, FollowUp, Session
-from cityweave.peers.testing import make_official
+from cityweave.peers.testing import make_city, make_official
 from cityweave.peers.tests.conftest import client_for
+from cityweave.stakeholders.models import Sector
 from cityweave.testing import make_member, make_stakeholder, make_user, make_workspace
 
 TODAY = timezone.localdate()
@@ -165,8 +168,6 @@ def test_someone_of_another_network_finds_nothing(carol, other_network, pages, s
 
 
 def test_a_convening_of_another_network_answers_404_to_a_seat_here(nadia, other_network):
-    from cityweave.peers.testing import make_city
-
     theirs = make_convening(make_city(other_network, "Mobile", "AL"))
     assert client_for(nadia).get(url("convening", theirs.pk)).status_code == 404
 
@@ -360,3 +361,21 @@ def test_a_citys_workspace_never_shows_to_the_network(otis, ed, summit, home, ch
         "Secret Donor Fund"
         in client_for(ed).get(url("convening-badges", summit.pk)).content.decode()
     )
+
+
+def test_the_partner_picker_costs_the_same_with_more_stakeholders(otis, summit, home, chattanooga):
+    workspace = make_workspace("Chattanooga", "chattanooga-ws")
+    make_member(workspace, otis.user, "viewer")
+    chattanooga.workspace = workspace
+    chattanooga.save()
+    Sector.objects.create(workspace=workspace, key="port", label="Port authority")
+    client = client_for(otis)
+    counts = []
+    for size in (2, 6):
+        for i in range(size):
+            make_stakeholder(workspace, f"Org {size}.{i}", sector="port")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url("delegation", summit.pk, home.pk))
+        assert response.status_code == 200 and "Port authority" in response.content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
