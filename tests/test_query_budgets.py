@@ -147,7 +147,7 @@ EXPECTED: dict[str, int] = {
     "api_network_cities": 8,
     "api_network_city_matches": 10,
     "peer_convenings": 8,
-    "peer_convening": 14,  # delegations with delegates and ideas, sessions with presenters, cities to invite
+    "peer_convening": 15,  # delegations with delegates and ideas, sessions with presenters, cities to invite, the network-wide total
     "peer_delegation": 10,
     "peer_session": 11,
     "peer_agenda": 9,

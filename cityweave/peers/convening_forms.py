@@ -101,7 +101,7 @@ class DelegateForm(forms.Form):
         help_text="For a local partner: their name, title and organisation are copied; "
         "nothing else of the workspace goes to the network.",
     )
-    name = forms.CharField(max_length=200, required=False, help_text="Left empty when picked.")
+    name = forms.CharField(max_length=200, required=False)
     title = forms.CharField(max_length=200, required=False, help_text="e.g. Mayor.")
     organisation = forms.CharField(
         max_length=200, required=False, help_text="A partner's organisation."
@@ -123,6 +123,7 @@ class DelegateForm(forms.Form):
         if not candidates:
             del self.fields["stakeholder"]
             return
+        self.fields["name"].help_text = "Left empty: the picked person's (or organisation's) name."
         _choices(
             self.fields["stakeholder"],
             [("", "— type the partner below —")]

@@ -67,7 +67,7 @@ class ConveningListView(NetworkView):
         upcoming, past = conv.split_by_date(conv.convenings(self.member), _today())
         totals = conv.action_totals(self.member)
         rows = [{"convening": c, "action": totals.get(c.pk)} for c in past]
-        context = {"upcoming": upcoming, "past": rows}
+        context = {"upcoming": upcoming, "past": rows, "network_total": conv.network_action(totals)}
         return self.render("peers/convenings/list.html", context)
 
 
@@ -154,6 +154,7 @@ class ConveningDetailView(ConveningPageView):
             ],
             "by_city": by_city,
             "total": total,
+            "network_total": conv.network_action(conv.action_totals(member)),
             "invite_form": invite,
             "can_propose": member.can_edit or bool(mine),
             "registered": len(

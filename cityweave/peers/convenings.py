@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -744,7 +744,7 @@ def sessions(convening: Convening) -> QuerySet[Session]:
                 queryset=Delegate.objects.select_related("delegation__city").order_by("name"),
             )
         )
-        .order_by("starts_at", "room", "title", "pk")
+        .order_by(F("starts_at").asc(nulls_last=True), "room", "title", "pk")
     )
 
 
@@ -973,6 +973,12 @@ def action_by_city(rows: Iterable[Delegation]) -> tuple[list[ActionRate], Action
         by_city.append(ActionRate(str(delegation.city), acted, len(ideas)))
     total = ActionRate("All cities", sum(r.acted for r in by_city), sum(r.ideas for r in by_city))
     return by_city, total
+
+
+def network_action(totals: dict[int, ActionRate]) -> ActionRate:
+    """Ideas moved to action over all the network's convenings (from `action_totals`)."""
+    rates = list(totals.values())
+    return ActionRate("All convenings", sum(r.acted for r in rates), sum(r.ideas for r in rates))
 
 
 def action_totals(member: NetworkMember) -> dict[int, ActionRate]:
