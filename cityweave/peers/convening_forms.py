@@ -118,7 +118,10 @@ class DelegateForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         if delegate is not None and "initial" not in kwargs:
-            kwargs["initial"] = {name: getattr(delegate, name) for name in self.base_fields}
+            kwargs["initial"] = {
+                name: getattr(delegate, name) for name in self.base_fields if name != "stakeholder"
+            }
+            kwargs["initial"]["stakeholder"] = delegate.stakeholder_id
         super().__init__(*args, **kwargs)
         if not candidates:
             del self.fields["stakeholder"]
