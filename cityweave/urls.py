@@ -11,6 +11,7 @@ from cityweave.engagement.urls import commitment_patterns, interaction_patterns
 from cityweave.goals.urls import goal_patterns
 from cityweave.network.urls import network_patterns
 from cityweave.partnerships.urls import partnership_patterns
+from cityweave.peers.convening_urls import registration_pattern
 from cityweave.peers.guide_urls import public_guide_patterns
 from cityweave.peers.urls import peer_patterns
 from cityweave.reminders import views as reminder_views
@@ -53,6 +54,8 @@ urlpatterns = [
     path("w/<slug:slug>/", include(workspace_patterns)),
     # Networks of cities: outside any workspace (a city's workspace stays private to it).
     path("networks/", include((peer_patterns, "peers"))),
+    # A delegate's registration for a convening, by personal link (no account).
+    registration_pattern,
     unsubscribe_pattern,
     calendar_feed_pattern,
     # A survey answered through a personal or open link, without an account.

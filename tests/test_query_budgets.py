@@ -41,14 +41,24 @@ from cityweave.network.services import network_report
 from cityweave.partnerships import benchmarks as partnership_benchmarks
 from cityweave.partnerships.models import Partnership, Risk
 from cityweave.partnerships.testing import make_partner, make_partnership
+from cityweave.peers.convening_testing import (
+    make_convening,
+    make_delegate,
+    make_delegation,
+    make_follow_up,
+    make_session,
+)
 from cityweave.peers.models import (
     CityNetwork,
     CityOfficial,
     Cohort,
+    Convening,
+    Delegation,
     MemberCity,
     NetworkStaff,
     OfficialInvitation,
     PeerExchange,
+    Session,
 )
 from cityweave.peers.testing import make_city, make_strength
 from cityweave.peers.tests.guide_factories import add_guide_batch, make_budget_guide
@@ -161,6 +171,20 @@ EXPECTED: dict[str, int] = {
     "api_network_guides": 8,
     "api_network_guide": 8,
     "api_network_published_guides": 6,
+    "peer_convenings": 8,
+    "peer_convening": 15,  # delegations with delegates and ideas, sessions with presenters, cities to invite, the network-wide total
+    "peer_delegation": 10,
+    "peer_session": 11,
+    "peer_agenda": 9,
+    "peer_agenda_ics": 8,
+    "peer_badges": 8,
+    "peer_attendance": 8,
+    "api_network_convenings": 7,
+    "api_network_convening": 8,
+    "api_network_delegations": 8,
+    "api_network_delegates": 8,
+    "api_network_sessions": 7,
+    "api_network_follow_ups": 8,
 }
 
 SMALL, LARGE = 1, 3
@@ -188,6 +212,10 @@ class World:
     members: list[Membership] = field(default_factory=list)
     batches: int = 0
     guide: Any = None  # the network's focal peer guide (published)
+    # The network's convening hosted by the focal city, its delegation and a scheduled session.
+    convening: Convening | None = None
+    delegation: Delegation | None = None
+    session: Session | None = None
 
     @property
     def slug(self) -> str:
@@ -229,6 +257,8 @@ def build_world(slug: str, batches: int) -> World:
     )
     make_strength(peer_city, "digital-inclusion")
     CityOfficial.objects.create(city=peer_city, user=user)
+    convening = make_convening(peer_city, starts_on=timezone.localdate(), capacity=500)
+    delegation = make_delegation(convening, peer_city)
     world = World(
         workspace=workspace,
         owner=owner,
@@ -244,6 +274,9 @@ def build_world(slug: str, batches: int) -> World:
         network=network,
         city=peer_city,
         members=[owner],
+        convening=convening,
+        delegation=delegation,
+        session=make_session(convening, peer_city, status="accepted"),
     )
     world.guide = make_budget_guide(network, user, peer_city)
     for _ in range(batches):
@@ -253,6 +286,28 @@ def build_world(slug: str, batches: int) -> World:
     # The analysis is cached, as the background task leaves it.
     network_report(owner)
     return world
+
+
+def add_convening_rows(world: World, peer: MemberCity, n: int) -> None:
+    """The peer city's delegation to the convening, with delegates (one presenting a scheduled
+    session), ideas and a proposed session; the focal delegation gains a delegate and an idea."""
+    convening, focal = world.convening, world.delegation
+    assert convening is not None and focal is not None
+    delegation = make_delegation(convening, peer)
+    for kind in ("official", "official", "partner"):
+        make_delegate(
+            delegation, f"{kind.title()} {n} {peer.region}", kind, registered_at=timezone.now()
+        )
+    make_delegate(focal, f"Official {n} of the host", attended=True)
+    make_follow_up(delegation, status="in-progress")
+    make_follow_up(focal, status="planned")
+    make_session(convening, peer, f"Proposal {n} {peer.region}")
+    start = timezone.now() + dt.timedelta(hours=n)
+    session = make_session(
+        convening, peer, f"Session {n} {peer.region}", status="accepted", room=f"Room {n}{peer.region}",
+        starts_at=start, ends_at=start + dt.timedelta(minutes=30),
+    )  # fmt: skip
+    session.presenters.set(delegation.delegates.all()[:1])
 
 
 def add_batch(world: World, city: Stakeholder) -> None:
@@ -295,6 +350,7 @@ def add_batch(world: World, city: Stakeholder) -> None:
             invited_by=user,
             expires_at=timezone.now() + dt.timedelta(days=14),
         )
+        add_convening_rows(world, peer, n)
     add_guide_batch(
         world.guide,
         user,
@@ -627,6 +683,35 @@ def _pages() -> dict[str, Callable[[World], tuple[str, str]]]:
             "api",
             reverse("api:network_published_guides", args=[w.network.slug]),
         ),
+        **_convening_pages(),
+    }
+
+
+def _convening_pages() -> dict[str, Callable[[World], tuple[str, str]]]:
+    """The convenings' pages and API lists, in the world's network."""
+
+    def at(which: str, name: str, *parts: str) -> Callable[[World], tuple[str, str]]:
+        def url(w: World) -> tuple[str, str]:
+            ids = [getattr(w, part).pk for part in parts]
+            return which, reverse(name, args=[w.network.slug, *ids])
+
+        return url
+
+    return {
+        "peer_convenings": at("client", "peers:convenings"),
+        "peer_convening": at("client", "peers:convening", "convening"),
+        "peer_delegation": at("client", "peers:delegation", "convening", "delegation"),
+        "peer_session": at("client", "peers:session", "convening", "session"),
+        "peer_agenda": at("client", "peers:convening-agenda", "convening"),
+        "peer_agenda_ics": at("client", "peers:convening-agenda-ics", "convening"),
+        "peer_badges": at("client", "peers:convening-badges", "convening"),
+        "peer_attendance": at("client", "peers:convening-attendance", "convening"),
+        "api_network_convenings": at("api", "api:network_convenings"),
+        "api_network_convening": at("api", "api:network_convenings_detail", "convening"),
+        "api_network_delegations": at("api", "api:network_delegations", "convening"),
+        "api_network_delegates": at("api", "api:network_delegates", "convening", "delegation"),
+        "api_network_sessions": at("api", "api:network_sessions", "convening"),
+        "api_network_follow_ups": at("api", "api:network_follow_ups", "convening", "delegation"),
     }
 
 

@@ -22,6 +22,7 @@ from pydantic import Field
 from cityweave.peers import city_network, matching, services
 from cityweave.peers.access import NetworkMember, network_member
 from cityweave.peers.cohort_api import router as network_router
+from cityweave.peers.convening_api import router as convening_router
 from cityweave.peers.guide_api import router as guide_router
 from cityweave.peers.models import BUILT_IN_CHALLENGES, MAX_POPULATION, MemberCity, Strength
 from cityweave.workspaces.api import ListPagination, PatchSchema, Whole
@@ -29,6 +30,8 @@ from cityweave.workspaces.api import ListPagination, PatchSchema, Whole
 router = Router(tags=["peers"])
 # Peer guides (guide_api.py), under the same /networks/{network}/ paths.
 router.add_router("", guide_router)
+# Convenings (convening_api.py): under the same /{network}/ paths.
+router.add_router("", convening_router)
 
 #: The matches' formula, as the API states it.
 FORMULA = (

@@ -10,9 +10,11 @@ Every record of a network is scoped to it; cities and strengths go to the networ
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone as dj_timezone
@@ -472,3 +474,210 @@ class GuideVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guide} v{self.number}"
+
+
+# --- Convenings ---
+
+
+def new_registration_token() -> str:
+    """An unguessable URL-safe token for a delegate's personal registration link (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+class Convening(NetworkRecord):
+    """A gathering of city delegations: where and when, its theme, capacity and the rule each
+    delegation should meet (by default two officials and one local partner)."""
+
+    title = models.CharField(max_length=200)
+    host_city = models.ForeignKey(
+        MemberCity, on_delete=models.PROTECT, related_name="hosted_convenings"
+    )
+    venue = models.CharField(max_length=200, help_text="e.g. Chattanooga Convention Center.")
+    starts_on = models.DateField("first day")
+    ends_on = models.DateField("last day")
+    theme = models.CharField(
+        max_length=50, blank=True, help_text="A challenge of the network's taxonomy (its key)."
+    )
+    capacity = models.PositiveIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(10_000)],
+        help_text="The most delegates the venue holds.",
+    )
+    officials_required = models.PositiveSmallIntegerField(
+        "officials per delegation", default=2, validators=[MaxValueValidator(20)]
+    )
+    partners_required = models.PositiveSmallIntegerField(
+        "local partners per delegation", default=1, validators=[MaxValueValidator(20)]
+    )
+    description = models.TextField(blank=True)
+
+    class Meta(NetworkRecord.Meta):
+        ordering = ["-starts_on", "title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("peers:convening", args=[self.network.slug, self.pk])
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "The last day cannot come before the first day."
+        if self.starts_on and self.ends_on and (self.ends_on - self.starts_on).days > 30:
+            errors["ends_on"] = "A convening lasts at most 31 days."
+        if self.host_city_id is not None and self.host_city.network_id != self.network_id:
+            errors["host_city"] = "No such city in this network."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Delegation(NetworkRecord):
+    """A city invited to a convening, and the delegation it sends."""
+
+    convening = models.ForeignKey(Convening, on_delete=models.CASCADE, related_name="delegations")
+    city = models.ForeignKey(MemberCity, on_delete=models.CASCADE, related_name="delegations")
+
+    class Meta(NetworkRecord.Meta):
+        ordering = ["city__name", "pk"]
+        constraints = [
+            *NetworkRecord.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["convening", "city"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="one_live_delegation_per_city",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city} at {self.convening}"
+
+
+class DelegateKind(models.TextChoices):
+    """What a delegate is in their city's delegation."""
+
+    OFFICIAL = "official", "City official"
+    PARTNER = "partner", "Local partner"
+
+
+class Delegate(NetworkRecord):
+    """A person in a delegation: a city official or a local partner (a foundation, anchor
+    institution, chamber of commerce…), with their personal registration link and attendance.
+
+    A partner picked from the city's own workspace keeps a reference to that stakeholder, but its
+    name, title and organisation are copied here: the network never reads the workspace."""
+
+    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="delegates")
+    kind = models.CharField(max_length=10, choices=DelegateKind.choices)
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True, help_text="e.g. Mayor.")
+    organisation = models.CharField(
+        max_length=200, blank=True, help_text="A partner's organisation, e.g. Benwood Foundation."
+    )
+    email = models.EmailField(blank=True)
+    stakeholder = models.ForeignKey(
+        "stakeholders.Stakeholder",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="The stakeholder of the city's workspace this partner was picked from.",
+    )
+    token = models.CharField(
+        max_length=64, unique=True, default=new_registration_token, editable=False
+    )
+    registered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    dietary_needs = models.CharField(max_length=300, blank=True)
+    access_needs = models.CharField("access needs", max_length=300, blank=True)
+    attended = models.BooleanField(null=True, blank=True)
+
+    class Meta(NetworkRecord.Meta):
+        ordering = ["kind", "name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SessionFormat(models.TextChoices):
+    """How a participant-led session runs."""
+
+    CASE_STUDY = "case-study", "Case study"
+    WORKSHOP = "workshop", "Workshop"
+    PEER_PROBLEM_SOLVING = "peer-problem-solving", "Peer problem-solving"
+    CITY_TOUR = "city-tour", "City tour"
+    NETWORKING = "networking", "Networking"
+
+
+class SessionStatus(models.TextChoices):
+    """Where a proposed session stands in the staff's review."""
+
+    PROPOSED = "proposed", "Proposed"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class Session(NetworkRecord):
+    """A participant-led session a city proposes for a convening; once accepted, the staff give
+    it a room and a time, and its presenters are delegates."""
+
+    convening = models.ForeignKey(Convening, on_delete=models.CASCADE, related_name="sessions")
+    city = models.ForeignKey(MemberCity, on_delete=models.CASCADE, related_name="proposed_sessions")
+    title = models.CharField(max_length=200)
+    challenge = models.CharField(max_length=50, blank=True)
+    format = models.CharField(max_length=24, choices=SessionFormat.choices)
+    description = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=SessionStatus.choices, default=SessionStatus.PROPOSED
+    )
+    room = models.CharField(max_length=100, blank=True)
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    presenters = models.ManyToManyField(Delegate, blank=True, related_name="sessions")
+
+    class Meta(NetworkRecord.Meta):
+        ordering = ["starts_at", "room", "title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == SessionStatus.ACCEPTED and self.starts_at is not None
+
+
+class FollowUpStatus(models.TextChoices):
+    """Where an idea a delegation took home stands."""
+
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in-progress", "In progress"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+#: Statuses that count as an idea moved to action.
+ACTED_ON = (FollowUpStatus.IN_PROGRESS, FollowUpStatus.DONE)
+#: The reviews of a follow-up, in days after the convening's last day.
+REVIEW_DAYS = (30, 90, 180)
+
+
+class FollowUp(NetworkRecord):
+    """An idea a delegation will act on after a convening, with an owner and a due date, reviewed
+    30, 90 and 180 days after the convening."""
+
+    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="follow_ups")
+    idea = models.CharField(max_length=300)
+    owner_name = models.CharField("owner", max_length=200)
+    due_on = models.DateField("due")
+    status = models.CharField(
+        max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.PLANNED
+    )
+    reviewed_30_on = models.DateField("30-day review", null=True, blank=True)
+    reviewed_90_on = models.DateField("90-day review", null=True, blank=True)
+    reviewed_180_on = models.DateField("180-day review", null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta(NetworkRecord.Meta):
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.idea

@@ -4,6 +4,7 @@ from django.urls import path
 
 from cityweave.peers import views
 from cityweave.peers.cohort_urls import network_patterns
+from cityweave.peers.convening_urls import convening_patterns
 from cityweave.peers.guide_urls import guide_patterns
 
 peer_patterns = [
@@ -51,4 +52,5 @@ peer_patterns = [
     *network_patterns,
     # Peer guides (guide_urls.py).
     *guide_patterns,
+    *convening_patterns,
 ]

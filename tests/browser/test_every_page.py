@@ -33,6 +33,7 @@ from cityweave.peers import access as peer_access
 from cityweave.peers import cohorts as peer_cohorts
 from cityweave.peers import exchanges as peer_exchanges
 from cityweave.peers import invitations as peer_invitations
+from cityweave.peers.demo_convenings import add_demo_convenings
 from cityweave.peers.demo_guides import add_demo_guide
 from cityweave.peers.models import CityNetwork, GuideSection, NetworkStaff
 from cityweave.peers.testing import make_city, make_strength
@@ -134,6 +135,19 @@ NOT_PAGES = {
     },
     "peers:guide-pdf": "a PDF download of a guide",
     "guides:public-pdf": "a PDF download of a published guide",
+    # A network's convenings
+    "peers:convening-invite": "POST-only: invites cities (the form is on the convening's page)",
+    "peers:convening-restore": "POST-only: restores a convening record from the trash",
+    "peers:convening-agenda-ics": "an iCalendar (.ics) download of the agenda",
+    "peers:delegation-delete": "POST-only: withdraws a city's invitation",
+    "peers:delegate-add": "POST-only: adds a delegate (the form is on the delegation's page)",
+    "peers:delegate-delete": "POST-only: moves a delegate to the trash",
+    "peers:follow-up-add": "POST-only: adds an idea (the form is on the delegation's page)",
+    "peers:follow-up-review": "POST-only: records a follow-up's review",
+    "peers:follow-up-delete": "POST-only: moves an idea to the trash",
+    "peers:session-review": "POST-only: accepts or declines a session (form on its page)",
+    "peers:session-schedule": "POST-only: schedules a session (form on its page)",
+    "peers:session-delete": "POST-only: moves a session to the trash",
     # Surveys, the office's side
     "surveys:question-move": "POST-only: moves a question up or down",
     "surveys:wave-close": "POST-only: closes or reopens a wave",
@@ -303,6 +317,25 @@ def city() -> dict[str, Any]:
     guide = add_demo_guide(network, dt.date.today())
     of_guide = {"pk": guide.pk}
     first_section = GuideSection.objects.filter(guide=guide).order_by("order")[0]
+    # Its convenings: the demo's two past ones, on these cities.
+    convening = add_demo_convenings(network, dt.date.today())[0]
+    delegation = convening.delegations.order_by("pk")[0]
+    of_convening = {"pk": convening.pk}
+    of_delegation = {**of_convening, "delegation": delegation.pk}
+    session = convening.sessions.exclude(starts_at=None).order_by("pk")[0]
+    convening_kwargs = {
+        **dict.fromkeys(
+            ("convening", "convening-edit", "convening-delete", "convening-badges",
+             "convening-attendance", "convening-agenda", "session-new"),
+            of_convening,
+        ),
+        "delegation": of_delegation,
+        "delegate-edit": {**of_delegation, "delegate": delegation.delegates.order_by("pk")[0].pk},
+        "follow-up-edit": {**of_delegation, "follow_up": delegation.follow_ups.order_by("pk")[0].pk},
+        "session": {**of_convening, "session": session.pk},
+        "session-edit": {**of_convening, "session": session.pk},
+        "convening-registration": {"token": delegation.delegates.order_by("pk")[0].token},
+    }  # fmt: skip
     token, _ = issue_token(owner.user.email, "Laptop")
     records["imports"] = new_job(
         workspace, owner, "Connections.csv", LINKEDIN.read_bytes(), sector="business"
@@ -402,6 +435,8 @@ def city() -> dict[str, Any]:
             },
             # Partnerships: activities, channels and meeting plans
             **{name: {"record": record.pk} for name, record in meeting_parts.items()},
+            # A network's convenings
+            **convening_kwargs,
         },
     }
 

@@ -1,5 +1,5 @@
 """`cityweave peers`: create a network of cities, import its cities from GeoNames, list them,
-and list a city's peers."""
+list a city's peers, and list the network's convenings."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from django.http import Http404
 
 from cityweave.accounts.models import User
 from cityweave.cli import describe_validation_error
-from cityweave.peers import city_network, geo, matching, services
+from cityweave.peers import city_network, convening_cli, geo, matching, services
 from cityweave.peers.access import NetworkMember, network_member
 from cityweave.peers.models import CityNetwork
 
-ACTIONS = ("create", "import-cities", "cities", "matches")
+ACTIONS = ("create", "import-cities", "cities", "matches", "convenings")
 
 
 class Command(BaseCommand):
@@ -54,6 +54,7 @@ class Command(BaseCommand):
         for name, text in (
             ("cities", "The network's cities with their challenges."),
             ("matches", "A city's peers, best first, with the score and why."),
+            ("convenings", convening_cli.HELP),
         ):
             sub = action(name, text)
             sub.add_argument(
@@ -131,6 +132,9 @@ class Command(BaseCommand):
         for row in rows:
             faces = ", ".join(labels.get(k, k) for k in row["challenges"]) or "no challenges yet"
             self.stdout.write(f"{row['id']}  {row['name']}, {row['region']}: {faces}")
+
+    def _convenings(self, member: NetworkMember, options: dict[str, Any]) -> None:
+        convening_cli.list_convenings(member, options, self.stdout)
 
     def _matches(self, member: NetworkMember, options: dict[str, Any]) -> None:
         try:
