@@ -1,11 +1,11 @@
 """The network of cities as a network: member cities tied by what they did together, and the
 engine's measures on it (cityweave/analytics): who brokers between regions, who is isolated.
 
-Ties come from sources, each a function of the network returning `CityTie`s (`TIE_SOURCES`);
-today the peer exchanges, later the convenings attended together and the guides co-written
-(they plug in by appending their function to `TIE_SOURCES`). Every tie between two cities
-counts: a pair with several ties is one edge whose weight is the sum of theirs (each exchange
-weighs 1), and any tie makes the two cities "known" to each other in peer matching.
+Ties come from sources, each a function of the network returning `CityTie`s (`TIE_SOURCES`):
+the peer exchanges, the convenings attended together and the guides co-written. Every tie
+between two cities counts: a pair with several ties is one edge whose weight is the sum of theirs
+(each exchange, convening attended together and guide co-written weighs 1), and any tie makes
+the two cities "known" to each other in peer matching.
 
 Measures (cityweave/analytics, as DESIGN.md defines them), on the undirected weighted graph of
 the live cities:
@@ -32,7 +32,7 @@ from django.db.models import F
 
 from cityweave.analytics.analysis import analyze
 from cityweave.analytics.brokerage import ROLES
-from cityweave.peers.models import CityNetwork, MemberCity, PeerExchange
+from cityweave.peers.models import CityNetwork, Delegate, GuideAuthor, MemberCity, PeerExchange
 
 #: Roles of Gould–Fernandez brokerage that link cities of different regions.
 BETWEEN_REGION_ROLES = ("itinerant", "representative", "gatekeeper", "liaison")
@@ -80,8 +80,65 @@ def exchange_ties(network: CityNetwork) -> Iterable[CityTie]:
         yield tie(a, b, "exchange", f"{kind.replace('-', ' ').capitalize()} on {day:%Y-%m-%d}")
 
 
+def _pairs(groups: dict[Any, set[int]]) -> Iterable[tuple[Any, int, int]]:
+    """Every pair of cities (a < b) within each group, with the group's key."""
+    for key, members in groups.items():
+        ordered = sorted(members)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                yield key, a, b
+
+
+def convening_ties(network: CityNetwork) -> Iterable[CityTie]:
+    """One tie of weight 1 per live convening for each pair of live cities that attended it
+    together: each had a live delegate marked as attended in a live delegation (a city whose
+    attendance was not recorded does not count). One query."""
+    rows = (
+        Delegate.objects.filter(
+            network=network,
+            attended=True,
+            delegation__deleted_at__isnull=True,
+            delegation__convening__deleted_at__isnull=True,
+            delegation__city__deleted_at__isnull=True,
+        )
+        .values_list(
+            "delegation__convening_id",
+            "delegation__convening__title",
+            "delegation__convening__starts_on",
+            "delegation__city_id",
+        )
+        .order_by("delegation__convening__starts_on", "delegation__convening_id")
+    )
+    groups: dict[tuple[int, str, Any], set[int]] = {}
+    for convening, title, day, city in rows:
+        groups.setdefault((convening, title, day), set()).add(city)
+    for (_, title, day), a, b in _pairs(groups):
+        yield tie(a, b, "convening", f"Attended “{title}” together ({day:%B %Y})")
+
+
+def guide_ties(network: CityNetwork) -> Iterable[CityTie]:
+    """One tie of weight 1 per live peer guide (draft, in review or published) for each pair of
+    its live author cities: they wrote it together. One query."""
+    rows = (
+        GuideAuthor.objects.filter(
+            guide__network=network, guide__deleted_at__isnull=True, city__deleted_at__isnull=True
+        )
+        .values_list("guide_id", "guide__title", "city_id")
+        .order_by("guide_id")
+    )
+    groups: dict[tuple[int, str], set[int]] = {}
+    for guide, title, city in rows:
+        groups.setdefault((guide, title), set()).add(city)
+    for (_, title), a, b in _pairs(groups):
+        yield tie(a, b, "guide", f"Co-wrote the guide “{title}”")
+
+
 #: Where ties come from: each function returns the ties of one kind for a network.
-TIE_SOURCES: list[Callable[[CityNetwork], Iterable[CityTie]]] = [exchange_ties]
+TIE_SOURCES: list[Callable[[CityNetwork], Iterable[CityTie]]] = [
+    exchange_ties,
+    convening_ties,
+    guide_ties,
+]
 
 
 def city_ties(network: CityNetwork) -> list[CityTie]:

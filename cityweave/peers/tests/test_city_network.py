@@ -20,8 +20,10 @@ from hypothesis import strategies as st
 from cityweave.analytics.tests.strategies import checked
 from cityweave.peers import city_network, exchanges
 from cityweave.peers.city_network import CityTie, measure, tie
+from cityweave.peers.convening_testing import make_convening, make_delegate, make_delegation
 from cityweave.peers.testing import make_city
 from cityweave.peers.tests.conftest import client_for
+from cityweave.peers.tests.guide_factories import make_guide
 from cityweave.peers.tests.test_api import api_for
 from cityweave.peers.tests.test_pages import client_for_user
 
@@ -250,3 +252,39 @@ def test_the_api_and_cli_give_the_measures(otis, ed, chattanooga, dayton, tacoma
     )
     rows = json.loads(out.getvalue())
     assert [r["isolated"] for r in rows] == [False, False, True]
+
+
+def test_cities_that_attended_a_convening_together_are_tied(nadia, network, chattanooga, dayton):
+    knoxville = make_city(network, "Knoxville", challenges=["fiscal-health"])
+    tulsa = make_city(network, "Tulsa", "OK", challenges=["fiscal-health"])
+    summit = make_convening(chattanooga, "Digital Inclusion Summit")
+    for city, attended in ((chattanooga, True), (dayton, True), (knoxville, None), (tulsa, False)):
+        make_delegate(make_delegation(summit, city), f"Delegate of {city.name}", attended=attended)
+    # Tulsa's second delegate came: one who attended is enough.
+    make_delegate(summit.delegations.get(city=tulsa), "Second of Tulsa", attended=True)
+    ties = list(city_network.convening_ties(network))
+    pairs = {(t.a, t.b) for t in ties}
+    expected = {tuple(sorted(p)) for p in ((chattanooga.pk, dayton.pk), (chattanooga.pk, tulsa.pk),
+                                           (dayton.pk, tulsa.pk))}  # fmt: skip
+    assert pairs == expected and len(ties) == 3
+    assert ties[0].label == "Attended “Digital Inclusion Summit” together (May 2026)"
+    # A trashed convening ties no one; so the two cities are no longer known to each other.
+    assert dayton.pk in city_network.known_cities(network, chattanooga.pk)
+    summit.deleted_at = dt.datetime.now(dt.UTC)
+    summit.save()
+    assert list(city_network.convening_ties(network)) == []
+    assert dayton.pk not in city_network.known_cities(network, chattanooga.pk)
+
+
+def test_cities_that_wrote_a_guide_together_are_tied(nadia, network, chattanooga, dayton):
+    knoxville = make_city(network, "Knoxville", challenges=["digital-inclusion"])
+    make_guide(nadia, [chattanooga, dayton, knoxville], title="Digital navigators")
+    make_guide(nadia, [chattanooga], title="Alone")
+    ties = list(city_network.guide_ties(network))
+    assert len(ties) == 3 and {t.kind for t in ties} == {"guide"}
+    assert {t.label for t in ties} == {"Co-wrote the guide “Digital navigators”"}
+    # The map and its measures read them: the co-authors are no longer isolated.
+    report = city_network.city_network(network)
+    (link,) = [link for link in report.links if {link.a, link.b} == {chattanooga.pk, dayton.pk}]
+    assert link.kinds == ("guide",) and link.weight == 1
+    assert dayton.pk not in {p.id for p in report.isolated}
