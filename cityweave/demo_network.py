@@ -14,8 +14,10 @@ from typing import NamedTuple
 from django.contrib.auth.hashers import make_password
 
 from cityweave.accounts.models import User
-from cityweave.peers import geo, services
+from cityweave.peers import exchanges, geo, services
 from cityweave.peers.access import network_member
+from cityweave.peers.demo_convenings import add_demo_convenings
+from cityweave.peers.demo_guides import add_demo_guide
 from cityweave.peers.models import CityNetwork, CityOfficial, MemberCity
 from cityweave.workspaces.models import Workspace
 
@@ -270,14 +272,35 @@ RIVERTON_STRENGTH = {
 }
 
 
+#: The cities invited to the demo's two past convenings (peers/demo_convenings.py), host first:
+#: digital inclusion in Chattanooga, workforce development in San Antonio (Riverton went).
+CONVENING_CITIES = (
+    ("Chattanooga", "Long Beach", "Cleveland", "Kansas City", "Fresno"),
+    ("San Antonio", "Riverton", "Detroit", "Columbus", "Boise"),
+)
+#: The two cities that wrote the demo's published guide on digital inclusion.
+GUIDE_AUTHORS = ("Chattanooga", "Long Beach")
+#: Peer exchanges between cities: (city, city, kind, days before today, note).
+EXCHANGES = (
+    ("Riverton", "Syracuse", "study-tour", 140, "The land bank's sales to owner-occupiers."),
+    ("Riverton", "Minneapolis", "call", 60, "Zoning reform: how the council was won over."),
+    ("Denver", "Albuquerque", "mentoring", 200, "Standing up a community response team."),
+    ("Phoenix", "Tucson", "visit", 90, "Cool pavement trials and shade plans."),
+    ("Houston", "Austin", "visit", 300, "Coordinated entry for people without homes."),
+    ("Pittsburgh", "Providence", "call", 45, "Leaving state oversight and rebuilding reserves."),
+    ("New Orleans", "Tampa", "study-tour", 120, "Storm water stored in neighbourhood parks."),
+)
+
+
 def build_demo_network(
     today: dt.date, workspace: Workspace, official: User, password: str
 ) -> CityNetwork:
     """Build the demo network of cities (replacing one of the same slug): its staff (made-up
     users with the demo's `password`), its own challenges, the cities of
     DEMO_CITIES imported from GeoNames with their challenges and strengths, and Riverton, whose
-    workspace `workspace` stays private and whose official is `official`. `today` dates the
-    convenings and the guide the network has had. Runs inside the caller's transaction."""
+    workspace `workspace` stays private and whose official is `official`. `today` dates the two
+    past convenings, the published guide and the peer exchanges the network has had. Runs
+    inside the caller's transaction."""
     CityNetwork.objects.filter(slug=NETWORK_SLUG).delete()
     existing = {u.email: u for u in User.objects.filter(email__in=[s.email for s in NETWORK_STAFF])}
     hashed = make_password(password) if len(existing) < len(NETWORK_STAFF) else ""
@@ -306,6 +329,24 @@ def build_demo_network(
     services.save_strength(member, riverton, dict(RIVERTON_STRENGTH))
     MemberCity.objects.filter(pk=riverton.pk).update(workspace=workspace)
     CityOfficial.objects.create(city=riverton, user=official)
+    by_name = {city.name: city for city in MemberCity.objects.filter(network=network)}
+    add_demo_convenings(
+        network,
+        today,
+        [[by_name[name] for name in names] for names in CONVENING_CITIES],
+    )
+    add_demo_guide(network, today, [by_name[name] for name in GUIDE_AUTHORS])
+    for first, second, kind, days_ago, note in EXCHANGES:
+        exchanges.save_exchange(
+            member,
+            {
+                "city_a": by_name[first],
+                "city_b": by_name[second],
+                "kind": kind,
+                "date": today - dt.timedelta(days=days_ago),
+                "note": note,
+            },
+        )
     return network
 
 

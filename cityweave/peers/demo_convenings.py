@@ -5,6 +5,7 @@ follow-ups with some ideas moved to action. The demo calls `add_demo_convenings`
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from itertools import cycle
 
 from django.db import transaction
@@ -76,12 +77,18 @@ STATUSES = (
 
 
 @transaction.atomic
-def add_demo_convenings(network: CityNetwork, today: dt.date) -> list[Convening]:
+def add_demo_convenings(
+    network: CityNetwork,
+    today: dt.date,
+    invitations: Sequence[Sequence[MemberCity]] | None = None,
+) -> list[Convening]:
     """Add two past convenings to `network`, hosted and attended by its live cities in name
     order (up to five invited to each): every delegation registered, most delegates present,
     the last delegation of each with one official and no partner (so it breaks the rule of two
     officials and one partner), a scheduled agenda in two rooms, and two or three ideas per
-    delegation with their due reviews recorded. ValueError when the network has no city."""
+    delegation with their due reviews recorded. `invitations` (optional) names, for each of the
+    two convenings in turn, the cities invited, the host first. ValueError when the network has
+    no city."""
     cities = list(MemberCity.objects.filter(network=network).order_by("name", "region", "pk"))
     if not cities:
         raise ValueError(f"{network} has no city to hold a convening.")
@@ -89,7 +96,11 @@ def add_demo_convenings(network: CityNetwork, today: dt.date) -> list[Convening]
     officials = cycle(OFFICIALS)
     statuses = cycle(STATUSES)
     for index, (title, theme, ago, sessions, ideas) in enumerate(PLAN):
-        host = cities[index % len(cities)]
+        if invitations is not None:
+            invited = list(invitations[index])
+        else:
+            invited = [cities[(index + i) % len(cities)] for i in range(min(5, len(cities)))]
+        host = invited[0]
         starts = today - dt.timedelta(days=ago)
         convening = Convening.objects.create(
             network=network,
@@ -102,7 +113,6 @@ def add_demo_convenings(network: CityNetwork, today: dt.date) -> list[Convening]
             capacity=40,
             description=f"City delegations compare what worked on {theme.replace('-', ' ')}.",
         )
-        invited = [cities[(index + i) % len(cities)] for i in range(min(5, len(cities)))]
         registered = dt.datetime.combine(
             starts - dt.timedelta(days=14), dt.time(10), tzinfo=convening_zone(convening)
         )

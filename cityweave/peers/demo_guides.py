@@ -4,6 +4,7 @@ network's cities, with four sections (three of them case examples) and two versi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import Q
@@ -106,11 +107,14 @@ def _at(day: dt.date) -> dt.datetime:
 
 
 @transaction.atomic
-def add_demo_guide(network: CityNetwork, today: dt.date) -> Guide:
-    """Add the demo's published guide to `network`, written by two of its cities (one when it
-    has one; ValueError when it has none): published 75 days before `today` (version 1), its
-    device section updated 20 days before (version 2)."""
-    cities = _authors(network)
+def add_demo_guide(
+    network: CityNetwork, today: dt.date, authors: Sequence[MemberCity] | None = None
+) -> Guide:
+    """Add the demo's published guide to `network`, written by `authors` (two cities), else by
+    two of its cities working on digital inclusion (one when it has one; ValueError when it has
+    none): published 75 days before `today` (version 1), its device section updated 20 days
+    before (version 2)."""
+    cities = list(authors) if authors is not None else _authors(network)
     if not cities:
         raise ValueError(f"{network} has no member city to write a guide.")
     published = _at(today - dt.timedelta(days=75))

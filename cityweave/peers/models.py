@@ -490,7 +490,7 @@ class Convening(NetworkRecord):
 
     title = models.CharField(max_length=200)
     host_city = models.ForeignKey(
-        MemberCity, on_delete=models.PROTECT, related_name="hosted_convenings"
+        MemberCity, on_delete=models.RESTRICT, related_name="hosted_convenings"
     )
     venue = models.CharField(max_length=200, help_text="e.g. Chattanooga Convention Center.")
     starts_on = models.DateField("first day")

@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
                 (
                     "host_city",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
+                        on_delete=django.db.models.deletion.RESTRICT,
                         related_name="hosted_convenings",
                         to="peers.membercity",
                     ),

@@ -18,9 +18,18 @@ from cityweave.engagement.models import Commitment, Interaction
 from cityweave.goals.models import Goal
 from cityweave.partnerships import benchmarks
 from cityweave.partnerships.models import Activity, Partner, Partnership
+from cityweave.peers import city_network
 from cityweave.peers.access import network_member
 from cityweave.peers.matching import load_facts, matches
-from cityweave.peers.models import CityNetwork, CityOfficial, MemberCity, Strength
+from cityweave.peers.models import (
+    CityNetwork,
+    CityOfficial,
+    Convening,
+    Delegation,
+    Guide,
+    MemberCity,
+    Strength,
+)
 from cityweave.stakeholders.models import Stakeholder, Tie
 from cityweave.vocabulary import SectorChoice
 from cityweave.workspaces.models import Membership, Workspace
@@ -357,3 +366,22 @@ def test_it_builds_a_network_of_real_cities_with_riverton_as_a_member(db, demo):
     focal = next(city for city in facts if city.id == riverton.pk)
     found = matches(focal, facts, challenge="affordable-housing")
     assert any(match.peer_strengths for match in found)
+
+
+def test_the_network_has_held_two_convenings_and_published_a_guide(db, demo):
+    network = CityNetwork.objects.get(slug=NETWORK_SLUG)
+    convenings = Convening.objects.filter(network=network).order_by("starts_on")
+    assert [c.host_city.name for c in convenings] == ["Chattanooga", "San Antonio"]
+    assert all(c.ends_on < TODAY for c in convenings)
+    # Riverton went to the workforce summit, with ideas to act on.
+    riverton = MemberCity.objects.get(network=network, name="Riverton")
+    delegation = Delegation.objects.get(convening=convenings[1], city=riverton)
+    assert delegation.follow_ups.exists()
+    guide = Guide.objects.get(network=network)
+    assert guide.status == "published"
+    assert sorted(a.city.name for a in guide.authors.all()) == ["Chattanooga", "Long Beach"]
+    # Exchanges, convenings and the guide make a city network: Riverton knows its peers there.
+    known = city_network.known_cities(network, riverton.pk)
+    names = set(MemberCity.objects.filter(pk__in=known).values_list("name", flat=True))
+    assert {"Syracuse", "Minneapolis", "San Antonio", "Detroit"} <= names
+    assert {"convening", "guide", "exchange"} == {t.kind for t in city_network.city_ties(network)}
