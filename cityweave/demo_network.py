@@ -258,7 +258,7 @@ DEMO_CITIES = (
 #: Riverton, the demo city: not in GeoNames, so its profile is written by hand.
 RIVERTON = {
     "name": "Riverton",
-    "region": "",
+    "region": "IL",
     "population": 186_000,
     "timezone": "America/Chicago",
     "challenges": [AH, WF, CR],
@@ -289,6 +289,11 @@ EXCHANGES = (
     ("Houston", "Austin", "visit", 300, "Coordinated entry for people without homes."),
     ("Pittsburgh", "Providence", "call", 45, "Leaving state oversight and rebuilding reserves."),
     ("New Orleans", "Tampa", "study-tour", 120, "Storm water stored in neighbourhood parks."),
+    ("Chattanooga", "Detroit", "call", 30, "Low-cost home internet sign-ups through schools."),
+    ("Long Beach", "Tucson", "visit", 160, "Shade and cooling along bus routes."),
+    ("Houston", "New Orleans", "study-tour", 250, "Flood buyouts and green infrastructure."),
+    ("Denver", "Salt Lake City", "call", 80, "Sanctioned camping and supportive housing."),
+    ("Columbus", "Pittsburgh", "visit", 110, "A regional jobs compact with the universities."),
 )
 
 

@@ -26,7 +26,8 @@ TITLE = "Getting every resident online: navigators, devices and affordable servi
 SUMMARY = (
     "For city leaders starting or scaling a digital inclusion effort. Two member cities show "
     "how they found who was offline, put trained digital navigators in libraries, kept "
-    "refurbished devices in the community, and measured what changed in the first year."
+    "refurbished devices in the community, and measured what changed in the first year. "
+    "(cityweave's demo: the cities are real, the people and figures are illustrative.)"
 )
 #: (heading, body in Markdown, whose case example: 0 the first city, 1 the second, None).
 SECTIONS: list[tuple[str, str, int | None]] = [
