@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -62,3 +63,28 @@ def main(
     target = ROOT / "bench" / "results" / f"{name}-{rev}.json"
     target.write_text(json.dumps(results, indent=1) + "\n")
     print(f"written {target.relative_to(ROOT)}")
+
+
+def time_get(
+    client: Any, url: str, repeats: int, before: Callable[[], object] | None = None
+) -> dict[str, int]:
+    """GET `url` through Django's test `client` `repeats` times (calling `before` ahead of each,
+    e.g. to clear a cache) and give the best time in ms, the status and the body's bytes."""
+    best, status, size = float("inf"), 0, 0
+    for _ in range(repeats):
+        if before is not None:
+            before()
+        begin = time.perf_counter()
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        best = min(best, time.perf_counter() - begin)
+        status, size = response.status_code, len(body)
+    return {"ms": round(best * 1000), "status": status, "bytes": size}
+
+
+def show_page(page: str, figures: Any, width: int = 20) -> str:
+    """One result line of a page-timing benchmark: its name, then ms, status and bytes (or
+    whatever else it measured, as it is)."""
+    if isinstance(figures, dict):
+        return f"  {page:<{width}} {figures['ms']:>6} ms  {figures['status']}  {figures['bytes']:>9,} B"
+    return f"  {page:<{width}} {figures}"

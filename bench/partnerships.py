@@ -213,21 +213,12 @@ def run(size: int, repeats: int) -> dict[str, object]:
     client = Client()
     client.force_login(user)
     for name, url in pages(built[len(built) // 2]).items():
-        best, status, size_bytes = float("inf"), 0, 0
-        for _ in range(repeats):
-            begin = time.perf_counter()
-            response = client.get(url)
-            body = response.content
-            best = min(best, time.perf_counter() - begin)
-            status, size_bytes = response.status_code, len(body)
-        results[name] = {"ms": round(best * 1000), "status": status, "bytes": size_bytes}
+        results[name] = databases.time_get(client, url, repeats)
     return results
 
 
 def show(page: str, figures: Any) -> str:
-    if isinstance(figures, dict):
-        return f"  {page:<20} {figures['ms']:>6} ms  {figures['status']}  {figures['bytes']:>9,} B"
-    return f"  {page:<20} {figures}"
+    return databases.show_page(page, figures)
 
 
 if __name__ == "__main__":

@@ -208,23 +208,13 @@ def run(size: int, repeats: int) -> dict[str, object]:
     from cityweave.workspaces import derived
 
     for name, url in urls.items():
-        best, status, size_bytes = float("inf"), 0, 0
-        for _ in range(repeats):
-            if name in BUILT_ANEW:
-                derived.MEMO.clear()  # as the first request after a change finds it
-            begin = time.perf_counter()
-            response = client.get(url)
-            body = b"".join(response.streaming_content) if response.streaming else response.content
-            best = min(best, time.perf_counter() - begin)
-            status, size_bytes = response.status_code, len(body)
-        results[name] = {"ms": round(best * 1000), "status": status, "bytes": size_bytes}
+        before = derived.MEMO.clear if name in BUILT_ANEW else None
+        results[name] = databases.time_get(client, url, repeats, before)
     return results
 
 
 def show(page: str, figures: Any) -> str:
-    if isinstance(figures, dict):
-        return f"  {page:<24} {figures['ms']:>6} ms  {figures['status']}  {figures['bytes']:>9,} B"
-    return f"  {page:<24} {figures}"
+    return databases.show_page(page, figures, 24)
 
 
 if __name__ == "__main__":

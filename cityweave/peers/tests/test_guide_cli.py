@@ -36,8 +36,10 @@ def test_it_lists_the_guides_a_seat_reads(otis, nadia, chattanooga):
         )
     )
     assert [r["title"] for r in rows] == ["Budget basics"] and rows[0]["public_url"] is None
-    with pytest.raises(CommandError, match="--as: nobody@example.org has no seat"):
+    with pytest.raises(CommandError, match="--as: nobody@example.org is not on the staff"):
         run("list", "midsize", "--as", "nobody@example.org")
+    with pytest.raises(CommandError, match="NETWORK_SLUG: no network"):
+        run("list", "nowhere", "--as", otis.user.email)
     with pytest.raises(CommandError, match="--challenge: unknown"):
         run("list", "midsize", "--as", otis.user.email, "--challenge", "nope")
 

@@ -11,11 +11,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from cityweave import pdf
-from cityweave.accounts.models import User
 from cityweave.cli import write_atomically
 from cityweave.peers import guide_pdf, guides, services
-from cityweave.peers.access import network_member
-from cityweave.peers.models import CityNetwork, GuideStatus
+from cityweave.peers.management.seats import command_member
+from cityweave.peers.models import GuideStatus
 
 ACTIONS = ("list", "pdf")
 
@@ -51,16 +50,7 @@ class Command(BaseCommand):
             self._pdf(options)
 
     def _list(self, options: dict[str, Any]) -> None:
-        slug, email = options["network"], options["email"]
-        user = User.objects.filter(email__iexact=email.strip()).first()
-        try:
-            if user is None or not CityNetwork.objects.filter(slug=slug).exists():
-                raise Http404
-            member = network_member(user, slug)
-        except Http404:
-            raise CommandError(
-                f"--as: {email} has no seat in a network “{slug}”.", returncode=2
-            ) from None
+        member = command_member(options["network"], options["email"])
         labels = dict(services.challenge_choices(member.network))
         if options["challenge"] and options["challenge"] not in labels:
             raise CommandError(f"--challenge: unknown “{options['challenge']}”.", returncode=2)
@@ -71,7 +61,9 @@ class Command(BaseCommand):
                 "challenge": g.challenge,
                 "status": g.status,
                 "cities": [str(c) for c in guides.author_cities(g)],
-                "public_url": f"/guides/{slug}/{g.slug}/" if g.is_published else None,
+                "public_url": f"/guides/{member.network.slug}/{g.slug}/"
+                if g.is_published
+                else None,
             }
             for g in guides.guides(member, options["challenge"], options["status"])
         ]

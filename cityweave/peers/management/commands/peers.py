@@ -14,8 +14,8 @@ from django.http import Http404
 from cityweave.accounts.models import User
 from cityweave.cli import describe_validation_error
 from cityweave.peers import city_network, convening_cli, geo, matching, services
-from cityweave.peers.access import NetworkMember, network_member
-from cityweave.peers.models import CityNetwork
+from cityweave.peers.access import NetworkMember
+from cityweave.peers.management.seats import command_member
 
 ACTIONS = ("create", "import-cities", "cities", "matches", "convenings")
 
@@ -70,27 +70,12 @@ class Command(BaseCommand):
             if options["action"] == "create":
                 self._create(options)
                 return
-            member = self._member(options["network"], options["email"])
+            member = command_member(options["network"], options["email"])
             getattr(self, "_" + options["action"].replace("-", "_"))(member, options)
         except ValidationError as error:
             raise CommandError(describe_validation_error(error), returncode=2) from None
         except PermissionDenied as error:
             raise CommandError(f"--as: {error}", returncode=2) from None
-
-    def _member(self, slug: str, email: str) -> NetworkMember:
-        if not CityNetwork.objects.filter(slug=slug).exists():
-            raise CommandError(f"NETWORK_SLUG: no network “{slug}”.", returncode=2)
-        user = User.objects.filter(email__iexact=email.strip()).first()
-        try:
-            if user is None:
-                raise Http404
-            return network_member(user, slug)
-        except Http404:
-            raise CommandError(
-                f"--as: {email} is not on the staff of “{slug}” or an official of one of its "
-                "cities.",
-                returncode=2,
-            ) from None
 
     def _create(self, options: dict[str, Any]) -> None:
         owner = User.objects.filter(email__iexact=options["owner"].strip()).first()
