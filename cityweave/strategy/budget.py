@@ -194,7 +194,8 @@ def save_tier_defaults(member: Membership, values: Mapping[str, Mapping[str, int
             name = "cadence_days" if ".cadence_days" in problem else "minutes"
             errors[f"{tier}_{name}"] = problem.split(": ", 1)[-1]
             continue
-        rows[tier] = (cadence, minutes)
+        # The built-in values need no row: a later change of the built-in default reaches them.
+        rows[tier] = None if (cadence, minutes) == built_in else (cadence, minutes)
     if errors:
         raise ValidationError(errors)
     for tier, row in rows.items():
