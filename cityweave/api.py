@@ -37,7 +37,7 @@ from cityweave.workspaces.services import membership_for
 
 #: Routes that write only the caller's own things (their notifications read, their digest's
 #: rhythm, their relationship budget): any member may use them, viewers included.
-PERSONAL_ROUTES = frozenset({"notifications_read", "notifications_digest", "budget_save"})
+PERSONAL_ROUTES = frozenset({"notifications_read", "notifications_digest", "budget_mine"})
 
 
 def refuse_viewer_writes(request: HttpRequest, user: User) -> None:

@@ -1,7 +1,7 @@
 """JSON API for relationship budgets under /api/v1/workspaces/{slug}/budget.
 
-A member reads and writes their own budget whatever their role (`budget_save` is a personal
-route, cityweave.api.PERSONAL_ROUTES); other members' budgets are readable when shared, 404
+A member reads and writes their own budget whatever their role (its path, `budget_mine`, is a
+personal route: cityweave.api.PERSONAL_ROUTES); other members' budgets are readable when shared, 404
 otherwise. No `from __future__ import annotations` here: django-ninja reads the annotations at
 import time.
 """
@@ -221,7 +221,7 @@ def my_budget(request: HttpRequest, slug: str) -> dict[str, Any]:
     return budget_out(budget.budget_summary(member))
 
 
-@router.put("/{slug}/budget", response=BudgetOut, tags=TAGS, url_name="budget_save")
+@router.put("/{slug}/budget", response=BudgetOut, tags=TAGS, url_name="budget_mine")
 def save_my_budget(request: HttpRequest, slug: str, payload: BudgetIn) -> dict[str, Any]:
     """Set the caller's own budget (any role: viewers plan their own time too)."""
     member = api_member(request, slug)
