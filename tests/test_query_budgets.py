@@ -43,6 +43,7 @@ from cityweave.partnerships.testing import make_partner, make_partnership
 from cityweave.peers.models import CityNetwork, CityOfficial, MemberCity, NetworkStaff
 from cityweave.peers.testing import make_city, make_strength
 from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie
+from cityweave.strategy.budget import save_budget
 from cityweave.testing import (
     make_commitment,
     make_goal,
@@ -131,6 +132,12 @@ EXPECTED: dict[str, int] = {
     "api_networks": 3,
     "api_network_cities": 8,
     "api_network_city_matches": 10,
+    "budget": 13,  # budget.py: budget, tiers, ties, sectors, lengths, goals, months; shared budgets
+    "budget_member": 14,  # the same, and whether the member shares it
+    "api_budget": 9,  # budget.py: the summary's 7
+    "api_budget_member": 10,  # and whether the member shares it
+    "api_budget_members": 3,
+    "api_budget_tiers": 4,
 }
 
 SMALL, LARGE = 1, 3
@@ -217,6 +224,17 @@ def build_world(slug: str, batches: int) -> World:
     for _ in range(batches):
         add_batch(world, city)
     world.other = world.members[1]
+    # Relationship budgets: the owner's, and another member's that is shared.
+    save_budget(
+        owner,
+        {
+            "hours_per_month": 20,
+            "operational_percent": 30,
+            "personal_percent": 30,
+            "strategic_percent": 40,
+        },
+    )
+    save_budget(world.other, {"hours_per_month": 10, "shared": True})
     world.client.force_login(user)
     # The analysis is cached, as the background task leaves it.
     network_report(owner)
@@ -498,6 +516,12 @@ def _pages() -> dict[str, Callable[[World], tuple[str, str]]]:
             "api",
             reverse("api:network_city_matches", args=[w.network.slug, w.city.pk]),
         ),
+        "budget": page("budget:mine"),
+        "budget_member": page("budget:member", "other"),
+        "api_budget": api("budget_mine"),
+        "api_budget_member": api("budget_member", "other"),
+        "api_budget_members": api("budget_members"),
+        "api_budget_tiers": api("budget_tiers"),
     }
 
 

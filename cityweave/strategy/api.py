@@ -255,8 +255,7 @@ def budget_members(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 def member_budget(request: HttpRequest, slug: str, member_id: int) -> dict[str, Any]:
     """A member's budget and summary: the caller's own, or another's they share (404 otherwise)."""
     member = api_member(request, slug)
-    shown = budget.readable_member(member, member_id)
-    return budget_out(budget.budget_summary(member, shown))
+    return budget_out(budget.budget_summary(member, member_id))
 
 
 @router.get("/{slug}/budget/tiers", response=BudgetTiersOut, tags=TAGS, url_name="budget_tiers")

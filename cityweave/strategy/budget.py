@@ -358,7 +358,9 @@ class BudgetSummary:
 
     member: Membership
     budget: TimeBudget | None
+    #: The tiers as the member keeps them, and as the workspace does (its defaults).
     tiers: dict[str, TierRule]
+    workspace_tiers: dict[str, TierRule]
     costs: list[TieCost]
     actual: list[MonthHours]
     by_tier: list[Share] = field(default_factory=list)
@@ -404,10 +406,11 @@ class BudgetSummary:
 
 
 def budget_summary(
-    viewer: Membership, member: Membership | None = None, *, now: dt.datetime | None = None
+    viewer: Membership, member: Membership | int | None = None, *, now: dt.datetime | None = None
 ) -> BudgetSummary:
-    """The budget summary of `member` (the viewer's own when None) as `viewer` may read it
-    (Http404 when it is another member's unshared budget or another workspace's member).
+    """The budget summary of `member` (a membership or its id; the viewer's own when None) as
+    `viewer` may read it (Http404 when it is another member's unshared budget or another
+    workspace's member).
 
     Queries, whatever the number of ties and interactions: the budget, the workspace's tier
     settings, the member's planned ties (with both ends and any tier set), the workspace's own
@@ -419,14 +422,13 @@ def budget_summary(
     and everyone's shared ones) that have happened (not planned ones); actual hours read every
     live interaction the member was present at, their length or their kind's default.
     """
-    if member is None or member.pk == viewer.pk:
-        member = viewer
-    else:
-        member = readable_member(viewer, member.pk)
+    member_id = member.pk if isinstance(member, Membership) else member
+    member = viewer if member_id is None else readable_member(viewer, member_id)
     workspace = viewer.workspace
     now = now or timezone.now()
     budget = get_budget(member)
-    rules = member_tiers(workspace_tiers(workspace), budget)
+    defaults = workspace_tiers(workspace)
+    rules = member_tiers(defaults, budget)
     ties = list(
         Tie.objects.filter(workspace=workspace, owner=member, status__in=PLANNED_STATUSES)
         .select_related("source", "target", "budget_tier")
@@ -441,6 +443,7 @@ def budget_summary(
         member=member,
         budget=budget,
         tiers=rules,
+        workspace_tiers=defaults,
         costs=costs,
         actual=actual_hours(member, now),
     )

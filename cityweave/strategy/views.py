@@ -24,7 +24,7 @@ UNALIGNED_SHOWN = 50
 COSTS_SHOWN = 100
 
 
-def summary_context(viewer: Membership, member: Membership | None = None) -> dict[str, Any]:
+def summary_context(viewer: Membership, member: int | None = None) -> dict[str, Any]:
     """What the summary section shows: the summary, its bars scaled to the largest figure,
     and the rows listed in full (the costliest first)."""
     summary = budget.budget_summary(viewer, member)
@@ -87,12 +87,14 @@ class BudgetView(WorkspaceView):
         defaults_form: TierDefaultsForm | None = None,
         status: int = 200,
     ) -> HttpResponse:
-        rules = budget.workspace_tiers(self.workspace)
+        context = summary_context(self.member)
+        summary: budget.BudgetSummary = context["summary"]
+        rules = summary.workspace_tiers
         if form is None:
-            form = BudgetForm(instance=self.instance(), workspace_rules=rules)
+            instance = summary.budget or TimeBudget(workspace=self.workspace, member=self.member)
+            form = BudgetForm(instance=instance, workspace_rules=rules)
         if defaults_form is None and self.member.can_edit:
             defaults_form = TierDefaultsForm(rules=rules)
-        context = summary_context(self.member)
         context.update(
             {
                 "form": form,
@@ -145,10 +147,10 @@ class MemberBudgetView(WorkspaceView):
     """Another member's budget and summary, when they share it (404 otherwise)."""
 
     def get(self, request: HttpRequest, member_id: int) -> HttpResponse:
-        shown = budget.readable_member(self.member, member_id)
-        if shown.pk == self.member.pk:
+        if member_id == self.member.pk:
             return redirect("budget:mine", self.workspace.slug)
-        context = summary_context(self.member, shown)
+        context = summary_context(self.member, member_id)
+        shown = context["summary"].member
         context.update(
             {
                 "own": False,

@@ -34,6 +34,8 @@ from cityweave.peers.testing import make_city, make_strength
 from cityweave.reminders.services import unsubscribe_token
 from cityweave.stakeholders.models import Stakeholder, Tie
 from cityweave.stakeholders.services import add_sector
+from cityweave.strategy.budget import save_budget
+from cityweave.strategy.demo import add_demo_budgets
 from cityweave.surveys import answering
 from cityweave.surveys.models import Wave, new_token
 from cityweave.surveys.profile import profile_token
@@ -104,6 +106,9 @@ NOT_PAGES = {
     "peers:official-remove": "POST-only: removes a city official",
     "peers:staff-add": "POST-only: puts someone on the network's staff",
     "peers:staff-remove": "POST-only: takes someone off the network's staff",
+    # Relationship budgets
+    "budget:tiers": "POST-only: saves the workspace's tier defaults (the form is on the budget page)",
+    "budget:tie-tier": "POST-only: puts a tie in a tier (the form is on the budget page)",
     # Surveys, the office's side
     "surveys:question-move": "POST-only: moves a question up or down",
     "surveys:wave-close": "POST-only: closes or reopens a wave",
@@ -261,6 +266,9 @@ def city() -> dict[str, Any]:
         network, "Tacoma", "WA", 219_346, ["affordable-housing"], deleted_at=dt.datetime.now(dt.UTC)
     )
     records["peers"] = chattanooga
+    # Relationship budgets: Alice's (the demo's), and the viewer's, shared with her.
+    add_demo_budgets(workspace)
+    save_budget(viewer, {"hours_per_month": 6, "shared": True})
     token, _ = issue_token(owner.user.email, "Laptop")
     records["imports"] = new_job(
         workspace, owner, "Connections.csv", LINKEDIN.read_bytes(), sector="business"
@@ -342,6 +350,8 @@ def city() -> dict[str, Any]:
             "answer-resume": {"secret": draft.resume_secret},
             "answer-thanks": {"signed": signing.dumps(partner_wave.pk, salt=THANKS_SALT)},
             **results_kwargs,
+            # Relationship budgets: the viewer's, which they share
+            "member": {"member_id": viewer.pk},
             # Partnerships
             "partner-edit": of_partner,
             "partner-delete": of_partner,
