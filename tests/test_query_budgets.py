@@ -132,10 +132,10 @@ EXPECTED: dict[str, int] = {
     "api_networks": 3,
     "api_network_cities": 8,
     "api_network_city_matches": 10,
-    "budget": 13,  # budget.py: budget, tiers, ties, sectors, lengths, goals, months; shared budgets
-    "budget_member": 14,  # the same, and whether the member shares it
-    "api_budget": 9,  # budget.py: the summary's 7
-    "api_budget_member": 10,  # and whether the member shares it
+    "budget": 14,  # budget.py: budget, tiers, ties, sectors, lengths (2), goals, months; shared budgets
+    "budget_member": 15,  # the same, and whether the member shares it
+    "api_budget": 10,  # budget.py: the summary's 8
+    "api_budget_member": 11,  # and whether the member shares it
     "api_budget_members": 3,
     "api_budget_tiers": 4,
 }

@@ -293,5 +293,5 @@ def test_the_summary_reads_a_fixed_number_of_queries(riverton, alice_member, bob
     with CaptureQueriesContext(connection) as large:
         summary = budget.budget_summary(bob_member, alice_member, now=NOW)
     assert len(summary.costs) == 15
-    assert len(small) == len(large) == 8
+    assert len(small) == len(large) == 9
     assert math.isclose(summary.average_actual, 15 * 3 * 0.5 / 12)
