@@ -68,9 +68,9 @@ UNCADENCED_TIER = Tier.MAINTAINED
 #: Where a tier's or a length's figure came from, as pages name it.
 SOURCES = {"built-in": "built-in", "workspace": "workspace default", "member": "your own"}
 LENGTH_BASES = {
-    "logged": "median of logged lengths",
-    "kind": "usual length of its most common kind",
-    "tier": "the tier's usual length",
+    "logged": "median logged",
+    "kind": "its usual kind's",
+    "tier": "its tier's",
 }
 
 

@@ -37,7 +37,7 @@ def test_it_shows_my_budget_as_text(alice, alice_member, riverton):
     text = run("show", "riverton", "--as", alice.email)
     assert "Budget: 24 h a month" in text
     assert "strategic: 40% = 9.6 h" in text
-    assert "Planned: 4.3 h a month over 1 ties (18% of the budget)" in text
+    assert "Planned: 4.3 h a month over 1 tie (18% of the budget)" in text
     assert "Harbor Association" in text  # serves no goal
     assert "Close partners" in text
 

@@ -91,7 +91,10 @@ class Command(BaseCommand):
             write(f"Budget: {hours} h a month")
             for kind, percent, part in summary.split_hours:
                 write(f"  {kind}: {percent}% = {part:.1f} h")
-        planned = f"Planned: {summary.planned_hours:.1f} h a month over {len(summary.costs)} ties"
+        count = len(summary.costs)
+        planned = (
+            f"Planned: {summary.planned_hours:.1f} h a month over {count} tie{'s' * (count != 1)}"
+        )
         if summary.planned_percent is not None:
             planned += f" ({summary.planned_percent:.0f}% of the budget"
             planned += ", over budget)" if summary.over_budget else ")"
@@ -112,8 +115,8 @@ class Command(BaseCommand):
                 write("  none")
             for share in shares:
                 write(
-                    f"  {share.hours:5.1f} h  {share.percent:3.0f}%  {share.ties:3} ties  "
-                    f"{share.label}"
+                    f"  {share.hours:5.1f} h  {share.percent:3.0f}%  {share.ties:3} "
+                    f"{'tie ' if share.ties == 1 else 'ties'}  {share.label}"
                 )
         write(
             f"Time without a goal: {summary.unaligned_hours:.1f} h a month over "
