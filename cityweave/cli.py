@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 COMMANDS = (
     "serve", "worker", "migrate", "demo", "createuser", "token", "export", "import", "analyze",
     "digest", "import-contacts", "import-calendar", "merge-stakeholders", "survey", "partnership",
-    "peers", "city-network", "guides",
+    "peers", "city-network", "guides", "budget",
 )  # fmt: skip
 
 

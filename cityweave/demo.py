@@ -64,6 +64,7 @@ from cityweave.engagement.models import Commitment, Interaction
 from cityweave.goals.models import Goal, GoalProgress
 from cityweave.network.services import request_analysis
 from cityweave.stakeholders.models import Stakeholder, Tag, Tie
+from cityweave.strategy.demo import add_demo_budgets
 from cityweave.surveys.instruments import Collaboration, Frequency, Measure
 from cityweave.surveys.models import (
     Answer,
@@ -111,6 +112,7 @@ def build_demo(
             )
         builder = _RivertonBuilder(today)
         workspace = builder.build()
+        add_demo_budgets(workspace)
         network = build_demo_network(today, workspace, builder.alice.user, DEMO_PASSWORD)
         # Queue the network analysis, so the worker beside the server has it ready.
         transaction.on_commit(lambda: request_analysis(workspace))

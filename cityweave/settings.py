@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "cityweave.surveys",
     "cityweave.partnerships",
     "cityweave.peers",
+    "cityweave.strategy",
     "cityweave.web",
 ]
 

@@ -21,6 +21,7 @@ from cityweave.reminders.urls import (
     unsubscribe_pattern,
 )
 from cityweave.stakeholders.urls import stakeholder_patterns, tie_patterns
+from cityweave.strategy.urls import budget_patterns
 from cityweave.surveys.public_urls import public_patterns
 from cityweave.surveys.urls import survey_patterns
 from cityweave.web import views as web_views
@@ -46,6 +47,7 @@ workspace_patterns: list[URLPattern | URLResolver] = [
     path("notifications/", include((notification_patterns, "notifications"))),
     path("import/", include((import_patterns, "imports"))),
     path("surveys/", include((survey_patterns, "surveys"))),
+    path("budget/", include((budget_patterns, "budget"))),
 ]
 
 urlpatterns = [

@@ -63,6 +63,7 @@ from cityweave.peers.models import (
 from cityweave.peers.testing import make_city, make_strength
 from cityweave.peers.tests.guide_factories import add_guide_batch, make_budget_guide
 from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie
+from cityweave.strategy.budget import save_budget
 from cityweave.testing import (
     make_commitment,
     make_goal,
@@ -146,17 +147,17 @@ EXPECTED: dict[str, int] = {
     "peer_cities_filtered": 10,
     "peer_city": 12,
     "peer_city_edit": 10,
-    "peer_matches": 13,  # its ties in the city network (past contact)
+    "peer_matches": 15,  # its ties in the city network (exchanges, convenings, guides)
     "peer_staff": 8,
     "api_networks": 3,
     "api_network_cities": 8,
-    "api_network_city_matches": 11,  # its ties in the city network (past contact)
+    "api_network_city_matches": 13,  # its ties in the city network (three sources)
     "peer_exchanges": 9,  # the form's cities, the trash
-    "peer_city_network": 8,
+    "peer_city_network": 10,  # ties from exchanges, convenings and guides
     "peer_cohorts": 15,  # the form's challenges, the cities' facts, saved cohorts and their trash
     "peer_officials": 10,  # cities, officials, exchanges, invitations
     "api_network_exchanges": 7,
-    "api_network_city_network": 6,
+    "api_network_city_network": 8,  # ties from exchanges, convenings and guides
     "api_network_cohorts": 8,
     "api_network_saved_cohorts": 6,
     "api_network_invitations": 5,
@@ -185,6 +186,12 @@ EXPECTED: dict[str, int] = {
     "api_network_delegates": 8,
     "api_network_sessions": 7,
     "api_network_follow_ups": 8,
+    "budget": 14,  # budget.py: budget, tiers, ties, sectors, lengths (2), goals, months; shared budgets
+    "budget_member": 15,  # the same, and whether the member shares it
+    "api_budget": 10,  # budget.py: the summary's 8
+    "api_budget_member": 11,  # and whether the member shares it
+    "api_budget_members": 3,
+    "api_budget_tiers": 4,
 }
 
 SMALL, LARGE = 1, 3
@@ -282,6 +289,17 @@ def build_world(slug: str, batches: int) -> World:
     for _ in range(batches):
         add_batch(world, city)
     world.other = world.members[1]
+    # Relationship budgets: the owner's, and another member's that is shared.
+    save_budget(
+        owner,
+        {
+            "hours_per_month": 20,
+            "operational_percent": 30,
+            "personal_percent": 30,
+            "strategic_percent": 40,
+        },
+    )
+    save_budget(world.other, {"hours_per_month": 10, "shared": True})
     world.client.force_login(user)
     # The analysis is cached, as the background task leaves it.
     network_report(owner)
@@ -683,6 +701,12 @@ def _pages() -> dict[str, Callable[[World], tuple[str, str]]]:
             "api",
             reverse("api:network_published_guides", args=[w.network.slug]),
         ),
+        "budget": page("budget:mine"),
+        "budget_member": page("budget:member", "other"),
+        "api_budget": api("budget_mine"),
+        "api_budget_member": api("budget_member", "other"),
+        "api_budget_members": api("budget_members"),
+        "api_budget_tiers": api("budget_tiers"),
         **_convening_pages(),
     }
 

@@ -40,6 +40,8 @@ from cityweave.peers.testing import make_city, make_strength
 from cityweave.reminders.services import unsubscribe_token
 from cityweave.stakeholders.models import Stakeholder, Tie
 from cityweave.stakeholders.services import add_sector
+from cityweave.strategy.budget import save_budget
+from cityweave.strategy.demo import add_demo_budgets
 from cityweave.surveys import answering
 from cityweave.surveys.models import Wave, new_token
 from cityweave.surveys.profile import profile_token
@@ -148,6 +150,9 @@ NOT_PAGES = {
     "peers:session-review": "POST-only: accepts or declines a session (form on its page)",
     "peers:session-schedule": "POST-only: schedules a session (form on its page)",
     "peers:session-delete": "POST-only: moves a session to the trash",
+    # Relationship budgets
+    "budget:tiers": "POST-only: saves the workspace's tier defaults (the form is on the budget page)",
+    "budget:tie-tier": "POST-only: puts a tie in a tier (the form is on the budget page)",
     # Surveys, the office's side
     "surveys:question-move": "POST-only: moves a question up or down",
     "surveys:wave-close": "POST-only: closes or reopens a wave",
@@ -336,6 +341,9 @@ def city() -> dict[str, Any]:
         "session-edit": {**of_convening, "session": session.pk},
         "convening-registration": {"token": delegation.delegates.order_by("pk")[0].token},
     }  # fmt: skip
+    # Relationship budgets: Alice's (the demo's), and the viewer's, shared with her.
+    add_demo_budgets(workspace)
+    save_budget(viewer, {"hours_per_month": 6, "shared": True})
     token, _ = issue_token(owner.user.email, "Laptop")
     records["imports"] = new_job(
         workspace, owner, "Connections.csv", LINKEDIN.read_bytes(), sector="business"
@@ -422,6 +430,8 @@ def city() -> dict[str, Any]:
             **dict.fromkeys(("guide", "guide-edit", "guide-delete", "guide-versions"), of_guide),
             "guide-section-edit": {**of_guide, "section_id": first_section.pk},
             "public-guide": {"guide": guide.slug},
+            # Relationship budgets: the viewer's, which they share
+            "member": {"member_id": viewer.pk},
             # Partnerships
             "partner-edit": of_partner,
             "partner-delete": of_partner,
