@@ -32,6 +32,12 @@ UNAVAILABLE = (
 )
 
 
+TOO_DEEP = (
+    "This document nests too deeply to lay out as a PDF. The printable page works: print it "
+    "from the browser."
+)
+
+
 class PdfUnavailable(Exception):
     """WeasyPrint cannot run here (its system libraries are missing); the message says what to
     install."""
@@ -69,12 +75,16 @@ def stylesheet_href(name: str, inline: bool = False, paper: str | None = None) -
 
 def write_pdf(weasyprint: ModuleType, html: str, paper: str = DEFAULT_PAPER) -> bytes:
     """`html` (a standalone document) as PDF bytes on `paper` (a PAPER_SIZES key; KeyError
-    otherwise), static files read from disk, nothing fetched from the network."""
+    otherwise), static files read from disk, nothing fetched from the network. PdfUnavailable
+    when the document nests too deeply for WeasyPrint to lay out (it recurses per level)."""
     size = PAPER_SIZES[paper]
     fetcher = static_fetcher(weasyprint)
     document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     page = weasyprint.CSS(string=f"@page {{ size: {size}; }}", url_fetcher=fetcher)
-    pdf: bytes = document.write_pdf(stylesheets=[page])
+    try:
+        pdf: bytes = document.write_pdf(stylesheets=[page])
+    except RecursionError:
+        raise PdfUnavailable(TOO_DEEP) from None
     return pdf
 
 

@@ -4,12 +4,14 @@ javascript: links and images never through, whatever the text."""
 from __future__ import annotations
 
 import re
+import time
 from html.parser import HTMLParser
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from cityweave.peers.markdown import render_markdown
+from cityweave.peers.markdown import MAX_NESTING, render_markdown
 
 #: Pieces of attacks mixed into arbitrary text by the property tests.
 ATTACKS = [
@@ -95,8 +97,40 @@ def test_links_keep_safe_addresses_and_get_noopener():
     html = render_markdown("[report](https://example.org/r.pdf) and [mail](mailto:a@b.example)")
     assert '<a href="https://example.org/r.pdf" rel="noopener noreferrer">report</a>' in html
     assert 'href="mailto:a@b.example"' in html
+    # A javascript: link is not made a link at all: it stays as plain, escaped text.
     html = render_markdown("[bad](javascript:alert(1))")
+    assert "<a" not in html and "href" not in html and "bad" in html
+    html = render_markdown('<a href="javascript:alert(1)">bad</a>')
     assert "javascript" not in html and ">bad</a>" in html
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 19_990,
+        "[a](" * 4_995,
+        "[" * 5_000 + "a" + "]" * 5_000,
+        ">" * 9_000 + " deep\n\n" + "*" * 5_000 + "\n\n" + "[" * 5_000,
+        "**a" * 6_000,
+        "_*" * 9_995,
+    ],
+    ids=["brackets", "open-links", "nested-brackets", "quotes", "strong", "emphasis"],
+)
+def test_hostile_bodies_render_in_bounded_time_and_nesting(body):
+    render_markdown.cache_clear()
+    started = time.process_time()
+    html = render_markdown(body)
+    # Python-Markdown took 40 s on the first; markdown-it stays linear (about a second at most
+    # on a slow machine). A generous bound, so that the test says "not quadratic", not "fast".
+    assert time.process_time() - started < 10
+    assert html.count("<blockquote>") <= MAX_NESTING
+
+
+def test_a_body_is_rendered_once_per_worker():
+    render_markdown.cache_clear()
+    render_markdown("Once *only*")
+    render_markdown("Once *only*")
+    assert render_markdown.cache_info().hits == 1
 
 
 def test_an_image_becomes_its_alt_text():
