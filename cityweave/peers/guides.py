@@ -457,7 +457,7 @@ def reorder_sections(
 ) -> list[GuideSection]:
     """Put the guide's live sections in the order of `ids` (every live section's id once);
     the guide's writers. Once published a version is kept, noted `change_note` ("Sections
-    reordered." when empty). ValidationError on `order`."""
+    reordered." when empty). ValidationError on `ids`."""
     _check_guide(member, guide)
     require_guide_editor(member, guide)
     _lock(guide)
@@ -465,7 +465,7 @@ def reorder_sections(
     note = _note(guide, change_note, errors, "Sections reordered.")
     found = {s.pk: s for s in sections(guide)}
     if sorted(ids) != sorted(found) or len(set(ids)) != len(ids):
-        errors.setdefault("order", []).append(
+        errors.setdefault("ids", []).append(
             f"Give each of the guide's section ids once: {', '.join(map(str, sorted(found)))}."
         )
     if errors:

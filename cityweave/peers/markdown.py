@@ -49,6 +49,9 @@ _PARSER = (
     .enable("table")
     .enable("strikethrough")
 )
+# Every link is made a link here and judged by the sanitiser alone (one allow-list of schemes):
+# a javascript: link becomes an <a> without its address rather than text showing the address.
+_PARSER.validateLink = lambda url: True  # type: ignore[method-assign]
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 _IMAGE = re.compile(r"<img\b[^>]*?\balt=\"([^\"]*)\"[^>]*>", re.IGNORECASE)
@@ -80,6 +83,6 @@ def render_markdown(text: str) -> str:
     (module docstring says why)."""
     if not text or not text.strip():
         return ""
-    html = _PARSER.render(text)
+    html = _PARSER.render(text).strip()
     html = _IMAGE.sub(lambda m: m.group(1), html)
     return sanitise(_shift_headings(html))

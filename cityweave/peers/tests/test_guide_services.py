@@ -113,7 +113,7 @@ def test_sections_are_added_reordered_moved_trashed_and_restored(otis, chattanoo
     assert [s.heading for s in guides.sections(guide)] == ["Step 3", "Step 2", "Step 1"]
     with pytest.raises(ValidationError) as error:
         guides.reorder_sections(otis, guide, [third.pk, first.pk])
-    assert "order" in error.value.message_dict
+    assert "ids" in error.value.message_dict
     guides.trash_section(otis, guide, first)
     assert [s.heading for s in guides.sections(guide)] == ["Step 3", "Step 2"]
     guides.restore_section(otis, guide, first.pk)
