@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from cityweave.peers.access import NetworkMember, require_staff_editor
@@ -165,8 +166,9 @@ def _check_guide(member: NetworkMember, guide: Guide) -> None:
 
 
 def unique_slug(network: CityNetwork, title: str, guide: Guide | None = None) -> str:
-    """A slug from `title` that no other guide of the network (trashed ones too) holds."""
-    base = (slugify(title)[:70].strip("-") or "guide").lower()
+    """A slug from `title` (its words: markup such as "<b>" left out) that no other guide of
+    the network (trashed ones too) holds."""
+    base = (slugify(strip_tags(title))[:70].strip("-") or "guide").lower()
     taken = set(
         Guide.all_objects.filter(network=network, slug__startswith=base)
         .exclude(pk=guide.pk if guide else None)

@@ -223,6 +223,8 @@ def test_slugs_stay_unique_and_search_finds_sections(ed, chattanooga):
     one = make_guide(ed, [chattanooga], "Same title")
     two = make_guide(ed, [chattanooga], "Same title", challenge="fiscal-health")
     assert (one.slug, two.slug) == ("same-title", "same-title-2")
+    # Markup in a title is not part of its address.
+    assert make_guide(ed, [chattanooga], "Hostile <b>guide</b>").slug == "hostile-guide"
     assert list(guides.guides(ed, challenge="fiscal-health")) == [two]
     assert list(guides.guides(ed, status="published")) == []
     guides.save_section(ed, one, {"heading": "Broadband", "body": "Municipal fiber."})
