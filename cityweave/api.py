@@ -151,8 +151,17 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
                     "A parameter or field is invalid; each error names it.", "FieldErrors"
                 ),
             }
+            if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+                extra["400"] = _error(
+                    "A query parameter holds a NUL character (%00); the error names it.",
+                    "FieldErrors",
+                )
             if "requestBody" in operation:
-                extra["400"] = _error("The body is not a JSON object.", "FieldErrors")
+                extra["400"] = _error(
+                    "The body is not a JSON object"
+                    + (", or a query parameter holds a NUL character." if "400" in extra else "."),
+                    "FieldErrors",
+                )
                 extra["413"] = _error("The body is larger than the API takes.", "FieldErrors")
             if method in WRITES:
                 extra["403"] = _error("Viewers can read a workspace but not change it.", "Message")

@@ -166,7 +166,7 @@ class CityLinkOut(Schema):
     labels: list[str]
 
 
-class CityNetworkOut(Schema):
+class CityNetworkReportOut(Schema):
     """The city network: a summary, every city's position (by name), the links, the brokers
     (ids, most between-region brokerage first) and the isolated cities (ids)."""
 
@@ -177,7 +177,9 @@ class CityNetworkOut(Schema):
     isolated: list[int]
 
 
-@router.get("/{network}/city-network", response=CityNetworkOut, url_name="network_city_network")
+@router.get(
+    "/{network}/city-network", response=CityNetworkReportOut, url_name="network_city_network"
+)
 def get_city_network(request: HttpRequest, network: str) -> dict[str, Any]:
     """The network of cities as a network: cities tied by their peer exchanges, with the
     measures (definitions in cityweave/peers/city_network.py)."""
