@@ -11,6 +11,7 @@ import json
 import re
 import zoneinfo
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -52,7 +53,7 @@ def api_for(user) -> Client:
     return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
-def send(client: Client, method: str, path: str, body: dict) -> object:
+def send(client: Client, method: str, path: str, body: dict) -> Any:
     return getattr(client, method)(path, json.dumps(body), content_type="application/json")
 
 
