@@ -244,7 +244,9 @@ def get_convening(request: HttpRequest, network: str, convening_id: int) -> dict
 def update_convening(
     request: HttpRequest, network: str, convening_id: int, payload: ConveningPatch
 ) -> dict[str, Any]:
-    """Change some fields of a convening (staff editors)."""
+    """Change some fields of a convening (staff editors); 422 on `starts_on`/`ends_on` when
+    scheduled sessions would fall outside the new days (reschedule them first), on `capacity`
+    below the live delegates."""
     member, convening = _convening(request, network, convening_id)
     conv.save_convening(member, payload.dict(exclude_unset=True), convening)
     return _detail(conv.get_convening(member, convening_id))
@@ -545,7 +547,11 @@ class FollowUpReviewIn(Schema):
 
     days: Whole = Field(description=f"One of {', '.join(map(str, REVIEW_DAYS))}.")
     status: FollowUpStatus | None = None
-    on: dt.date | None = Field(default=None, description="The day of the review (today).")
+    on: dt.date | None = Field(
+        default=None,
+        description="The day of the review: from the convening's last day to the host city's "
+        "today (the default).",
+    )
 
 
 class FollowUpOut(Schema):

@@ -4,6 +4,7 @@ proposal, review and schedule, and a follow-up with its reviews."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -26,6 +27,12 @@ from cityweave.stakeholders.models import Stakeholder
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _local(moment: dt.datetime | None, zone: dt.tzinfo) -> dt.datetime | None:
+    """`moment` as the naive wall-clock time of `zone` (the host city's), as a datetime-local
+    field shows and reads it back; None stays None."""
+    return None if moment is None else moment.astimezone(zone).replace(tzinfo=None)
 
 
 def _choices(field: forms.Field, choices: list[tuple[Any, str]]) -> None:
@@ -234,13 +241,18 @@ class ScheduleForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, delegates: list[Delegate], session: Session | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        delegates: list[Delegate],
+        zone: dt.tzinfo,
+        session: Session | None = None,
+        **kwargs: Any,
     ) -> None:
         if session is not None and session.starts_at is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "room": session.room,
-                "starts_at": session.starts_at,
-                "ends_at": session.ends_at,
+                "starts_at": _local(session.starts_at, zone),
+                "ends_at": _local(session.ends_at, zone),
                 "presenters": [p.pk for p in session.presenters.all()],
             }
         super().__init__(*args, **kwargs)

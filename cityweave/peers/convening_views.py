@@ -20,7 +20,7 @@ from django.views import View
 
 from cityweave.peers import agenda
 from cityweave.peers import convenings as conv
-from cityweave.peers.access import require_city_editor, require_staff_editor
+from cityweave.peers.access import require_staff_editor
 from cityweave.peers.convening_forms import (
     AttendanceForm,
     ConveningForm,
@@ -249,7 +249,7 @@ class DelegateAddView(DelegationView):
 
     def post(self, request: HttpRequest, pk: int, delegation: int) -> HttpResponse:
         found = self.load_delegation(pk, delegation)
-        require_city_editor(self.member, found.city)
+        conv.require_delegation_editor(self.member, found.city)
         form = DelegateForm(
             request.POST, candidates=conv.partner_candidates(self.member, found.city)
         )
@@ -271,7 +271,7 @@ class DelegateEditView(DelegationView):
 
     def load_delegate(self, pk: int, delegation: int, delegate: int) -> Delegate:
         found = self.load_delegation(pk, delegation)
-        require_city_editor(self.member, found.city)
+        conv.require_delegation_editor(self.member, found.city)
         self.delegate = conv.get_delegate(self.member, found, delegate)
         return self.delegate
 
@@ -336,7 +336,7 @@ class FollowUpAddView(DelegationView):
 
     def post(self, request: HttpRequest, pk: int, delegation: int) -> HttpResponse:
         found = self.load_delegation(pk, delegation)
-        require_city_editor(self.member, found.city)
+        conv.require_delegation_editor(self.member, found.city)
         form = FollowUpForm(request.POST)
         if form.is_valid():
             try:
@@ -362,7 +362,7 @@ class FollowUpEditView(FollowUpAddView):
 
     def load_follow_up(self, pk: int, delegation: int, follow_up: int) -> FollowUp:
         found = self.load_delegation(pk, delegation)
-        require_city_editor(self.member, found.city)
+        conv.require_delegation_editor(self.member, found.city)
         self.follow_up = conv.get_follow_up(self.member, found, follow_up)
         return self.follow_up
 
@@ -399,9 +399,13 @@ class FollowUpReviewView(FollowUpEditView):
         if not form.is_valid():
             messages.error(request, "Choose the review and where the idea stands.")
             return redirect(self.delegation_url(pk, delegation) + "#follow-up")
-        conv.record_review(
-            self.member, found, form.cleaned_data["days"], form.cleaned_data["status"]
-        )
+        try:
+            conv.record_review(
+                self.member, found, form.cleaned_data["days"], form.cleaned_data["status"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return self.page(status=422)
         messages.success(request, f"Recorded the {form.cleaned_data['days']}-day review.")
         return redirect(self.delegation_url(pk, delegation) + "#follow-up")
 
@@ -487,7 +491,7 @@ class SessionFormView(ConveningPageView):
         self.load(pk)
         if session is not None:
             self.session = conv.get_session(self.member, self.convening, session)
-            require_city_editor(self.member, self.session.city)
+            conv.require_delegation_editor(self.member, self.session.city, "sessions")
         return self.session
 
     def form(self, data: Any, session: Session | None) -> SessionForm:
@@ -522,11 +526,11 @@ class SessionDetailView(ConveningPageView):
         session, member = self.session, self.member
         schedule = None
         if member.can_edit and session.status != SessionStatus.DECLINED:
-            zone = conv.convening_zone(self.convening)
-            with timezone.override(zone):
-                schedule = forms.get("schedule_form") or ScheduleForm(
-                    delegates=list(conv.badges(self.convening)), session=session
-                )
+            schedule = forms.get("schedule_form") or ScheduleForm(
+                delegates=list(conv.badges(self.convening)),
+                zone=conv.convening_zone(self.convening),
+                session=session,
+            )
         slot = next((s for d in agenda.agenda(self.convening, [session]) for s in d.slots), None)
         context = {
             "session": session,
@@ -571,8 +575,11 @@ class SessionScheduleView(SessionDetailView):
             agenda.unschedule_session(self.member, found)
             messages.success(request, f"“{found}” is off the agenda.")
             return redirect("peers:session", self.member.network.slug, pk, session)
-        with timezone.override(conv.convening_zone(self.convening)):
-            form = ScheduleForm(request.POST, delegates=list(conv.badges(self.convening)))
+        zone = conv.convening_zone(self.convening)
+        with timezone.override(zone):
+            form = ScheduleForm(
+                request.POST, delegates=list(conv.badges(self.convening)), zone=zone
+            )
             valid = form.is_valid()
         if valid:
             try:

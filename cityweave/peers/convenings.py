@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from cityweave.accounts.services import normalise_email
 from cityweave.peers import services
-from cityweave.peers.access import NetworkMember, require_city_editor, require_staff_editor
+from cityweave.peers.access import NetworkMember, require_staff_editor
 from cityweave.peers.models import (
     ACTED_ON,
     REVIEW_DAYS,
@@ -88,6 +88,18 @@ def _text(value: object) -> object:
 def _raise(errors: dict[str, list[str]]) -> None:
     if errors:
         raise ValidationError(errors)
+
+
+def require_delegation_editor(
+    member: NetworkMember, city: MemberCity, what: str = "delegation"
+) -> None:
+    """PermissionDenied unless `member` may change `city`'s `what` at a convening (its
+    delegation: delegates and follow-ups; or its sessions): staff editors and the city's
+    officials."""
+    if not member.can_edit_city(city):
+        raise PermissionDenied(
+            f"Only the network's staff editors and the officials of {city} can change its {what}."
+        )
 
 
 # == Convenings ==================================================================================
@@ -169,7 +181,9 @@ def save_convening(
     """Create or update a convening from `data`: CONVENING_FIELDS (dates as `datetime.date`,
     capacity in delegates, the rule's officials and partners per delegation) and `host_city`
     (a member city's id). Fields left out keep their value. Staff editors only; every bad
-    field at once (ValidationError)."""
+    field at once (ValidationError), including, for an existing convening, days that would
+    leave scheduled sessions outside them (`starts_on`/`ends_on`, with how many) and a
+    capacity below its live delegates (`capacity`)."""
     require_staff_editor(member)
     if instance is not None and (instance.network_id != member.network.pk or instance.in_trash):
         raise Http404("No such convening")
@@ -194,9 +208,61 @@ def save_convening(
         convening.full_clean(exclude=[*errors, "network"])
     except ValidationError as error:
         collect_errors(errors, error)
+    if instance is not None:
+        _check_change(convening, errors)
     _raise(errors)
     convening.save()
     return convening
+
+
+def _session_day(moment: dt.datetime, zone: dt.tzinfo, end: bool) -> dt.date:
+    """The day of the host city a session's start (or end, `end`) falls on; a session ending
+    at midnight ends on the day before (as `agenda.schedule_session` reads it)."""
+    local = moment.astimezone(zone)
+    if end and local.time() == dt.time(0):
+        return local.date() - dt.timedelta(days=1)
+    return local.date()
+
+
+def _check_change(convening: Convening, errors: dict[str, list[str]]) -> None:
+    """Refuse (into `errors`) a change to an existing convening that would leave its scheduled
+    sessions outside its days (on `starts_on` for those before the first day, `ends_on` for
+    those after the last, in the host city's time zone) or its capacity below its live
+    delegates (on `capacity`). The convening's row is locked so a delegate added meanwhile
+    is counted. Two queries."""
+    Convening.objects.select_for_update().filter(pk=convening.pk).first()
+    first, last = convening.starts_on, convening.ends_on
+    if (
+        "starts_on" not in errors
+        and "ends_on" not in errors
+        and isinstance(first, dt.date)
+        and isinstance(last, dt.date)
+    ):
+        zone = convening_zone(convening)
+        before = after = 0
+        rows = Session.objects.filter(
+            convening=convening, starts_at__isnull=False, ends_at__isnull=False
+        ).values_list("starts_at", "ends_at")
+        for starts, ends in rows:
+            if _session_day(starts, zone, end=False) < first:
+                before += 1
+            elif _session_day(ends, zone, end=True) > last:
+                after += 1
+        for name, count, where in (
+            ("starts_on", before, f"before {first:%-d %b %Y}"),
+            ("ends_on", after, f"after {last:%-d %b %Y}"),
+        ):
+            if count:
+                errors.setdefault(name, []).append(
+                    f"{count} scheduled session{'s' if count != 1 else ''} would fall {where}: "
+                    "reschedule or take them off the agenda first."
+                )
+    if "capacity" not in errors and isinstance(convening.capacity, int):
+        used = delegate_count(convening)
+        if convening.capacity < used:
+            errors.setdefault("capacity", []).append(
+                f"The convening has {used} delegates: the capacity cannot be lower."
+            )
 
 
 def _trash(records: Iterable[QuerySet[Any]]) -> uuid.UUID:
@@ -583,7 +649,7 @@ def save_delegate(
     Every bad field at once."""
     if delegation.network_id != member.network.pk or delegation.in_trash:
         raise Http404("No such delegation")
-    require_city_editor(member, delegation.city)
+    require_delegation_editor(member, delegation.city)
     if instance is not None and (instance.delegation_id != delegation.pk or instance.in_trash):
         raise Http404("No such delegate")
     convening = Convening.objects.select_for_update().get(pk=delegation.convening_id)
@@ -630,7 +696,7 @@ def trash_delegate(member: NetworkMember, delegate: Delegate) -> uuid.UUID:
     """Move a delegate to the trash; staff editors and the city's officials."""
     if delegate.network_id != member.network.pk or delegate.in_trash:
         raise Http404("No such delegate")
-    require_city_editor(member, delegate.delegation.city)
+    require_delegation_editor(member, delegate.delegation.city)
     return _trash([Delegate.objects.filter(pk=delegate.pk)])
 
 
@@ -713,7 +779,9 @@ def record_attendance(
         raise Http404("No such convening")
     if today < convening.starts_on:
         raise ValidationError(
-            {"attended": f"Attendance is recorded from the first day, {convening.starts_on}."}
+            {
+                "attended": f"Attendance is recorded from the first day, {convening.starts_on:%-d %b %Y}."
+            }
         )
     rows = {d.pk: d for d in badges(convening).filter(pk__in=list(attended))}
     unknown = sorted(str(pk) for pk in attended if pk not in rows)
@@ -796,7 +864,7 @@ def propose_session(
         else:
             session.city = allowed[city_id]
     if instance is not None:
-        require_city_editor(member, instance.city)
+        require_delegation_editor(member, instance.city, "sessions")
         if not member.can_edit and instance.status == SessionStatus.ACCEPTED:
             raise ValidationError(
                 {"title": "The session is accepted: ask the network's staff to change it."}
@@ -845,7 +913,7 @@ def trash_session(member: NetworkMember, session: Session) -> uuid.UUID:
     is not accepted."""
     if session.network_id != member.network.pk or session.in_trash:
         raise Http404("No such session")
-    require_city_editor(member, session.city)
+    require_delegation_editor(member, session.city, "sessions")
     if not member.can_edit and session.status == SessionStatus.ACCEPTED:
         raise ValidationError({"status": "The session is accepted: ask the network's staff."})
     return _trash([Session.objects.filter(pk=session.pk)])
@@ -875,7 +943,7 @@ def save_follow_up(
     city's officials. Every bad field at once."""
     if delegation.network_id != member.network.pk or delegation.in_trash:
         raise Http404("No such delegation")
-    require_city_editor(member, delegation.city)
+    require_delegation_editor(member, delegation.city)
     if instance is not None and (instance.delegation_id != delegation.pk or instance.in_trash):
         raise Http404("No such follow-up")
     follow_up = instance or FollowUp(network=member.network, delegation=delegation)
@@ -900,7 +968,7 @@ def trash_follow_up(member: NetworkMember, follow_up: FollowUp) -> uuid.UUID:
     """Move a follow-up to the trash; staff editors and the city's officials."""
     if follow_up.network_id != member.network.pk or follow_up.in_trash:
         raise Http404("No such follow-up")
-    require_city_editor(member, follow_up.delegation.city)
+    require_delegation_editor(member, follow_up.delegation.city)
     return _trash([FollowUp.objects.filter(pk=follow_up.pk)])
 
 
@@ -929,12 +997,13 @@ def record_review(
     status: str | None = None,
     on: dt.date | None = None,
 ) -> FollowUp:
-    """Record the `days`-day review (30, 90 or 180) of a follow-up on `on` (today by default),
-    optionally with its new `status`. Staff editors and the city's officials. ValidationError
-    on `days` or `status`."""
+    """Record the `days`-day review (30, 90 or 180) of a follow-up on `on` (the host city's
+    today by default), optionally with its new `status`. Staff editors and the city's
+    officials. ValidationError on `days` or `status`, and on `on` for a day before the
+    convening's last day or after the host city's today."""
     if follow_up.network_id != member.network.pk or follow_up.in_trash:
         raise Http404("No such follow-up")
-    require_city_editor(member, follow_up.delegation.city)
+    require_delegation_editor(member, follow_up.delegation.city)
     if days not in REVIEW_DAYS:
         raise ValidationError({"days": f"Use one of {', '.join(map(str, REVIEW_DAYS))}."})
     if status is not None and status not in FollowUpStatus.values:
@@ -942,7 +1011,20 @@ def record_review(
     problem = moment_problem(on) if on is not None else None
     if problem:
         raise ValidationError({"on": problem})
-    setattr(follow_up, f"reviewed_{days}_on", on or timezone.localdate())
+    convening = follow_up.delegation.convening
+    today = timezone.localdate(timezone=convening_zone(convening))
+    day = on or today
+    if day < convening.ends_on:
+        raise ValidationError(
+            {
+                "on": f"A review comes after the convening: on or after {convening.ends_on:%-d %b %Y}."
+            }
+        )
+    if day > today:
+        raise ValidationError(
+            {"on": f"A review is recorded once it is done: {day:%-d %b %Y} is in the future."}
+        )
+    setattr(follow_up, f"reviewed_{days}_on", day)
     if status is not None:
         follow_up.status = status
     follow_up.save()

@@ -317,9 +317,16 @@ def test_follow_up_is_recorded_and_reviewed_by_the_delegation(otis, summit, home
     assert response.status_code == 422
     assert {"idea", "owner_name", "due_on"} <= set(response.context["follow_up_form"].errors)
     idea = FollowUp.objects.get(idea="Library hotspots")
-    response = client.post(
-        url("follow-up-review", summit.pk, home.pk, idea.pk), {"days": "30", "status": "done"}
+    review = url("follow-up-review", summit.pk, home.pk, idea.pk)
+    # Under way: a review comes after the convening's last day.
+    response = client.post(review, {"days": "30", "status": "done"})
+    assert response.status_code == 422 and "on or after" in response.content.decode()
+    idea.refresh_from_db()
+    assert idea.reviewed_30_on is None and idea.status == "planned"
+    Convening.objects.filter(pk=summit.pk).update(
+        starts_on=TODAY - dt.timedelta(days=40), ends_on=TODAY - dt.timedelta(days=39)
     )
+    response = client.post(review, {"days": "30", "status": "done"})
     assert response.status_code == 302
     idea.refresh_from_db()
     assert idea.reviewed_30_on is not None and idea.status == "done"
