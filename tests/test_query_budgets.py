@@ -152,7 +152,7 @@ EXPECTED: dict[str, int] = {
     "api_networks": 3,
     "api_network_cities": 8,
     "api_network_city_matches": 13,  # its ties in the city network (three sources)
-    "peer_exchanges": 9,  # the form's cities, the trash
+    "peer_exchanges": 10,  # the cities (filter and form), a page of 50 and its count, the trash
     "peer_city_network": 10,  # ties from exchanges, convenings and guides
     "peer_cohorts": 15,  # the form's challenges, the cities' facts, saved cohorts and their trash
     "peer_officials": 10,  # cities, officials, exchanges, invitations

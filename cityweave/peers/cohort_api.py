@@ -19,7 +19,7 @@ from pydantic import Field
 from cityweave.peers import city_network, cohorts, exchanges, invitations, services
 from cityweave.peers.access import NetworkMember, network_member
 from cityweave.peers.models import Cohort, OfficialInvitation, PeerExchange
-from cityweave.workspaces.api import ListPagination
+from cityweave.workspaces.api import Id, ListPagination, Whole
 
 router = Router(tags=["peers"])
 
@@ -34,11 +34,11 @@ def _member(request: HttpRequest, network: str) -> NetworkMember:
 class PeerExchangeIn(Schema):
     """A peer exchange between two member cities (staff editors, or an official of either)."""
 
-    city_a: int = Field(description="A city's id.")
-    city_b: int = Field(description="The other city's id.")
+    city_a: Id = Field(description="A city's id.")
+    city_b: Id = Field(description="The other city's id.")
     kind: str = Field(default="visit", description="visit, call, study-tour, mentoring or other.")
     date: dt.date = Field(description="When it took place; not in the future.")
-    note: str = ""
+    note: str = Field(default="", description="Up to 20,000 characters.")
 
 
 class PeerExchangeOut(Schema):
@@ -298,7 +298,7 @@ def get_cohorts(
 class SavedCohortIn(Schema):
     """The plan to keep: the group size and the challenges, as for `GET …/cohorts`."""
 
-    size: int = Field(description="Cities per group, 3 to 15.")
+    size: Whole = Field(description="Cities per group, 3 to 15.")
     challenges: list[str] = []
 
 
@@ -371,7 +371,7 @@ def restore_saved_cohort(request: HttpRequest, network: str, cohort_id: int) -> 
 class InvitationIn(Schema):
     """Invite an email address to be an official of a city (staff editors)."""
 
-    city: int = Field(description="The city's id.")
+    city: Id = Field(description="The city's id.")
     email: str = Field(min_length=1, max_length=254)
 
 

@@ -3,14 +3,15 @@ an official, and accepting an invitation with a new password."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from cityweave.peers import cohorts, services
 from cityweave.peers.access import NetworkMember
 from cityweave.peers.models import ExchangeKind, MemberCity
+from cityweave.storable import TEXT_MAX_LENGTH
 
 
 def city_choices(cities: list[MemberCity]) -> list[tuple[str, str]]:
@@ -24,10 +25,13 @@ class ExchangeForm(forms.Form):
     city_b = forms.ChoiceField(label="With")
     kind = forms.ChoiceField(choices=ExchangeKind.choices, initial=ExchangeKind.VISIT)
     date = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}), help_text="When it took place."
+        # <input type="date"> takes yyyy-MM-dd only: a localised "01/12/2026" is dropped.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="When it took place.",
     )
     note = forms.CharField(
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What it was about, what came of it.",
     )
@@ -35,7 +39,7 @@ class ExchangeForm(forms.Form):
     def __init__(self, *args: Any, member: NetworkMember, cities: list[MemberCity], **kw: Any):
         if "initial" not in kw:
             own = sorted(member.city_ids)
-            kw["initial"] = {"date": dt.date.today(), "city_a": own[0] if own else ""}
+            kw["initial"] = {"date": timezone.localdate(), "city_a": own[0] if own else ""}
         super().__init__(*args, **kw)
         for name in ("city_a", "city_b"):
             field = self.fields[name]

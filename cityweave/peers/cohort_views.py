@@ -12,6 +12,8 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,9 +33,14 @@ def _live_cities(view: NetworkView) -> list[MemberCity]:
 # == Peer exchanges ==============================================================================
 
 
+#: Exchanges on a page of the exchange list, and exchanges shown from the trash there.
+EXCHANGES_PER_PAGE, TRASH_SHOWN = 50, 50
+
+
 class ExchangeListView(NetworkView):
-    """The network's peer exchanges, latest first; staff editors and officials log them here,
-    and find the ones they moved to the trash."""
+    """The network's peer exchanges, latest first, 50 a page, optionally only one city's
+    (`?city=<id>`); staff editors and officials log them here, and find the latest ones they
+    moved to the trash."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.page()
@@ -41,21 +48,30 @@ class ExchangeListView(NetworkView):
     def page(self, status: int = 200, form: ExchangeForm | None = None) -> HttpResponse:
         member = self.member
         can_log = member.can_edit or bool(member.city_ids)
+        cities = _live_cities(self)
+        by_pk = {str(c.pk): c for c in cities}
+        city = by_pk.get(self.request.GET.get("city", ""))
+        page_obj = Paginator(exchanges.exchanges(member, city), EXCHANGES_PER_PAGE).get_page(
+            self.request.GET.get("page")
+        )
         rows = [
             {"exchange": e, "can_change": exchanges.can_log(member, e.city_a, e.city_b)}
-            for e in exchanges.exchanges(member)
+            for e in page_obj.object_list
         ]
-        trashed = [
-            e
-            for e in exchanges.trashed_exchanges(member)
-            if exchanges.can_log(member, e.city_a, e.city_b)
-        ]
+        trashed = exchanges.trashed_exchanges(member)
+        if not member.can_edit:
+            ids = list(member.city_ids)
+            trashed = trashed.filter(Q(city_a__in=ids) | Q(city_b__in=ids))
         context = {
             "rows": rows,
-            "trashed": trashed,
+            "page_obj": page_obj,
+            "querystring_without_page": f"city={city.pk}&" if city else "",
+            "city": city,
+            "cities": cities,
+            "trashed": list(trashed[:TRASH_SHOWN]),
+            "trash_shown": TRASH_SHOWN,
             "can_log": can_log,
-            "form": form
-            or (ExchangeForm(member=member, cities=_live_cities(self)) if can_log else None),
+            "form": form or (ExchangeForm(member=member, cities=cities) if can_log else None),
         }
         return self.render("peers/cohorts/exchanges.html", context, status)
 
@@ -100,7 +116,11 @@ class ExchangeRestoreView(NetworkView):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        exchange = exchanges.restore_exchange(self.member, pk)
+        try:
+            exchange = exchanges.restore_exchange(self.member, pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(reverse("peers:exchanges", args=[self.member.network.slug]) + "#trash")
         messages.success(request, f"“{exchange}” is back.")
         return redirect("peers:exchanges", self.member.network.slug)
 

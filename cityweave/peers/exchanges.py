@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from cityweave.peers.access import NetworkMember
 from cityweave.peers.models import ExchangeKind, MemberCity, PeerExchange
+from cityweave.workspaces.services import collect_errors
 
 EXCHANGE_FIELDS = ("city_a", "city_b", "kind", "date", "note")
 #: How far ahead an exchange may be dated: one being planned is logged once it happened.
@@ -87,9 +88,11 @@ def save_exchange(
 ) -> PeerExchange:
     """Log an exchange (or change one) from `data`: `city_a` and `city_b` (ids of two different
     live cities of the network, or the cities), `kind` (visit, call, study-tour, mentoring,
-    other), `date` (a date, not in the future) and `note`. Staff editors, or an official of
-    either city (of either city before and after a change). Fields left out keep their value;
-    every bad field at once."""
+    other), `date` (a date from 1900, not in the future) and `note` (text, up to 20,000
+    characters, no NUL). Staff editors, or an official of either city (of either city before and
+    after a change). Fields left out keep their value; every bad field at once
+    (ValidationError), nothing written. A duplicate of a live exchange (the same two cities,
+    kind and date) is a ValidationError on `date` (422 in the API)."""
     if instance is not None:
         if instance.network_id != member.network.pk or instance.in_trash:
             raise Http404("No such exchange")
@@ -134,15 +137,49 @@ def save_exchange(
         else:
             exchange.date = day
     if "note" in data:
-        exchange.note = (data.get("note") or "").strip()
+        note = data.get("note")
+        if note is not None and not isinstance(note, str):
+            errors["note"] = ["Give the note as text."]
+        else:
+            exchange.note = (note or "").strip()
+    try:
+        # The stored-value checks (StorableModel): NUL characters, the 20,000-character limit
+        # of free text, dates 1900-2200.
+        exchange.full_clean(exclude=[*errors, "city_a", "city_b"], validate_unique=False)
+    except ValidationError as error:
+        collect_errors(errors, error)
     if not errors and exchange.city_a_id == exchange.city_b_id:
         errors["city_b"] = ["Choose two different cities."]
     if not errors and not can_log(member, exchange.city_a, exchange.city_b):
         errors["city_a"] = ["You can log only the exchanges your own city took part in."]
+    if not errors:
+        twin = live_twin(exchange)
+        if twin is not None:
+            errors["date"] = [
+                f"This {twin.get_kind_display().lower()} of {twin.city_a} and {twin.city_b} on "
+                f"{twin.date:%Y-%m-%d} is logged already."
+            ]
     if errors:
         raise ValidationError(errors)
     exchange.save()
     return exchange
+
+
+def live_twin(exchange: PeerExchange) -> PeerExchange | None:
+    """The live exchange, other than `exchange`, between the same two cities (either way round)
+    of the same kind on the same date, or None. Such a duplicate is refused with a
+    ValidationError on `date` (a 422 in the API, like other field errors, not a 409)."""
+    pair = Q(city_a_id=exchange.city_a_id, city_b_id=exchange.city_b_id) | Q(
+        city_a_id=exchange.city_b_id, city_b_id=exchange.city_a_id
+    )
+    return (
+        PeerExchange.objects.filter(
+            pair, network_id=exchange.network_id, kind=exchange.kind, date=exchange.date
+        )
+        .exclude(pk=exchange.pk)
+        .select_related("city_a", "city_b")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -176,11 +213,17 @@ def trashed_exchanges(member: NetworkMember) -> QuerySet[PeerExchange]:
 
 @transaction.atomic
 def restore_exchange(member: NetworkMember, pk: int) -> PeerExchange:
-    """Bring an exchange back from the trash; staff editors and the officials of its cities."""
+    """Bring an exchange back from the trash; staff editors and the officials of its cities.
+    ValidationError on `date` when the same exchange (cities, kind, date) was logged again
+    since."""
     exchange = trashed_exchanges(member).filter(pk=pk).first()
     if exchange is None:
         raise Http404("No such exchange in the trash")
     _require_logger(member, exchange)
+    if live_twin(exchange) is not None:
+        raise ValidationError(
+            {"date": f"“{exchange}” was logged again since; delete that one first."}
+        )
     PeerExchange.all_objects.filter(pk=exchange.pk).update(deleted_at=None, deletion_batch=None)
     exchange.deleted_at, exchange.deletion_batch = None, None
     return exchange

@@ -121,18 +121,22 @@ def invite_official(
     member: NetworkMember, city: MemberCity, email: str, *, base_url: str | None = None
 ) -> OfficialInvitation:
     """Invite `email` to be an official of `city` and email them the link (on `base_url`,
-    CITYWEAVE_URL when None); staff editors only. Open invitations of the same address to the
-    same city are withdrawn. ValidationError on `email` (not an address, an official of the city
+    CITYWEAVE_URL when None); staff editors only. Open invitations of the same address (in any
+    letter case) to the same city are withdrawn, so one stays pending. ValidationError on `email` (not an address, an official of the city
     already); Http404 for a city not live in the network."""
     require_staff_editor(member)
     if city.network_id != member.network.pk or city.in_trash:
         raise Http404("No such city")
     address = normalise_email(email)
-    if CityOfficial.objects.filter(city=city, user__email=address).exists():
+    if CityOfficial.objects.filter(city=city, user__email__iexact=address).exists():
         raise ValidationError({"email": f"{address} is an official of {city} already."})
+    # Invitations to one city are made one at a time (the city's row locked on PostgreSQL), so
+    # two sent at once cannot both miss the other and leave two pending; the address is matched
+    # in any case (rows stored before addresses were lowercased).
+    list(MemberCity.objects.select_for_update().filter(pk=city.pk).values_list("pk"))
     now = timezone.now()
     OfficialInvitation.objects.filter(
-        city=city, email=address, accepted_at__isnull=True, revoked_at__isnull=True
+        city=city, email__iexact=address, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=now)
     invitation = OfficialInvitation.objects.create(
         network=member.network,

@@ -363,3 +363,16 @@ def test_the_api_saves_lists_trashes_and_restores_cohorts(ed, vera, six):
     assert api_for(vera.user).get(path).json() == created[1:]
     restored = api_for(ed.user).post(f"{path}/{one}/restore")
     assert restored.status_code == 200 and restored.json()["id"] == one
+
+
+@pytest.mark.parametrize("size", ["4", 4.0, True])
+def test_the_api_saves_cohorts_only_for_a_whole_number_size(ed, six, size):
+    from cityweave.peers.models import Cohort
+    from cityweave.peers.tests.test_api import send
+
+    path = reverse("api:network_saved_cohorts_create", args=["midsize"])
+    response = send(api_for(ed.user), "post", path, {"size": size})
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json()["detail"]] == ["size"]
+    assert not Cohort.all_objects.exists()
+    assert send(api_for(ed.user), "post", path, {"size": 3}).status_code == 201

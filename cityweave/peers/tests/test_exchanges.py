@@ -233,3 +233,117 @@ def test_the_cli_logs_and_lists_exchanges(otis, chattanooga, dayton):
             "log-exchange", "midsize", str(chattanooga.pk), str(dayton.pk), "--date", "soon",
             "--as", email,
         )  # fmt: skip
+
+
+# == Regressions: strict input, ISO dates, pages of 50, duplicates ===============================
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"city_a": True}, "city_a"),
+        ({"city_a": 2.0}, "city_a"),
+        ({"city_b": "2"}, "city_b"),
+        ({"note": "a\x00b"}, "note"),
+        ({"note": "x" * 20_001}, "note"),
+        ({"date": "1899-12-31"}, "date"),
+    ],
+)
+def test_the_api_refuses_what_cannot_be_stored_naming_the_field(
+    ed, chattanooga, dayton, change, field
+):
+    body = {"city_a": chattanooga.pk, "city_b": dayton.pk, "date": "2026-03-02", **change}
+    response = send(api_for(ed.user), "post", api_url("network_exchanges"), body)
+    assert response.status_code == 422, response.json()
+    assert [d["field"] for d in response.json()["detail"]] == [field]
+    assert not PeerExchange.all_objects.exists()
+
+
+def test_the_service_refuses_a_nul_a_long_note_and_an_early_date(ed, chattanooga, dayton):
+    with pytest.raises(ValidationError) as error:
+        log(ed, chattanooga, dayton, note="x" * 20_001, date=dt.date(1899, 12, 31))
+    assert set(error.value.message_dict) == {"note", "date"}
+    with pytest.raises(ValidationError) as error:
+        log(ed, chattanooga, dayton, note="a\x00b")
+    assert list(error.value.message_dict) == ["note"]
+    assert log(ed, chattanooga, dayton, note="x" * 20_000, date=dt.date(1900, 1, 1)).pk
+    assert PeerExchange.objects.count() == 1
+
+
+def test_the_page_refuses_a_note_too_long(ed, chattanooga, dayton):
+    body = {"city_a": chattanooga.pk, "city_b": dayton.pk, "kind": "call", "date": "2026-03-02"}
+    response = client_for(ed).post(url("exchange-add"), {**body, "note": "x" * 20_001})
+    assert response.status_code == 422
+    assert "at most 20000 characters" in response.text
+    assert not PeerExchange.all_objects.exists()
+
+
+def test_the_form_renders_its_date_as_iso(ed, chattanooga):
+    page = client_for(ed).get(url("exchanges"))
+    today = dt.date.today().isoformat()
+    assert f'type="date" name="date" value="{today}"' in page.text
+    response = client_for(ed).post(url("exchange-add"), {"date": "2026-03-02", "note": "x"})
+    assert response.status_code == 422
+    assert 'value="2026-03-02"' in response.text
+
+
+def many(ed, a, b, count):
+    PeerExchange.objects.bulk_create(
+        PeerExchange(
+            network=ed.network,
+            city_a=a,
+            city_b=b,
+            kind="call",
+            date=DAY - dt.timedelta(days=i),
+            logged_by=ed.user,
+        )
+        for i in range(count)
+    )
+
+
+def test_the_page_shows_50_exchanges_a_page_keeping_the_city_filter(
+    ed, chattanooga, dayton, tacoma
+):
+    many(ed, chattanooga, dayton, 70)
+    many(ed, tacoma, dayton, 60)
+    client = client_for(ed)
+    first = client.get(url("exchanges"))
+    assert first.text.count("<tr>") == 1 + 50
+    assert "Page 1 of 3 · 130 in all" in first.text and "?page=2" in first.text
+    last = client.get(url("exchanges") + "?page=3")
+    assert last.text.count("<tr>") == 1 + 30
+    only = client.get(url("exchanges") + f"?city={tacoma.pk}")
+    assert "Page 1 of 2 · 60 in all" in only.text
+    assert f"?city={tacoma.pk}&amp;page=2" in only.text or f"?city={tacoma.pk}&page=2" in (
+        only.text
+    )
+    assert "Chattanooga, TN</a> and" not in only.text
+    second = client.get(url("exchanges") + f"?city={tacoma.pk}&page=2")
+    assert second.text.count("<tr>") == 1 + 10
+    # An unknown city or page is ignored rather than an error.
+    assert client.get(url("exchanges") + "?city=x&page=99").status_code == 200
+
+
+def test_a_duplicate_of_a_live_exchange_is_refused_naming_the_date(ed, chattanooga, dayton):
+    first = log(ed, chattanooga, dayton)
+    for a, b in ((chattanooga, dayton), (dayton, chattanooga)):
+        with pytest.raises(ValidationError) as error:
+            log(ed, a, b)
+        assert list(error.value.message_dict) == ["date"]
+        assert "2026-03-02" in error.value.message_dict["date"][0]
+    assert log(ed, chattanooga, dayton, kind="call").pk  # another kind
+    assert log(ed, chattanooga, dayton, date=DAY - dt.timedelta(days=1)).pk  # another day
+    body = {"city_a": dayton.pk, "city_b": chattanooga.pk, "date": "2026-03-02"}
+    response = send(api_for(ed.user), "post", api_url("network_exchanges"), body)
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json()["detail"]] == ["date"]
+    # A change that keeps its own cities, kind and date is not a duplicate of itself.
+    assert exchanges.save_exchange(ed, {"note": "changed"}, first).note == "changed"
+    # Once the first is in the trash it may be logged again; then it cannot come back.
+    exchanges.trash_exchange(ed, first)
+    again = log(ed, dayton, chattanooga)
+    with pytest.raises(ValidationError, match="logged again"):
+        exchanges.restore_exchange(ed, first.pk)
+    response = client_for(ed).post(url("exchange-restore", first.pk), follow=True)
+    assert response.status_code == 200 and "logged again since" in response.text
+    assert PeerExchange.objects.filter(date=DAY, kind="visit").get() == again

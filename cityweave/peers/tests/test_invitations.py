@@ -300,3 +300,20 @@ def test_the_cli_invites_and_lists_activity(
     )
     (row,) = json.loads(out.getvalue())
     assert row["open_invitations"] == 1 and row["officials"][0]["email"] == otis.user.email
+
+
+def test_inviting_the_same_address_in_any_case_leaves_one_pending(ed, chattanooga, dayton):
+    # An invitation stored before addresses were lowercased, then two more in other cases.
+    OfficialInvitation.objects.create(
+        network=ed.network,
+        city=chattanooga,
+        email="Mae@Chattanooga.Example",
+        invited_by=ed.user,
+        expires_at=timezone.now() + dt.timedelta(days=14),
+    )
+    invitations.invite_official(ed, chattanooga, "MAE@chattanooga.example")
+    latest = invitations.invite_official(ed, chattanooga, "mae@CHATTANOOGA.example")
+    elsewhere = invitations.invite_official(ed, dayton, "mae@chattanooga.example")
+    pending = OfficialInvitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    assert set(pending) == {latest, elsewhere}
+    assert OfficialInvitation.objects.filter(city=chattanooga).count() == 3
