@@ -98,7 +98,8 @@ def leiden_communities(skeleton: ig.Graph, weights: list[float] | None, seed: in
 
     Leiden (Traag, Waltman & van Eck 2019, Sci. Rep. 9:5233, doi 10.1038/s41598-019-41695-z) as
     igraph's `community_leiden(objective_function="modularity", resolution=1)`, iterated until a
-    pass no longer improves the partition, with igraph's random numbers seeded by `seed`.
+    pass no longer changes the partition (at most MAX_LEIDEN_PASSES passes), with igraph's
+    random numbers seeded by `seed`.
 
     Modularity Q = (1/2m) sum_ij (A_ij - k_i k_j / 2m) [c_i = c_j] (Newman 2006, PNAS 103:8577)
     does not change when every weight is multiplied by the same number, but Leiden's refinement
@@ -125,6 +126,31 @@ def leiden_communities(skeleton: ig.Graph, weights: list[float] | None, seed: in
     if skeleton.ecount() and (weights is None or sum(weights) > 0):
         modularity = float(skeleton.modularity(membership.tolist(), weights=weights))
     return Communities(membership, len(sizes), modularity)
+
+
+#: The most Leiden passes run on one component. igraph's own "until stable" (n_iterations=-1)
+#: can cycle between partitions of equal quality and never return (a hypothesis example hung a
+#: test run for ten minutes), so the passes are counted here; a real network settles in a few.
+MAX_LEIDEN_PASSES = 50
+
+
+def _leiden_until_stable(part: ig.Graph, weights: list[float], resolution: float) -> list[int]:
+    """Leiden's membership of `part`: one pass at a time, each starting from the last, until a
+    pass changes nothing or MAX_LEIDEN_PASSES have run (then the last pass's partition)."""
+    membership: list[int] | None = None
+    for _ in range(MAX_LEIDEN_PASSES):
+        partition = part.community_leiden(
+            objective_function="modularity",
+            weights=weights,
+            resolution=resolution,
+            n_iterations=1,
+            initial_membership=membership,
+        )
+        if partition.membership == membership:
+            break
+        membership = list(partition.membership)
+    assert membership is not None
+    return membership
 
 
 def _leiden_by_component(skeleton: ig.Graph, weights: list[float] | None, seed: int) -> np.ndarray:
@@ -158,13 +184,8 @@ def _leiden_by_component(skeleton: ig.Graph, weights: list[float] | None, seed: 
             next_label += 1
             continue
         with seeded_random_numbers(seed):
-            partition = part.community_leiden(
-                objective_function="modularity",
-                weights=part_weights.tolist(),
-                resolution=part_total / total,
-                n_iterations=-1,
-            )
-        local = np.asarray(partition.membership, dtype=np.int64)
+            membership = _leiden_until_stable(part, part_weights.tolist(), part_total / total)
+        local = np.asarray(membership, dtype=np.int64)
         raw[members] = local + next_label
         next_label += int(local.max()) + 1
     return raw

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from types import SimpleNamespace
 
+import igraph as ig
 import networkx as nx
 import pytest
 from hypothesis import given
@@ -235,3 +237,19 @@ def test_it_gives_the_same_eigenvector_and_pagerank_scores_to_the_last_digit_eve
     first, second = analyze([], ties), analyze([], ties)
     for measure in ("eigenvector", "pagerank"):
         assert [node[measure] for node in first.nodes] == [node[measure] for node in second.nodes]
+
+
+def test_leiden_stops_after_a_bounded_number_of_passes_when_it_never_settles(monkeypatch):
+    """igraph's "until stable" can cycle between partitions; the passes are counted instead."""
+    from cityweave.analytics import network as engine
+
+    calls = []
+
+    def flip_flop(self, **options):
+        calls.append(options["initial_membership"])
+        return SimpleNamespace(membership=[len(calls) % 2, 0, 1])
+
+    monkeypatch.setattr(ig.Graph, "community_leiden", flip_flop)
+    membership = engine._leiden_until_stable(ig.Graph.Ring(3), [1.0, 1.0, 1.0], 1.0)
+    assert len(calls) == engine.MAX_LEIDEN_PASSES and membership in ([0, 0, 1], [1, 0, 1])
+    assert calls[0] is None and calls[1] == [1, 0, 1]  # each pass starts from the last
