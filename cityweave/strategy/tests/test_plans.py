@@ -237,7 +237,8 @@ def test_weights_are_kept_with_the_budget_and_bad_ones_named(alice_member, bob_m
     budget.save_budget(alice_member, {"hours_per_month": 10})
     weights = plans.save_plan_weights(alice_member, {**Weights().as_dict(), "goal": 4.0})
     assert weights.goal == 4.0
-    assert budget.get_budget(alice_member).plan_weights == {"goal": 4.0}  # defaults not kept
+    saved = budget.get_budget(alice_member)
+    assert saved is not None and saved.plan_weights == {"goal": 4.0}  # defaults not kept
     assert plans.plan_weights(alice_member) == Weights(goal=4.0)
     with pytest.raises(ValidationError) as error:
         plans.save_plan_weights(alice_member, {"goal": -1, "weight": 2})
