@@ -212,9 +212,7 @@ class Command(BaseCommand):
             f"(budget {plan.budget_hours:g} h)"
         )
         quality = "optimal" if plan.optimal else f"within {100 * plan.gap:.1f}% of the best"
-        write(
-            f"Found by the {plan.get_method_display().lower()} in {plan.seconds:.1f} s: {quality}"
-        )
+        write(f"Method: {plan.get_method_display()}, {plan.seconds:.1f} s: {quality}")
 
         def blau(value: float | None) -> str:
             return "-" if value is None else f"{value:.2f}"
