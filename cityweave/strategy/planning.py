@@ -322,15 +322,16 @@ def _read(member: Membership, plan_budget: Any, weights: Weights) -> _Context:
     targets: dict[str, float] = {}
     labels: dict[str, str] = {}
     node_targets: dict[int, list[str]] = defaultdict(list)
-    # Goals.
+    # Goals, and who is linked to each (a goal nobody is linked to is a target nobody reaches).
+    goals = Goal.objects.filter(workspace=workspace, status__in=OPEN_STATUSES)
+    for goal_id, statement in goals.values_list("pk", "statement"):
+        targets[f"goal:{goal_id}"], labels[f"goal:{goal_id}"] = weights.goal, statement
     through = Goal.stakeholders.through
-    for goal_id, statement, stakeholder_id in through.objects.filter(
-        goal__workspace=workspace, goal__deleted_at__isnull=True, goal__status__in=OPEN_STATUSES
-    ).values_list("goal_id", "goal__statement", "stakeholder_id"):
-        key = f"goal:{goal_id}"
-        targets[key], labels[key] = weights.goal, statement
+    for goal_id, stakeholder_id in through.objects.filter(goal__in=goals).values_list(
+        "goal_id", "stakeholder_id"
+    ):
         if stakeholder_id in names:
-            node_targets[stakeholder_id].append(key)
+            node_targets[stakeholder_id].append(f"goal:{goal_id}")
     # Open partnership needs, by value type.
     needed = set(
         Need.objects.filter(
