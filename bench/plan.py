@@ -1,0 +1,147 @@
+"""How good and how fast the relationship plan is: on the bench workspace of `--size`
+stakeholders (bench/workspace.py: about 5 ties per stakeholder, 40% of them owned by the owner or
+the editor, 10 goals) and on the demo city, the owner's plan within 40 hours a month.
+
+For each: the value model's reading time, the plan as the page computes it (`propose_plan`,
+method "auto", 10 s limit: its method, value, gap and time), the greedy plan alone (its value,
+stated gap and time), and the exact optimum where HiGHS finishes within `EXACT_SECONDS` (to
+compare both against). Best of `--repeats` for the times.
+
+    .venv/bin/python bench/plan.py [--size 2000] [--db sqlite|postgres|both] [--repeats 1]
+
+Results go to bench/results/plan-<size>-<rev>.json (the demo city's under "demo").
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import databases  # noqa: E402  (bench/ is not a package)
+
+PG = "postgresql://root@127.0.0.1/cityweave_bench_plan"
+HOURS = 40
+#: How long HiGHS may take to prove the optimum the other figures are compared with.
+EXACT_SECONDS = 300.0
+
+
+def measure(member: Any, repeats: int) -> dict[str, Any]:
+    """The figures of one member's plan (see the module's docstring)."""
+    from cityweave.strategy import planning, valuation
+    from cityweave.strategy.optimiser import _Programme, solve
+
+    weights = valuation.Weights()
+    best_read = float("inf")
+    for _ in range(repeats):
+        begin = time.perf_counter()
+        context = valuation.read_valuation(member, member.time_budget, weights)
+        problem = valuation.problem_of(context, weights, HOURS)
+        best_read = min(best_read, time.perf_counter() - begin)
+    figures: dict[str, Any] = {
+        "relationships": len(problem.relationships),
+        "targets": len(problem.targets),
+        "programme variables": _Programme(problem).size,
+        "reading ms": round(best_read * 1000),
+    }
+    best_plan, proposal = float("inf"), None
+    for _ in range(repeats):
+        begin = time.perf_counter()
+        proposal = planning.propose_plan(member, weights=weights, time_limit=10.0)
+        best_plan = min(best_plan, time.perf_counter() - begin)
+    assert proposal is not None
+    figures["plan (auto)"] = {
+        "ms": round(best_plan * 1000),
+        "method": proposal.method,
+        "value": round(proposal.value_after, 4),
+        "gap %": round(100 * proposal.gap, 3),
+        "hours": round(proposal.hours_after, 2),
+        "changes": len(proposal.changes),
+    }
+    greedy = solve(problem, method="greedy", time_limit=60.0)
+    figures["greedy"] = {
+        "ms": round(greedy.seconds * 1000),
+        "value": round(greedy.value, 4),
+        "stated gap %": round(100 * greedy.gap, 3),
+    }
+    exact = solve(problem, method="exact", time_limit=EXACT_SECONDS)
+    figures["exact"] = {
+        "ms": round(exact.seconds * 1000),
+        "value": round(exact.value, 4),
+        "optimal": exact.optimal,
+        "gap %": round(100 * exact.gap, 4),
+    }
+    if exact.optimal:
+        optimum = exact.objective
+        figures["plan (auto) below the optimum %"] = round(
+            100 * (optimum - (proposal.value_after - problem.tie_penalty * _kept(proposal)))
+            / optimum,
+            4,
+        )
+        figures["greedy below the optimum %"] = round(
+            100 * (optimum - greedy.objective) / optimum, 4
+        )
+    return figures
+
+
+def _kept(proposal: Any) -> int:
+    from cityweave.strategy.planning import KEPT
+
+    return sum(1 for line in proposal.lines if line.proposed in KEPT)
+
+
+def run(size: int, repeats: int) -> dict[str, object]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from workspace import OWNER, workspace_file
+
+    from cityweave.demo import build_demo
+    from cityweave.stakeholders.models import Stakeholder, Tie
+    from cityweave.strategy import budget
+    from cityweave.workspaces.models import Membership, Workspace
+    from cityweave.workspaces.transfer import import_workspace
+
+    Workspace.objects.filter(slug="bench").delete()
+    tree = workspace_file(size)
+    tree.pop("meta")
+    workspace = import_workspace(tree, slug="bench")
+    owner = Membership.objects.select_related("workspace", "user").get(
+        workspace=workspace, user__email=OWNER
+    )
+    budget.save_budget(owner, {"hours_per_month": HOURS})
+    results: dict[str, object] = {
+        "stakeholders": Stakeholder.objects.filter(workspace=workspace).count(),
+        "ties": Tie.objects.filter(workspace=workspace).count(),
+        "bench": measure(owner, repeats),
+    }
+    demo = build_demo()
+    alice = Membership.objects.select_related("workspace", "user").get(
+        workspace=demo, user__email="alice@riverton.example"
+    )
+    budget.save_budget(alice, {"hours_per_month": HOURS})
+    results["demo"] = measure(alice, repeats)
+    return results
+
+
+def show(page: str, figures: Any) -> str:
+    if isinstance(figures, dict):
+        rows = [f"  {page}"]
+        for key, value in figures.items():
+            rows.append(f"    {key:<34} {value}")
+        return "\n".join(rows)
+    return f"  {page:<36} {figures}"
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--size", type=int, default=2_000)
+    size = parser.parse_known_args()[0].size
+    databases.main(__file__, f"plan-{size}", PG, __doc__.splitlines()[0], run, show)
