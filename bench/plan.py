@@ -78,7 +78,8 @@ def measure(member: Any, repeats: int) -> dict[str, Any]:
     if exact.optimal:
         optimum = exact.objective
         figures["plan (auto) below the optimum %"] = round(
-            100 * (optimum - (proposal.value_after - problem.tie_penalty * _kept(proposal)))
+            100
+            * (optimum - (proposal.value_after - problem.tie_penalty * _kept(proposal)))
             / optimum,
             4,
         )

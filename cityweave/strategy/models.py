@@ -262,6 +262,8 @@ class Plan(StorableModel):
     #: The kept counterparts' sector keys, one per kept relationship, now and in the plan.
     sectors_before = models.JSONField(default=list, blank=True)
     sectors_after = models.JSONField(default=list, blank=True)
+    #: What the plan could not take into account, one sentence each (e.g. no analysis yet).
+    notes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -285,6 +287,8 @@ class PlanLineRecord(StorableModel):
     )
     counterpart_name = models.CharField(max_length=200)
     sector = models.CharField(max_length=100, blank=True)
+    #: The tie's status when the plan was made: a line whose tie changed status since is stale.
+    tie_status = models.CharField(max_length=10, choices=Tie.Status.choices)
     current = models.CharField(max_length=12)
     proposed = models.CharField(max_length=12)
     changed = models.BooleanField()

@@ -148,7 +148,8 @@ class PlanDiversityOut(Schema):
 class PlanOut(Schema):
     """A member's latest plan. Values are the weighted sum the weights state; hours are per
     month. `gap` = (bound − value_after) / bound, 0 when `optimal`; `method`: exact (MILP,
-    HiGHS) or greedy (with HiGHS's bound). `lines`: every relationship, changed first."""
+    HiGHS) or greedy (with HiGHS's bound). `notes`: what the plan could not take into account.
+    `lines`: every relationship, changed first."""
 
     id: int
     member: int
@@ -170,6 +171,7 @@ class PlanOut(Schema):
     diversity: PlanDiversityOut
     targets: list[PlanTargetOut]
     uncovered: list[PlanUncoveredOut]
+    notes: list[str]
     lines: list[PlanLineOut]
 
 
@@ -223,6 +225,7 @@ def plan_out(plan: Plan) -> dict[str, Any]:
         },
         "targets": plan.targets,
         "uncovered": plan.uncovered,
+        "notes": plan.notes,
         "lines": [
             {
                 "tie": line.tie_id,

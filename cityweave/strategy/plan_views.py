@@ -15,7 +15,7 @@ from cityweave.stakeholders.models import sector_choices
 from cityweave.strategy import budget, plans
 from cityweave.strategy.forms import PlanWeightsForm
 from cityweave.strategy.models import Plan
-from cityweave.strategy.planning import KEPT, MOVES, Weights
+from cityweave.strategy.planning import KEPT, MOVES, PAGE_TIME_LIMIT, Weights
 from cityweave.web.mixins import WorkspaceView, apply_validation_error
 from cityweave.workspaces.models import Membership
 
@@ -114,7 +114,7 @@ class PlanView(WorkspaceView):
             try:
                 weights = plans.save_plan_weights(self.member, form.service_data())
                 # The page waits for the optimiser: a shorter limit than the API's.
-                plans.propose(self.member, weights, time_limit=plans.PAGE_TIME_LIMIT)
+                plans.propose(self.member, weights, time_limit=PAGE_TIME_LIMIT)
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
@@ -138,7 +138,7 @@ class PlanView(WorkspaceView):
                 "form": form,
                 "has_budget": saved is not None,
                 "can_accept": self.member.can_edit,
-                "page_limit": plans.PAGE_TIME_LIMIT,
+                "page_limit": PAGE_TIME_LIMIT,
                 "json_url": reverse("api:budget_plan", args=[self.workspace.slug]),
             }
         )

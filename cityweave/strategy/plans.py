@@ -40,13 +40,6 @@ from cityweave.strategy.planning import KEPT, MOVES, Proposal, Weights, propose_
 from cityweave.workspaces.models import Membership
 from cityweave.workspaces.services import require_editor
 
-#: The seconds the optimiser may take when a page asks for a plan (the request waits for it);
-#: the CLI and the API allow planning.propose_plan's default.
-PAGE_TIME_LIMIT = 5.0
-#: The statuses a tie kept in the plan may have now; a resting line's tie is dormant.
-KEPT_STATUSES = (Tie.Status.ACTIVE, Tie.Status.PROSPECT)
-
-
 # ----------------------------------------------------------------------------------------------
 # Weights
 
@@ -143,7 +136,8 @@ def _target(cover: Any) -> dict[str, Any]:
 def save_proposal(member: Membership, proposal: Proposal) -> Plan:
     """Keep `proposal` as the member's latest plan, with a line per relationship in its order.
     The member's earlier plans with no accepted line are replaced (deleted); a plan with an
-    accepted line stays, so its lines can still be reverted. Three queries and a bulk insert."""
+    accepted line stays, so its lines can still be reverted. Each line keeps its tie's status
+    now, to tell later whether the tie changed since. Four queries and a bulk insert."""
     Plan.objects.filter(member=member).exclude(lines__accepted_at__isnull=False).delete()
     plan = Plan.objects.create(
         workspace=member.workspace,
@@ -163,6 +157,12 @@ def save_proposal(member: Membership, proposal: Proposal) -> Plan:
         uncovered=[{**_target(cover), "what": what} for cover, what in proposal.uncovered],
         sectors_before=list(proposal.sectors_before),
         sectors_after=list(proposal.sectors_after),
+        notes=list(getattr(proposal, "notes", [])),
+    )
+    statuses = dict(
+        Tie.objects.filter(
+            workspace=member.workspace, pk__in=[line.tie_id for line in proposal.lines]
+        ).values_list("pk", "status")
     )
     PlanLineRecord.objects.bulk_create(
         [
@@ -173,6 +173,7 @@ def save_proposal(member: Membership, proposal: Proposal) -> Plan:
                 counterpart_id=line.counterpart_id,
                 counterpart_name=line.counterpart_name[:200],
                 sector=line.sector or "",
+                tie_status=statuses.get(line.tie_id, Tie.Status.ACTIVE),
                 current=line.current,
                 proposed=line.proposed,
                 changed=line.changed,
@@ -299,11 +300,10 @@ def _problem(line: PlanLineRecord, tie: Tie | None, member: Membership) -> str |
         return f"{name}: the relationship was deleted or moved to the trash since the plan."
     if tie.owner_id != member.pk:
         return f"{name}: the relationship is no longer yours; propose a new plan."
-    kept_now = tie.status in KEPT_STATUSES
-    if tie.status == Tie.Status.ENDED or kept_now != (line.current in KEPT):
+    if tie.status != line.tie_status:
         return (
-            f"{name}: the relationship is {tie.get_status_display().lower()} now, not as the "
-            "plan found it; propose a new plan."
+            f"{name}: the relationship is {tie.get_status_display().lower()} now, not "
+            f"{Tie.Status(line.tie_status).label.lower()} as the plan found it; propose a new plan."
         )
     return None
 

@@ -97,7 +97,7 @@ def test_budget_plan_latest_and_accept(alice, alice_member, alices_ties):
 def test_budget_plan_refuses_what_it_cannot_do(alice, bob, bob_member, alices_ties):
     with pytest.raises(CommandError, match="No plan yet"):
         run("plan", "riverton", "--as", alice.email, "--latest")
-    with pytest.raises(CommandError, match="hours_per_month|budget"):
+    with pytest.raises(CommandError, match="hours per month"):
         run("plan", "riverton", "--as", bob.email)
     budget.save_budget(bob_member, {"hours_per_month": 2})
     with pytest.raises(CommandError, match="--accept: Viewers"):

@@ -258,3 +258,42 @@ def test_the_diversity_check_counts_kept_counterparts_by_sector():
     assert change.missing_after == ["media", "philanthropy"]
     assert change.newly_missing == ["media"]
     assert plans.diversity_change([], [], ["business"]).blau_after is None
+
+
+def test_a_tie_kept_yearly_is_woken_without_changing_its_status(alice_member, ties):
+    """An active tie in the dormant tier (contact once a year) counts as resting in the plan;
+    keeping it active sets its cadence and tier and leaves it active."""
+    TieTier.objects.create(workspace=ties["chamber"].workspace, tie=ties["chamber"], tier="dormant")
+    plan = plans.save_proposal(
+        alice_member, make_proposal(alice_member, {ties["chamber"]: ("rest", "active")})
+    )
+    result = plans.accept_plan(alice_member, plan)
+    assert [line.tie_id for line in result.accepted] == [ties["chamber"].pk]
+    chamber = Tie.objects.get(pk=ties["chamber"].pk)
+    assert (chamber.status, chamber.cadence_days) == (Tie.Status.ACTIVE, 30)
+    assert TieTier.objects.get(tie=chamber).tier == "active"
+
+
+def test_propose_plans_every_relationship_within_the_budget(riverton, alice_member):
+    """Through the optimiser, on a small workspace: what is certain is that the plan keeps
+    within the hours and has a line for every relationship Alice owns, dormant ones included."""
+    budget.save_budget(alice_member, {"hours_per_month": 3})
+    city = make_stakeholder(riverton, "City Hall", is_internal=True)
+    owned = [
+        make_tie(city, make_stakeholder(riverton, f"Partner {i}", sector=sector), owner=alice_member,
+                 cadence_days=cadence, status=status)
+        for i, (sector, cadence, status) in enumerate([
+            ("business", 7, Tie.Status.ACTIVE), ("business", 30, Tie.Status.ACTIVE),
+            ("media", 30, Tie.Status.PROSPECT), ("philanthropy", 90, Tie.Status.DORMANT),
+            ("nonprofit", 14, Tie.Status.ACTIVE),
+        ])
+    ]  # fmt: skip
+    make_tie(city, make_stakeholder(riverton, "Not Alice's"), cadence_days=7)
+    plan = plans.propose(alice_member, time_limit=5)
+    assert plan.hours_after <= 3 + 1e-6
+    assert plan.hours_before > 3  # the weekly tie alone takes 4.3 h
+    assert {line.tie_id for line in plan.lines.all()} == {tie.pk for tie in owned}
+    assert plan.method in ("exact", "greedy") and 0 <= plan.gap <= 1
+    assert all(line.sentence for line in plan.lines.all())
+    plans.accept_plan(alice_member, plan)
+    assert budget.budget_summary(alice_member).planned_hours <= 3 + 0.05

@@ -222,6 +222,8 @@ class Command(BaseCommand):
             f"{blau(change.blau_after)}; sectors missing in the plan: "
             + (", ".join(sectors.get(k, k) for k in change.missing_after) or "none")
         )
+        for note in plan.notes:
+            write(f"Note: {note}")
         write(f"Changes: {lines.changed_count} ({lines.accepted_count} accepted)")
         for line in lines.changed:
             mark = "[accepted] " if line.accepted_at else ""
