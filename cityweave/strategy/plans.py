@@ -39,6 +39,7 @@ from cityweave.strategy.models import Plan, PlanLineRecord, TieTier, TimeBudget
 from cityweave.strategy.planning import KEPT, MOVES, Proposal, Weights, propose_plan
 from cityweave.workspaces.models import Membership
 from cityweave.workspaces.services import require_editor
+from cityweave.workspaces.signals import records_changed
 
 # ----------------------------------------------------------------------------------------------
 # Weights
@@ -343,6 +344,8 @@ def accept_plan(member: Membership, plan: Plan, tie_ids: Iterable[int] | None = 
     tiers = {t.tie_id: t for t in TieTier.objects.filter(tie_id__in=list(ties))}
     result = Acceptance([], [])
     now = timezone.now()
+    changed_ties: dict[int, Tie] = {}
+    new_tiers: dict[int, TieTier] = {}
     for line in found:
         tie = ties.get(line.tie_id) if line.tie_id is not None else None
         problem = _problem(line, tie, member)
@@ -357,17 +360,41 @@ def accept_plan(member: Membership, plan: Plan, tie_ids: Iterable[int] | None = 
             "max_cadence_days": tie.max_cadence_days,
             "tier": chosen.tier if chosen is not None else None,
         }
-        _apply(tie, line, chosen)
         line.accepted_at = now
-        line.save(update_fields=["previous", "accepted_at"])
+        _apply(tie, line)
+        tie.updated_at = now
+        changed_ties[tie.pk] = tie
+        if line.proposed in KEPT:
+            if chosen is None:
+                chosen = new_tiers[tie.pk] = TieTier(
+                    workspace_id=tie.workspace_id, tie=tie, tier=line.proposed
+                )
+            chosen.tier = line.proposed
+            tiers[tie.pk] = chosen
         result.accepted.append(line)
     if result.refused and not result.accepted:
         raise ValidationError({"tie_ids": [reason for _, reason in result.refused]})
+    # In bulk: a plan may change hundreds of ties, and saving each one by one runs every
+    # listener of a tie's save (its last contact, the analysis queue) once per tie.
+    Tie.all_objects.bulk_update(
+        list(changed_ties.values()),
+        ["status", "cadence_days", "max_cadence_days", "updated_at"],
+        batch_size=500,
+    )
+    TieTier.objects.bulk_create(list(new_tiers.values()), batch_size=500)
+    TieTier.objects.bulk_update(
+        [t for pk, t in tiers.items() if pk in changed_ties and pk not in new_tiers],
+        ["tier"],
+        batch_size=500,
+    )
+    PlanLineRecord.objects.bulk_update(result.accepted, ["previous", "accepted_at"], batch_size=500)
+    if changed_ties:
+        records_changed.send(sender=Tie, workspace=member.workspace, pks=sorted(changed_ties))
     return result
 
 
-def _apply(tie: Tie, line: PlanLineRecord, chosen: TieTier | None) -> None:
-    """Write one accepted move on its tie (see the module)."""
+def _apply(tie: Tie, line: PlanLineRecord) -> None:
+    """Write one accepted move on its tie, in memory (see the module; accept_plan saves it)."""
     if line.proposed in KEPT:
         tie.cadence_days = line.cadence_days
         if tie.max_cadence_days is not None and (
@@ -376,14 +403,8 @@ def _apply(tie: Tie, line: PlanLineRecord, chosen: TieTier | None) -> None:
             tie.max_cadence_days = None
         if tie.status == Tie.Status.DORMANT:
             tie.status = Tie.Status.ACTIVE
-        if chosen is None:
-            TieTier.objects.create(workspace_id=tie.workspace_id, tie=tie, tier=line.proposed)
-        elif chosen.tier != line.proposed:
-            chosen.tier = line.proposed
-            chosen.save(update_fields=["tier"])
     else:
         tie.status = Tie.Status.DORMANT
-    tie.save(update_fields=["status", "cadence_days", "max_cadence_days", "updated_at"])
 
 
 @transaction.atomic

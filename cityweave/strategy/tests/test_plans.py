@@ -297,3 +297,22 @@ def test_propose_plans_every_relationship_within_the_budget(riverton, alice_memb
     assert all(line.sentence for line in plan.lines.all())
     plans.accept_plan(alice_member, plan)
     assert budget.budget_summary(alice_member).planned_hours <= 3 + 0.05
+
+
+def test_accepting_announces_the_changed_ties(alice_member, ties):
+    """The ties are written in bulk, so their listeners (the workspace's data version, the
+    network analysis's queue) hear of them through `records_changed`, once."""
+    from cityweave.workspaces.signals import records_changed
+
+    heard = []
+
+    def listen(sender, workspace, pks, **kwargs):
+        heard.append((sender, workspace.pk, sorted(pks)))
+
+    records_changed.connect(listen, sender=Tie, dispatch_uid="test-plan-accept")
+    try:
+        plans.accept_plan(alice_member, the_plan(alice_member, ties))
+    finally:
+        records_changed.disconnect(dispatch_uid="test-plan-accept", sender=Tie)
+    changed = sorted(ties[name].pk for name in ("harbor", "fund", "gazette"))
+    assert heard == [(Tie, alice_member.workspace_id, changed)]
