@@ -719,7 +719,7 @@ def _pages() -> dict[str, Callable[[World], tuple[str, str]]]:
         "api_budget_member": api("budget_member", "other"),
         "api_budget_members": api("budget_members"),
         "api_budget_tiers": api("budget_tiers"),
-        "budget_plan": page("budget:plan"),
+        "budget_plan": page("budget:my-plan"),
         "budget_member_plan": page("budget:member-plan", "other"),
         "api_budget_plan": api("budget_plan"),
         "api_budget_member_plan": api("budget_member_plan", "other"),

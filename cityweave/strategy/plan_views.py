@@ -121,7 +121,7 @@ class PlanView(WorkspaceView):
                 messages.success(
                     request, "A new plan is ready: read it, then accept what you agree with."
                 )
-                return redirect(reverse("budget:plan", args=[self.workspace.slug]) + "#plan")
+                return redirect(reverse("budget:my-plan", args=[self.workspace.slug]) + "#plan")
         return self.render_page(request, form=form, status=422)
 
     def render_page(
@@ -177,7 +177,7 @@ class PlanAcceptView(WorkspaceView):
         return redirect(self._back())
 
     def _back(self) -> str:
-        return reverse("budget:plan", args=[self.workspace.slug]) + "#lines"
+        return reverse("budget:my-plan", args=[self.workspace.slug]) + "#lines"
 
 
 class PlanRevertView(PlanAcceptView):
@@ -199,7 +199,7 @@ class MemberPlanView(WorkspaceView):
 
     def get(self, request: HttpRequest, member_id: int) -> HttpResponse:
         if member_id == self.member.pk:
-            return redirect("budget:plan", self.workspace.slug)
+            return redirect("budget:my-plan", self.workspace.slug)
         shown = budget.readable_member(self.member, member_id)
         context = plan_context(self.member, plans.latest_of(shown))
         context.update(

@@ -9,7 +9,7 @@ budget_patterns = [
     path("tiers/", views.TierDefaultsView.as_view(), name="tiers"),
     path("ties/<int:tie_id>/tier/", views.TieTierView.as_view(), name="tie-tier"),
     path("members/<int:member_id>/", views.MemberBudgetView.as_view(), name="member"),
-    path("plan/", plan_views.PlanView.as_view(), name="plan"),
+    path("plan/", plan_views.PlanView.as_view(), name="my-plan"),
     path("plan/<int:plan_id>/accept/", plan_views.PlanAcceptView.as_view(), name="plan-accept"),
     path(
         "plan/<int:plan_id>/revert/<int:tie_id>/",

@@ -160,3 +160,11 @@ def test_a_shared_members_plan_is_readable_and_others_are_not(
     assert carol_api.get(url).status_code == 404
     assert carol_api.get(BASE).status_code == 404
     assert send(carol_api, "post", f"{BASE}/accept", {}).status_code == 404
+
+
+def test_a_member_id_past_any_id_answers_404(alice_api):
+    for url in (
+        "/api/v1/workspaces/riverton/budget/members/357088056237133725696/plan",
+        "/api/v1/workspaces/riverton/budget/members/357088056237133725696",
+    ):
+        assert alice_api.get(url).status_code == 404

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def page(slug: str = "riverton") -> str:
-    return reverse("budget:plan", args=[slug])
+    return reverse("budget:my-plan", args=[slug])
 
 
 @pytest.fixture
