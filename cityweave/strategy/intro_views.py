@@ -44,7 +44,7 @@ class IntroductionForm(forms.Form):
             community.help_text = "No network analysis has finished yet."
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         given = [name for name in self.fields if data.get(name)]
         if len(given) > 1:
             raise ValidationError(
@@ -54,7 +54,7 @@ class IntroductionForm(forms.Form):
 
     def query(self) -> dict[str, Any]:
         """The one target chosen, as `introductions.introductions` takes it; {} for none."""
-        data = self.cleaned_data
+        data: dict[str, Any] = self.cleaned_data
         if data.get("stakeholder"):
             return {"stakeholder": data["stakeholder"].pk}
         if data.get("community"):

@@ -57,7 +57,7 @@ from django.utils import timezone
 from cityweave.engagement.contacts import counterpart_ids
 from cityweave.engagement.models import Interaction
 from cityweave.network.models import NetworkSnapshot
-from cityweave.stakeholders.models import Stakeholder, Tie, sector_choices
+from cityweave.stakeholders.models import BUILT_IN_SECTORS, Sector, Stakeholder, Tie
 from cityweave.vocabulary import ValueType
 from cityweave.workspaces.models import Membership
 
@@ -153,16 +153,16 @@ class ReachGraph:
 
 def reach_graph(member: Membership, *, now: dt.datetime | None = None) -> ReachGraph:
     """The member's reach graph (three queries: stakeholders, active ties, sectors)."""
-    workspace = member.workspace
+    workspace = member.workspace_id
     nodes = {
         pk: Node(pk, name, sector, internal, tuple(o for o in (offers or ()) if isinstance(o, str)))
         for pk, name, sector, internal, offers in Stakeholder.objects.filter(
-            workspace=workspace
+            workspace_id=workspace
         ).values_list("pk", "name", "sector", "is_internal", "offers")
     }
     ties = (
         Tie.objects.filter(
-            workspace=workspace,
+            workspace_id=workspace,
             status=Tie.Status.ACTIVE,
             source__deleted_at__isnull=True,
             target__deleted_at__isnull=True,
@@ -195,7 +195,8 @@ def reach_graph(member: Membership, *, now: dt.datetime | None = None) -> ReachG
         ratings=dict(ratings),
         known=known,
         own_side=own_side,
-        sector_labels=dict(sector_choices(workspace)),
+        sector_labels=BUILT_IN_SECTORS
+        | dict(Sector.objects.filter(workspace_id=workspace).values_list("key", "label")),
         now=now or timezone.now(),
     )
 
@@ -227,10 +228,9 @@ def broker_loads(member: Membership, ids: Iterable[int], now: dt.datetime) -> di
         )
         .filter(Q(interaction__private=False) | Q(interaction__author=member))
         .values("stakeholder_id")
-        .annotate(count=Count("interaction_id"))
-        .values_list("stakeholder_id", "count")
+        .annotate(load=Count("interaction_id"))
     )
-    return dict(rows)
+    return {row["stakeholder_id"]: row["load"] for row in rows}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -333,7 +333,7 @@ def best_raw(graph: ReachGraph, targets: Iterable[int] | None = None) -> dict[in
         for nxt in graph.neighbours(first):
             if not is_target(graph, nxt):
                 continue
-            path = (first, nxt)
+            path: Raw = (first, nxt)
             key = rank_key(graph, path)
             if nxt not in best1 or key < best1[nxt][0]:
                 best1[nxt] = (key, path)
@@ -502,7 +502,7 @@ def introductions(
     }
     if len(given) != 1:
         message = "Give exactly one of stakeholder, sector, community or value_type."
-        raise ValidationError(dict.fromkeys(given or {"stakeholder": None}, message))
+        raise ValidationError(dict.fromkeys(list(given) or ["stakeholder"], message))
     limit = _limit(limit)
     graph = member if isinstance(member, ReachGraph) else reach_graph(member)
     if stakeholder is not None:
