@@ -72,7 +72,9 @@ class NextBestCandidateOut(Schema):
     sector: str
     score: float
     goals: list[str]
+    uncovered_goals: int
     needs: list[str]
+    goal_gain: float
     diversity_gain: float
     missing_sector: bool
     bridges: list[str]
@@ -82,7 +84,8 @@ class NextBestCandidateOut(Schema):
 
 class NextBestOut(Schema):
     """The next best relationships, best first, and the diversity check; `grouping`: what
-    bridges are counted between ("communities" from the last network analysis, else "sectors")."""
+    bridging counts ("holes": the last network analysis's structural holes; "sectors" before
+    any analysis)."""
 
     weights: dict[str, float]
     considered: int
@@ -143,7 +146,9 @@ def next_best_out(found: NextBest) -> dict[str, Any]:
                 "sector": c.sector,
                 "score": round(c.score, 6),
                 "goals": list(c.goals),
+                "uncovered_goals": c.uncovered_goals,
                 "needs": list(c.needs),
+                "goal_gain": round(c.goal_gain, 6),
                 "diversity_gain": round(c.diversity_gain, 6),
                 "missing_sector": c.missing_sector,
                 "bridges": list(c.bridges),

@@ -66,8 +66,8 @@ class IntroductionsView(WorkspaceView):
     """Who can introduce me? The best paths from the people I know to a target."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        stored = introductions.stored_communities(self.member)
-        names = stored[1] if stored else None
+        stored = introductions.stored_analysis(self.member)
+        names = stored.names if stored else None
         form = IntroductionForm(request.GET or None, member=self.member, communities=names)
         answer = None
         status = 200

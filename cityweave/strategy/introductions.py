@@ -442,10 +442,23 @@ class Introductions:
     note: str = ""
 
 
-def stored_communities(member: Membership) -> tuple[dict[int, int], list[str]] | None:
-    """The community of each stakeholder and the communities' names from the workspace's last
-    finished network analysis (however stale; none is queued here), or None before the first
-    one; two queries."""
+@dataclass(frozen=True)
+class StoredAnalysis:
+    """What the search reads of the workspace's last finished network analysis: each
+    stakeholder's Leiden community (1..count), the communities' names, and its structural holes
+    (between communities and between sectors: pairs with few ties) as (label, the ids of the
+    stakeholders with ties into both sides)."""
+
+    community: dict[int, int]
+    names: list[str]
+    holes: list[tuple[str, frozenset[int]]]
+
+
+def stored_analysis(
+    member: Membership, sector_labels: Mapping[str, str] | None = None
+) -> StoredAnalysis | None:
+    """The workspace's last finished network analysis (however stale; none is queued here), or
+    None before the first one; two queries. Holes between sectors are named by `sector_labels`."""
     from cityweave.network.services import stored_result
 
     snapshot = (
@@ -458,13 +471,28 @@ def stored_communities(member: Membership) -> tuple[dict[int, int], list[str]] |
     if snapshot is None:
         return None
     result = stored_result(snapshot)
-    membership = {
+    community = {
         int(node["id"]): int(node["community"])
         for node in result.get("nodes", [])
         if node.get("community") is not None
     }
     names = [str(name) for name in (result.get("network", {}).get("community_names") or [])]
-    return membership, names
+    labels = sector_labels or {}
+
+    def name(kind: str, key: str) -> str:
+        if kind == "between_communities" and key.isdigit() and 0 < int(key) <= len(names):
+            return names[int(key) - 1]
+        return str(labels.get(key, key))
+
+    holes = [
+        (
+            " – ".join(name(kind, str(key)) for key in hole.get("groups", [])),
+            frozenset(int(bridge["id"]) for bridge in hole.get("bridges", [])),
+        )
+        for kind in ("between_communities", "between_groups")
+        for hole in result.get("structural_holes", {}).get(kind, [])
+    ]
+    return StoredAnalysis(community, names, holes)
 
 
 def _limit(limit: int) -> int:
@@ -528,7 +556,7 @@ def introductions(
         label = f"anyone offering {str(ValueType(value_type).label).lower()}"
         return _to_group(graph, "value_type", value_type, label, ids, limit)
     assert community is not None
-    stored = stored_communities(graph.member)
+    stored = stored_analysis(graph.member)
     if stored is None:
         return Introductions(
             "community",
@@ -539,7 +567,7 @@ def introductions(
             note="No network analysis has finished yet, so there are no communities: "
             "open the network page once and come back.",
         )
-    membership, names = stored
+    membership, names = stored.community, stored.names
     if not 1 <= community <= len(names):
         raise ValidationError(
             {"community": f"No community {community}: the last analysis found {len(names)}."}

@@ -4,17 +4,20 @@ A member's own network: the people they know (`introductions.reach_graph`: the o
 counterparts of the active ties they own). Candidates: the workspace's live outsiders (not
 `is_internal`) they do not know yet. Each candidate gets three gains:
 
-- goal coverage: the open goals (active or paused) linked to the candidate that nobody the
-  member knows is linked to, plus the value types of open partnerships' needs (partnership not
-  closed) that the candidate offers and nobody the member knows offers; a count;
+- goal coverage: for the open goals (active or paused) linked to the candidate, 1 for each goal
+  nobody the member knows is linked to, plus, for the others, the rise in the goal's coverage
+  (the share of its stakeholders the member knows: 1/n for a goal of n stakeholders); plus 1 for
+  each value type needed by open partnerships (not closed) that the candidate offers and nobody
+  the member knows offers;
 - sector diversity: the rise of the Blau index 1 − Σ p_k² of the member's network by sector if
   the candidate were added (Blau 1977). A candidate in a missing sector always gains most: adding
   to a sector of n_j people lowers Σ n_k² by less the smaller n_j is, and n_j = 0 is smallest;
-- bridging a structural hole: the groups the candidate has active ties into that nobody the
-  member knows is in, counted when the candidate's ties reach two groups or more (a bridge, as
-  DESIGN.md's structural holes between groups). Groups are the Leiden communities of the
-  workspace's last finished network analysis when one is stored (`stored_communities`: however
-  stale, never queued from here), else sectors.
+- bridging a structural hole: the structural holes of the workspace's last finished network
+  analysis (between communities and between sectors: pairs with few ties, DESIGN.md) that list
+  the candidate among their bridges (ties into both sides) and that nobody the member knows
+  bridges already (`stored_analysis`: however stale, never queued from here). Before any
+  analysis: the sectors the candidate has active ties into that nobody the member knows is in,
+  counted when those ties reach two sectors or more.
 
 Score = Σ weight × gain ÷ the largest such gain among the candidates (each gain scaled to 0–1;
 a gain nobody has counts 0); weights default to 1 and go from 0 to 10. Candidates with no gain
@@ -42,7 +45,7 @@ from cityweave.strategy.introductions import (
     describe,
     path_product,
     reach_graph,
-    stored_communities,
+    stored_analysis,
 )
 from cityweave.vocabulary import ValueType
 from cityweave.workspaces.models import Membership
@@ -87,34 +90,35 @@ def blau(counts: Mapping[str, int]) -> float:
     return 1 - sum((n / total) ** 2 for n in counts.values()) if total else 0.0
 
 
-@dataclass(frozen=True)
+@dataclass
 class Candidate:
-    """A relationship to start: the stakeholder, its gains (goals and needs it would serve that
-    nobody the member knows serves; the Blau rise; the groups it would bridge to), its score,
-    the reason in one sentence and the best introduction (None when nobody can introduce it)."""
+    """A relationship to start: the stakeholder; the open goals linked to them (those nobody the
+    member knows serves first, `uncovered_goals` of them) and the needs of open partnerships they
+    offer that nobody the member knows offers; `goal_gain` = uncovered goals + the rise in
+    coverage (share of its stakeholders known) of the others + needs; the Blau rise; the holes
+    (or sectors) they would bridge; the score, the reason in one sentence, and the best
+    introduction (None when nobody can introduce them)."""
 
     id: int
     name: str
     sector: str
     goals: tuple[str, ...]
+    uncovered_goals: int
     needs: tuple[str, ...]
+    goal_gain: float
     diversity_gain: float
     missing_sector: bool
     bridges: tuple[str, ...]
-    score: float
-    reason: str
-    introduction: IntroductionPath | None
-
-    @property
-    def goal_gain(self) -> int:
-        return len(self.goals) + len(self.needs)
+    score: float = 0.0
+    reason: str = ""
+    introduction: IntroductionPath | None = None
 
 
 @dataclass
 class NextBest:
     """The next best relationships and the diversity check of the member's own network
-    (`diversity`, with `sector_labels` to name its keys); `grouping` says what bridges are
-    between ("communities" or "sectors")."""
+    (`diversity`, with `sector_labels` to name its keys); `grouping` says what bridging counts:
+    "holes" (the last network analysis's structural holes) or "sectors" (before any)."""
 
     candidates: list[Candidate]
     considered: int
@@ -174,91 +178,88 @@ def next_best(
     before = blau(known_sectors)
 
     goal_names, goals_of = _open_goals(member)
-    served_goals = {g for sid in known for g in goals_of.get(sid, ())}
     needed = _open_needs(member)
     offered = {o for sid in known for o in nodes[sid].offers}
     unmet = needed - offered
 
-    stored = stored_communities(member)
+    stored = stored_analysis(member, graph.sector_labels)
     notes: list[str] = []
-    if stored is not None and stored[1]:
-        membership, names = stored
-        grouping = "communities"
+    if stored is not None:
+        grouping = "holes"
+        # A hole some known person bridges already is spanned by the member's network.
+        open_holes = [(label, ids) for label, ids in stored.holes if not ids & known.keys()]
 
-        def group(sid: int) -> str | None:
-            number = membership.get(sid)
-            return names[number - 1] if number and number <= len(names) else None
+        def bridges_of(sid: int) -> tuple[str, ...]:
+            return tuple(label for label, ids in open_holes if sid in ids)
     else:
         grouping = "sectors"
         notes.append(
             "No network analysis has finished yet: bridges are counted between sectors, not "
-            "communities."
+            "the analysis's structural holes."
         )
+        reached = {nodes[sid].sector for sid in known}
 
-        def group(sid: int) -> str | None:
-            return graph.sector_label(nodes[sid].sector)
+        def bridges_of(sid: int) -> tuple[str, ...]:
+            touched = {nodes[n].sector for n in graph.neighbours(sid)}
+            if len(touched) < 2:
+                return ()
+            return tuple(sorted(graph.sector_label(s) for s in touched - reached))
 
-    reached = {group(sid) for sid in known} - {None}
-
-    rows = []
+    goal_sizes = Counter(g for goals in goals_of.values() for g in goals)
+    covered = {g for sid in known for g in goals_of.get(sid, ())}
+    rows: list[Candidate] = []
     for node in nodes.values():
         if node.is_internal or node.id in known:
             continue
-        goals = tuple(
-            sorted(goal_names[g] for g in goals_of.get(node.id, ()) if g not in served_goals)
-        )
+        mine = sorted(goals_of.get(node.id, ()), key=lambda g: (g in covered, goal_names[g]))
+        uncovered = sum(1 for g in mine if g not in covered)
         needs = tuple(str(ValueType(v).label) for v in sorted(unmet & set(node.offers)))
-        gain = blau(known_sectors + Counter([node.sector])) - before
-        touched = {group(n) for n in graph.neighbours(node.id)} - {None}
-        bridges = tuple(sorted(g for g in touched - reached if g)) if len(touched) >= 2 else ()
-        rows.append((node, goals, needs, gain, bridges))
+        rise = sum(1 / goal_sizes[g] for g in mine if g in covered)
+        rows.append(
+            Candidate(
+                id=node.id,
+                name=node.name,
+                sector=node.sector,
+                goals=tuple(goal_names[g] for g in mine),
+                uncovered_goals=uncovered,
+                needs=needs,
+                goal_gain=uncovered + rise + len(needs),
+                diversity_gain=blau(known_sectors + Counter([node.sector])) - before,
+                missing_sector=node.sector not in known_sectors,
+                bridges=bridges_of(node.id),
+            )
+        )
     tops = {
-        "goals": max((len(r[1]) + len(r[2]) for r in rows), default=0),
-        "diversity": max((r[3] for r in rows), default=0.0),
-        "bridging": max((len(r[4]) for r in rows), default=0),
+        "goals": max((r.goal_gain for r in rows), default=0.0),
+        "diversity": max((r.diversity_gain for r in rows), default=0.0),
+        "bridging": max((len(r.bridges) for r in rows), default=0),
     }
 
     def scaled(name: str, value: float) -> float:
         return chosen[name] * value / tops[name] if tops[name] > 0 else 0.0
 
-    scored = []
-    for node, goals, needs, gain, bridges in rows:
-        score = (
-            scaled("goals", len(goals) + len(needs))
-            + scaled("diversity", max(gain, 0.0))
-            + scaled("bridging", len(bridges))
+    for row in rows:
+        row.score = (
+            scaled("goals", row.goal_gain)
+            + scaled("diversity", max(row.diversity_gain, 0.0))
+            + scaled("bridging", len(row.bridges))
         )
-        if score > 0:
-            scored.append((score, node, goals, needs, gain, bridges))
-    raws = best_raw(graph, [row[1].id for row in scored])
+    scored = [row for row in rows if row.score > 0]
+    raws = best_raw(graph, [row.id for row in scored])
 
-    def order(row: tuple) -> tuple:  # type: ignore[type-arg]
-        raw = raws.get(row[1].id)
+    def order(row: Candidate) -> tuple[float, float, str, int]:
+        raw = raws.get(row.id)
         product = path_product(graph, raw) if raw else -1.0
-        return (-row[0], -product, row[1].name.casefold(), row[1].id)
+        return (-row.score, -product, row.name.casefold(), row.id)
 
     scored.sort(key=order)
     shown = scored[:limit]
-    paths = describe(graph, [raws[row[1].id] for row in shown if row[1].id in raws])
+    paths = describe(graph, [raws[row.id] for row in shown if row.id in raws])
     best = {path.target.id: path for path in paths}
-    candidates = [
-        Candidate(
-            id=node.id,
-            name=node.name,
-            sector=node.sector,
-            goals=goals,
-            needs=needs,
-            diversity_gain=gain,
-            missing_sector=node.sector not in known_sectors,
-            bridges=bridges,
-            score=score,
-            reason=_reason(
-                graph, node.name, node.sector, goals, needs, gain, known_sectors, bridges, grouping
-            ),
-            introduction=best.get(node.id),
-        )
-        for score, node, goals, needs, gain, bridges in shown
-    ]
+    for row in shown:
+        row.introduction = best.get(row.id)
+        row.reason = _reason(graph, row, known_sectors, grouping)
+    candidates = shown
     return NextBest(
         candidates=candidates,
         considered=len(rows),
@@ -301,39 +302,44 @@ def _open_needs(member: Membership) -> set[str]:
     )
 
 
-def _reason(
-    graph: ReachGraph,
-    name: str,
-    sector: str,
-    goals: tuple[str, ...],
-    needs: tuple[str, ...],
-    gain: float,
-    known_sectors: Counter[str],
-    bridges: tuple[str, ...],
-    grouping: str,
-) -> str:
+def _reason(graph: ReachGraph, row: Candidate, known_sectors: Counter[str], grouping: str) -> str:
     parts = []
-    if goals:
-        shown = "; ".join(f"“{g}”" for g in goals[:2]) + (" …" if len(goals) > 2 else "")
+    if row.goals:
+        count = len(row.goals)
+        shown = "; ".join(f"“{g}”" for g in row.goals[:2]) + (" …" if count > 2 else "")
+        goals = f"{count} open goal{'s' * (count != 1)}"
+        if row.uncovered_goals == count:
+            text = f"is a stakeholder of {goals} nobody you know serves ({shown})"
+        elif row.uncovered_goals:
+            text = (
+                f"is a stakeholder of {goals} ({shown}), {row.uncovered_goals} of which "
+                "nobody you know serves"
+            )
+        else:
+            text = f"is a stakeholder of {goals} ({shown})"
+        parts.append(text)
+    if row.needs:
         parts.append(
-            f"serves {len(goals)} open goal{'s' * (len(goals) != 1)} nobody you know serves ({shown})"
+            f"offers what open partnerships need and your network lacks ({', '.join(row.needs)})"
         )
-    if needs:
-        parts.append(
-            f"offers what open partnerships need and your network lacks ({', '.join(needs)})"
-        )
-    label = graph.sector_label(sector)
-    if sector not in known_sectors:
+    label = graph.sector_label(row.sector)
+    if row.sector not in known_sectors:
         parts.append(f"brings a sector missing from your network ({label})")
-    elif gain > 0:
-        parts.append(f"raises your network's sector diversity by {gain:.3f} ({label})")
-    if bridges:
-        kind = "communities" if grouping == "communities" else "sectors"
+    elif row.diversity_gain > 0:
         parts.append(
-            f"has ties into {len(bridges)} {kind} your network does not reach ({', '.join(bridges[:3])}"
-            + (" …)" if len(bridges) > 3 else ")")
+            f"raises your network's sector diversity by {row.diversity_gain:.3f} ({label})"
         )
+    if row.bridges:
+        count = len(row.bridges)
+        listed = "; ".join(row.bridges[:2]) + (" …" if count > 2 else "")
+        if grouping == "holes":
+            parts.append(
+                f"could bridge {count} structural hole{'s' * (count != 1)} your network does not "
+                f"span ({listed})"
+            )
+        else:
+            parts.append(f"has ties into {count} sectors your network does not reach ({listed})")
     if not parts:
-        return f"{name} adds little that you lack."
+        return f"{row.name} adds little that you lack."
     body = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"{name} {body}."
+    return f"{row.name} {body}."

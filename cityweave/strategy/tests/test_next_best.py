@@ -57,9 +57,10 @@ def test_goals_and_missing_sectors_come_first(alice_member, riverton, alices_net
     assert nina_row.missing_sector
     assert nina_row.introduction is None
     assert nina_row.reason == (
-        "Nina serves 1 open goal nobody you know serves (“Open a youth hub”) and brings a "
-        "sector missing from your network (Nonprofit)."
+        "Nina is a stakeholder of 1 open goal nobody you know serves (“Open a youth hub”) and "
+        "brings a sector missing from your network (Nonprofit)."
     )
+    assert phil_row.introduction is not None
     assert phil_row.introduction.broker.name == "Bill"
     assert found.diversity.blau == 0
     assert found.diversity.counts == {"business": 2}
@@ -86,6 +87,53 @@ def test_needs_and_bridges_count(alice_member, riverton, alices_network):
     assert hub_row.bridges == ("Faith-based", "Media")
     assert found.grouping == "sectors"
     assert "has ties into 2 sectors your network does not reach" in hub_row.reason
+
+
+def test_a_goal_already_served_counts_the_rise_of_its_coverage(
+    alice_member, riverton, alices_network
+):
+    city, bill, bea = alices_network
+    dan = make_stakeholder(riverton, "Dan", sector="business")
+    eve = make_stakeholder(riverton, "Eve", sector="business")
+    make_goal(riverton, statement="Grow the chamber").stakeholders.set([bill, dan, eve])
+    found = nb.next_best(alice_member, weights={"diversity": 0})
+    assert [(c.name, c.uncovered_goals) for c in found.candidates] == [("Dan", 0), ("Eve", 0)]
+    assert found.candidates[0].goal_gain == pytest.approx(1 / 3)
+    assert found.candidates[0].reason == "Dan is a stakeholder of 1 open goal (“Grow the chamber”)."
+
+
+def test_bridges_are_the_stored_analysiss_holes_nobody_known_spans(
+    alice_member, riverton, alices_network
+):
+    from django.utils import timezone
+
+    from cityweave.network.models import NetworkSnapshot
+
+    city, bill, bea = alices_network
+    hub = make_stakeholder(riverton, "Hub", sector="business")
+    spanned = make_stakeholder(riverton, "Spanned", sector="business")
+    NetworkSnapshot.objects.create(
+        workspace=riverton,
+        version="x",
+        computed_at=timezone.now(),
+        result={
+            "network": {"community_names": ["Harbor", "Uptown", "Old town"]},
+            "nodes": [],
+            "structural_holes": {
+                "between_communities": [
+                    {"groups": ["1", "2"], "bridges": [{"id": hub.pk}]},
+                    {"groups": ["2", "3"], "bridges": [{"id": spanned.pk}, {"id": bill.pk}]},
+                ],
+                "between_groups": [{"groups": ["media", "resident"], "bridges": [{"id": hub.pk}]}],
+            },
+        },
+    )
+    found = nb.next_best(alice_member)
+    assert found.grouping == "holes"
+    (row,) = found.candidates
+    assert row.name == "Hub"
+    assert row.bridges == ("Harbor – Uptown", "Media – Resident")
+    assert "could bridge 2 structural holes your network does not span" in row.reason
 
 
 def test_weights_are_checked_and_named():
