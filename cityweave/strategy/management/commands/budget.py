@@ -14,6 +14,7 @@ from django.http import Http404
 from cityweave.accounts.models import User
 from cityweave.strategy import budget
 from cityweave.strategy.api import budget_out
+from cityweave.strategy.intro_commands import add_introduction_commands, run_introduction_command
 from cityweave.workspaces.models import Membership
 from cityweave.workspaces.services import membership_for
 
@@ -24,10 +25,15 @@ UNALIGNED_SHOWN = 10
 class Command(BaseCommand):
     """A relationship budget from the command line, on the same services as the budget page."""
 
-    help = "Show a member's relationship budget: planned hours against it, logged hours, splits."
+    help = (
+        "Show a member's relationship budget (planned hours against it, logged hours, splits), "
+        "who can introduce them to someone, and the next best relationships to start."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="show")
+        actions = parser.add_subparsers(
+            dest="action", required=True, metavar="{show,introductions,next}"
+        )
         text = (
             "Your budget (or --member's, when they share it): hours a month planned for the ties "
             "you own against the budget, logged hours by month, the split by tier, sector and "
@@ -44,9 +50,13 @@ class Command(BaseCommand):
             help="Another member whose shared budget to show (yours without it).",
         )
         show.add_argument("--format", choices=("text", "json"), default="text")
+        add_introduction_commands(actions)
 
     def handle(self, *args: Any, **options: Any) -> None:
         viewer = self._member(options["workspace"], options["email"], "--as")
+        if options["action"] != "show":
+            self.stdout.write(run_introduction_command(viewer, options))
+            return
         shown: int | None = None
         if options["member"]:
             other = (
