@@ -396,7 +396,7 @@ def _what_it_takes(
     target: TargetCover, problem: Problem, context: Valuation, by_key: dict[int, Candidate]
 ) -> str:
     """One sentence: the cheapest of the member's relationships that would reach the target,
-    or that none does."""
+    else why none does."""
     options = [
         (rel.costs[Tier.MAINTAINED.value], rel.key)
         for rel in problem.relationships
@@ -406,9 +406,13 @@ def _what_it_takes(
         hours, key = min(options)
         name = context.names.get(by_key[key].counterpart, "?")
         return f"Maintain {name} (+{_hours(hours)}), or raise the budget."
-    if target.kind == "goal":
-        return (
-            "None of your relationships reaches it: link stakeholders to the goal, "
-            "or start a relationship that does."
-        )
-    return "None of your relationships reaches it: start one that does."
+    if target.kind == "goal" and not any(
+        target.key in keys for keys in context.node_targets.values()
+    ):
+        return "Nobody is linked to this goal yet: link the stakeholders it needs."
+    # Introductions run along the same ties as reach (two steps past someone you know), so
+    # nobody can introduce you either: a new relationship is needed.
+    return (
+        "None of your relationships reaches anyone who does, even through others: "
+        "start one (see the next best relationships)."
+    )
