@@ -90,7 +90,7 @@ EXPECTED: dict[str, int] = {
     "stakeholder_list": 11,
     "stakeholder_list_filtered": 11,
     "stakeholder_list_late_page": 11,
-    "stakeholder_detail": 26,  # health, network, partnerships it is a partner in
+    "stakeholder_detail": 29,  # health, network, partnerships it is a partner in; how to reach (3, 2 more with paths)
     "stakeholder_new": 5,  # pickers
     "stakeholder_edit": 9,  # pickers
     "tie_list": 16,  # health
@@ -199,6 +199,10 @@ EXPECTED: dict[str, int] = {
     "api_budget_plan": 7,  # plans.py: the plan, sectors, changed and unchanged lines, counts
     "api_budget_member_plan": 8,  # and whether the member shares it
     "api_budget_plan_weights": 3,
+    "budget_introductions": 11,  # introductions.py: stakeholders, ties, sectors, loads, organisations; the form's sectors, the stored analysis
+    "budget_next": 12,  # next_best.py: the graph's 3, goals, needs, the stored analysis, loads, organisations
+    "api_budget_introductions": 7,
+    "api_budget_next": 10,
 }
 
 SMALL, LARGE = 1, 3
@@ -724,6 +728,10 @@ def _pages() -> dict[str, Callable[[World], tuple[str, str]]]:
         "api_budget_plan": api("budget_plan"),
         "api_budget_member_plan": api("budget_member_plan", "other"),
         "api_budget_plan_weights": api("budget_plan_weights"),
+        "budget_introductions": page("budget:introductions", query="?sector=philanthropy"),
+        "budget_next": page("budget:next"),
+        "api_budget_introductions": api("budget_introductions", query="?sector=philanthropy"),
+        "api_budget_next": api("budget_next"),
         **_convening_pages(),
     }
 

@@ -42,11 +42,12 @@ from cityweave.stakeholders.forms import (
 )
 from cityweave.stakeholders.merging import MergePlan, merge_stakeholders, plan_merge
 from cityweave.stakeholders.models import Stakeholder, Tie, label_sectors, sector_choices
+from cityweave.strategy.introductions import Introductions, introductions
 from cityweave.surveys.tie_fill import proposed_fill
 from cityweave.vocabulary import PartnerRole, labels_for
 from cityweave.web.listing import Listing, render_list
 from cityweave.web.mixins import LookupView, TrashView, WorkspaceView, apply_validation_error
-from cityweave.workspaces.models import listed
+from cityweave.workspaces.models import Membership, listed
 
 
 class StakeholderListView(WorkspaceView):
@@ -112,6 +113,8 @@ class StakeholderLookupView(LookupView):
 TIMELINE_LENGTH = 40
 #: Ties listed on a stakeholder's page, by the other end's name; the ties list has the rest.
 TIES_SHOWN = 50
+#: The ways to be introduced shown under "How to reach".
+HOW_TO_REACH = 3
 
 
 class StakeholderDetailView(WorkspaceView):
@@ -190,8 +193,18 @@ class StakeholderDetailView(WorkspaceView):
                 {"partner": p, "roles": labels_for(PartnerRole, p.roles)}
                 for p in partnerships_of(self.member, stakeholder)
             ],
+            "how_to_reach": how_to_reach(self.member, stakeholder),
         }
         return render(request, "stakeholders/detail.html", context)
+
+
+def how_to_reach(member: Membership, stakeholder: Stakeholder) -> Introductions | None:
+    """The best HOW_TO_REACH ways to be introduced to an outsider the member does not know yet
+    (strategy/introductions.py: 5 queries); None for the city's own, and for someone they know."""
+    if stakeholder.is_internal:
+        return None
+    answer = introductions(member, stakeholder=stakeholder.pk, limit=HOW_TO_REACH)
+    return None if answer.note.startswith("You know") else answer
 
 
 def _health_summary(healths: list[TieHealth]) -> dict[str, Any]:

@@ -14,9 +14,15 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from cityweave.stakeholders.models import MAX_CADENCE_DAYS
-from cityweave.strategy import budget
+from cityweave.strategy import budget, introductions, next_best
+from cityweave.strategy.intro_api import (
+    IntroductionsOut,
+    NextBestOut,
+    introductions_out,
+    next_best_out,
+)
 from cityweave.strategy.models import MAX_HOURS_PER_MONTH, MAX_MINUTES, MIN_MINUTES, Tier
-from cityweave.workspaces.api import Whole, api_member
+from cityweave.workspaces.api import QueryId, QueryInt, Whole, api_member
 
 router = Router()
 
@@ -268,3 +274,53 @@ def tiers(request: HttpRequest, slug: str) -> dict[str, Any]:
         "workspace": [_tier(rule) for rule in rules.values()],
         "mine": [_tier(rule) for rule in mine.values()],
     }
+
+
+@router.get(
+    "/{slug}/budget/introductions",
+    response=IntroductionsOut,
+    tags=TAGS,
+    url_name="budget_introductions",
+)
+def budget_introductions(
+    request: HttpRequest,
+    slug: str,
+    stakeholder: QueryId | None = None,
+    sector: str | None = None,
+    community: QueryInt | None = None,
+    value_type: str | None = None,
+    limit: QueryInt = introductions.DEFAULT_LIMIT,
+) -> dict[str, Any]:
+    """Who can introduce the caller to a stakeholder, or to anyone in a sector, a community of
+    the last network analysis or a value type (exactly one): the best paths from the people they
+    know over active ties, through at most 2 people (strategy/introductions.py). 404 for a
+    stakeholder not in the workspace; 422 naming the parameter otherwise."""
+    member = api_member(request, slug)
+    answer = introductions.introductions(
+        member,
+        stakeholder=stakeholder,
+        sector=sector,
+        community=community,
+        value_type=value_type,
+        limit=limit,
+    )
+    return introductions_out(answer)
+
+
+@router.get("/{slug}/budget/next", response=NextBestOut, tags=TAGS, url_name="budget_next")
+def budget_next(
+    request: HttpRequest,
+    slug: str,
+    w_goals: float | None = None,
+    w_diversity: float | None = None,
+    w_bridging: float | None = None,
+    limit: QueryInt = next_best.DEFAULT_LIMIT,
+) -> dict[str, Any]:
+    """The relationships the caller could start that would most raise goal coverage, sector
+    diversity and bridging (weights 0–10, 1 by default), each with who can introduce them, and
+    the diversity check of their own network (strategy/next_best.py)."""
+    member = api_member(request, slug)
+    weights = next_best.weights_from(
+        {"w_goals": w_goals, "w_diversity": w_diversity, "w_bridging": w_bridging}
+    )
+    return next_best_out(next_best.next_best(member, weights=weights, limit=limit))

@@ -30,9 +30,11 @@ As a mixed-integer programme (x_rt binary: r kept in t; u_rtk in [0, 1]: k is cr
 `solve` always starts with the greedy plan (cost-effective lazy greedy over tier upgrades, and
 the best single move if that alone is better: Khuller, Moss and Naor, "The budgeted maximum
 coverage problem", Information Processing Letters 70(1), 1999). When the programme is small
-enough (`EXACT_LIMIT` variables) HiGHS solves it exactly (`scipy.optimize.milp`) within the
-time left; otherwise HiGHS solves its linear relaxation, whose value bounds the optimum, so the
-greedy plan's gap is stated. The best plan found within the time limit is returned.
+(`EXACT_LIMIT` variables) HiGHS solves it exactly (`scipy.optimize.milp`, branch and bound)
+within the time left. When it is larger, HiGHS solves its linear relaxation, whose value bounds
+the optimum, so the greedy plan's gap is stated; only when that gap passes `ACCEPTABLE_GAP`
+does branch and bound look for better in the time left. The best plan found within the time
+limit is returned, with its gap against the best bound known.
 """
 
 from __future__ import annotations
@@ -47,10 +49,12 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-#: The largest programme (binary plus continuous variables) solved exactly; above it the greedy
-#: plan is bounded by the linear relaxation. 200 relationships with about 30 targets each in
-#: three tiers are about 18,000.
-EXACT_LIMIT = 60_000
+#: The largest programme (binary plus continuous variables) always solved exactly: a leader with
+#: 200 relationships reaching 30 targets each in three tiers has about 18,000.
+EXACT_LIMIT = 20_000
+#: Above EXACT_LIMIT the greedy plan stands when the linear relaxation proves it this close to
+#: the optimum (1%); otherwise HiGHS searches for a better one in the time left.
+ACCEPTABLE_GAP = 0.01
 #: The largest programme whose linear relaxation is solved for a bound; above it the bound is
 #: the sum of every target's best route and every relationship's own value.
 RELAXATION_LIMIT = 2_000_000
@@ -173,8 +177,9 @@ def best_routes(problem: Problem, tiers: Mapping[int, str | None]) -> dict[str, 
 def solve(problem: Problem, *, time_limit: float = 10.0, method: str = "auto") -> Solution:
     """The best plan found within `time_limit` seconds (see the module's docstring).
     `method`: "auto" (greedy, then exact when the programme has at most EXACT_LIMIT
-    variables, else the greedy plan with its gap), "exact" (always try HiGHS) or "greedy"
-    (greedy, with its gap from the linear relaxation). ValueError on an unknown method or a
+    variables; above, the greedy plan with its gap from the linear relaxation, and branch and
+    bound only when that gap passes ACCEPTABLE_GAP), "exact" (always branch and bound) or
+    "greedy" (greedy, with its gap from the linear relaxation). ValueError on an unknown method or a
     time limit ≤ 0."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}")
@@ -185,25 +190,35 @@ def solve(problem: Problem, *, time_limit: float = 10.0, method: str = "auto") -
     value, objective, hours = evaluate(problem, greedy_tiers)
     best = Solution(greedy_tiers, value, objective, hours, math.inf, 1.0, False, "greedy", 0.0)
     model = _Programme(problem)
-    left = time_limit - (time.perf_counter() - started)
     if method == "exact" or (method == "auto" and model.size <= EXACT_LIMIT):
-        if left > 0:
+        _exact(problem, model, best, time_limit - (time.perf_counter() - started))
+    elif model.size <= RELAXATION_LIMIT:
+        best.bound = model.relaxation_bound(time_limit - (time.perf_counter() - started))
+        left = time_limit - (time.perf_counter() - started)
+        if method == "auto" and _gap(best) > ACCEPTABLE_GAP and left > 0:
             _exact(problem, model, best, left)
-    elif model.size <= RELAXATION_LIMIT and left > 0:
-        best.bound = model.relaxation_bound(left)
     if not math.isfinite(best.bound):
         best.bound = _simple_bound(problem)
     best.bound = max(best.bound, best.objective)
-    if best.bound - best.objective <= TOLERANCE * max(1.0, abs(best.bound)):
-        best.optimal, best.gap = True, 0.0
-    else:
-        best.gap = (best.bound - best.objective) / best.bound if best.bound > 0 else 0.0
+    best.gap = _gap(best)
+    best.optimal = best.gap == 0.0
     best.seconds = time.perf_counter() - started
     return best
 
 
+def _gap(solution: Solution) -> float:
+    """(bound − objective) / bound, 0 within TOLERANCE; 1 without a finite bound."""
+    if not math.isfinite(solution.bound):
+        return 1.0
+    if solution.bound - solution.objective <= TOLERANCE * max(1.0, abs(solution.bound)):
+        return 0.0
+    return (solution.bound - solution.objective) / solution.bound if solution.bound > 0 else 0.0
+
+
 def _exact(problem: Problem, model: _Programme, best: Solution, seconds: float) -> None:
     """Solve the programme with HiGHS within `seconds`; keep its plan when it beats `best`."""
+    if seconds <= 0:
+        return
     result = model.solve(seconds, integral=True)
     if result is None:
         return

@@ -182,6 +182,9 @@ def _explain(
     relationship = {r.key: r for r in problem.relationships}
     kept_after = [c for c in context.candidates if planned.get(c.tie.pk)]
     brokers: dict[int, Candidate] = {}
+    reaching = _brokers(kept_after)
+    kept_counterparts = {c.counterpart for c in kept_after}
+    twins: set[int] = set()  # resting ties whose counterpart another kept tie keeps
     lines = []
     for candidate in context.candidates:
         tie_id = candidate.tie.pk
@@ -196,7 +199,10 @@ def _explain(
         )
         broker = None
         if tier is None:
-            broker = _broker(candidate, kept_after)
+            broker = reaching.get(candidate.counterpart)
+            if candidate.counterpart in kept_counterparts:
+                twins.add(tie_id)
+                broker = None
             if broker is not None:
                 brokers[tie_id] = broker
         proposed = tier or ("broker" if broker else "rest")
@@ -226,7 +232,8 @@ def _explain(
             context,
             after,
             brokers.get(line.tie_id),
-        )  # fmt: skip
+            line.tie_id in twins,
+        )
         for line in lines
     ]
     lines.sort(key=lambda x: (not x.changed, -abs(x.hours_change), -x.proposed_hours, x.tie_id))
@@ -279,17 +286,15 @@ def _explain(
     )
 
 
-def _broker(candidate: Candidate, kept: list[Candidate]) -> Candidate | None:
-    """The kept relationship that reaches this one's counterpart best, if any does."""
-    found = None
-    best = 0.0
+def _brokers(kept: list[Candidate]) -> dict[int, Candidate]:
+    """For each stakeholder some kept relationship reaches through others (not as its own
+    counterpart), the kept relationship that reaches it best (the first on equal strength)."""
+    best: dict[int, tuple[float, Candidate]] = {}
     for other in kept:
-        if other is candidate:
-            continue
-        reach = other.reach_nodes.get(candidate.counterpart, 0.0)
-        if reach > best:
-            found, best = other, reach
-    return found
+        for node, reach in other.reach_nodes.items():
+            if node != other.counterpart and reach > best.get(node, (0.0, other))[0]:
+                best[node] = (reach, other)
+    return {node: found for node, (_, found) in best.items()}
 
 
 def _direct(candidate: Candidate, context: Valuation, key: str) -> bool:
@@ -316,6 +321,7 @@ def _with_sentence(
     context: Valuation,
     after: dict[str, tuple[float, int]],
     broker: Candidate | None,
+    twin: bool,
 ) -> PlanLine:
     """The line with its one sentence."""
     name = line.counterpart_name
@@ -364,6 +370,8 @@ def _with_sentence(
         sentence = (
             f"Reach {name} through {line.broker_name}: {line.broker_name} {what}{more}; {cost}."
         )
+    elif twin:
+        sentence = f"Let this tie with {name} rest: another of your ties with them is kept; {cost}."
     else:
         if line.lost_reach:
             sentence = (
@@ -388,7 +396,7 @@ def _what_it_takes(
     target: TargetCover, problem: Problem, context: Valuation, by_key: dict[int, Candidate]
 ) -> str:
     """One sentence: the cheapest of the member's relationships that would reach the target,
-    or that none does."""
+    else why none does."""
     options = [
         (rel.costs[Tier.MAINTAINED.value], rel.key)
         for rel in problem.relationships
@@ -398,9 +406,13 @@ def _what_it_takes(
         hours, key = min(options)
         name = context.names.get(by_key[key].counterpart, "?")
         return f"Maintain {name} (+{_hours(hours)}), or raise the budget."
-    if target.kind == "goal":
-        return (
-            "None of your relationships reaches it: link stakeholders to the goal, "
-            "or start a relationship that does."
-        )
-    return "None of your relationships reaches it: start one that does."
+    if target.kind == "goal" and not any(
+        target.key in keys for keys in context.node_targets.values()
+    ):
+        return "Nobody is linked to this goal yet: link the stakeholders it needs."
+    # Introductions run along the same ties as reach (two steps past someone you know), so
+    # nobody can introduce you either: a new relationship is needed.
+    return (
+        "None of your relationships reaches anyone who does, even through others: "
+        "start one (see the next best relationships)."
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cityweave.strategy import plan_views, views
+from cityweave.strategy import intro_views, plan_views, views
 
 budget_patterns = [
     path("", views.BudgetView.as_view(), name="mine"),
@@ -17,4 +17,6 @@ budget_patterns = [
         name="plan-revert",
     ),
     path("members/<int:member_id>/plan/", plan_views.MemberPlanView.as_view(), name="member-plan"),
+    path("introductions/", intro_views.IntroductionsView.as_view(), name="introductions"),
+    path("next/", intro_views.NextBestView.as_view(), name="next"),
 ]

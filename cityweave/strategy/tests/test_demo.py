@@ -62,3 +62,21 @@ def test_alice_plans_24_hours_a_month_and_the_summary_adds_up():
         workspace=workspace, user__email=DEMO_USERS[3].email
     )
     assert budget.budget_summary(viewer, alice, now=now).planned_hours == summary.planned_hours
+
+
+def test_alice_can_be_introduced_to_the_demos_funders_and_has_people_to_meet():
+    from cityweave.strategy import introductions, next_best
+
+    workspace = build_demo(dt.date(2026, 6, 15))
+    alice = Membership.objects.select_related("workspace", "user").get(
+        workspace=workspace, user__email=DEMO_USERS[0].email
+    )
+    answer = introductions.introductions(alice, sector="philanthropy")
+    assert answer.paths, answer.note
+    assert all(path.sentence.startswith("Ask ") for path in answer.paths)
+    products = [path.product for path in answer.paths]
+    assert products == sorted(products, reverse=True)
+    found = next_best.next_best(alice)
+    assert len(found.candidates) == next_best.DEFAULT_LIMIT
+    assert found.diversity.blau is not None and found.diversity.blau > 0.5
+    assert sum(1 for c in found.candidates if c.introduction) >= 10

@@ -100,7 +100,7 @@ def test_a_goal_nobody_reaches_says_what_it_would_take(riverton, alice_member):
     make_goal(riverton, statement="Open a youth centre")
     plan = plan_with(alice_member, 1)
     uncovered = {target.label: sentence for target, sentence in plan.uncovered}
-    assert "link stakeholders to the goal" in uncovered["Open a youth centre"]
+    assert uncovered["Open a youth centre"].startswith("Nobody is linked to this goal yet")
     # The leaders' goals are reached through the broker, so only that one is uncovered.
     assert list(uncovered) == ["Open a youth centre"]
 
@@ -161,3 +161,17 @@ def test_the_plan_reads_a_bounded_number_of_queries(riverton, alice_member):
     propose_plan(alice_member)  # and analyses the bigger network
     assert queries() == few
     assert few <= 20
+
+
+def test_a_second_tie_with_someone_already_kept_rests_and_says_why(riverton, alice_member):
+    ties = cluster(riverton, alice_member)
+    office = make_stakeholder(riverton, "Mayor's Office", is_internal=True)
+    leader = ties["Leader 1"].target
+    twin = make_tie(office, leader, owner=alice_member, trust=4, cadence_days=31)
+    plan = plan_with(alice_member, 3)
+    lines = {line.tie_id: line for line in plan.lines}
+    kept = [lines[t.pk] for t in (ties["Leader 1"], twin) if lines[t.pk].proposed != "rest"]
+    resting = [lines[t.pk] for t in (ties["Leader 1"], twin) if lines[t.pk].proposed == "rest"]
+    assert len(kept) == 1 and len(resting) == 1
+    assert resting[0].sentence.startswith("Let this tie with Leader 1 rest: another of your ties")
+    assert resting[0].broker_name is None

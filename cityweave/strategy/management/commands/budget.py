@@ -1,6 +1,6 @@
 """`cityweave budget show`: a member's relationship budget and its summary, as the budget page
 shows it; `cityweave budget plan`: a plan of their relationships within it, as the plan page
-shows it, and accepting it."""
+shows it, and accepting it; `introductions` and `next` (cityweave.strategy.intro_commands)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from cityweave.accounts.models import User
 from cityweave.stakeholders.models import sector_choices
 from cityweave.strategy import budget, plans
 from cityweave.strategy.api import budget_out
+from cityweave.strategy.intro_commands import add_introduction_commands, run_introduction_command
 from cityweave.strategy.models import Plan
 from cityweave.strategy.plan_api import plan_out
 from cityweave.strategy.planning import MOVES
@@ -33,12 +34,15 @@ class Command(BaseCommand):
     """A relationship budget from the command line, on the same services as the budget page."""
 
     help = (
-        "A member's relationship budget (planned hours against it, logged hours, splits), and a "
-        "plan of their relationships within it."
+        "Show a member's relationship budget (planned hours against it, logged hours, splits), "
+        "plan their relationships within it, who can introduce them to someone, and the next "
+        "best relationships to start."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="show|plan")
+        actions = parser.add_subparsers(
+            dest="action", required=True, metavar="{show,plan,introductions,next}"
+        )
         text = (
             "Your budget (or --member's, when they share it): hours a month planned for the ties "
             "you own against the budget, logged hours by month, the split by tier, sector and "
@@ -81,12 +85,16 @@ class Command(BaseCommand):
             help="How long the optimiser may look (default 10; it keeps the best plan found).",
         )
         plan.add_argument("--format", choices=("text", "json"), default="text")
+        add_introduction_commands(actions)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "plan":
             self._plan(options)
             return
         viewer = self._member(options["workspace"], options["email"], "--as")
+        if options["action"] != "show":
+            self.stdout.write(run_introduction_command(viewer, options))
+            return
         shown: int | None = None
         if options["member"]:
             other = (
