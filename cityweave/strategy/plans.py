@@ -36,7 +36,7 @@ from cityweave.analytics.groups import diversity, group_codes
 from cityweave.stakeholders.models import Tie
 from cityweave.strategy import budget
 from cityweave.strategy.models import Plan, PlanLineRecord, TieTier, TimeBudget
-from cityweave.strategy.planning import KEPT, MOVES, Proposal, Weights, propose_plan
+from cityweave.strategy.planning import KEPT, Proposal, Weights, propose_plan
 from cityweave.workspaces.models import Membership
 from cityweave.workspaces.services import require_editor
 from cityweave.workspaces.signals import records_changed
@@ -412,7 +412,8 @@ def revert_line(member: Membership, plan: Plan, tie_id: int) -> PlanLineRecord:
     """Undo an accepted line of the member's own plan: its tie gets back the status, cadence,
     longest gap and tier it had when the line was accepted, and the line can be accepted again.
     PermissionDenied for a viewer; Http404 for another member's plan; ValidationError
-    {"tie_ids": …} when the line was not accepted or its tie is gone."""
+    {"tie_ids": …} when the line was not accepted, its tie is gone, or the tie changed since
+    (another cadence or status, another owner): reverting would undo that change too."""
     require_editor(member)
     if plan.member_id != member.pk or plan.workspace_id != member.workspace_id:
         raise Http404("No such plan")
@@ -427,6 +428,18 @@ def revert_line(member: Membership, plan: Plan, tie_id: int) -> PlanLineRecord:
     if tie is None:
         raise ValidationError(
             {"tie_ids": f"{line.counterpart_name}: the relationship was deleted or trashed."}
+        )
+    if line.proposed in KEPT:
+        as_accepted = tie.cadence_days == line.cadence_days and tie.status != Tie.Status.DORMANT
+    else:
+        as_accepted = tie.status == Tie.Status.DORMANT
+    if tie.owner_id != member.pk or not as_accepted:
+        # Putting back what it was would undo whatever changed it since.
+        raise ValidationError(
+            {
+                "tie_ids": f"{line.counterpart_name}: the relationship changed since you "
+                "accepted this line; change it on its own page instead."
+            }
         )
     previous = line.previous
     tie.status = previous["status"]
@@ -443,9 +456,3 @@ def revert_line(member: Membership, plan: Plan, tie_id: int) -> PlanLineRecord:
     line.previous = None
     line.save(update_fields=["previous", "accepted_at"])
     return line
-
-
-def move_label(move: str) -> str:
-    """A move's name as pages show it ("Keep close", "Let rest"); "Dormant" for a resting tie's
-    current state."""
-    return MOVES.get(move, move)

@@ -316,3 +316,13 @@ def test_accepting_announces_the_changed_ties(alice_member, ties):
         records_changed.disconnect(dispatch_uid="test-plan-accept", sender=Tie)
     changed = sorted(ties[name].pk for name in ("harbor", "fund", "gazette"))
     assert heard == [(Tie, alice_member.workspace_id, changed)]
+
+
+def test_a_line_whose_tie_changed_since_it_was_accepted_is_not_reverted(alice_member, ties):
+    plan = the_plan(alice_member, ties)
+    plans.accept_plan(alice_member, plan)
+    Tie.objects.filter(pk=ties["fund"].pk).update(cadence_days=14)  # changed by hand since
+    with pytest.raises(ValidationError) as error:
+        plans.revert_line(alice_member, plan, ties["fund"].pk)
+    assert "changed since you accepted" in str(error.value.message_dict["tie_ids"])
+    assert Tie.objects.get(pk=ties["fund"].pk).cadence_days == 14
