@@ -30,11 +30,12 @@ As a mixed-integer programme (x_rt binary: r kept in t; u_rtk in [0, 1]: k is cr
 `solve` always starts with the greedy plan (cost-effective lazy greedy over tier upgrades, and
 the best single move if that alone is better: Khuller, Moss and Naor, "The budgeted maximum
 coverage problem", Information Processing Letters 70(1), 1999). When the programme is small
-(`EXACT_LIMIT` variables) HiGHS solves it exactly (`scipy.optimize.milp`, branch and bound)
-within the time left. When it is larger, HiGHS solves its linear relaxation, whose value bounds
-the optimum, so the greedy plan's gap is stated; only when that gap passes `ACCEPTABLE_GAP`
-does branch and bound look for better in the time left. The best plan found within the time
-limit is returned, with its gap against the best bound known.
+(`EXACT_LIMIT` variables, about 200 relationships) HiGHS solves it exactly (`scipy.optimize.milp`,
+branch and bound) within the time left. When it is larger, a Lagrangian bound (`Programme.
+lagrangian_bound`) proves how far the greedy plan can be from the optimum; if that is more than
+`ACCEPTABLE_GAP`, HiGHS's linear relaxation tightens the bound, and then branch and bound looks
+for a better plan in the time left. The best plan found within the time limit is returned, with
+its gap against the best bound known.
 """
 
 from __future__ import annotations
