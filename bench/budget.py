@@ -24,29 +24,19 @@ PG = "postgresql://root@127.0.0.1/cityweave_bench_budget"
 
 
 def run(size: int, repeats: int) -> dict[str, object]:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    workspace = databases.bench_workspace(size)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
-    from workspace import EDITOR, OWNER, workspace_file
+    from workspace import EDITOR, OWNER
 
     from cityweave.accounts.models import User
     from cityweave.engagement.models import Interaction
     from cityweave.stakeholders.models import Tie
     from cityweave.strategy import budget
-    from cityweave.workspaces.models import Membership, Workspace
-    from cityweave.workspaces.transfer import import_workspace
+    from cityweave.workspaces.models import Membership
 
-    Workspace.objects.filter(slug="bench").delete()
-    tree = workspace_file(size)
-    tree.pop("meta")
-    workspace = import_workspace(tree, slug="bench")
     owner = Membership.objects.select_related("workspace", "user").get(
         workspace=workspace, user__email=OWNER
     )

@@ -88,3 +88,23 @@ def show_page(page: str, figures: Any, width: int = 20) -> str:
     if isinstance(figures, dict):
         return f"  {page:<{width}} {figures['ms']:>6} ms  {figures['status']}  {figures['bytes']:>9,} B"
     return f"  {page:<{width}} {figures}"
+
+
+def bench_workspace(size: int) -> Any:
+    """Set Django up, migrate, and import bench/workspace.py's workspace of `size` stakeholders
+    as "bench" (replacing one already there); returns it. Call it inside `run`, in the child."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from workspace import workspace_file
+
+    from cityweave.workspaces.models import Workspace
+    from cityweave.workspaces.transfer import import_workspace
+
+    Workspace.objects.filter(slug="bench").delete()
+    tree = workspace_file(size)
+    tree.pop("meta")
+    return import_workspace(tree, slug="bench")

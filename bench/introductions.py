@@ -38,22 +38,12 @@ def best_of(repeats: int, action: Any) -> tuple[float, Any]:
 
 
 def run(size: int, repeats: int) -> dict[str, object]:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from workspace import EDITOR, OWNER, workspace_file
+    workspace = databases.bench_workspace(size)
+    from workspace import EDITOR, OWNER
 
     from cityweave.stakeholders.models import Tie
-    from cityweave.workspaces.models import Membership, Workspace
-    from cityweave.workspaces.transfer import import_workspace
+    from cityweave.workspaces.models import Membership
 
-    Workspace.objects.filter(slug="bench").delete()
-    tree = workspace_file(size)
-    tree.pop("meta")
-    workspace = import_workspace(tree, slug="bench")
     results: dict[str, object] = {
         "ties": Tie.objects.filter(workspace=workspace).count(),
         "active ties": Tie.objects.filter(workspace=workspace, status="active").count(),

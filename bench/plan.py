@@ -33,7 +33,7 @@ EXACT_SECONDS = 300.0
 def measure(member: Any, repeats: int) -> dict[str, Any]:
     """The figures of one member's plan (see the module's docstring)."""
     from cityweave.strategy import planning, valuation
-    from cityweave.strategy.optimiser import _Programme, solve
+    from cityweave.strategy.optimiser import Programme, solve
 
     weights = valuation.Weights()
     best_read = float("inf")
@@ -45,7 +45,7 @@ def measure(member: Any, repeats: int) -> dict[str, Any]:
     figures: dict[str, Any] = {
         "relationships": len(problem.relationships),
         "targets": len(problem.targets),
-        "programme variables": _Programme(problem).size,
+        "programme variables": Programme(problem).size,
         "reading ms": round(best_read * 1000),
     }
     best_plan, proposal = float("inf"), None
@@ -96,25 +96,15 @@ def _kept(proposal: Any) -> int:
 
 
 def run(size: int, repeats: int) -> dict[str, object]:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from workspace import OWNER, workspace_file
+    workspace = databases.bench_workspace(size)
+    from workspace import OWNER
 
     from cityweave.demo import build_demo
     from cityweave.network.services import refresh_snapshot
     from cityweave.stakeholders.models import Stakeholder, Tie
     from cityweave.strategy import budget
-    from cityweave.workspaces.models import Membership, Workspace
-    from cityweave.workspaces.transfer import import_workspace
+    from cityweave.workspaces.models import Membership
 
-    Workspace.objects.filter(slug="bench").delete()
-    tree = workspace_file(size)
-    tree.pop("meta")
-    workspace = import_workspace(tree, slug="bench")
     owner = Membership.objects.select_related("workspace", "user").get(
         workspace=workspace, user__email=OWNER
     )

@@ -30,11 +30,12 @@ As a mixed-integer programme (x_rt binary: r kept in t; u_rtk in [0, 1]: k is cr
 `solve` always starts with the greedy plan (cost-effective lazy greedy over tier upgrades, and
 the best single move if that alone is better: Khuller, Moss and Naor, "The budgeted maximum
 coverage problem", Information Processing Letters 70(1), 1999). When the programme is small
-(`EXACT_LIMIT` variables) HiGHS solves it exactly (`scipy.optimize.milp`, branch and bound)
-within the time left. When it is larger, HiGHS solves its linear relaxation, whose value bounds
-the optimum, so the greedy plan's gap is stated; only when that gap passes `ACCEPTABLE_GAP`
-does branch and bound look for better in the time left. The best plan found within the time
-limit is returned, with its gap against the best bound known.
+(`EXACT_LIMIT` variables, about 200 relationships) HiGHS solves it exactly (`scipy.optimize.milp`,
+branch and bound) within the time left. When it is larger, a Lagrangian bound (`Programme.
+lagrangian_bound`) proves how far the greedy plan can be from the optimum; if that is more than
+`ACCEPTABLE_GAP`, HiGHS's linear relaxation tightens the bound, and then branch and bound looks
+for a better plan in the time left. The best plan found within the time limit is returned, with
+its gap against the best bound known.
 """
 
 from __future__ import annotations
@@ -55,9 +56,13 @@ EXACT_LIMIT = 20_000
 #: Above EXACT_LIMIT the greedy plan stands when the linear relaxation proves it this close to
 #: the optimum (1%); otherwise HiGHS searches for a better one in the time left.
 ACCEPTABLE_GAP = 0.01
-#: The largest programme whose linear relaxation is solved for a bound; above it the bound is
-#: the sum of every target's best route and every relationship's own value.
-RELAXATION_LIMIT = 2_000_000
+#: The largest programme whose linear relaxation HiGHS is asked for a bound, when the
+#: Lagrangian bound leaves more than ACCEPTABLE_GAP (it takes seconds from about 100,000).
+RELAXATION_LIMIT = 300_000
+#: The Lagrangian bound stops improving once it proves the plan this close (0.1%).
+CLOSE_GAP = 0.001
+#: The most time the Lagrangian bound's subgradient search may take.
+LAGRANGIAN_SECONDS = 2.0
 #: Values within this of each other are equal (HiGHS's own tolerances are about 1e-6).
 TOLERANCE = 1e-7
 METHODS = ("auto", "exact", "greedy")
@@ -189,11 +194,17 @@ def solve(problem: Problem, *, time_limit: float = 10.0, method: str = "auto") -
     greedy_tiers = greedy(problem)
     value, objective, hours = evaluate(problem, greedy_tiers)
     best = Solution(greedy_tiers, value, objective, hours, math.inf, 1.0, False, "greedy", 0.0)
-    model = _Programme(problem)
+    model = Programme(problem)
     if method == "exact" or (method == "auto" and model.size <= EXACT_LIMIT):
         _exact(problem, model, best, time_limit - (time.perf_counter() - started))
-    elif model.size <= RELAXATION_LIMIT:
-        best.bound = model.relaxation_bound(time_limit - (time.perf_counter() - started))
+    else:
+        # First the Lagrangian bound (fast at any size), then the linear relaxation if that
+        # leaves more than ACCEPTABLE_GAP, then branch and bound in what time is left.
+        left = time_limit - (time.perf_counter() - started)
+        best.bound = model.lagrangian_bound(best.objective, min(left, LAGRANGIAN_SECONDS))
+        left = time_limit - (time.perf_counter() - started)
+        if _gap(best) > ACCEPTABLE_GAP and model.size <= RELAXATION_LIMIT and left > 0:
+            best.bound = min(best.bound, model.relaxation_bound(left))
         left = time_limit - (time.perf_counter() - started)
         if method == "auto" and _gap(best) > ACCEPTABLE_GAP and left > 0:
             _exact(problem, model, best, left)
@@ -215,7 +226,7 @@ def _gap(solution: Solution) -> float:
     return (solution.bound - solution.objective) / solution.bound if solution.bound > 0 else 0.0
 
 
-def _exact(problem: Problem, model: _Programme, best: Solution, seconds: float) -> None:
+def _exact(problem: Problem, model: Programme, best: Solution, seconds: float) -> None:
     """Solve the programme with HiGHS within `seconds`; keep its plan when it beats `best`."""
     if seconds <= 0:
         return
@@ -249,7 +260,7 @@ def _simple_bound(problem: Problem) -> float:
     )
 
 
-class _Programme:
+class Programme:
     """The mixed-integer programme of the module's docstring, as scipy's `milp` takes it
     (minimising −objective)."""
 
@@ -283,6 +294,7 @@ class _Programme:
         self.u_x = np.asarray(u_x, dtype=np.int64)
         self.u_k = np.asarray(u_k, dtype=np.int64)
         self.n_targets = len(target_row)
+        self.positions = np.asarray([p for p, _ in self.x_index], dtype=np.int64)
 
     def constraints(self) -> list[LinearConstraint]:
         n_x, n_u, size = self.n_x, self.n_u, self.size
@@ -333,6 +345,96 @@ class _Programme:
         elif result.status == 0 and result.fun is not None:
             bound = -float(result.fun)
         return int(result.status), x, bound
+
+    def lagrangian_bound(
+        self, target: float, seconds: float, iterations: int = 300, enough: float = CLOSE_GAP
+    ) -> float:
+        """An upper bound on the objective from the Lagrangian relaxation of "each target
+        credited once" (multipliers μ_k ≥ 0) and of the budget (λ ≥ 0):
+
+            L(μ, λ) = Σ_k μ_k + λH + Σ_r max(0, max_t (v_rt(μ) − λ c_rt)),
+            v_rt(μ) = s_t o_r − ε + Σ_k max(0, w_k s_t a_rk − μ_k),
+
+        an upper bound for any μ, λ ≥ 0 by weak duality. For each μ the best λ is found by
+        bisection (L is convex in λ); μ follows the subgradient 1 − (credits of k taken) with
+        Polyak's step towards `target` (the best objective known), halved when it stalls
+        (Held, Wolfe and Crowder, "Validation of subgradient optimization", Mathematical
+        Programming 6, 1974). Stops after `iterations`, `seconds`, or once it proves `target`
+        within `enough` (relative). Its limit is the linear relaxation's value."""
+        started = time.perf_counter()
+        n_x = self.n_x
+        if n_x == 0:
+            return 0.0
+        own = -self.c[:n_x]
+        credit = -self.c[n_x:]
+        starts = np.flatnonzero(np.r_[True, self.positions[1:] != self.positions[:-1]])
+        mu = np.zeros(self.n_targets)
+        best, theta, stalled = math.inf, 2.0, 0
+        for _ in range(iterations):
+            gain = np.maximum(credit - mu[self.u_k], 0.0)
+            value = own + np.bincount(self.u_x, weights=gain, minlength=n_x)
+            lam, chosen, total = self._best_lambda(value, starts)
+            bound = float(mu.sum()) + total
+            if bound < best - TOLERANCE:
+                best, stalled = bound, 0
+            else:
+                stalled += 1
+                if stalled >= 10:
+                    theta, stalled = theta / 2, 0
+            if best - target <= max(enough * best, TOLERANCE * max(1.0, abs(target))):
+                break
+            if time.perf_counter() - started > seconds or theta < 1e-4:
+                break
+            taken = chosen[self.u_x] & (credit > mu[self.u_k])
+            subgradient = 1.0 - np.bincount(self.u_k[taken], minlength=self.n_targets)
+            norm = float(subgradient @ subgradient)
+            if norm == 0:
+                break
+            step = theta * max(bound - target, TOLERANCE) / norm
+            mu = np.maximum(0.0, mu - step * subgradient)
+        return best
+
+    def _best_lambda(
+        self, value: np.ndarray, starts: np.ndarray
+    ) -> tuple[float, np.ndarray, float]:
+        """For option values `value`: the λ ≥ 0 minimising λH + Σ_r max(0, max_t (v − λc)),
+        by bisection on its slope H − Σ (cost of each relationship's best option); returns λ,
+        the options chosen at λ (a mask) and the minimum."""
+        hours = self.problem.hours
+
+        def at(lam: float) -> tuple[np.ndarray, float, float]:
+            net = value - lam * self.costs
+            top = np.maximum.reduceat(net, starts)
+            best_of = np.repeat(top, np.diff(np.r_[starts, len(net)]))
+            chosen = (net == best_of) & (net > 0)
+            # One option per relationship: the first of equals.
+            first = np.zeros(len(net), dtype=bool)
+            index = np.flatnonzero(chosen)
+            owners = self.positions[index]
+            keep = np.r_[True, owners[1:] != owners[:-1]] if len(index) else index
+            first[index[keep]] = True
+            total = lam * hours + float(np.maximum(top, 0.0).sum())
+            return first, total, float(self.costs[first].sum())
+
+        chosen, total, cost = at(0.0)
+        if cost <= hours:
+            return 0.0, chosen, total
+        positive = self.costs > 0
+        low, high = 0.0, float(np.max(value[positive] / self.costs[positive]))
+        best = (0.0, chosen, total)
+        for _ in range(40):
+            middle = (low + high) / 2
+            chosen, total, cost = at(middle)
+            if total < best[2]:
+                best = (middle, chosen, total)
+            if cost > hours:
+                low = middle
+            else:
+                high = middle
+        chosen, total, _ = at(high)
+        if total < best[2]:
+            best = (high, chosen, total)
+        return best
 
     def relaxation_bound(self, seconds: float) -> float:
         """The linear relaxation's optimum, an upper bound on the objective (inf when HiGHS

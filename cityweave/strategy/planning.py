@@ -5,6 +5,7 @@ within their monthly hours (`cityweave.strategy.optimiser` solves it, on the pro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -224,6 +225,14 @@ def _explain(
                 lost_reach=lost,
             )
         )
+    reached: dict[int, set[str]] = {}
+
+    def reached_by(broker: Candidate) -> set[str]:
+        """The targets a broker reaches, worked out once per broker."""
+        if broker.tie.pk not in reached:
+            reached[broker.tie.pk] = _targets_of(broker, context)
+        return reached[broker.tie.pk]
+
     lines = [
         _with_sentence(
             line,
@@ -233,6 +242,7 @@ def _explain(
             after,
             brokers.get(line.tie_id),
             line.tie_id in twins,
+            reached_by,
         )
         for line in lines
     ]
@@ -322,6 +332,7 @@ def _with_sentence(
     after: dict[str, tuple[float, int]],
     broker: Candidate | None,
     twin: bool,
+    broker_targets: Callable[[Candidate], set[str]],
 ) -> PlanLine:
     """The line with its one sentence."""
     name = line.counterpart_name
@@ -361,7 +372,7 @@ def _with_sentence(
             ]
         sentence = f"{move}: " + "; ".join(reasons) + f"; {cost}."
     elif line.proposed == "broker":
-        reached = _targets_of(broker, context) if broker is not None else set()
+        reached = broker_targets(broker) if broker is not None else set()
         shared = [context.target_labels[key] for key in rel.reach if key in reached]
         what = f"reaches the same {_listed(shared)}" if shared else "reaches them"
         more = ""

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from cityweave.strategy.optimiser import (
     Problem,
+    Programme,
     Relationship,
     best_routes,
     evaluate,
@@ -228,3 +229,28 @@ def test_more_hours_never_lower_the_value(problem: Problem, more: float) -> None
         problem.relationships, problem.targets, problem.strengths, problem.hours + more
     )
     assert solve(richer).objective >= solve(problem).objective - 1e-6
+
+
+@PROPERTY
+@given(problems(most=4))
+def test_the_lagrangian_bound_never_falls_below_the_optimum(problem: Problem) -> None:
+    optimum = brute_force(problem)
+    model = Programme(problem)
+    assert model.lagrangian_bound(target=0.0, seconds=5, enough=0.0) >= optimum - 1e-6
+    assert model.lagrangian_bound(target=optimum, seconds=5) >= optimum - 1e-6
+
+
+def test_the_lagrangian_bound_approaches_the_linear_relaxation() -> None:
+    # The greedy-trap instance: the linear relaxation keeps the 7-for-6 tie and 4/5 of a
+    # 5-for-5 one, 11.
+    problem = Problem(
+        [one_tier(1, 6, {"a": 1}), one_tier(2, 5, {"b": 1}), one_tier(3, 5, {"c": 1})],
+        {"a": 7, "b": 5, "c": 5},
+        {"active": 1.0},
+        hours=10,
+        tie_penalty=0,
+    )
+    model = Programme(problem)
+    relaxed = model.relaxation_bound(10)
+    bound = model.lagrangian_bound(target=10.0, seconds=5, enough=0.0)
+    assert relaxed - 1e-6 <= bound <= relaxed + 0.05
