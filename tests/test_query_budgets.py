@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection, transaction
@@ -424,7 +425,9 @@ def add_batch(world: World, city: Stakeholder) -> None:
         for i in range(18)
     )
 
-    today = timezone.localdate()
+    # The workspace's date: progress dated after it is refused (UTC runs a day ahead of Chicago
+    # every evening).
+    today = timezone.localdate(timezone=ZoneInfo(workspace.timezone))
     others = organisations + people
     for i, other in enumerate(others):
         make_tie(
