@@ -74,10 +74,13 @@ class PlanLine:
     @property
     def changed(self) -> bool:
         """Whether accepting the line changes the tie: resting and reached through a broker are
-        the same for a tie (both set aside)."""
+        the same for a tie (both set it aside), so between them only a tie still costing
+        hours changes."""
         resting = ("broker", "rest")
         if self.current in resting and self.proposed in resting:
-            return False
+            # An active tie in the yearly (dormant) tier still costs its hours: resting it
+            # for real (accepting sets it aside) is a change.
+            return self.current_hours > 0
         return self.proposed != self.current
 
     @property
