@@ -365,7 +365,7 @@ def _with_sentence(
             move = f"Raise {name} to {tier} (now {TIER_WORDS[line.current]})"
         else:
             move = f"Lower {name} to {tier} (now {TIER_WORDS[line.current]})"
-            sole = "the hours buy more elsewhere"
+            sole, trust = "the hours buy more elsewhere", ""
             if line.lost_reach:
                 sole += f"; a weaker route to {_listed(list(line.lost_reach))}"
         reasons = [r for r in (sole, trust) if r]
