@@ -32,10 +32,10 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from cityweave.analytics.groups import diversity, group_codes
 from cityweave.stakeholders.models import Tie
 from cityweave.strategy import budget
 from cityweave.strategy.models import Plan, PlanLineRecord, TieTier, TimeBudget
+from cityweave.strategy.next_best import sector_diversity
 from cityweave.strategy.planning import KEPT, Proposal, Weights, propose_plan
 from cityweave.workspaces.models import Membership
 from cityweave.workspaces.services import require_editor
@@ -107,13 +107,12 @@ def diversity_change(
     before: Sequence[str], after: Sequence[str], sectors: Iterable[str]
 ) -> DiversityChange:
     """How a plan changes the diversity of the member's own network by sector (DESIGN.md's
-    diversity: Blau index and sectors missing, through cityweave.analytics.groups.diversity).
+    diversity: Blau index and sectors missing, as `next_best.sector_diversity` reads them).
     `before`, `after`: one sector key per kept relationship; `sectors`: the workspace's keys."""
     expected = list(sectors)
-    was = diversity(group_codes([s or None for s in before]), expected)
-    will = diversity(group_codes([s or None for s in after]), expected)
+    was, will = sector_diversity(before, expected), sector_diversity(after, expected)
     return DiversityChange(
-        was.blau_index, will.blau_index, was.present, will.present, was.missing, will.missing
+        was.blau, will.blau, len(was.counts), len(will.counts), was.missing, will.missing
     )
 
 
