@@ -5,7 +5,7 @@ within their monthly hours (`cityweave.strategy.optimiser` solves it, on the pro
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,8 +43,12 @@ TARGET_KINDS = {
     "sector": "Sector",
     "community": "Community",
 }
+#: Hours a month below which two costs are the same (18 seconds).
+HOURS_TOLERANCE = 0.005
 #: Trust (0–1) from which a sentence names it as a reason (3 of 4).
 HIGH_TRUST = 0.75
+#: The weakest route a sentence calls "the plan's best route to" a goal or need.
+MIN_NAMED_ROUTE = 0.1
 #: Plans computed on a page stop after this many seconds (the CLI and API may allow more).
 PAGE_TIME_LIMIT = 5.0
 
@@ -81,7 +85,10 @@ class PlanLine:
             # An active tie in the yearly (dormant) tier still costs its hours: resting it
             # for real (accepting sets it aside) is a change.
             return self.current_hours > 0
-        return self.proposed != self.current
+        if self.proposed != self.current:
+            return True
+        # Kept in the same tier: accepting still sets the tier's cadence when the tie's differs.
+        return abs(self.proposed_hours - self.current_hours) > HOURS_TOLERANCE
 
     @property
     def move_label(self) -> str:
@@ -157,7 +164,9 @@ def propose_plan(
     if weights is None:
         weights = Weights.from_data(getattr(plan_budget, "plan_weights", None) or {})
     context = read_valuation(member, plan_budget, weights)
-    problem = problem_of(context, weights, plan_budget.hours_per_month)
+    problem = problem_of(
+        context, weights, max(0.0, plan_budget.hours_per_month - context.fixed_hours)
+    )
     current = {c.tie.pk: (c.current if c.current in KEPT else None) for c in context.candidates}
     solution = solve(problem, time_limit=time_limit)
     value_before = evaluate(problem, current)[0]
@@ -215,7 +224,7 @@ def _explain(
             PlanLine(
                 tie_id=tie_id,
                 counterpart_id=candidate.counterpart,
-                counterpart_name=context.names.get(candidate.counterpart, "?"),
+                counterpart_name=" — ".join(context.names.get(e, "?") for e in candidate.ends),
                 sector=context.sectors.get(candidate.counterpart, ""),
                 current=candidate.current,
                 proposed=proposed,
@@ -246,6 +255,7 @@ def _explain(
             brokers.get(line.tie_id),
             line.tie_id in twins,
             reached_by,
+            problem.strengths,
         )
         for line in lines
     ]
@@ -282,8 +292,8 @@ def _explain(
         lines=lines,
         value_before=value_before,
         value_after=solution.value,
-        hours_before=sum(c.current_hours for c in context.candidates),
-        hours_after=solution.hours,
+        hours_before=context.fixed_hours + sum(c.current_hours for c in context.candidates),
+        hours_after=context.fixed_hours + solution.hours,
         method=solution.method,
         optimal=solution.optimal,
         gap=solution.gap,
@@ -336,17 +346,23 @@ def _with_sentence(
     broker: Candidate | None,
     twin: bool,
     broker_targets: Callable[[Candidate], set[str]],
+    strengths: Mapping[str, float],
 ) -> PlanLine:
     """The line with its one sentence."""
     name = line.counterpart_name
     served = [
         context.target_labels[key]
-        for key, (_, via) in sorted(after.items(), key=lambda kv: kv[0])
-        if via == line.tie_id and key.split(":", 1)[0] in ("goal", "need")
+        for key, (strength, via) in sorted(after.items(), key=lambda kv: kv[0])
+        if via == line.tie_id
+        and key.split(":", 1)[0] in ("goal", "need")
+        and strength >= MIN_NAMED_ROUTE
     ]
     sole = f"the plan's best route to {_listed(served)}" if served else ""
     trusted = candidate.trust_known and candidate.trust >= HIGH_TRUST
-    trust = f"you trust it {candidate.trust * 4:.0f}/4" if trusted else ""
+    trust = ""
+    if trusted:
+        whose = "you trust it" if len(candidate.ends) == 1 else "the tie's trust is"
+        trust = f"{whose} {candidate.trust * 4:.0f}/4"
     change = line.hours_change
     cost = (
         f"saves {_hours(-change)}"
@@ -357,46 +373,77 @@ def _with_sentence(
     )
     if line.proposed in KEPT:
         tier = TIER_WORDS[line.proposed]
+        every = f"every {line.cadence_days} days"
+        was = candidate.tie.cadence_days
         if not line.changed:
             move = f"Keep {name} {tier}"
+        elif line.current == line.proposed:
+            move = f"Keep {name} {tier}, {every}" + (f" (now every {was})" if was else "")
         elif line.current not in KEPT:
             move = f"Revive {name} as {tier}"
         elif KEPT.index(line.proposed) < KEPT.index(line.current):
             move = f"Raise {name} to {tier} (now {TIER_WORDS[line.current]})"
         else:
             move = f"Lower {name} to {tier} (now {TIER_WORDS[line.current]})"
-            sole, trust = "the hours buy more elsewhere", ""
+            sole = (
+                f"a {tier} tie keeps as much of its value for fewer hours"
+                if strengths[line.proposed] >= strengths[line.current]
+                else "the hours buy more elsewhere"
+            )
+            trust = ""
             if line.lost_reach:
                 sole += f"; a weaker route to {_listed(list(line.lost_reach))}"
         reasons = [r for r in (sole, trust) if r]
         if not reasons:
             reasons = [
-                f"it reaches {len(rel.reach)} targets" if rel.reach else "its trust and value"
+                f"it reaches {len(rel.reach)} goals, needs, sectors or communities, directly "
+                "or through others"
+                if rel.reach
+                else "its trust and value"
             ]
         sentence = f"{move}: " + "; ".join(reasons) + f"; {cost}."
-    elif line.proposed == "broker":
-        reached = broker_targets(broker) if broker is not None else set()
-        shared = [context.target_labels[key] for key in rel.reach if key in reached]
+    elif line.proposed == "broker" and broker is not None:
+        reached = broker_targets(broker)
+        lost = set(line.lost_reach)
+        shared = [
+            context.target_labels[key]
+            for key in rel.reach
+            if key in reached and context.target_labels[key] not in lost
+        ]
         what = f"reaches the same {_listed(shared)}" if shared else "reaches them"
         more = ""
-        if broker is not None and candidate.trust_known and broker.trust > candidate.trust:
+        if candidate.trust_known and broker.trust > candidate.trust:
             more = " and you trust it more"
-        sentence = (
-            f"Reach {name} through {line.broker_name}: {line.broker_name} {what}{more}; {cost}."
-        )
+        path = _route(broker, candidate.counterpart, context)
+        sentence = f"Reach {name} through {line.broker_name}{path}: it {what}{more}; {cost}."
+        if lost:
+            sentence = sentence[:-1] + f"; a weaker route to {_listed(list(line.lost_reach))}."
     elif twin:
-        sentence = f"Let this tie with {name} rest: another of your ties with them is kept; {cost}."
+        sentence = f"Let this tie with {name} rest: another tie with them is kept; {cost}."
     else:
         if line.lost_reach:
             sentence = (
-                f"Let {name} rest: the hours reach more elsewhere; you lose the best route to "
-                f"{_listed(list(line.lost_reach))}; {cost}."
+                f"Let {name} rest: the hours reach more elsewhere; the plan loses its best route "
+                f"to {_listed(list(line.lost_reach))}; {cost}."
             )
         elif rel.reach:
             sentence = f"Let {name} rest: other relationships reach what it reaches; {cost}."
         else:
             sentence = f"Let {name} rest: it reaches no goal, need or sector; {cost}."
     return PlanLine(**{**line.__dict__, "sentence": sentence})
+
+
+def _route(broker: Candidate, target: int, context: Valuation) -> str:
+    """ ", via Z" (or ", via Z and W") when the broker reaches `target` through others."""
+    steps: list[int] = []
+    node = broker.reach_via.get(target)
+    while node is not None and node not in broker.ends and len(steps) < 4:
+        steps.append(node)
+        node = broker.reach_via.get(node)
+    if not steps:
+        return ""
+    names = [context.names.get(n, "?") for n in reversed(steps)]
+    return ", via " + " and ".join(names)
 
 
 def _targets_of(candidate: Candidate, context: Valuation) -> set[str]:
@@ -427,6 +474,6 @@ def _what_it_takes(
     # Introductions run along the same ties as reach (two steps past someone you know), so
     # nobody can introduce you either: a new relationship is needed.
     return (
-        "None of your relationships reaches anyone who does, even through others: "
+        "No relationship in the plan reaches anyone linked to it, even through others: "
         "start one (see the next best relationships)."
     )

@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
@@ -94,8 +94,9 @@ class Weights:
     @classmethod
     def from_data(cls, data: Mapping[str, Any] | None) -> Weights:
         """Weights from a mapping of names to numbers (a name left out keeps its default).
-        ValidationError naming each unknown name and each value that is not a number within
-        its FIELDS bounds."""
+        ValidationError naming each unknown name, each value that is not a number within its
+        FIELDS bounds, and a tier strength above a closer tier's (close ≥ active ≥
+        maintained)."""
         data = data or {}
         errors: dict[str, str] = {}
         values: dict[str, float] = {}
@@ -109,6 +110,14 @@ class Weights:
                 errors[name] = f"A number from {low:g} to {high:g}."
             else:
                 values[name] = number
+        if not errors:
+            chosen = {**cls().as_dict(), **values}
+            for stronger, weaker in (("close", "active"), ("active", "maintained")):
+                if chosen[weaker] > chosen[stronger]:
+                    label = cls.FIELDS[stronger][0].lower()
+                    errors[weaker] = (
+                        f"At most {chosen[stronger]:g}: a closer tier ({label}) keeps no less."
+                    )
         if errors:
             raise ValidationError(errors)
         return cls(**values)
@@ -145,15 +154,26 @@ class Candidate:
     """A relationship as the model sees it."""
 
     tie: Tie
+    #: The far end (the target when both ends are outside the city), and every outside end.
     counterpart: int
+    ends: tuple[int, ...]
     trust: float
     trust_known: bool
     value: float
     brokerage: float
+    #: The usual length (minutes) and its basis ("logged", "kind" or "tier": only a tier's
+    #: length follows the tier the plan chooses).
     minutes: float
+    minutes_basis: str
     current: str
     current_hours: float
     reach_nodes: dict[int, float]
+    #: For each stakeholder reached through others, the one before it on the best route.
+    reach_via: dict[int, int] = field(default_factory=dict)
+
+    def minutes_in(self, rule: budget.TierRule) -> float:
+        """The usual length in a tier: the tier's own when the length came from the tier."""
+        return float(rule.minutes) if self.minutes_basis == "tier" else self.minutes
 
 
 @dataclass
@@ -169,6 +189,10 @@ class Valuation:
     candidates: list[Candidate]
     rules: dict[str, budget.TierRule]
     notes: list[str]
+    #: Hours a month of the member's planned ties the plan leaves as they are (both ends
+    #: inside the city): they come off the budget first.
+    fixed_hours: float = 0.0
+    fixed_ties: int = 0
 
 
 def read_valuation(member: Membership, plan_budget: TimeBudget, weights: Weights) -> Valuation:
@@ -250,10 +274,18 @@ def read_valuation(member: Membership, plan_budget: TimeBudget, weights: Weights
                     )
                 node_targets[pk].append(key)
     scores = _survey_scores(member)
-    candidates = _candidates(member, rules, names, internal, scores, constraint)
+    candidates, fixed_hours, fixed_ties = _candidates(
+        member, rules, names, internal, scores, constraint
+    )
     _reach(member, candidates, internal, weights.decay)
+    if fixed_ties:
+        notes.append(
+            f"{fixed_ties} of your ties are between the city's own stakeholders: the plan "
+            f"keeps them as they are, and their {fixed_hours:.1f} h a month come off the budget "
+            "first."
+        )
     return Valuation(names, sectors, sector_labels, targets, labels, node_targets, candidates,
-                    rules, notes)  # fmt: skip
+                    rules, notes, fixed_hours, fixed_ties)  # fmt: skip
 
 
 def _analysis(member: Membership, sector_labels: dict[str, str]) -> dict[str, Any] | None:
@@ -280,7 +312,9 @@ def _candidates(
     internal: set[int],
     scores: dict[int, tuple[float | None, float | None]],
     constraint: dict[int, float | None],
-) -> list[Candidate]:
+) -> tuple[list[Candidate], float, int]:
+    """The member's ties the plan considers, and the hours a month and count of those it
+    leaves as they are (both ends inside the city)."""
     ties = list(
         Tie.objects.filter(workspace=member.workspace, owner=member, status__in=CONSIDERED_STATUSES)
         .select_related("source", "target", "budget_tier")
@@ -290,11 +324,16 @@ def _candidates(
     ends = {tie.pk: budget._ends(tie) for tie in ties}
     logged = budget._logged(member, ends.values(), timezone.now())
     found = []
+    fixed = [0.0, 0]
     for tie in ties:
         cost = budget._cost(tie, ends[tie.pk], rules, logged, {})
         counterpart = cost.counterpart.pk
         if counterpart in internal:
+            if tie.status != Tie.Status.DORMANT:
+                fixed[0] += cost.hours
+                fixed[1] += 1
             continue
+        outside = tuple(e for e in (tie.source_id, tie.target_id) if e not in internal)
         trust_score, value_score = scores.get(counterpart, (None, None))
         trust = tie.trust / 4 if tie.trust else (trust_score / 4 if trust_score else None)
         value = tie.value / 4 if tie.value else (value_score / 4 if value_score else None)
@@ -304,24 +343,27 @@ def _candidates(
             Candidate(
                 tie=tie,
                 counterpart=counterpart,
+                ends=outside,
                 trust=trust if trust is not None else UNKNOWN_TRUST,
                 trust_known=trust is not None,
                 value=value if value is not None else UNKNOWN_TRUST,
                 brokerage=max(0.0, 1.0 - held) if isinstance(held, int | float) else 0.0,
                 minutes=cost.minutes,
+                minutes_basis=cost.minutes_basis,
                 current="rest" if resting else cost.tier,
                 current_hours=0.0 if tie.status == Tie.Status.DORMANT else cost.hours,
                 reach_nodes={},
             )
         )
-    return found
+    return found, fixed[0], int(fixed[1])
 
 
 def _reach(
     member: Membership, candidates: list[Candidate], internal: set[int], decay: float
 ) -> None:
     """Fill each candidate's `reach_nodes`: stakeholder id -> strength of its best route
-    (1 for the counterpart), over the workspace's active ties between external stakeholders."""
+    (1 for its own outside ends), over the workspace's active ties between outside
+    stakeholders, and `reach_via`: the stakeholder before each one reached through others."""
     neighbours: dict[int, list[tuple[int, float]]] = defaultdict(list)
     rows = Tie.objects.filter(workspace=member.workspace, status=Tie.Status.ACTIVE).values_list(
         "source_id", "target_id", "trust"
@@ -335,8 +377,9 @@ def _reach(
         neighbours[source].append((target, hop))
         neighbours[target].append((source, hop))
     for candidate in candidates:
-        best = {candidate.counterpart: 1.0}
-        frontier = {candidate.counterpart: candidate.trust}
+        best = dict.fromkeys(candidate.ends, 1.0)
+        via: dict[int, int] = {}
+        frontier = dict.fromkeys(candidate.ends, candidate.trust)
         for _ in range(MAX_STEPS):
             following: dict[int, float] = {}
             for node, strength in frontier.items():
@@ -344,9 +387,11 @@ def _reach(
                     reach = strength * hop
                     if reach >= MIN_REACH and reach > best.get(other, 0.0):
                         best[other] = reach
+                        via[other] = node
                         following[other] = reach
             frontier = following
         candidate.reach_nodes = best
+        candidate.reach_via = via
 
 
 def problem_of(context: Valuation, weights: Weights, hours: float) -> Problem:
@@ -361,7 +406,9 @@ def problem_of(context: Valuation, weights: Weights, hours: float) -> Problem:
             Relationship(
                 key=candidate.tie.pk,
                 costs={
-                    tier: budget.tie_cost(context.rules[tier].cadence_days, candidate.minutes)
+                    tier: budget.tie_cost(
+                        context.rules[tier].cadence_days, candidate.minutes_in(context.rules[tier])
+                    )
                     for tier in KEPT
                 },
                 own_value=weights.trust * candidate.trust

@@ -174,7 +174,7 @@ def test_a_second_tie_with_someone_already_kept_rests_and_says_why(riverton, ali
     kept = [lines[t.pk] for t in (ties["Leader 1"], twin) if lines[t.pk].proposed != "rest"]
     resting = [lines[t.pk] for t in (ties["Leader 1"], twin) if lines[t.pk].proposed == "rest"]
     assert len(kept) == 1 and len(resting) == 1
-    assert resting[0].sentence.startswith("Let this tie with Leader 1 rest: another of your ties")
+    assert resting[0].sentence.startswith("Let this tie with Leader 1 rest: another tie with them")
     assert resting[0].broker_name is None
 
 
@@ -186,3 +186,94 @@ def test_an_active_tie_in_the_yearly_tier_left_to_rest_is_a_change(riverton, ali
     assert line.current == "rest" and line.current_hours > 0
     assert line.proposed in ("broker", "rest") and line.proposed_hours == 0
     assert line.changed  # accepting sets it aside, so its hours leave the budget too
+
+
+def test_tier_strengths_may_not_rise_as_tiers_grow_apart():
+    with pytest.raises(ValidationError) as error:
+        Weights.from_data({"close": 0.3, "active": 0.9})
+    assert set(error.value.message_dict) == {"active"}
+    with pytest.raises(ValidationError) as error:
+        Weights.from_data({"maintained": 0.9})
+    assert set(error.value.message_dict) == {"maintained"}
+    assert Weights.from_data({"active": 1, "maintained": 1}).maintained == 1
+
+
+def test_a_tie_priced_by_its_tier_costs_the_new_tiers_length(riverton, alice_member):
+    # No logged length and no interactions: the tie's length is its tier's, so raising it from
+    # maintained (30 min here) to close (60 min) prices the close tier's length.
+    city = make_stakeholder(riverton, "City Hall", sector="local-government", is_internal=True)
+    partner = make_stakeholder(riverton, "Harbor Chamber", sector="business")
+    make_tie(city, partner, owner=alice_member, trust=4, cadence_days=90)
+    goal = make_goal(riverton, statement="Grow the harbour")
+    goal.stakeholders.add(partner)
+    tiers = {
+        "maintained": {"cadence_days": 90, "minutes": 30},
+        "active": {"cadence_days": 30, "minutes": 45},
+        "close": {"cadence_days": 7, "minutes": 60},
+    }
+    budget.save_budget(alice_member, {"hours_per_month": 10, "tiers": tiers})
+    plan = propose_plan(alice_member)
+    (line,) = plan.lines
+    assert line.proposed == "close"
+    assert line.proposed_hours == pytest.approx(budget.tie_cost(7, 60))
+    assert line.current_hours == pytest.approx(budget.tie_cost(90, 30))
+
+
+def test_a_kept_tie_whose_cadence_is_not_its_tiers_is_a_change(riverton, alice_member):
+    ties = cluster(riverton, alice_member)
+    Tie.objects.filter(pk=ties["Leader 1"].pk).update(cadence_days=40)  # nearest: maintained
+    plan = plan_with(alice_member, 3)
+    line = next(x for x in plan.lines if x.counterpart_name == "Leader 1")
+    assert line.current == line.proposed == "maintained"
+    assert line.changed
+    assert line.sentence.startswith("Keep Leader 1 maintained, every 31 days (now every 40)")
+
+
+def test_ties_inside_the_city_come_off_the_budget_first(riverton, alice_member):
+    ties = cluster(riverton, alice_member)
+    city = ties["Leader 1"].source
+    office = make_stakeholder(riverton, "Mayor's Office", is_internal=True)
+    make_tie(city, office, owner=alice_member, cadence_days=31)  # 0.98 h, as tiers say
+    plan = plan_with(alice_member, 2)
+    inside = budget.tie_cost(31, 60)
+    # One outside tie fits in what is left (2 − 0.98 h): the broker, as on the tight budget.
+    assert sum(1 for line in plan.lines if line.proposed == "maintained") == 1
+    assert plan.hours_after == pytest.approx(inside + budget.tie_cost(31, 60))
+    assert any("between the city's own stakeholders" in note for note in plan.notes)
+    assert all(line.counterpart_name != "Mayor's Office" for line in plan.lines)
+
+
+def test_a_tie_between_two_outside_stakeholders_names_both_and_reaches_from_both(
+    riverton, alice_member
+):
+    left = make_stakeholder(riverton, "Rosa Jimenez", sector="resident")
+    right = make_stakeholder(riverton, "Housing Agency", sector="state-government")
+    make_tie(left, right, owner=alice_member, trust=3, cadence_days=31)
+    goal = make_goal(riverton, statement="Meet the residents")
+    goal.stakeholders.add(left)
+    plan = plan_with(alice_member, 5)
+    (line,) = plan.lines
+    assert line.counterpart_name == "Rosa Jimenez — Housing Agency"
+    goals = [t for t in plan.targets if t.kind == "goal"]
+    assert goals[0].after > 0  # reached through the source end too
+    assert "you trust it" not in line.sentence
+
+
+def test_a_broker_two_steps_away_is_named_with_who_is_between(riverton, alice_member):
+    city = make_stakeholder(riverton, "City Hall", sector="local-government", is_internal=True)
+    broker = make_stakeholder(riverton, "Neighbourhood Council")
+    middle = make_stakeholder(riverton, "Tenants' Union")
+    far = make_stakeholder(riverton, "Leader Far")
+    make_tie(city, broker, owner=alice_member, trust=4, cadence_days=31)
+    make_tie(city, far, owner=alice_member, trust=1, cadence_days=31)
+    make_tie(broker, middle, trust=4)
+    make_tie(middle, far, trust=4)
+    for person in (broker, middle):
+        goal = make_goal(riverton, statement=f"Work with {person.name}")
+        goal.stakeholders.add(person)
+    plan = plan_with(alice_member, 1)
+    line = next(x for x in plan.lines if x.counterpart_name == "Leader Far")
+    assert line.proposed == "broker"
+    assert line.sentence.startswith(
+        "Reach Leader Far through Neighbourhood Council, via Tenants' Union"
+    )
