@@ -280,9 +280,16 @@ def read_valuation(member: Membership, plan_budget: TimeBudget, weights: Weights
     _reach(member, candidates, internal, weights.decay)
     if fixed_ties:
         notes.append(
-            f"{fixed_ties} of your ties are between the city's own stakeholders: the plan "
-            f"keeps them as they are, and their {fixed_hours:.1f} h a month come off the budget "
-            "first."
+            (
+                "One of your ties is between the city's own stakeholders: the plan keeps it as "
+                f"it is, and its {fixed_hours:.1f} h a month come off the budget first."
+            )
+            if fixed_ties == 1
+            else (
+                f"{fixed_ties} of your ties are between the city's own stakeholders: the plan "
+                f"keeps them as they are, and their {fixed_hours:.1f} h a month come off the "
+                "budget first."
+            )
         )
     return Valuation(names, sectors, sector_labels, targets, labels, node_targets, candidates,
                     rules, notes, fixed_hours, fixed_ties)  # fmt: skip
