@@ -187,7 +187,7 @@ class IntroductionsView(WorkspaceView):
                 {
                     "kind": kind,
                     kind: answer.value,
-                    "limit": min(answer.found, introductions.MAX_LIMIT),
+                    "limit": str(min(answer.found, introductions.MAX_LIMIT)),
                 }
             )
         context = {
