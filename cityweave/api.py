@@ -28,6 +28,7 @@ from cityweave.peers.api import router as peers_router
 from cityweave.reminders.api import router as reminders_router
 from cityweave.stakeholders.api import router as stakeholders_router
 from cityweave.strategy.api import router as strategy_router
+from cityweave.strategy.plan_api import router as strategy_plan_router
 from cityweave.surveys.api import router as surveys_router
 from cityweave.surveys.results_api import router as survey_results_router
 from cityweave.web.busy import busy_response, is_busy
@@ -36,8 +37,17 @@ from cityweave.workspaces.api import router as workspaces_router
 from cityweave.workspaces.services import membership_for
 
 #: Routes that write only the caller's own things (their notifications read, their digest's
-#: rhythm, their relationship budget): any member may use them, viewers included.
-PERSONAL_ROUTES = frozenset({"notifications_read", "notifications_digest", "budget_mine"})
+#: rhythm, their relationship budget, their plan and its weights): any member may use them,
+#: viewers included.
+PERSONAL_ROUTES = frozenset(
+    {
+        "notifications_read",
+        "notifications_digest",
+        "budget_mine",
+        "budget_plan",
+        "budget_plan_weights",
+    }
+)
 
 
 def refuse_viewer_writes(request: HttpRequest, user: User) -> None:
@@ -208,6 +218,7 @@ api.add_router("/workspaces", partnership_gaps_router)
 api.add_router("/workspaces", partnership_meetings_router)
 api.add_router("/workspaces", partnership_network_router)
 api.add_router("/workspaces", strategy_router)
+api.add_router("/workspaces", strategy_plan_router)
 api.add_router("/networks", peers_router)
 
 

@@ -167,9 +167,10 @@ def write_routes() -> list[Route]:
                 # cityweave/reminders/tests/test_api.py.
                 continue
             if "strategy" in operation.get("tags", ()):
-                # The caller's own relationship budget, which viewers may set too
-                # (cityweave.api.PERSONAL_ROUTES): its tests (bad fields named, nothing written,
-                # another member's untouched) are in cityweave/strategy/tests/test_api.py.
+                # The caller's own relationship budget and plan, which viewers may set too
+                # (cityweave.api.PERSONAL_ROUTES), and accepting that plan: their tests (bad
+                # fields named, nothing written, another member's untouched) are in
+                # cityweave/strategy/tests/test_api.py and test_plan_api.py.
                 continue
             if "peers" in operation.get("tags", ()):
                 # A network of cities: its records belong to a network, not a workspace; its

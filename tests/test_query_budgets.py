@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection, transaction
@@ -64,6 +65,8 @@ from cityweave.peers.testing import make_city, make_strength
 from cityweave.peers.tests.guide_factories import add_guide_batch, make_budget_guide
 from cityweave.stakeholders.models import Sector, Stakeholder, Tag, Tie
 from cityweave.strategy.budget import save_budget
+from cityweave.strategy.plans import save_proposal
+from cityweave.strategy.tests.plan_factories import make_proposal
 from cityweave.testing import (
     make_commitment,
     make_goal,
@@ -192,6 +195,11 @@ EXPECTED: dict[str, int] = {
     "api_budget_member": 11,  # and whether the member shares it
     "api_budget_members": 3,
     "api_budget_tiers": 4,
+    "budget_plan": 10,  # plans.py: the weights' budget, the plan, sectors, lines (3)
+    "budget_member_plan": 10,  # the plan, sectors, lines (3), and whether the member shares it
+    "api_budget_plan": 7,  # plans.py: the plan, sectors, changed and unchanged lines, counts
+    "api_budget_member_plan": 8,  # and whether the member shares it
+    "api_budget_plan_weights": 3,
     "budget_introductions": 11,  # introductions.py: stakeholders, ties, sectors, loads, organisations; the form's sectors, the stored analysis
     "budget_next": 12,  # next_best.py: the graph's 3, goals, needs, the stored analysis, loads, organisations
     "api_budget_introductions": 7,
@@ -304,6 +312,11 @@ def build_world(slug: str, batches: int) -> World:
         },
     )
     save_budget(world.other, {"hours_per_month": 10, "shared": True})
+    # Their relationship plans: every other tie they own let rest, the others kept active.
+    for member in (owner, world.other):
+        owned = Tie.objects.filter(owner=member).select_related("source", "target")
+        moves = {t: ("active", "rest" if i % 2 else "active") for i, t in enumerate(owned)}
+        save_proposal(member, make_proposal(member, moves))
     world.client.force_login(user)
     # The analysis is cached, as the background task leaves it.
     network_report(owner)
@@ -412,7 +425,9 @@ def add_batch(world: World, city: Stakeholder) -> None:
         for i in range(18)
     )
 
-    today = timezone.localdate()
+    # The workspace's date: progress dated after it is refused (UTC runs a day ahead of Chicago
+    # every evening).
+    today = timezone.localdate(timezone=ZoneInfo(workspace.timezone))
     others = organisations + people
     for i, other in enumerate(others):
         make_tie(
@@ -711,6 +726,11 @@ def _pages() -> dict[str, Callable[[World], tuple[str, str]]]:
         "api_budget_member": api("budget_member", "other"),
         "api_budget_members": api("budget_members"),
         "api_budget_tiers": api("budget_tiers"),
+        "budget_plan": page("budget:my-plan"),
+        "budget_member_plan": page("budget:member-plan", "other"),
+        "api_budget_plan": api("budget_plan"),
+        "api_budget_member_plan": api("budget_member_plan", "other"),
+        "api_budget_plan_weights": api("budget_plan_weights"),
         "budget_introductions": page("budget:introductions", query="?sector=philanthropy"),
         "budget_next": page("budget:next"),
         "api_budget_introductions": api("budget_introductions", query="?sector=philanthropy"),

@@ -35,6 +35,7 @@ from cityweave.engagement.services import workspace_zone
 from cityweave.goals.models import Goal
 from cityweave.goals.services import OPEN_STATUSES
 from cityweave.stakeholders.models import Stakeholder, Tie, sector_choices
+from cityweave.storable import MAX_ID
 from cityweave.strategy.models import (
     BUILT_IN_TIERS,
     KIND_MINUTES,
@@ -293,6 +294,9 @@ def readable_member(viewer: Membership, member_id: int) -> Membership:
     who shares their budget; Http404 for anyone else (another workspace's, or not shared)."""
     if member_id == viewer.pk:
         return viewer
+    if not 1 <= member_id <= MAX_ID:
+        # No member has it, and a foreign key's lookup does not check its range (SQLite raises).
+        raise Http404("No shared budget for this member")
     budget = (
         TimeBudget.objects.filter(workspace=viewer.workspace, member_id=member_id, shared=True)
         .select_related("member__user", "member__workspace")

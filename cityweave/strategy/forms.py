@@ -1,5 +1,5 @@
-"""Forms of the budget page: a member's own budget (with their tier overrides), and the
-workspace's tier defaults."""
+"""Forms of the budget pages: a member's own budget (with their tier overrides), the
+workspace's tier defaults, and the weights of a member's relationship plan."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django import forms
 from cityweave.stakeholders.models import MAX_CADENCE_DAYS
 from cityweave.strategy.budget import TierRule
 from cityweave.strategy.models import MAX_MINUTES, MIN_MINUTES, Tier, TimeBudget
+from cityweave.strategy.planning import Weights
 
 
 def _tier_fields(form: forms.BaseForm, rules: Mapping[str, TierRule], *, required: bool) -> None:
@@ -96,3 +97,26 @@ class TieTierForm(forms.Form):
     tier = forms.ChoiceField(
         choices=[("", "By its cadence"), *Tier.choices], required=False, label="Tier"
     )
+
+
+class PlanWeightsForm(forms.Form):
+    """Every term and weight of a relationship's value in the plan, each with its label, its
+    meaning and its range as `Weights.FIELDS` states them."""
+
+    def __init__(self, *args: Any, weights: Weights, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "weights")
+        super().__init__(*args, **kwargs)
+        for name, (label, meaning, low, high) in Weights.FIELDS.items():
+            default = getattr(Weights(), name)
+            self.fields[name] = forms.FloatField(
+                label=label,
+                min_value=low,
+                max_value=high,
+                help_text=f"{meaning} ({low:g} to {high:g}; default {default:g})",
+                widget=forms.NumberInput(attrs={"step": "any"}),
+            )
+            self.initial.setdefault(name, getattr(weights, name))
+
+    def service_data(self) -> dict[str, float]:
+        """{name: value} as `plans.save_plan_weights` takes it."""
+        return {name: self.cleaned_data[name] for name in Weights.FIELDS}

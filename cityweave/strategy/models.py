@@ -21,7 +21,7 @@ from django.db import models
 from django.utils import timezone
 
 from cityweave.engagement.models import Interaction
-from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Tie
+from cityweave.stakeholders.models import MAX_CADENCE_DAYS, Stakeholder, Tie
 from cityweave.storable import StorableModel
 from cityweave.workspaces.models import Membership, Workspace
 
@@ -136,6 +136,13 @@ class TimeBudget(StorableModel):
         help_text='Your own tier settings, e.g. {"close": {"cadence_days": 14, "minutes": 45}}; '
         "a tier or value left out follows the workspace's default.",
     )
+    plan_weights = models.JSONField(
+        "plan weights",
+        default=dict,
+        blank=True,
+        help_text='The weights your relationship plan values ties by, e.g. {"goal": 4.0}; a weight '
+        "left out keeps its default (cityweave.strategy.planning.Weights).",
+    )
     shared = models.BooleanField(
         "share with the workspace",
         default=False,
@@ -176,6 +183,10 @@ class TimeBudget(StorableModel):
         problem = tier_overrides_problem(self.tiers)
         if problem:
             errors["tiers"] = problem
+        if not isinstance(self.plan_weights, dict):
+            # Each weight's name and range are checked where they are defined, by the service
+            # that saves them (cityweave.strategy.plans.save_plan_weights).
+            errors["plan_weights"] = "Plan weights must be an object keyed by weight."
         if self.member_id is not None and self.member.workspace_id != self.workspace_id:
             errors["member"] = "No such member in this workspace."
         if errors:
@@ -214,3 +225,93 @@ class TieTier(StorableModel):
 
     def __str__(self) -> str:
         return f"{self.tie}: {self.get_tier_display()}"
+
+
+class PlanMethod(models.TextChoices):
+    """How a plan was found."""
+
+    EXACT = "exact", "Exact (mixed-integer programme, HiGHS)"
+    GREEDY = "greedy", "Greedy, with a bound from HiGHS"
+
+
+class Plan(StorableModel):
+    """A relationship plan proposed for a member: the weights and budget it was made with, how
+    well it was solved, its value and hours before and after, the targets it covers (as JSON:
+    they are read with the plan, never queried alone), and its lines (`PlanLineRecord`).
+
+    Values are in the plan's own units (the weighted sum of `weights`); hours are per month."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="plans")
+    created_at = models.DateTimeField(default=timezone.now)
+    weights = models.JSONField(default=dict)
+    budget_hours = models.FloatField()
+    method = models.CharField(max_length=10, choices=PlanMethod.choices)
+    optimal = models.BooleanField(default=False)
+    gap = models.FloatField(default=0.0, help_text="(bound − value after) / bound, 0 to 1.")
+    bound = models.FloatField(default=0.0)
+    seconds = models.FloatField(default=0.0)
+    value_before = models.FloatField()
+    value_after = models.FloatField()
+    hours_before = models.FloatField()
+    hours_after = models.FloatField()
+    #: [{"key", "kind", "label", "weight", "before", "after", "route"}], goals first.
+    targets = models.JSONField(default=list, blank=True)
+    #: [{"key", "kind", "label", "weight", "before", "after", "route", "what"}]: not reached.
+    uncovered = models.JSONField(default=list, blank=True)
+    #: The kept counterparts' sector keys, one per kept relationship, now and in the plan.
+    sectors_before = models.JSONField(default=list, blank=True)
+    sectors_after = models.JSONField(default=list, blank=True)
+    #: What the plan could not take into account, one sentence each (e.g. no analysis yet).
+    notes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["member", "-created_at"], name="plan_member_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.member}: plan of {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PlanLineRecord(StorableModel):
+    """One relationship in a saved plan: its tier now and the move proposed, the hours each
+    takes, the sentence explaining it, and whether (and when) the member accepted it. On
+    acceptance `previous` keeps what the tie was ({"status", "cadence_days", "max_cadence_days",
+    "tier"}) so that the line can be reverted."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    tie = models.ForeignKey(Tie, null=True, on_delete=models.SET_NULL, related_name="+")
+    counterpart = models.ForeignKey(
+        Stakeholder, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    counterpart_name = models.CharField(max_length=200)
+    sector = models.CharField(max_length=100, blank=True)
+    #: The tie's status when the plan was made: a line whose tie changed status since is stale.
+    tie_status = models.CharField(max_length=10, choices=Tie.Status.choices)
+    current = models.CharField(max_length=12)
+    proposed = models.CharField(max_length=12)
+    changed = models.BooleanField()
+    current_hours = models.FloatField()
+    proposed_hours = models.FloatField()
+    cadence_days = models.PositiveIntegerField(null=True, blank=True)
+    broker = models.ForeignKey(Stakeholder, null=True, on_delete=models.SET_NULL, related_name="+")
+    broker_name = models.CharField(max_length=200, blank=True)
+    sentence = models.TextField()
+    lost_reach = models.JSONField(default=list, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    previous = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "position"], name="one_plan_line_per_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.counterpart_name}: {self.current} → {self.proposed}"
+
+    @property
+    def hours_change(self) -> float:
+        """Hours a month the line adds (positive) or saves (negative)."""
+        return self.proposed_hours - self.current_hours

@@ -74,10 +74,13 @@ class PlanLine:
     @property
     def changed(self) -> bool:
         """Whether accepting the line changes the tie: resting and reached through a broker are
-        the same for a tie (both set aside)."""
+        the same for a tie (both set it aside), so between them only a tie still costing
+        hours changes."""
         resting = ("broker", "rest")
         if self.current in resting and self.proposed in resting:
-            return False
+            # An active tie in the yearly (dormant) tier still costs its hours: resting it
+            # for real (accepting sets it aside) is a change.
+            return self.current_hours > 0
         return self.proposed != self.current
 
     @property
@@ -362,7 +365,7 @@ def _with_sentence(
             move = f"Raise {name} to {tier} (now {TIER_WORDS[line.current]})"
         else:
             move = f"Lower {name} to {tier} (now {TIER_WORDS[line.current]})"
-            sole = "the hours buy more elsewhere"
+            sole, trust = "the hours buy more elsewhere", ""
             if line.lost_reach:
                 sole += f"; a weaker route to {_listed(list(line.lost_reach))}"
         reasons = [r for r in (sole, trust) if r]

@@ -42,6 +42,7 @@ from cityweave.stakeholders.models import Stakeholder, Tie
 from cityweave.stakeholders.services import add_sector
 from cityweave.strategy.budget import save_budget
 from cityweave.strategy.demo import add_demo_budgets
+from cityweave.strategy.plans import propose
 from cityweave.surveys import answering
 from cityweave.surveys.models import Wave, new_token
 from cityweave.surveys.profile import profile_token
@@ -153,6 +154,8 @@ NOT_PAGES = {
     # Relationship budgets
     "budget:tiers": "POST-only: saves the workspace's tier defaults (the form is on the budget page)",
     "budget:tie-tier": "POST-only: puts a tie in a tier (the form is on the budget page)",
+    "budget:plan-accept": "POST-only: accepts a plan's changes (the form is on the plan page)",
+    "budget:plan-revert": "POST-only: reverts an accepted line (the form is on the plan page)",
     # Surveys, the office's side
     "surveys:question-move": "POST-only: moves a question up or down",
     "surveys:wave-close": "POST-only: closes or reopens a wave",
@@ -344,6 +347,9 @@ def city() -> dict[str, Any]:
     # Relationship budgets: Alice's (the demo's), and the viewer's, shared with her.
     add_demo_budgets(workspace)
     save_budget(viewer, {"hours_per_month": 6, "shared": True})
+    # Their relationship plans, as the optimiser proposes them.
+    propose(owner, time_limit=5)
+    propose(viewer, time_limit=5)
     token, _ = issue_token(owner.user.email, "Laptop")
     records["imports"] = new_job(
         workspace, owner, "Connections.csv", LINKEDIN.read_bytes(), sector="business"
@@ -432,6 +438,7 @@ def city() -> dict[str, Any]:
             "public-guide": {"guide": guide.slug},
             # Relationship budgets: the viewer's, which they share
             "member": {"member_id": viewer.pk},
+            "member-plan": {"member_id": viewer.pk},
             # Partnerships
             "partner-edit": of_partner,
             "partner-delete": of_partner,

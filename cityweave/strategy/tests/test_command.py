@@ -8,7 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from cityweave.strategy import budget
+from cityweave.stakeholders.models import Tie
+from cityweave.strategy import budget, plans
+from cityweave.strategy.tests.plan_factories import make_proposal
 from cityweave.testing import make_stakeholder, make_tie
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +60,49 @@ def test_it_refuses_someone_outside_the_workspace(carol, alice):
         run("show", "riverton", "--as", carol.email)
     with pytest.raises(CommandError, match="--member"):
         run("show", "lakeside", "--as", carol.email, "--member", alice.email)
+
+
+# ----------------------------------------------------------------------------------------------
+# cityweave budget plan
+
+
+@pytest.fixture
+def alices_ties(alice_member, riverton):
+    budget.save_budget(alice_member, {"hours_per_month": 10})
+    city = make_stakeholder(riverton, "City Hall", is_internal=True)
+    harbor = make_stakeholder(riverton, "Harbor Association", sector="business")
+    return [make_tie(city, harbor, cadence_days=7, owner=alice_member)]
+
+
+def test_budget_plan_proposes_a_plan_and_keeps_it(alice, alice_member, alices_ties):
+    text = run("plan", "riverton", "--as", alice.email, "--time-limit", "2")
+    assert "Relationship plan of Alice Reyes" in text
+    assert "Hours a month:" in text and "(budget 10 h)" in text
+    assert "Blau index" in text
+    plan = plans.latest_plan(alice_member)
+    assert plan is not None
+    assert [line.tie_id for line in plan.lines.all()] == [alices_ties[0].pk]
+
+
+def test_budget_plan_latest_and_accept(alice, alice_member, alices_ties):
+    proposal = make_proposal(alice_member, {alices_ties[0]: ("close", "rest")})
+    plans.save_proposal(alice_member, proposal)
+    data = json.loads(run("plan", "riverton", "--as", alice.email, "--latest", "--format", "json"))
+    assert data["changes"] == 1 and data["lines"][0]["proposed"] == "rest"
+    text = run("plan", "riverton", "--as", alice.email, "--latest", "--accept")
+    assert "Accepted now: 1 change(s)." in text
+    assert Tie.objects.get(pk=alices_ties[0].pk).status == Tie.Status.DORMANT
+
+
+def test_budget_plan_refuses_what_it_cannot_do(alice, bob, bob_member, alices_ties):
+    with pytest.raises(CommandError, match="No plan yet"):
+        run("plan", "riverton", "--as", alice.email, "--latest")
+    with pytest.raises(CommandError, match="hours per month"):
+        run("plan", "riverton", "--as", bob.email)
+    budget.save_budget(bob_member, {"hours_per_month": 2})
+    with pytest.raises(CommandError, match="--accept: Viewers"):
+        run("plan", "riverton", "--as", bob.email, "--accept")
+    with pytest.raises(CommandError, match="--time-limit"):
+        run("plan", "riverton", "--as", alice.email, "--time-limit", "0")
+    with pytest.raises(CommandError, match="not a member"):
+        run("plan", "lakeside", "--as", alice.email)

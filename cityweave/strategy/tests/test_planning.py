@@ -25,6 +25,7 @@ HOURLY_TIERS = {
     "maintained": {"cadence_days": 31, "minutes": 60},
     "active": {"cadence_days": 15, "minutes": 60},
     "close": {"cadence_days": 7, "minutes": 60},
+    "dormant": {"cadence_days": 365, "minutes": 60},
 }
 
 
@@ -175,3 +176,13 @@ def test_a_second_tie_with_someone_already_kept_rests_and_says_why(riverton, ali
     assert len(kept) == 1 and len(resting) == 1
     assert resting[0].sentence.startswith("Let this tie with Leader 1 rest: another of your ties")
     assert resting[0].broker_name is None
+
+
+def test_an_active_tie_in_the_yearly_tier_left_to_rest_is_a_change(riverton, alice_member):
+    ties = cluster(riverton, alice_member)
+    Tie.objects.filter(pk=ties["Leader 2"].pk).update(cadence_days=365)
+    plan = plan_with(alice_member, 1)
+    line = next(x for x in plan.lines if x.counterpart_name == "Leader 2")
+    assert line.current == "rest" and line.current_hours > 0
+    assert line.proposed in ("broker", "rest") and line.proposed_hours == 0
+    assert line.changed  # accepting sets it aside, so its hours leave the budget too

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cityweave.engagement.services import workspace_today
 from cityweave.surveys.testing import make_respondent, make_response, make_survey, make_wave
 from cityweave.testing import make_stakeholder
 from cityweave.workspaces import derived
@@ -25,7 +26,7 @@ def two_waves(alice_member):
     riverton = alice_member.workspace
     bank, clinic, school = (make_stakeholder(riverton, n) for n in ("Bank", "Clinic", "School"))
     survey = make_survey(alice_member)
-    today = dt.date.today()
+    today = workspace_today(riverton)  # the workspace's day, not the machine's (UTC)
     spring = make_wave(
         survey, "Spring 2025", opens_on=today - dt.timedelta(days=400),
         closes_on=today - dt.timedelta(days=370), roster=[bank, clinic, school],

@@ -1,5 +1,6 @@
 """`cityweave budget show`: a member's relationship budget and its summary, as the budget page
-shows it."""
+shows it; `cityweave budget plan`: a plan of their relationships within it, as the plan page
+shows it, and accepting it; `introductions` and `next` (cityweave.strategy.intro_commands)."""
 
 from __future__ import annotations
 
@@ -7,19 +8,26 @@ import json
 from argparse import ArgumentParser
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 
 from cityweave.accounts.models import User
-from cityweave.strategy import budget
+from cityweave.stakeholders.models import sector_choices
+from cityweave.strategy import budget, plans
 from cityweave.strategy.api import budget_out
 from cityweave.strategy.intro_commands import add_introduction_commands, run_introduction_command
+from cityweave.strategy.models import Plan
+from cityweave.strategy.plan_api import plan_out
+from cityweave.strategy.planning import MOVES
 from cityweave.workspaces.models import Membership, Workspace
 from cityweave.workspaces.services import membership_for
 
 #: The costliest ties without a goal listed in the text summary.
 UNALIGNED_SHOWN = 10
+#: The changes of a plan listed in the text (the rest are counted).
+CHANGES_SHOWN = 50
 
 
 class Command(BaseCommand):
@@ -27,12 +35,13 @@ class Command(BaseCommand):
 
     help = (
         "Show a member's relationship budget (planned hours against it, logged hours, splits), "
-        "who can introduce them to someone, and the next best relationships to start."
+        "plan their relationships within it, who can introduce them to someone, and the next "
+        "best relationships to start."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(
-            dest="action", required=True, metavar="{show,introductions,next}"
+            dest="action", required=True, metavar="{show,plan,introductions,next}"
         )
         text = (
             "Your budget (or --member's, when they share it): hours a month planned for the ties "
@@ -50,9 +59,38 @@ class Command(BaseCommand):
             help="Another member whose shared budget to show (yours without it).",
         )
         show.add_argument("--format", choices=("text", "json"), default="text")
+        text = (
+            "Propose a plan of your relationships within your budget, with your plan weights (as "
+            "the plan page does) and keep it as your latest: for each relationship a tier (keep "
+            "close, keep active, maintain, reach through a broker, let rest), each change with "
+            "its reason. --latest shows your latest plan instead; --accept accepts all its open "
+            "changes (editors and owners: it writes the ties' cadences and statuses)."
+        )
+        plan = actions.add_parser("plan", help=text, description=text)
+        plan.add_argument("workspace", metavar="WORKSPACE", help="The workspace's slug.")
+        plan.add_argument(
+            "--as", dest="email", required=True, metavar="EMAIL", help="Whose plan it is."
+        )
+        plan.add_argument(
+            "--latest", action="store_true", help="Show your latest plan; propose none."
+        )
+        plan.add_argument(
+            "--accept", action="store_true", help="Accept every open change of the plan."
+        )
+        plan.add_argument(
+            "--time-limit",
+            type=float,
+            default=10.0,
+            metavar="SECONDS",
+            help="How long the optimiser may look (default 10; it keeps the best plan found).",
+        )
+        plan.add_argument("--format", choices=("text", "json"), default="text")
         add_introduction_commands(actions)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "plan":
+            self._plan(options)
+            return
         viewer = self._member(options["workspace"], options["email"], "--as")
         if options["action"] != "show":
             self.stdout.write(run_introduction_command(viewer, options))
@@ -144,3 +182,72 @@ class Command(BaseCommand):
             )
         if len(summary.unaligned) > UNALIGNED_SHOWN:
             write(f"  … and {len(summary.unaligned) - UNALIGNED_SHOWN} more")
+
+    def _plan(self, options: dict[str, Any]) -> None:
+        member = self._member(options["workspace"], options["email"], "--as")
+        limit = options["time_limit"]
+        if not 0 < limit <= 600:
+            raise CommandError("--time-limit: give seconds from 0 to 600.", returncode=2)
+        try:
+            if options["latest"]:
+                plan = plans.latest_of(member)
+                if plan is None:
+                    raise CommandError("No plan yet: run this without --latest.", returncode=1)
+            else:
+                plan = plans.propose(member, time_limit=limit)
+            acceptance = plans.accept_plan(member, plan) if options["accept"] else None
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages), returncode=1) from None
+        except PermissionDenied as error:
+            raise CommandError(f"--accept: {error}", returncode=1) from None
+        if options["format"] == "json":
+            data = plan_out(plan)
+            if acceptance is not None:
+                data["accepted_now"] = [line.tie_id for line in acceptance.accepted]
+                data["refused_now"] = [
+                    {"tie": line.tie_id, "reason": reason} for line, reason in acceptance.refused
+                ]
+            self.stdout.write(json.dumps(data, indent=2, cls=DjangoJSONEncoder))
+            return
+        self._plan_text(plan, acceptance)
+
+    def _plan_text(self, plan: Plan, acceptance: plans.Acceptance | None) -> None:
+        write = self.stdout.write
+        lines = plans.plan_lines(plan, limit=CHANGES_SHOWN)
+        sectors = dict(sector_choices(plan.member.workspace))
+        change = plans.diversity_change(plan.sectors_before, plan.sectors_after, sectors)
+        write(
+            f"Relationship plan of {plan.member.user.display_name}, {plan.created_at:%Y-%m-%d %H:%M}"
+        )
+        write(f"Value toward goals: {plan.value_before:.1f} -> {plan.value_after:.1f}")
+        write(
+            f"Hours a month: {plan.hours_before:.1f} -> {plan.hours_after:.1f} "
+            f"(budget {plan.budget_hours:g} h)"
+        )
+        quality = "optimal" if plan.optimal else f"within {100 * plan.gap:.1f}% of the best"
+        write(f"Method: {plan.get_method_display()}, {plan.seconds:.1f} s: {quality}")
+
+        def blau(value: float | None) -> str:
+            return "-" if value is None else f"{value:.2f}"
+
+        write(
+            f"Diversity (Blau index by sector): {blau(change.blau_before)} -> "
+            f"{blau(change.blau_after)}; sectors missing in the plan: "
+            + (", ".join(sectors.get(k, k) for k in change.missing_after) or "none")
+        )
+        for note in plan.notes:
+            write(f"Note: {note}")
+        write(f"Changes: {lines.changed_count} ({lines.accepted_count} accepted)")
+        for line in lines.changed:
+            mark = "[accepted] " if line.accepted_at else ""
+            write(f"  {mark}{line.counterpart_name}: {MOVES.get(line.proposed, line.proposed)}")
+            write(f"    {line.sentence}")
+        if lines.changed_count > len(lines.changed):
+            write(f"  ... and {lines.changed_count - len(lines.changed)} more")
+        write(f"Unchanged: {lines.unchanged_count}")
+        for target in plan.uncovered:
+            write(f"Uncovered: {target['label']}: {target['what']}")
+        if acceptance is not None:
+            write(f"Accepted now: {len(acceptance.accepted)} change(s).")
+            for _, reason in acceptance.refused:
+                write(f"  not accepted: {reason}")
