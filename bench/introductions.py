@@ -131,4 +131,12 @@ def show(page: str, figures: Any) -> str:
 
 
 if __name__ == "__main__":
-    databases.main(__file__, "introductions", PG, __doc__.splitlines()[0], run, show)
+    databases.main(
+        __file__,
+        "introductions",
+        PG,
+        "How long warm introductions and the next best relationships take in a large workspace "
+        "(the 2,000-stakeholder bench workspace; see the module's docstring).",
+        run,
+        show,
+    )

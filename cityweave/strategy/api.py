@@ -9,6 +9,7 @@ import time.
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
@@ -18,8 +19,10 @@ from cityweave.strategy import budget, introductions, next_best
 from cityweave.strategy.intro_api import (
     IntroductionsOut,
     NextBestOut,
+    in_query,
     introductions_out,
     next_best_out,
+    query_checked,
 )
 from cityweave.strategy.models import MAX_HOURS_PER_MONTH, MAX_MINUTES, MIN_MINUTES, Tier
 from cityweave.workspaces.api import QueryId, QueryInt, Whole, api_member
@@ -294,16 +297,20 @@ def budget_introductions(
     """Who can introduce the caller to a stakeholder, or to anyone in a sector, a community of
     the last network analysis or a value type (exactly one): the best paths from the people they
     know over active ties, through at most 2 people (strategy/introductions.py). 404 for a
-    stakeholder not in the workspace; 422 naming the parameter otherwise."""
+    stakeholder not in the workspace; 422 naming the parameter otherwise (one given twice too)."""
     member = api_member(request, slug)
-    answer = introductions.introductions(
-        member,
-        stakeholder=stakeholder,
-        sector=sector,
-        community=community,
-        value_type=value_type,
-        limit=limit,
-    )
+    try:
+        query_checked(request.GET, [*introductions.TARGET_KINDS, "limit"])
+        answer = introductions.introductions(
+            member,
+            stakeholder=stakeholder,
+            sector=sector,
+            community=community,
+            value_type=value_type,
+            limit=limit,
+        )
+    except ValidationError as error:
+        raise in_query(error) from None
     return introductions_out(answer)
 
 
@@ -320,7 +327,12 @@ def budget_next(
     diversity and bridging (weights 0–10, 1 by default), each with who can introduce them, and
     the diversity check of their own network (strategy/next_best.py)."""
     member = api_member(request, slug)
-    weights = next_best.weights_from(
-        {"w_goals": w_goals, "w_diversity": w_diversity, "w_bridging": w_bridging}
-    )
-    return next_best_out(next_best.next_best(member, weights=weights, limit=limit))
+    try:
+        query_checked(request.GET, [*(f"w_{name}" for name in next_best.WEIGHTS), "limit"])
+        weights = next_best.weights_from(
+            {"w_goals": w_goals, "w_diversity": w_diversity, "w_bridging": w_bridging}
+        )
+        found = next_best.next_best(member, weights=weights, limit=limit)
+    except ValidationError as error:
+        raise in_query(error) from None
+    return next_best_out(found)

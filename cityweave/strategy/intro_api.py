@@ -2,15 +2,19 @@
 (`cityweave.strategy.api`), the CLI and the pages' JSON twins. No `from __future__ import
 annotations` here: django-ninja reads the annotations at import time."""
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from ninja import Schema
+from ninja.errors import ValidationError as NinjaValidationError
 
 from cityweave.strategy.introductions import (
     MAX_BROKERS,
     UNKNOWN_TRUST,
     IntroductionPath,
     Introductions,
+    repeated,
 )
 from cityweave.strategy.next_best import NextBest
 
@@ -41,14 +45,16 @@ class IntroductionPathOut(Schema):
 
 class IntroductionsOut(Schema):
     """Who can introduce you to a stakeholder, or to anyone in a sector, community or value type:
-    the best paths (one per stakeholder for a group); `targets` the stakeholders asked about
-    whom you do not know yet, `reachable` those a path reaches; `note` why nothing is shown."""
+    the best paths (one per stakeholder for a group; at most `limit`); `targets` the
+    stakeholders asked about whom you do not know yet, `reachable` those a path reaches,
+    `found` the paths there are before the limit; `note` why nothing is shown."""
 
     kind: str
     value: str
     label: str
     targets: int
     reachable: int
+    found: int
     max_brokers: int
     unknown_trust: float
     paths: list[IntroductionPathOut]
@@ -65,7 +71,9 @@ class SectorDiversityOut(Schema):
 
 
 class NextBestCandidateOut(Schema):
-    """A relationship to start, its gains and score, the reason, and who can introduce it."""
+    """A relationship to start, its gains and score, the reason, and who can introduce it;
+    `diversity_gain`: 1 for a sector missing from your network plus the rise (≥ 0) of its Blau
+    index from `blau_before` to `blau_after` if you knew them."""
 
     id: int
     name: str
@@ -77,6 +85,8 @@ class NextBestCandidateOut(Schema):
     goal_gain: float
     diversity_gain: float
     missing_sector: bool
+    blau_before: float
+    blau_after: float
     bridges: list[str]
     reason: str
     introduction: IntroductionPathOut | None
@@ -94,6 +104,25 @@ class NextBestOut(Schema):
     diversity: SectorDiversityOut
     candidates: list[NextBestCandidateOut]
     notes: list[str]
+
+
+def query_checked(query: Any, names: Iterable[str]) -> None:
+    """ValidationError naming each of `names` given more than once in the query string."""
+    errors = repeated(query, names)
+    if errors:
+        raise ValidationError(errors)
+
+
+def in_query(error: ValidationError) -> NinjaValidationError:
+    """A service's ValidationError about query parameters as the API's 422 says it: each
+    message at loc ["query", name], so `field` names the parameter (not ["body", …])."""
+    return NinjaValidationError(
+        [
+            {"loc": ("query", name), "msg": message}
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    )
 
 
 def path_out(path: IntroductionPath) -> dict[str, Any]:
@@ -119,6 +148,7 @@ def introductions_out(answer: Introductions) -> dict[str, Any]:
         "label": answer.label,
         "targets": answer.targets,
         "reachable": answer.reachable,
+        "found": answer.found,
         "max_brokers": MAX_BROKERS,
         "unknown_trust": UNKNOWN_TRUST,
         "paths": [path_out(path) for path in answer.paths],
@@ -151,6 +181,8 @@ def next_best_out(found: NextBest) -> dict[str, Any]:
                 "goal_gain": round(c.goal_gain, 6),
                 "diversity_gain": round(c.diversity_gain, 6),
                 "missing_sector": c.missing_sector,
+                "blau_before": round(c.blau_before, 6),
+                "blau_after": round(c.blau_after, 6),
                 "bridges": list(c.bridges),
                 "reason": c.reason,
                 "introduction": path_out(c.introduction) if c.introduction else None,

@@ -86,12 +86,19 @@ def _introductions(member: Membership, options: dict[str, Any]) -> str:
     lines = [f"Who can introduce you to {answer.label}"]
     if answer.kind != "stakeholder" and answer.targets:
         lines.append(
-            f"{answer.reachable} of the {answer.targets} you do not know yet can be reached."
+            f"{answer.reachable} of the {answer.targets} you do not know yet can be reached"
+            + (
+                f"; the {len(answer.paths)} warmest shown (--limit for more)."
+                if answer.found > len(answer.paths)
+                else "."
+            )
         )
+    elif answer.found > len(answer.paths):
+        lines.append(f"The {len(answer.paths)} warmest of {answer.found} ways (--limit for more).")
     for number, path in enumerate(answer.paths, start=1):
         lines.append(f"{number}. {path.sentence}")
         lines.append(
-            f"   trust product {path.product:.3f}, {path.hops} ties; {path.broker.name}: "
+            f"   trust product {path.product_text}, {path.hops} ties; {path.broker.name}: "
             f"{path.role}, {path.load} interaction{'s' * (path.load != 1)} in the last {introductions.LOAD_DAYS} days"
         )
     if answer.note:

@@ -29,8 +29,9 @@ enumerated (at most degree² of them). No igraph is needed at this size (bench/i
 well under 200 ms at 2,000 stakeholders and 10,000 ties).
 
 The broker's role: the Gould–Fernandez role of the first broker v (the known person) by sector,
-for a = the member's side of their own tie to v (its internal end, usually the city; the other
-end of a tie between two outsiders) and b = the next stakeholder on the path: coordinator (all
+for a = the member's side of their own tie to v (its internal end, usually the city; for a tie
+the member owns between two outside organisations, its other end: the path then starts "through
+your tie A – v", not with the member's own trust) and b = the next stakeholder on the path: coordinator (all
 one sector), itinerant (a and b share one, v does not), representative (a and v share one, b
 does not), gatekeeper (v and b share one, a does not), liaison (all differ); DESIGN.md.
 
@@ -44,9 +45,11 @@ read besides the counts of interactions the member may see.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -100,11 +103,11 @@ def broker_role(a: str, v: str, b: str) -> str:
 
 
 ROLE_TEXT = {
-    "coordinator": "coordinator (all three in one sector)",
-    "itinerant": "itinerant (from another sector than you and the next person)",
-    "representative": "representative (your sector's link to another)",
+    "coordinator": "coordinator (your side, they and the next person: one sector)",
+    "itinerant": "itinerant (from another sector than your side and the next person)",
+    "representative": "representative (your side's sector's link to another)",
     "gatekeeper": "gatekeeper (the next person's sector's way in)",
-    "liaison": "liaison (three different sectors)",
+    "liaison": "liaison (your side, they and the next person: three sectors)",
 }
 
 
@@ -126,7 +129,8 @@ class ReachGraph:
 
     `ratings`: the trust rating (1–4, None unrated) of the best active tie of each pair of
     outsiders, both ways; `known`: each known person and the rating of the member's best own tie
-    to them; `own_side`: the sector of the member's side of that tie; `loads`: each known
+    to them; `own_side`: the sector of the member's side of that tie, `own_end` the stakeholder
+    at that side (the city, or the other outsider of a tie between two outsiders); `loads`: each known
     person's interactions in the last LOAD_DAYS days (read on first use)."""
 
     member: Membership
@@ -134,6 +138,7 @@ class ReachGraph:
     ratings: dict[int, dict[int, int | None]]
     known: dict[int, int | None]
     own_side: dict[int, str]
+    own_end: dict[int, int]
     sector_labels: dict[str, str]
     now: dt.datetime
     _loads: dict[int, int] | None = None
@@ -173,6 +178,7 @@ def reach_graph(member: Membership, *, now: dt.datetime | None = None) -> ReachG
     ratings: dict[int, dict[int, int | None]] = defaultdict(dict)
     known: dict[int, int | None] = {}
     own_side: dict[int, str] = {}
+    own_end: dict[int, int] = {}
     for source, target, trust, owner in ties:
         ends = nodes.get(source), nodes.get(target)
         if ends[0] is None or ends[1] is None:
@@ -189,12 +195,14 @@ def reach_graph(member: Membership, *, now: dt.datetime | None = None) -> ReachG
             known[known_id] = trust
             side = ends[1] if known_id == source else ends[0]
             own_side[known_id] = side.sector
+            own_end[known_id] = side.id
     return ReachGraph(
         member=member,
         nodes=nodes,
         ratings=dict(ratings),
         known=known,
         own_side=own_side,
+        own_end=own_end,
         sector_labels=BUILT_IN_SECTORS
         | dict(Sector.objects.filter(workspace_id=workspace).values_list("key", "label")),
         now=now or timezone.now(),
@@ -273,10 +281,15 @@ class IntroductionPath:
         return ROLE_TEXT[self.role]
 
     @property
-    def trusts(self) -> list[tuple[str, str, str]]:
-        """Each hop as (from, to, trust text), from "you"."""
-        names = ["you", *(node.name for node in self.stakeholders)]
-        return [(names[i], names[i + 1], trust_text(r)) for i, r in enumerate(self.ratings)]
+    def product_text(self) -> str:
+        """The trust product to 3 decimals, halves rounded up, as the page and the CLI say it."""
+        return product_text(self.product)
+
+
+def product_text(product: float) -> str:
+    """A trust product (0–1) to 3 decimals, halves rounded up (0.140625 → "0.141"), the same
+    on the pages (Django's floatformat rounds so) and in the CLI."""
+    return str(Decimal(repr(product)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
 
 
 Raw = tuple[int, ...]
@@ -388,7 +401,11 @@ def _describe(graph: ReachGraph, raw: Raw, orgs: Mapping[int, str]) -> Introduct
     )
     first, target = nodes[0], nodes[-1]
     where = orgs.get(first.id) or graph.sector_label(first.sector)
-    names = ["you", *(node.name for node in nodes)]
+    # The member's own tie: from "you" when its other end is the city's; a tie they own between
+    # two outside organisations is theirs to ask through, but its trust is not their own.
+    side = graph.nodes.get(graph.own_end.get(first.id, 0))
+    own = "you" if side is None or side.is_internal else f"your tie {side.name}"
+    names = [own, *(node.name for node in nodes)]
     trusts = ", ".join(f"{names[i]}–{names[i + 1]} {trust_text(r)}" for i, r in enumerate(ratings))
     if len(nodes) == 2:
         ask = f"Ask {first.name} ({where}) to introduce you to {target.name}"
@@ -431,7 +448,9 @@ def best_introducers(
 class Introductions:
     """The answer to "who can introduce me?": what was asked (`kind`, `value` and its `label`),
     how many stakeholders it names (`targets`) and how many of those can be reached
-    (`reachable`), the best paths, and a `note` when there is nothing to show and why."""
+    (`reachable`), the best paths (at most the limit asked for) of the `found` there are (the
+    reachable stakeholders of a group; the ways to one stakeholder), and a `note` when there is
+    nothing to show and why."""
 
     kind: str
     value: str
@@ -440,6 +459,7 @@ class Introductions:
     reachable: int
     paths: list[IntroductionPath] = field(default_factory=list)
     note: str = ""
+    found: int = 0
 
 
 @dataclass(frozen=True)
@@ -495,10 +515,44 @@ def stored_analysis(
     return StoredAnalysis(community, names, holes)
 
 
+LIMIT_MESSAGE = f"Ask for 1 to {MAX_LIMIT} paths."
+#: What each kind of target is, as an error asking for it says.
+TARGET_WORDS = {
+    "stakeholder": "a stakeholder's id",
+    "sector": "a sector's key",
+    "community": "a community's number",
+    "value_type": "a value type's key",
+}
+_DIGITS = re.compile(r"[0-9]+")
+
+
 def _limit(limit: int) -> int:
     if not 1 <= limit <= MAX_LIMIT:
-        raise ValidationError({"limit": f"Ask for 1 to {MAX_LIMIT} paths."})
+        raise ValidationError({"limit": LIMIT_MESSAGE})
     return limit
+
+
+def strict_number(text: str) -> int | None:
+    """A query parameter's whole number, written with the ASCII digits 0-9 alone (no sign,
+    space, trailing newline or other script's digits, as the API's QueryInt reads it; leading
+    zeros are fine: "00003" is 3); None for anything else."""
+    return int(text) if _DIGITS.fullmatch(text) else None
+
+
+def repeated(query: Any, names: Iterable[str]) -> dict[str, str]:
+    """The parameters of `names` given more than once in `query` (a QueryDict), each with the
+    error saying so: a search takes one value of each."""
+    return {
+        name: f"Give {name} once, not {len(query.getlist(name))} times."
+        for name in names
+        if len(query.getlist(name)) > 1
+    }
+
+
+def value_type_label(value_type: str) -> str:
+    """A value type's label inside a sentence: lower case unless an acronym ("funding", "IT")."""
+    label = str(ValueType(value_type).label)
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
 
 
 def introductions(
@@ -518,8 +572,9 @@ def introductions(
       the stakeholders offer): the outsiders the member does not know yet in it, the best path
       to each, the best `limit` of those.
 
-    ValidationError naming the parameter when none or several are given, or one is unknown
-    (`limit`: 1 to MAX_LIMIT). Queries: see the module's docstring.
+    ValidationError naming the parameter when none or several are given, one is given empty
+    (`sector=""`), or one is unknown (`limit`: 1 to MAX_LIMIT). Queries: see the module's
+    docstring.
     """
     given = {
         name: value
@@ -529,8 +584,11 @@ def introductions(
             ("community", community),
             ("value_type", value_type),
         )
-        if value not in (None, "")
+        if value is not None
     }
+    empty = [name for name, value in given.items() if value == ""]
+    if empty:
+        raise ValidationError({name: f"Give {TARGET_WORDS[name]}; it is empty." for name in empty})
     if len(given) != 1:
         message = "Give exactly one of stakeholder, sector, community or value_type."
         raise ValidationError(dict.fromkeys(list(given) or ["stakeholder"], message))
@@ -553,7 +611,7 @@ def introductions(
                 }
             )
         ids = [n.id for n in graph.nodes.values() if value_type in n.offers]
-        label = f"anyone offering {str(ValueType(value_type).label).lower()}"
+        label = f"anyone offering {value_type_label(value_type)}"
         return _to_group(graph, "value_type", value_type, label, ids, limit)
     assert community is not None
     stored = stored_analysis(graph.member)
@@ -561,7 +619,7 @@ def introductions(
         return Introductions(
             "community",
             str(community),
-            f"Community {community}",
+            f"anyone in community {community}",
             0,
             0,
             note="No network analysis has finished yet, so there are no communities: "
@@ -573,7 +631,8 @@ def introductions(
             {"community": f"No community {community}: the last analysis found {len(names)}."}
         )
     ids = [sid for sid, number in membership.items() if number == community]
-    label = f"anyone in community {community} ({names[community - 1]})"
+    # As the network page names it ("Business (City of Riverton)"), after its number.
+    label = f"anyone in community {community}: {names[community - 1]}"
     return _to_group(graph, "community", str(community), label, ids, limit)
 
 
@@ -590,6 +649,7 @@ def _to_stakeholder(graph: ReachGraph, stakeholder: int, limit: int) -> Introduc
         return answer
     raws = sorted(paths_to(graph, node.id), key=lambda raw: rank_key(graph, raw))
     answer.reachable = int(bool(raws))
+    answer.found = len(raws)
     answer.paths = describe(graph, raws[:limit])
     if not raws:
         answer.note = _unreachable(graph, node.name)
@@ -602,7 +662,7 @@ def _to_group(
     targets = [sid for sid in ids if is_target(graph, sid)]
     raws = best_raw(graph, targets)
     ordered = sorted(raws.values(), key=lambda raw: rank_key(graph, raw))
-    answer = Introductions(kind, value, label, len(targets), len(raws))
+    answer = Introductions(kind, value, label, len(targets), len(raws), found=len(raws))
     answer.paths = describe(graph, ordered[:limit])
     if not targets:
         answer.note = "There is nobody to meet: you know them all already, or there is nobody."
@@ -613,9 +673,10 @@ def _to_group(
 
 def _unreachable(graph: ReachGraph, whom: str) -> str:
     if not graph.known:
+        advice = " (set yourself as the owner of your ties)" if graph.member.can_edit else ""
         return (
             "You own no active ties yet, so nobody can introduce you: a path starts at someone "
-            "you know (set yourself as the owner of your ties)."
+            f"you know{advice}."
         )
     return (
         f"Nobody you know can reach {whom} through at most {MAX_BROKERS} people over active ties."

@@ -9,9 +9,14 @@ counterparts of the active ties they own). Candidates: the workspace's live outs
   (the share of its stakeholders the member knows: 1/n for a goal of n stakeholders); plus 1 for
   each value type needed by open partnerships (not closed) that the candidate offers and nobody
   the member knows offers;
-- sector diversity: the rise of the Blau index 1 − Σ p_k² of the member's network by sector if
-  the candidate were added (Blau 1977). A candidate in a missing sector always gains most: adding
-  to a sector of n_j people lowers Σ n_k² by less the smaller n_j is, and n_j = 0 is smallest;
+- sector diversity: the sectors the candidate adds (1 for a sector missing from the member's
+  network, else 0) plus the rise of the Blau index 1 − Σ p_k² of the network by sector if the
+  candidate were added (Blau 1977; a fall counts 0). A candidate in a missing sector always gains
+  most: the Blau rise is below 1, and it is largest for a missing sector anyway (adding to a
+  sector of n_j people lowers Σ n_k² by less the smaller n_j is, and n_j = 0 is smallest).
+  Counting the sector first matters for a member who knows nobody or one sector alone: a
+  network of one sector has Blau 0 with or without another person of it, and so does a network
+  of one person, so the Blau rise of their first person is 0 whoever it is;
 - bridging a structural hole: the structural holes of the workspace's last finished network
   analysis (between communities and between sectors: pairs with few ties, DESIGN.md) that list
   the candidate among their bridges (ties into both sides) and that nobody the member knows
@@ -21,7 +26,7 @@ counterparts of the active ties they own). Candidates: the workspace's live outs
 
 Score = Σ weight × gain ÷ the largest such gain among the candidates (each gain scaled to 0–1;
 a gain nobody has counts 0); weights default to 1 and go from 0 to 10. Candidates with no gain
-are left out. Order: score, then the best introduction's trust product (reachable first), then
+are left out (so all three weights 0 list nobody, and a note says why). Order: score, then the best introduction's trust product (reachable first), then
 name. Queries: the reach graph's 3, open goals' links, open needs, the stored analysis (2), and
 the introductions of those listed (loads and organisations, 2): 9.
 """
@@ -95,7 +100,8 @@ class Candidate:
     """A relationship to start: the stakeholder; the open goals linked to them (those nobody the
     member knows serves first, `uncovered_goals` of them) and the needs of open partnerships they
     offer that nobody the member knows offers; `goal_gain` = uncovered goals + the rise in
-    coverage (share of its stakeholders known) of the others + needs; the Blau rise; the holes
+    coverage (share of its stakeholders known) of the others + needs; `diversity_gain` = 1 for
+    a missing sector + the Blau rise (≥ 0) from `blau_before` to `blau_after`; the holes
     (or sectors) they would bridge; the score, the reason in one sentence, and the best
     introduction (None when nobody can introduce them)."""
 
@@ -109,6 +115,8 @@ class Candidate:
     diversity_gain: float
     missing_sector: bool
     bridges: tuple[str, ...]
+    blau_before: float = 0.0
+    blau_after: float = 0.0
     score: float = 0.0
     reason: str = ""
     introduction: IntroductionPath | None = None
@@ -224,9 +232,11 @@ def next_best(
                 uncovered_goals=uncovered,
                 needs=needs,
                 goal_gain=uncovered + rise + len(needs),
-                diversity_gain=blau(known_sectors + Counter([node.sector])) - before,
+                diversity_gain=diversity_gain(known_sectors, node.sector, before),
                 missing_sector=node.sector not in known_sectors,
                 bridges=bridges_of(node.id),
+                blau_before=before,
+                blau_after=blau(known_sectors + Counter([node.sector])),
             )
         )
     tops = {
@@ -241,7 +251,7 @@ def next_best(
     for row in rows:
         row.score = (
             scaled("goals", row.goal_gain)
-            + scaled("diversity", max(row.diversity_gain, 0.0))
+            + scaled("diversity", row.diversity_gain)
             + scaled("bridging", len(row.bridges))
         )
     scored = [row for row in rows if row.score > 0]
@@ -260,6 +270,15 @@ def next_best(
         row.introduction = best.get(row.id)
         row.reason = _reason(graph, row, known_sectors, grouping)
     candidates = shown
+    if not known:
+        notes.insert(
+            0,
+            "You know nobody yet (you own no active ties to anyone outside the city), so every "
+            "sector is missing from your network and anyone brings one; nobody can introduce you "
+            "until you know someone.",
+        )
+    if all(chosen[name] == 0 for name in WEIGHTS):
+        notes.insert(0, ALL_ZERO)
     return NextBest(
         candidates=candidates,
         considered=len(rows),
@@ -271,6 +290,42 @@ def next_best(
         analysed=stored is not None,
         notes=notes,
     )
+
+
+#: Why nobody is listed when every weight is 0.
+ALL_ZERO = (
+    "All three weights are 0, so every candidate scores 0 and nobody is listed: give at least "
+    "one weight above 0."
+)
+
+
+def diversity_gain(known_sectors: Mapping[str, int], sector: str, before: float) -> float:
+    """The sector-diversity gain of adding one person of `sector` to a network of
+    `known_sectors` (counts per sector) whose Blau index is `before`: 1 when the sector is
+    missing from it, plus the Blau rise when positive (module docstring). E.g. nobody known:
+    1.0 for anyone; {"business": 2}: 1.5 for someone in media (Blau 0 → 0.444…), 0 for
+    someone in business."""
+    rise = blau(Counter(known_sectors) + Counter([sector])) - before
+    return (0.0 if known_sectors.get(sector) else 1.0) + max(rise, 0.0)
+
+
+def ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th, … 11th, 12th, 13th, 21st."""
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
+
+
+def blau_change(before: float, after: float) -> str | None:
+    """ "Blau 0.884 → 0.887": to 3 decimals, or as many more (up to 6) as it takes for the two
+    to differ; None for a change too small to show (under 0.000001) or none."""
+    if after - before < 1e-6:
+        return None
+    for places in range(3, 7):
+        old, new = f"{before:.{places}f}", f"{after:.{places}f}"
+        if old != new:
+            return f"Blau {old} → {new}"
+    return None
 
 
 def _open_goals(member: Membership) -> tuple[dict[int, str], dict[int, set[int]]]:
@@ -323,12 +378,12 @@ def _reason(graph: ReachGraph, row: Candidate, known_sectors: Counter[str], grou
             f"offers what open partnerships need and your network lacks ({', '.join(row.needs)})"
         )
     label = graph.sector_label(row.sector)
-    if row.sector not in known_sectors:
-        parts.append(f"brings a sector missing from your network ({label})")
-    elif row.diversity_gain > 0:
-        parts.append(
-            f"raises your network's sector diversity by {row.diversity_gain:.3f} ({label})"
-        )
+    if not known_sectors:
+        parts.append(f"would be the first person you know, in {label}")
+    elif row.sector not in known_sectors:
+        parts.append(f"adds a {ordinal(len(known_sectors) + 1)} sector to your network ({label})")
+    elif change := blau_change(row.blau_before, row.blau_after):
+        parts.append(f"evens out your network's sectors ({label}: {change})")
     if row.bridges:
         count = len(row.bridges)
         listed = "; ".join(row.bridges[:2]) + (" …" if count > 2 else "")

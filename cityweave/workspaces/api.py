@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import BeforeValidator, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from cityweave.storable import MAX_ID
 from cityweave.workspaces.models import Membership
@@ -41,7 +42,8 @@ Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 def _digits(value: Any) -> Any:
     """A query-string number must be written with digits alone: not "+5", "1.0", " 5" or "٥"."""
     if isinstance(value, str) and not (value.isascii() and value.isdigit()):
-        raise ValueError("must be a whole number written with the digits 0-9")
+        # A PydanticCustomError's message is the error as is ("Value error, …" for a ValueError).
+        raise PydanticCustomError("digits", "must be a whole number written with the digits 0-9")
     return value
 
 

@@ -562,6 +562,8 @@ def test_every_page_is_accessible_and_fits_the_window(browser, live_server, city
         check(page, f"{network}?partnership=999999999", problems, status=404)
         # Introductions asked for, with their paths, not only the form.
         check(page, address("budget:introductions", city) + "?sector=philanthropy", problems)
+        # A search by sector with none chosen: the summary names the field.
+        check(page, address("budget:introductions", city) + "?kind=sector", problems, status=422)
         # Cohorts planned (their groups and reasons), not only the form.
         check(page, address("peers:cohorts", city) + "?size=3", problems)
     finally:

@@ -143,3 +143,18 @@ def test_axe_finds_no_violations_with_a_picker_open(page, riverton_people, width
             for v in result["violations"]
         ]
         assert problems == [], f"{address}: {problems}"
+
+
+def test_the_first_click_after_choosing_in_a_picker_lands(page, riverton_people):
+    """A chosen picker keeps its height while focused, so the button below does not move away
+    from under the pointer when the picker loses focus on mousedown."""
+    log_in(page)
+    page.goto("/w/riverton/budget/introductions/")
+    control = page.locator(".ts-wrapper", has=page.get_by_role("combobox", name="Stakeholder"))
+    resting = control.bounding_box()["height"]
+    type_into(page, "Stakeholder", "savings")
+    page.locator(".ts-dropdown .option", has_text="Riverton Savings Bank").click()
+    assert control.bounding_box()["height"] == pytest.approx(resting, abs=1)
+    page.get_by_role("button", name="Find introductions").click()
+    page.wait_for_url("**stakeholder=*")
+    assert f"stakeholder={riverton_people['bank'].pk}" in page.url

@@ -94,7 +94,7 @@ def test_budget_plan_latest_and_accept(alice, alice_member, alices_ties):
     assert Tie.objects.get(pk=alices_ties[0].pk).status == Tie.Status.DORMANT
 
 
-def test_budget_plan_refuses_what_it_cannot_do(alice, bob, bob_member, alices_ties):
+def test_budget_plan_refuses_what_it_cannot_do(alice, bob, bob_member, alices_ties, lakeside):
     with pytest.raises(CommandError, match="No plan yet"):
         run("plan", "riverton", "--as", alice.email, "--latest")
     with pytest.raises(CommandError, match="hours per month"):
@@ -106,3 +106,5 @@ def test_budget_plan_refuses_what_it_cannot_do(alice, bob, bob_member, alices_ti
         run("plan", "riverton", "--as", alice.email, "--time-limit", "0")
     with pytest.raises(CommandError, match="not a member"):
         run("plan", "lakeside", "--as", alice.email)
+    with pytest.raises(CommandError, match="WORKSPACE: no workspace “nowhere”"):
+        run("plan", "nowhere", "--as", alice.email)

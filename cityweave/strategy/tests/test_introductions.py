@@ -174,7 +174,7 @@ def test_a_community_of_the_stored_analysis(alice_member, riverton, city):
         },
     )
     answer = intro.introductions(alice_member, community=2)
-    assert answer.label == "anyone in community 2 (Uptown)"
+    assert answer.label == "anyone in community 2: Uptown"
     assert [p.target.name for p in answer.paths] == ["Bea Ortiz"]
     with pytest.raises(ValidationError) as caught:
         intro.introductions(alice_member, community=3)
@@ -214,6 +214,7 @@ def graph_of(edges: dict[tuple[int, int], int | None], known: dict[int, int | No
         ratings=ratings,
         known=known,
         own_side={},
+        own_end={},
         sector_labels={},
         now=timezone.now(),
         _loads={},

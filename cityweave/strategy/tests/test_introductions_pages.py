@@ -118,7 +118,7 @@ def test_the_next_best_page(alice_client, bob_client, carol_client, paths):
     assert response.status_code == 200
     text = response.content.decode()
     assert "Next best relationships" in text
-    assert "Tess Lane brings a sector missing from your network (Philanthropy)" in text
+    assert "Tess Lane adds a 2nd sector to your network (Philanthropy)" in text
     assert "Diversity check" in text
     assert bob_client.get(url).status_code == 200
     assert carol_client.get(url).status_code == 404
@@ -169,7 +169,7 @@ def test_the_cli_answers_both(alice, paths):
     assert body["reachable"] == 1
     text = run("next", "riverton", "--as", alice.email)
     assert "sector diversity (Blau index) 0.000" in text
-    assert "Tess Lane brings a sector missing" in text
+    assert "Tess Lane adds a 2nd sector" in text
     with pytest.raises(CommandError, match="--sector"):
         run("introductions", "riverton", "--as", alice.email, "--sector", "astrology")
     with pytest.raises(CommandError, match="--w-goals"):

@@ -48,17 +48,19 @@ def test_goals_and_missing_sectors_come_first(alice_member, riverton, alices_net
 
     found = nb.next_best(alice_member)
 
-    # Nina: 1 goal (scaled 1) + Blau 0 → 4/9 (scaled 1) = 2; Phil: the same Blau rise = 1.
+    # Nina: 1 goal (scaled 1) + a 2nd sector and Blau 0 → 4/9 (scaled 1) = 2; Phil: the same
+    # diversity gain = 1.
     assert [c.name for c in found.candidates] == ["Nina", "Phil"]
     nina_row, phil_row = found.candidates
     assert nina_row.score == pytest.approx(2)
     assert nina_row.goals == ("Open a youth hub",)
-    assert nina_row.diversity_gain == pytest.approx(4 / 9)
+    assert nina_row.diversity_gain == pytest.approx(1 + 4 / 9)
+    assert (nina_row.blau_before, nina_row.blau_after) == (0, pytest.approx(4 / 9))
     assert nina_row.missing_sector
     assert nina_row.introduction is None
     assert nina_row.reason == (
         "Nina is a stakeholder of 1 open goal nobody you know serves (“Open a youth hub”) and "
-        "brings a sector missing from your network (Nonprofit)."
+        "adds a 2nd sector to your network (Nonprofit)."
     )
     assert phil_row.introduction is not None
     assert phil_row.introduction.broker.name == "Bill"

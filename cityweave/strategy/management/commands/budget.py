@@ -21,7 +21,7 @@ from cityweave.strategy.intro_commands import add_introduction_commands, run_int
 from cityweave.strategy.models import Plan
 from cityweave.strategy.plan_api import plan_out
 from cityweave.strategy.planning import MOVES
-from cityweave.workspaces.models import Membership
+from cityweave.workspaces.models import Membership, Workspace
 from cityweave.workspaces.services import membership_for
 
 #: The costliest ties without a goal listed in the text summary.
@@ -124,8 +124,13 @@ class Command(BaseCommand):
                 raise Http404
             return membership_for(user, slug)
         except Http404:
+            if not Workspace.objects.filter(slug=slug).exists():
+                raise CommandError(
+                    f"WORKSPACE: no workspace “{slug}” (give its slug, as in /w/<slug>/).",
+                    returncode=2,
+                ) from None
             raise CommandError(
-                f"{option}: {email} is not a member of a workspace “{slug}”.", returncode=2
+                f"{option}: {email} is not a member of the workspace “{slug}”.", returncode=2
             ) from None
 
     def _text(self, summary: budget.BudgetSummary) -> None:
