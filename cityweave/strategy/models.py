@@ -289,6 +289,9 @@ class PlanLineRecord(StorableModel):
     sector = models.CharField(max_length=100, blank=True)
     #: The tie's status when the plan was made: a line whose tie changed status since is stale.
     tie_status = models.CharField(max_length=10, choices=Tie.Status.choices)
+    #: The tie's cadence (days) when the plan was made: accepting would overwrite a cadence
+    #: the member changed since, so such a line is stale too.
+    tie_cadence_days = models.PositiveIntegerField(null=True, blank=True)
     current = models.CharField(max_length=12)
     proposed = models.CharField(max_length=12)
     changed = models.BooleanField()

@@ -11,8 +11,10 @@ annotations at import time.
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Body, Router, Schema
+from ninja.errors import HttpError
 from pydantic import ConfigDict, Field, create_model
 
 from cityweave.stakeholders.models import sector_choices
@@ -70,21 +72,22 @@ class PlanWeightOut(Schema):
     value: float
 
 
-class PlanProposeIn(Schema):
+class PlanProposeIn(_Strict):
     """Ask for a plan: with the caller's saved weights, or these (for this plan only; a weight
-    left out takes the saved one)."""
+    left out takes the saved one). The body may be left out or `{}`; an unknown key is refused
+    (422 naming it)."""
 
     weights: PlanWeightsIn | None = None  # type: ignore[valid-type]
 
 
-class PlanAcceptIn(Schema):
+class PlanAcceptIn(_Strict):
     """Accept the latest plan's changes: every open change (`tie_ids` left out or null), or the
     changes of these ties."""
 
     tie_ids: list[Id] | None = Field(default=None, max_length=10_000)
 
 
-class PlanRevertIn(Schema):
+class PlanRevertIn(_Strict):
     """Undo one accepted change of the latest plan: its tie as it was before."""
 
     tie_id: Id
@@ -272,27 +275,36 @@ def _given(weights: Any) -> dict[str, float]:
     return {name: value for name, value in weights.dict().items() if value is not None}
 
 
+def _no_plan_yet(member: Membership) -> HttpError:
+    """404 saying how to get a plan."""
+    url = reverse("api:budget_plan", args=[member.workspace.slug])
+    return HttpError(404, f"No plan yet: POST {url} to propose one.")
+
+
 def _latest(member: Membership) -> Plan:
     plan = plans.latest_of(member)
     if plan is None:
-        raise Http404("No plan yet")
+        raise _no_plan_yet(member)
     return plan
 
 
 @router.get("/{slug}/budget/plan", response=PlanOut, tags=TAGS, url_name="budget_plan")
 def my_plan(request: HttpRequest, slug: str) -> dict[str, Any]:
-    """The caller's latest plan (404 before they ask for one)."""
+    """The caller's latest plan (404 saying how to propose one before they have one)."""
     return plan_out(_latest(api_member(request, slug)))
 
 
 @router.post("/{slug}/budget/plan", response=PlanOut, tags=TAGS, url_name="budget_plan")
-def propose_my_plan(request: HttpRequest, slug: str, payload: PlanProposeIn) -> dict[str, Any]:
+def propose_my_plan(
+    request: HttpRequest, slug: str, payload: Body[PlanProposeIn | None] = None
+) -> dict[str, Any]:
     """Ask for a plan of the caller's relationships within their budget (any role: it writes
     only their own plan) and keep it as their latest; the request waits for the optimiser (10 s
-    at most). 422 naming `hours_per_month` before they set a budget, or a bad weight."""
+    at most). No body (or `{}`) plans with the saved weights. 422 naming `hours_per_month`
+    before they set a budget, a bad weight, or an unknown key."""
     member = api_member(request, slug)
     weights = None
-    if payload.weights is not None:
+    if payload is not None and payload.weights is not None:
         given = _given(payload.weights)
         weights = Weights.from_data({**plans.plan_weights(member).as_dict(), **given})
     return plan_out(plans.propose(member, weights))
@@ -367,7 +379,10 @@ def save_my_plan_weights(
 def member_plan(request: HttpRequest, slug: str, member_id: int) -> dict[str, Any]:
     """A member's latest plan: the caller's own, or another's who shares their budget (404
     otherwise, and when they have none)."""
-    plan = plans.latest_plan(api_member(request, slug), member_id)
+    viewer = api_member(request, slug)
+    plan = plans.latest_plan(viewer, member_id)
     if plan is None:
-        raise Http404("No plan yet")
+        if member_id == viewer.pk:
+            raise _no_plan_yet(viewer)
+        raise HttpError(404, "No plan yet: this member has not proposed one.")
     return plan_out(plan)

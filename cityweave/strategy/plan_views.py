@@ -25,6 +25,8 @@ CHANGED_SHOWN = 200
 UNCHANGED_SHOWN = 200
 #: The order targets are listed in: goals first.
 TARGET_ORDER = {"goal": 0, "need": 1, "sector": 2, "community": 3}
+#: Targets listed open; a longer list is folded so the weights below stay within reach.
+TARGETS_OPEN = 12
 #: What each kind of target is called on the page.
 TARGET_KINDS = {
     "goal": "Open goal",
@@ -69,6 +71,7 @@ def plan_context(viewer: Membership, plan: Plan | None) -> dict[str, Any]:
         "newly_missing": [sectors.get(k, k) for k in change.newly_missing],
         "newly_present": [sectors.get(k, k) for k in change.newly_present],
         "targets": targets,
+        "targets_open": len(targets) <= TARGETS_OPEN,
         "uncovered": uncovered,
         "gap_percent": 100 * plan.gap,
         "within_budget": plan.hours_after <= plan.budget_hours + 1e-9,
@@ -108,8 +111,18 @@ class PlanView(WorkspaceView):
         return self.render_page(request)
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        """Propose a plan: with the weights of the form (saved first), or with the saved ones
+        as they are (`saved`, the button at the top of the page)."""
         saved = budget.get_budget(self.member)
         form = PlanWeightsForm(request.POST, weights=plans.plan_weights(self.member, saved))
+        if request.POST.get("saved"):
+            form = PlanWeightsForm(weights=plans.plan_weights(self.member, saved))
+            try:
+                plans.propose(self.member, time_limit=PAGE_TIME_LIMIT)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return self.render_page(request, form=form, status=422)
+            return self._proposed(request)
         if form.is_valid():
             try:
                 weights = plans.save_plan_weights(self.member, form.service_data())
@@ -118,11 +131,12 @@ class PlanView(WorkspaceView):
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
-                messages.success(
-                    request, "A new plan is ready: read it, then accept what you agree with."
-                )
-                return redirect(reverse("budget:my-plan", args=[self.workspace.slug]) + "#plan")
+                return self._proposed(request)
         return self.render_page(request, form=form, status=422)
+
+    def _proposed(self, request: HttpRequest) -> HttpResponse:
+        messages.success(request, "A new plan is ready: read it, then accept what you agree with.")
+        return redirect(reverse("budget:my-plan", args=[self.workspace.slug]) + "#plan")
 
     def render_page(
         self, request: HttpRequest, *, form: PlanWeightsForm | None = None, status: int = 200

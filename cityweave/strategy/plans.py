@@ -132,13 +132,25 @@ def _target(cover: Any) -> dict[str, Any]:
     }
 
 
+#: The member's plans with an accepted line that are kept (the latest), so their lines can be
+#: reverted; older ones are deleted when a new plan is saved.
+ACCEPTED_PLANS_KEPT = 10
+
+
 @transaction.atomic
 def save_proposal(member: Membership, proposal: Proposal) -> Plan:
     """Keep `proposal` as the member's latest plan, with a line per relationship in its order.
-    The member's earlier plans with no accepted line are replaced (deleted); a plan with an
-    accepted line stays, so its lines can still be reverted. Each line keeps its tie's status
-    now, to tell later whether the tie changed since. Four queries and a bulk insert."""
+    The member's earlier plans with no accepted line are replaced (deleted); the latest
+    ACCEPTED_PLANS_KEPT plans with an accepted line stay, so their lines can still be reverted,
+    and older ones are deleted. Each line keeps its tie's status and cadence now, to tell later
+    whether the tie changed since. Five queries, the deletes' cascades and a bulk insert."""
     Plan.objects.filter(member=member).exclude(lines__accepted_at__isnull=False).delete()
+    kept = list(
+        Plan.objects.filter(member=member)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)[:ACCEPTED_PLANS_KEPT]
+    )
+    Plan.objects.filter(member=member).exclude(pk__in=kept).delete()
     plan = Plan.objects.create(
         workspace=member.workspace,
         member=member,
@@ -159,11 +171,12 @@ def save_proposal(member: Membership, proposal: Proposal) -> Plan:
         sectors_after=list(proposal.sectors_after),
         notes=list(getattr(proposal, "notes", [])),
     )
-    statuses = dict(
-        Tie.objects.filter(
+    found = {
+        pk: (status, cadence)
+        for pk, status, cadence in Tie.objects.filter(
             workspace=member.workspace, pk__in=[line.tie_id for line in proposal.lines]
-        ).values_list("pk", "status")
-    )
+        ).values_list("pk", "status", "cadence_days")
+    }
     PlanLineRecord.objects.bulk_create(
         [
             PlanLineRecord(
@@ -173,7 +186,8 @@ def save_proposal(member: Membership, proposal: Proposal) -> Plan:
                 counterpart_id=line.counterpart_id,
                 counterpart_name=line.counterpart_name[:200],
                 sector=line.sector or "",
-                tie_status=statuses.get(line.tie_id, Tie.Status.ACTIVE),
+                tie_status=found.get(line.tie_id, (Tie.Status.ACTIVE, None))[0],
+                tie_cadence_days=found.get(line.tie_id, (None, None))[1],
                 current=line.current,
                 proposed=line.proposed,
                 changed=line.changed,
@@ -305,6 +319,9 @@ def _problem(line: PlanLineRecord, tie: Tie | None, member: Membership) -> str |
             f"{name}: the relationship is {tie.get_status_display().lower()} now, not "
             f"{Tie.Status(line.tie_status).label.lower()} as the plan found it; propose a new plan."
         )
+    if tie.cadence_days != line.tie_cadence_days:
+        # Accepting would overwrite the cadence the member chose since, without a word.
+        return f"{name}: its cadence changed since the plan; propose a new plan."
     return None
 
 
@@ -314,8 +331,8 @@ def accept_plan(member: Membership, plan: Plan, tie_ids: Iterable[int] | None = 
     the lines of those ties. For each line, in one transaction, the tie is written as the
     module says (cadence, status, tier) and the line keeps what the tie was.
 
-    A line already accepted, or whose tie was deleted, changed owner, ended or changed status
-    since the plan, is refused (listed with its reason) and the others are accepted.
+    A line already accepted, or whose tie was deleted, changed owner, ended, or changed status
+    or cadence since the plan, is refused (listed with its reason) and the others are accepted.
     PermissionDenied for a viewer (it writes ties); Http404 for another member's plan;
     ValidationError {"tie_ids": …} for a tie that is not a change of this plan, or when nothing
     could be accepted."""
@@ -411,7 +428,7 @@ def revert_line(member: Membership, plan: Plan, tie_id: int) -> PlanLineRecord:
     """Undo an accepted line of the member's own plan: its tie gets back the status, cadence,
     longest gap and tier it had when the line was accepted, and the line can be accepted again.
     PermissionDenied for a viewer; Http404 for another member's plan; ValidationError
-    {"tie_ids": …} when the line was not accepted, its tie is gone, or the tie changed since
+    {"tie_id": …} when the line was not accepted, its tie is gone, or the tie changed since
     (another cadence or status, another owner): reverting would undo that change too."""
     require_editor(member)
     if plan.member_id != member.pk or plan.workspace_id != member.workspace_id:
@@ -422,11 +439,11 @@ def revert_line(member: Membership, plan: Plan, tie_id: int) -> PlanLineRecord:
         .first()
     )
     if line is None or line.accepted_at is None or not isinstance(line.previous, dict):
-        raise ValidationError({"tie_ids": "This line of the plan was not accepted."})
+        raise ValidationError({"tie_id": "This line of the plan was not accepted."})
     tie = Tie.objects.select_for_update().filter(workspace=member.workspace, pk=tie_id).first()
     if tie is None:
         raise ValidationError(
-            {"tie_ids": f"{line.counterpart_name}: the relationship was deleted or trashed."}
+            {"tie_id": f"{line.counterpart_name}: the relationship was deleted or trashed."}
         )
     if line.proposed in KEPT:
         as_accepted = tie.cadence_days == line.cadence_days and tie.status != Tie.Status.DORMANT
@@ -436,7 +453,7 @@ def revert_line(member: Membership, plan: Plan, tie_id: int) -> PlanLineRecord:
         # Putting back what it was would undo whatever changed it since.
         raise ValidationError(
             {
-                "tie_ids": f"{line.counterpart_name}: the relationship changed since you "
+                "tie_id": f"{line.counterpart_name}: the relationship changed since you "
                 "accepted this line; change it on its own page instead."
             }
         )

@@ -1,7 +1,8 @@
-"""`cityweave budget show` (Alice owns Riverton, Bob is a viewer there, Carol owns Lakeside)."""
+"""`cityweave budget show` and `budget plan` (Alice owns Riverton, Bob is a viewer there, Carol owns Lakeside)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from io import StringIO
 
@@ -10,8 +11,10 @@ from django.core.management import CommandError, call_command
 
 from cityweave.stakeholders.models import Tie
 from cityweave.strategy import budget, plans
+from cityweave.strategy.models import Plan
 from cityweave.strategy.tests.plan_factories import make_proposal
 from cityweave.testing import make_stakeholder, make_tie
+from cityweave.workspaces.models import Workspace
 
 pytestmark = pytest.mark.django_db
 
@@ -94,16 +97,32 @@ def test_budget_plan_latest_and_accept(alice, alice_member, alices_ties):
     assert Tie.objects.get(pk=alices_ties[0].pk).status == Tie.Status.DORMANT
 
 
+def test_budget_plan_prints_times_in_the_workspaces_time_zone(
+    alice, alice_member, riverton, alices_ties
+):
+    Workspace.objects.filter(pk=riverton.pk).update(timezone="Asia/Tokyo")
+    plan = plans.save_proposal(
+        alice_member, make_proposal(alice_member, {alices_ties[0]: ("close", "rest")})
+    )
+    made = dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC)
+    Plan.objects.filter(pk=plan.pk).update(created_at=made)
+    text = run("plan", "riverton", "--as", alice.email, "--latest")
+    assert "Relationship plan of Alice Reyes, 2026-03-02 08:30 (Asia/Tokyo)" in text
+
+
 def test_budget_plan_refuses_what_it_cannot_do(alice, bob, bob_member, alices_ties, lakeside):
     with pytest.raises(CommandError, match="No plan yet"):
         run("plan", "riverton", "--as", alice.email, "--latest")
     with pytest.raises(CommandError, match="hours per month"):
         run("plan", "riverton", "--as", bob.email)
     budget.save_budget(bob_member, {"hours_per_month": 2})
-    with pytest.raises(CommandError, match="--accept: Viewers"):
+    with pytest.raises(CommandError, match="--accept: Viewers") as refused:
         run("plan", "riverton", "--as", bob.email, "--accept")
-    with pytest.raises(CommandError, match="--time-limit"):
+    assert refused.value.returncode == 2
+    assert not Plan.objects.filter(member=bob_member).exists()  # refused before proposing
+    with pytest.raises(CommandError, match="more than 0 and at most 600") as refused:
         run("plan", "riverton", "--as", alice.email, "--time-limit", "0")
+    assert refused.value.returncode == 2
     with pytest.raises(CommandError, match="not a member"):
         run("plan", "lakeside", "--as", alice.email)
     with pytest.raises(CommandError, match="WORKSPACE: no workspace “nowhere”"):

@@ -65,8 +65,22 @@ def test_i_read_my_latest_plan(alice_api, plan, ties):
     assert body["uncovered"][0]["what"].startswith("Keep one media")
 
 
-def test_no_plan_yet_answers_404(alice_api, ties):
-    assert alice_api.get(BASE).status_code == 404
+def test_no_plan_yet_answers_404_saying_how_to_propose_one(alice_api, ties):
+    response = alice_api.get(BASE)
+    assert response.status_code == 404
+    assert response.json() == {"detail": f"No plan yet: POST {BASE} to propose one."}
+
+
+def test_a_plan_is_proposed_without_a_body_and_unknown_keys_are_refused(alice_api, ties):
+    response = alice_api.post(BASE, "", content_type="application/json")  # no body
+    assert response.status_code == 200, response.content
+    assert alice_api.post(BASE, "{}", content_type="application/json").status_code == 200
+    for data, field in (({"weightz": {}}, "weightz"), ({"time_limit": 0.001}, "time_limit")):
+        response = send(alice_api, "post", BASE, data)
+        assert response.status_code == 422, data
+        assert [e["field"] for e in response.json()["detail"]] == [field]
+    response = send(alice_api, "post", f"{BASE}/accept", {"tie_id": 1})
+    assert response.json()["detail"][0]["field"] == "tie_id"
 
 
 def test_i_propose_a_plan_with_weights_for_this_plan_only(alice_api, alice_member, ties):
@@ -127,6 +141,10 @@ def test_i_accept_my_plan_by_line_then_whole_and_revert(alice_api, plan, ties):
     assert response.status_code == 200
     assert response.json()["accepted"] == 1
     assert Tie.objects.get(pk=ties["harbor"].pk).status == Tie.Status.ACTIVE
+    response = send(alice_api, "post", f"{BASE}/revert", {"tie_id": ties["harbor"].pk})
+    assert response.status_code == 422
+    error = response.json()["detail"][0]
+    assert (error["field"], error["msg"]) == ("tie_id", "This line of the plan was not accepted.")
 
 
 def test_a_bad_accept_body_names_the_field(alice_api, plan):

@@ -57,6 +57,41 @@ def test_the_page_shows_the_plan_its_reasons_and_the_diversity_check(alice_clien
     assert "1 relationship unchanged" in text
     assert 'name="weights-goal"' in text  # every weight is on the page, with its meaning
     assert "per open goal reached" in text
+    assert (
+        "Sectors of the ties you keep" in text and "a sector missing here may be a target" in text
+    )
+    assert text.index("Propose a new plan") < text.index("Diversity check")  # near the top
+    assert '<details class="plan-targets-fold" open>' in text  # two targets: shown open
+
+
+def test_a_long_list_of_targets_is_folded(alice_client, alice_member, plan):
+    Plan.objects.filter(pk=plan.pk).update(
+        targets=[
+            {"key": f"goal:{i}", "kind": "goal", "label": f"Goal {i}", "weight": 1.0,
+             "before": 0.5, "after": 0.5, "route": ""}
+            for i in range(13)
+        ]
+    )  # fmt: skip
+    text = alice_client.get(page()).content.decode()
+    assert '<details class="plan-targets-fold">' in text
+    assert "Show the 13 targets" in text
+
+
+def test_the_button_at_the_top_proposes_with_the_saved_weights(alice_client, alice_member, ties):
+    budget.save_budget(alice_member, {"hours_per_month": 10})
+    plans.save_plan_weights(alice_member, {"goal": 5})
+    response = alice_client.post(page(), {"saved": "1"})
+    assert response.status_code == 302, response.content
+    plan = plans.latest_plan(alice_member)
+    assert plan is not None and plan.weights["goal"] == 5
+    assert plans.plan_weights(alice_member).goal == 5
+
+
+def test_the_button_at_the_top_without_a_budget_says_so(bob_client, bob_member):
+    response = bob_client.post(page(), {"saved": "1"})
+    assert response.status_code == 422
+    assert "Set your hours per month before planning." in response.content.decode()
+    assert not Plan.objects.exists()
 
 
 def test_a_plan_found_by_the_greedy_method_states_its_gap(alice_client, alice_member, ties):
@@ -130,7 +165,8 @@ def test_a_viewer_proposes_their_own_plan_but_may_not_accept(bob_client, bob_mem
     tie = make_tie(city, make_stakeholder(riverton, "Library"), cadence_days=7, owner=bob_member)
     plan = plans.save_proposal(bob_member, make_proposal(bob_member, {tie: ("close", "rest")}))
     text = bob_client.get(page()).content.decode()
-    assert "only editors and owners" in text
+    assert "needs the editor or owner role" in text and "only you may accept" in text
+    assert "accept it for you" not in text  # no one else may
     assert "Accept all" not in text
     accept = reverse("budget:plan-accept", args=["riverton", plan.pk])
     assert bob_client.post(accept, {"all": "1"}).status_code == 403

@@ -174,6 +174,29 @@ def test_a_tie_whose_status_changed_since_the_plan_is_refused(alice_member, ties
     assert PlanLineRecord.objects.filter(accepted_at__isnull=False).count() == 0
 
 
+def test_a_tie_whose_cadence_changed_since_the_plan_is_refused(alice_member, ties):
+    plan = the_plan(alice_member, ties)
+    assert plan.lines.get(tie=ties["fund"]).tie_cadence_days == 60
+    Tie.objects.filter(pk=ties["fund"].pk).update(cadence_days=45)  # Alice chose 45 days since
+    result = plans.accept_plan(alice_member, plan)
+    assert ties["fund"].pk not in [line.tie_id for line in result.accepted]
+    assert [reason for _, reason in result.refused] == [
+        "Riverton Fund: its cadence changed since the plan; propose a new plan."
+    ]
+    assert Tie.objects.get(pk=ties["fund"].pk).cadence_days == 45
+
+
+def test_only_the_latest_ten_plans_with_accepted_lines_are_kept(alice_member, ties):
+    accepted = []
+    for _ in range(plans.ACCEPTED_PLANS_KEPT + 2):
+        plan = the_plan(alice_member, ties)
+        plans.accept_plan(alice_member, plan, [ties["harbor"].pk])
+        accepted.append(plan.pk)
+    latest = the_plan(alice_member, ties)
+    kept = set(Plan.objects.filter(member=alice_member).values_list("pk", flat=True))
+    assert kept == {*accepted[-plans.ACCEPTED_PLANS_KEPT :], latest.pk}
+
+
 def test_reverting_a_line_puts_the_tie_back(alice_member, ties):
     TieTier.objects.create(workspace=ties["fund"].workspace, tie=ties["fund"], tier="maintained")
     plan = the_plan(alice_member, ties)
@@ -324,5 +347,5 @@ def test_a_line_whose_tie_changed_since_it_was_accepted_is_not_reverted(alice_me
     Tie.objects.filter(pk=ties["fund"].pk).update(cadence_days=14)  # changed by hand since
     with pytest.raises(ValidationError) as error:
         plans.revert_line(alice_member, plan, ties["fund"].pk)
-    assert "changed since you accepted" in str(error.value.message_dict["tie_ids"])
+    assert "changed since you accepted" in str(error.value.message_dict["tie_id"])
     assert Tie.objects.get(pk=ties["fund"].pk).cadence_days == 14

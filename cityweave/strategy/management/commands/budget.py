@@ -5,6 +5,7 @@ shows it, and accepting it; `introductions` and `next` (cityweave.strategy.intro
 from __future__ import annotations
 
 import json
+import zoneinfo
 from argparse import ArgumentParser
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
+from django.utils import timezone
 
 from cityweave.accounts.models import User
 from cityweave.stakeholders.models import sector_choices
@@ -22,7 +24,7 @@ from cityweave.strategy.models import Plan
 from cityweave.strategy.plan_api import plan_out
 from cityweave.strategy.planning import MOVES
 from cityweave.workspaces.models import Membership, Workspace
-from cityweave.workspaces.services import membership_for
+from cityweave.workspaces.services import membership_for, require_editor
 
 #: The costliest ties without a goal listed in the text summary.
 UNALIGNED_SHOWN = 10
@@ -187,7 +189,15 @@ class Command(BaseCommand):
         member = self._member(options["workspace"], options["email"], "--as")
         limit = options["time_limit"]
         if not 0 < limit <= 600:
-            raise CommandError("--time-limit: give seconds from 0 to 600.", returncode=2)
+            raise CommandError(
+                "--time-limit: give seconds, more than 0 and at most 600.", returncode=2
+            )
+        if options["accept"]:
+            try:
+                # Before proposing: a refused --accept leaves no new plan behind.
+                require_editor(member)
+            except PermissionDenied as error:
+                raise CommandError(f"--accept: {error}", returncode=2) from None
         try:
             if options["latest"]:
                 plan = plans.latest_of(member)
@@ -199,7 +209,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages), returncode=1) from None
         except PermissionDenied as error:
-            raise CommandError(f"--accept: {error}", returncode=1) from None
+            raise CommandError(f"--accept: {error}", returncode=2) from None
         if options["format"] == "json":
             data = plan_out(plan)
             if acceptance is not None:
@@ -216,8 +226,10 @@ class Command(BaseCommand):
         lines = plans.plan_lines(plan, limit=CHANGES_SHOWN)
         sectors = dict(sector_choices(plan.member.workspace))
         change = plans.diversity_change(plan.sectors_before, plan.sectors_after, sectors)
+        zone = plan.member.workspace.timezone
+        made = timezone.localtime(plan.created_at, zoneinfo.ZoneInfo(zone))
         write(
-            f"Relationship plan of {plan.member.user.display_name}, {plan.created_at:%Y-%m-%d %H:%M}"
+            f"Relationship plan of {plan.member.user.display_name}, {made:%Y-%m-%d %H:%M} ({zone})"
         )
         write(f"Value toward goals: {plan.value_before:.1f} -> {plan.value_after:.1f}")
         write(
