@@ -26,6 +26,18 @@ def one_tier(key: int, cost: float, reach: dict[str, float], own: float = 0.0) -
     return Relationship(key, {"active": cost}, own, reach)
 
 
+def greedy_trap() -> Problem:
+    """By value per hour greedy takes the 7-for-6 tie and then nothing fits; the optimum is
+    the two 5-for-5 ties (10)."""
+    return Problem(
+        [one_tier(1, 6, {"a": 1}), one_tier(2, 5, {"b": 1}), one_tier(3, 5, {"c": 1})],
+        {"a": 7, "b": 5, "c": 5},
+        {"active": 1.0},
+        hours=10,
+        tie_penalty=0,
+    )
+
+
 def test_it_keeps_the_relationship_worth_most_within_the_hours() -> None:
     problem = Problem(
         [one_tier(1, 2, {"a": 1}), one_tier(2, 2, {"b": 1})],
@@ -81,13 +93,7 @@ def test_it_chooses_the_strongest_tier_the_hours_allow() -> None:
 def test_greedy_alone_states_how_far_it_may_be_from_the_optimum() -> None:
     # By value per hour the greedy plan takes the 7-for-6 tie, and then nothing fits;
     # the optimum is the two 5-for-5 ties.
-    problem = Problem(
-        [one_tier(1, 6, {"a": 1}), one_tier(2, 5, {"b": 1}), one_tier(3, 5, {"c": 1})],
-        {"a": 7, "b": 5, "c": 5},
-        {"active": 1.0},
-        hours=10,
-        tie_penalty=0,
-    )
+    problem = greedy_trap()
     approximate = solve(problem, method="greedy")
     assert approximate.method == "greedy"
     assert approximate.value == pytest.approx(7)
@@ -243,13 +249,7 @@ def test_the_lagrangian_bound_never_falls_below_the_optimum(problem: Problem) ->
 def test_the_lagrangian_bound_approaches_the_linear_relaxation() -> None:
     # The greedy-trap instance: the linear relaxation keeps the 7-for-6 tie and 4/5 of a
     # 5-for-5 one, 11.
-    problem = Problem(
-        [one_tier(1, 6, {"a": 1}), one_tier(2, 5, {"b": 1}), one_tier(3, 5, {"c": 1})],
-        {"a": 7, "b": 5, "c": 5},
-        {"active": 1.0},
-        hours=10,
-        tie_penalty=0,
-    )
+    problem = greedy_trap()
     model = Programme(problem)
     relaxed = model.relaxation_bound(10)
     bound = model.lagrangian_bound(target=10.0, seconds=5, enough=0.0)
