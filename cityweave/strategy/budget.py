@@ -448,10 +448,10 @@ def budget_summary(
         .order_by("pk")
     )
     sector_labels = dict(sector_choices(workspace))
-    ends = {tie.pk: _ends(tie) for tie in ties}
-    lengths = _logged(member, ends.values(), now)
+    ends = {tie.pk: tie_ends(tie) for tie in ties}
+    lengths = logged_lengths(member, ends.values(), now)
     goals = _goals_by_stakeholder(workspace)
-    costs = [_cost(tie, ends[tie.pk], rules, lengths, goals[1]) for tie in ties]
+    costs = [cost_of(tie, ends[tie.pk], rules, lengths, goals[1]) for tie in ties]
     summary = BudgetSummary(
         member=member,
         budget=budget,
@@ -472,21 +472,22 @@ def budget_summary(
     return summary
 
 
-def _ends(tie: Tie) -> Ends:
+def tie_ends(tie: Tie) -> Ends:
+    """The stakeholders whose interactions count for the tie (its outside end, or both)."""
     return counterpart_ids(
         tie.source_id, tie.source.is_internal, tie.target_id, tie.target.is_internal
     )
 
 
 @dataclass
-class _Logged:
+class LoggedLengths:
     """The kinds and logged lengths of the interactions of each counterpart set."""
 
     kinds: dict[Ends, list[str]] = field(default_factory=lambda: defaultdict(list))
     durations: dict[Ends, list[int]] = field(default_factory=lambda: defaultdict(list))
 
 
-def _logged(member: Membership, ends: Iterable[Ends], now: dt.datetime) -> _Logged:
+def logged_lengths(member: Membership, ends: Iterable[Ends], now: dt.datetime) -> LoggedLengths:
     """Two queries: who took part in which interaction, for the stakeholders in `ends` (by the
     participants' stakeholder index), then the kind and length of those interactions that are
     live, have happened and are visible to `member`; matched to each counterpart set in Python
@@ -496,7 +497,7 @@ def _logged(member: Membership, ends: Iterable[Ends], now: dt.datetime) -> _Logg
     workspace and probes each for every stakeholder id (2.6 s for 1,500 ties on the bench)."""
     wanted = set(ends)
     ids = sorted({sid for pair in wanted for sid in pair})
-    logged = _Logged()
+    logged = LoggedLengths()
     if not ids:
         return logged
     participants = Interaction.participants.through
@@ -544,13 +545,14 @@ def _goals_by_stakeholder(workspace: Workspace) -> tuple[dict[str, str], dict[in
     return labels, by_stakeholder
 
 
-def _cost(
+def cost_of(
     tie: Tie,
     ends: Ends,
     rules: Mapping[str, TierRule],
-    logged: _Logged,
+    logged: LoggedLengths,
     goals: Mapping[int, set[int]],
 ) -> TieCost:
+    """What one tie costs, in which tier, with its usual length and the goals it serves."""
     chosen = getattr(tie, "budget_tier", None)
     if chosen is not None:
         tier = chosen.tier

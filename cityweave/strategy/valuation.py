@@ -328,12 +328,12 @@ def _candidates(
         .only(*budget.TIE_FIELDS, "trust", "value")
         .order_by("pk")
     )
-    ends = {tie.pk: budget._ends(tie) for tie in ties}
-    logged = budget._logged(member, ends.values(), timezone.now())
+    ends = {tie.pk: budget.tie_ends(tie) for tie in ties}
+    logged = budget.logged_lengths(member, ends.values(), timezone.now())
     found = []
     fixed = [0.0, 0]
     for tie in ties:
-        cost = budget._cost(tie, ends[tie.pk], rules, logged, {})
+        cost = budget.cost_of(tie, ends[tie.pk], rules, logged, {})
         counterpart = cost.counterpart.pk
         if counterpart in internal:
             if tie.status != Tie.Status.DORMANT:
